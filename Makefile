@@ -1,0 +1,43 @@
+# Newcomer's entry. `make run` and `make test` install what is missing
+# (Debian 12 packages, through apt-get as root or sudo), build, and go.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc)
+PORT       ?= 8080
+
+.PHONY: all deps build build-asan run test test-fast bench clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DTERMIN_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+# Starts the main job: the API with the embedded store and the demo city.
+run: build
+	sh scripts/run.sh $(BUILD) $(PORT)
+
+# Every test: unit and property tests, black-box API tests with real servers,
+# the contract checks; then the same tests under ASan + UBSan.
+test: build build-asan
+	sh scripts/test.sh $(BUILD) $(BUILD_ASAN)
+
+# Only the normal build's tests (quicker, for development).
+test-fast: build
+	sh scripts/test.sh $(BUILD)
+
+bench: deps
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build-bench -j $(JOBS)
+	sh scripts/bench.sh build-bench
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) build-bench

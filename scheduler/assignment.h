@@ -1,0 +1,35 @@
+// Desk assignment: which desk takes a visit at a chosen start.
+//
+// First fit takes the first desk (in office order) that is free for the
+// visit's occupancy. Best fit takes the desk whose free gap around the visit
+// is the tightest, so long free gaps stay whole for long visits; ties go to
+// office order, which keeps the choice deterministic.
+//
+// Thread safety: pure functions.
+#ifndef TERMIN_SCHEDULER_ASSIGNMENT_H_
+#define TERMIN_SCHEDULER_ASSIGNMENT_H_
+
+#include <optional>
+#include <string_view>
+
+#include "scheduler/availability.h"
+
+namespace termin {
+
+enum class AssignmentPolicy {
+  kFirstFit,  // first suitable desk in office order
+  kBestFit,   // suitable desk with the smallest enclosing free gap
+};
+
+std::optional<AssignmentPolicy> ParseAssignmentPolicy(std::string_view name);
+
+// The index into office.desks of the desk that should take `visit` at
+// `start`, or nullopt if no desk that can do all services is free (open and
+// unclaimed) for [start, start + occupancy). Booking rules (grid, notice,
+// horizon) are the caller's to check, through Availability.
+std::optional<std::size_t> AssignDesk(const Office& office, const Visit& visit, Instant start,
+                                      const OfficeClaims& claims, AssignmentPolicy policy);
+
+}  // namespace termin
+
+#endif  // TERMIN_SCHEDULER_ASSIGNMENT_H_

@@ -1,0 +1,63 @@
+// Availability: which start times can be offered for a visit.
+//
+// A start s is offered at an office iff at least one desk that can do every
+// service of the visit is free (open and unclaimed) for the whole occupancy
+// [s, s + duration + buffer), s lies on the office's local slot grid,
+// s >= now + min_notice, and the local date of s is within [today, today +
+// max_days_ahead] and within the requested days. Each offer carries how many
+// such desks there are; desks themselves are never revealed.
+//
+// Thread safety: pure functions; claims are passed in, the clock is `now`.
+#ifndef TERMIN_SCHEDULER_AVAILABILITY_H_
+#define TERMIN_SCHEDULER_AVAILABILITY_H_
+
+#include <string>
+#include <vector>
+
+#include "scheduler/calendar.h"
+#include "scheduler/interval_set.h"
+#include "scheduler/office.h"
+
+namespace termin {
+
+// Claims of an office: claims[i] belongs to office.desks[i].
+using OfficeClaims = std::vector<IntervalSet>;
+
+struct Offer {
+  Instant start;
+  int free_desks = 0;
+  friend bool operator==(const Offer&, const Offer&) = default;
+};
+
+// Offers for one office, sorted by start. `claims` may be shorter than
+// office.desks (missing = no claims).
+std::vector<Offer> Availability(const Office& office, const Visit& visit, DayRange days,
+                                Instant now, const OfficeClaims& claims);
+// The same under other rules than office.rules (e.g. a kiosk walk-in, which
+// needs no notice).
+std::vector<Offer> Availability(const Office& office, const BookingRules& rules,
+                                const Visit& visit, DayRange days, Instant now,
+                                const OfficeClaims& claims);
+
+struct OfficeOffer {
+  std::string office_id;
+  Instant start;
+  int free_desks = 0;
+};
+
+// One office, its visit (services resolved for it) and its claims.
+struct OfficeQuery {
+  const Office* office;
+  Visit visit;
+  const OfficeClaims* claims;
+};
+
+// The next `n` offered starts from `now` across the given offices, sorted by
+// start (ties by office id), searching day by day up to each office's
+// horizon. For the hotline: "what is the earliest anywhere?".
+std::vector<OfficeOffer> NextFree(const std::vector<OfficeQuery>& offices, Instant now,
+                                  std::size_t n);
+
+}  // namespace termin
+
+#endif  // TERMIN_SCHEDULER_AVAILABILITY_H_
