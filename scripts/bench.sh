@@ -1,10 +1,29 @@
 #!/bin/sh
-# Builds are done by `make bench`; this runs every benchmark and prints figures.
-set -eu
+# Runs every benchmark of a build (`make bench` builds build-bench in Release
+# first) from the repo root, so the benchmarks find data/demo-city.json, and
+# prints their figures. Exits non-zero if any benchmark failed (each checks
+# its own results). Run one alone for its options: build-bench/bin/bench_X --help.
+set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build-bench}
+if [ ! -d "$BUILD/bin" ]; then
+  echo "bench.sh: no $BUILD/bin; build first (make bench)" >&2
+  exit 2
+fi
+echo "host: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+failed=""
 for b in "$BUILD"/bin/bench_*; do
   [ -x "$b" ] || continue
-  echo "== $(basename "$b")"
-  "$b"
+  name=$(basename "$b")
+  echo
+  echo "== $name"
+  start=$(date +%s)
+  if ! "$b"; then
+    failed="$failed $name"
+  fi
+  echo "($name took $(( $(date +%s) - start )) s)"
 done
+if [ -n "$failed" ]; then
+  echo "bench.sh: FAILED:$failed" >&2
+  exit 1
+fi
