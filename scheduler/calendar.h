@@ -13,6 +13,12 @@
 // The mapping is exact: the zone's offset periods over the queried range are
 // looked up once and each local interval is intersected with each of them.
 //
+// What a day's hours are, in order: a holiday or a closed office closure
+// closes the day; else a desk exception replaces (or closes) the weekly
+// hours; an office closure with hours then narrows every desk to those hours
+// (it never opens a desk that would be closed); weekly breaks are subtracted
+// last. A null zone means UTC.
+//
 // Thread safety: pure functions.
 #ifndef TERMIN_SCHEDULER_CALENDAR_H_
 #define TERMIN_SCHEDULER_CALENDAR_H_
@@ -34,6 +40,42 @@ struct DayRange {
 // The UTC interval covering local days [first, last] in `zone`, generously
 // widened so that every instant of those local days lies inside.
 Interval UtcEnvelope(DayRange days, const date::time_zone* zone);
+
+// A stretch of UTC time over which the zone's offset is constant.
+struct OffsetPeriod {
+  Instant begin;   // inclusive
+  Instant end;     // exclusive
+  Minutes offset;  // local wall clock = UTC + offset
+};
+
+// The zone's offset periods covering `range`, in order, clipped to it (one
+// zone->get_info per period, not per day).
+std::vector<OffsetPeriod> OffsetPeriodsIn(const date::time_zone* zone, Interval range);
+
+// What every desk of an office shares over a range of days: the zone's
+// offset periods and the holidays. Build it once per query and ask it for
+// each desk. Holds a pointer to `office`, which must outlive it.
+// Thread safety: const methods may be called from many threads at once.
+class OfficeCalendar {
+ public:
+  OfficeCalendar(const Office& office, DayRange days);
+
+  DayRange days() const { return days_; }
+  const std::vector<OffsetPeriod>& periods() const { return periods_; }
+  bool IsHoliday(LocalDate day) const;
+
+  // The desk's local opening intervals on `day` after holidays, closures,
+  // exceptions and breaks (see the order above); replaces *out.
+  void LocalHours(const Desk& desk, LocalDate day, std::vector<LocalInterval>* out) const;
+  // The instants at which `desk` is open during days().
+  IntervalSet OpenTime(const Desk& desk) const;
+
+ private:
+  const Office* office_;
+  DayRange days_;
+  std::vector<OffsetPeriod> periods_;
+  std::vector<LocalDate> holidays_;  // sorted
+};
 
 // The instants at which `desk` of `office` is open during `days`.
 IntervalSet DeskOpenTime(const Office& office, const Desk& desk, DayRange days);

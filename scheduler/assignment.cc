@@ -1,0 +1,57 @@
+// Desk assignment at a chosen start.
+//
+// A desk can take the visit iff it can do every service and its free time
+// (open minus claims) has one gap that contains [start, start + occupancy).
+// Best fit compares those gaps by length. A gap is measured within the local
+// days the visit touches (the days from the start's local date to the local
+// date of its last minute): that is the range whose calendar we build, and
+// the same window for every desk keeps the comparison fair. The gap is the
+// desk's free stretch around the visit, so a desk whose visit would leave
+// the shortest remainder wins and long free stretches stay whole for long
+// visits. Ties keep office order, so the choice is deterministic.
+#include "scheduler/assignment.h"
+
+#include <algorithm>
+
+namespace termin {
+
+std::optional<AssignmentPolicy> ParseAssignmentPolicy(std::string_view name) {
+  if (name == "first_fit" || name == "first-fit") return AssignmentPolicy::kFirstFit;
+  if (name == "best_fit" || name == "best-fit") return AssignmentPolicy::kBestFit;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> AssignDesk(const Office& office, const Visit& visit, Instant start,
+                                      const OfficeClaims& claims, AssignmentPolicy policy) {
+  const Minutes occupancy = visit.occupancy();
+  if (occupancy <= Minutes{0}) return std::nullopt;
+  const Interval wanted{start, start + occupancy};
+  const DayRange days{LocalDayOf(wanted.begin, office.zone),
+                      LocalDayOf(wanted.end - Minutes{1}, office.zone)};
+  const OfficeCalendar calendar(office, days);
+  const IntervalSet no_claims;
+
+  std::optional<std::size_t> chosen;
+  Minutes chosen_gap{0};
+  for (std::size_t i = 0; i < office.desks.size(); ++i) {
+    const Desk& desk = office.desks[i];
+    const bool can_do_all =
+        std::all_of(visit.service_ids.begin(), visit.service_ids.end(),
+                    [&](const std::string& id) { return desk.CanDo(id); });
+    if (!can_do_all) continue;
+    const IntervalSet& desk_claims = i < claims.size() ? claims[i] : no_claims;
+    // Cheap rejection before building the desk's calendar.
+    if (desk_claims.Overlaps(wanted)) continue;
+    const std::optional<Interval> gap =
+        calendar.OpenTime(desk).Subtract(desk_claims).Containing(wanted);
+    if (!gap) continue;
+    if (policy == AssignmentPolicy::kFirstFit) return i;
+    if (!chosen || gap->length() < chosen_gap) {
+      chosen = i;
+      chosen_gap = gap->length();
+    }
+  }
+  return chosen;
+}
+
+}  // namespace termin
