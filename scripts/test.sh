@@ -1,20 +1,57 @@
 #!/bin/sh
-# Runs every test against one or more build directories. Each suite starts
-# the real servers it needs (redis-server, SMTP sink, the API) on free
-# loopback ports itself, through ctest fixtures and tests/harness.
+# Runs every test against one or more build directories, then the API
+# contract checks. Each suite starts the real servers it needs (termin-api,
+# redis-server, ...) on free loopback ports itself (tests/harness), so nothing
+# has to run beforehand.
+#   scripts/test.sh build [build-asan ...]
+# The contract checks use the first build directory: its black-box tests
+# leave every response they received in BUILD/contract/*.jsonl.
 set -eu
 cd "$(dirname "$0")/.."
 
-fail=0
-for dir in "$@"; do
-  echo "== tests in $dir"
-  if ! ctest --test-dir "$dir" --output-on-failure -j 2 --timeout 900; then
-    fail=1
+passed=0
+failed=0
+step() {  # step NAME COMMAND...: runs one step, counts it
+  name=$1
+  shift
+  echo "== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "== FAILED: $name"
   fi
+}
+
+first=""
+for dir in "$@"; do
+  [ -n "$first" ] || first=$dir
+  step "tests in $dir" ctest --test-dir "$dir" --output-on-failure -j 2 --timeout 900
 done
 
 if [ -x tests/contract/run.sh ]; then
-  echo "== API contract (lint openapi.yaml)"
-  if ! sh tests/contract/run.sh lint; then fail=1; fi
+  step "API contract: validator self-test" sh tests/contract/run.sh selftest
+  if [ -f openapi.yaml ]; then
+    step "API contract: lint openapi.yaml" sh tests/contract/run.sh lint
+    if [ -n "$first" ]; then
+      logs=$(ls "$first"/contract/*.jsonl 2>/dev/null || true)
+      if [ -n "$logs" ]; then
+        # shellcheck disable=SC2086
+        step "API contract: responses of the black-box tests ($first)" sh tests/contract/run.sh validate $logs
+      else
+        echo "== FAILED: no contract logs in $first/contract (black-box tests not built?)"
+        failed=$((failed + 1))
+      fi
+      if [ -x "$first/bin/termin-api" ]; then
+        step "API contract: route parity ($first/bin/termin-api)" \
+          sh tests/contract/run.sh parity "$first/bin/termin-api"
+      fi
+    fi
+  else
+    echo "== FAILED: openapi.yaml is missing"
+    failed=$((failed + 1))
+  fi
 fi
-exit $fail
+
+echo "test steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
