@@ -33,11 +33,8 @@ OfficeModel ModelOf(const Office& office, const SimConfig& config) {
   OfficeModel model;
   for (const Service& s : office.services) {
     if (!MakeVisit(office, {s.id}).ok()) continue;  // no desk can do it
-    if (s.duration >= config.short_min && s.duration <= config.short_max) {
-      model.short_services.push_back(&s);
-    } else if (s.duration >= config.long_min && s.duration <= config.long_max) {
-      model.long_services.push_back(&s);
-    }
+    (s.duration + s.buffer >= config.long_from ? model.long_services : model.short_services)
+        .push_back(&s);
   }
   const DayRange month{config.first_day, config.last_day};
   for (const Desk& desk : office.desks) {

@@ -4,10 +4,10 @@
 // The model (bench/README.md says the same in prose):
 //  - Capacity: the open desk minutes of every office over the month
 //    [first_day, last_day] (weekly hours, breaks, holidays, closures).
-//  - Services: short ones (duration 5-15 min) and long ones (30-40 min) from
-//    those the office offers; a request is short with probability
-//    short_share (if the office offers both classes), then uniform within
-//    its class. Services of other lengths are not requested.
+//  - Services: those the office offers (and some desk can do), in two
+//    classes by occupancy (duration + buffer): long from long_from on, short
+//    below. A request is short with probability short_share (if the office
+//    offers both classes), then uniform within its class.
 //  - Volume: per office, the expected requested occupancy is `demand` times
 //    its open desk minutes (demand > 1 means more wish than room, so that
 //    fragmentation decides who gets a place).
@@ -49,8 +49,7 @@ struct SimConfig {
   double morning_share = 0.65;  // of preferred times, before 12:00 local
   int later_days = 3;           // days after the preferred one a citizen accepts
   int lead_days = 28;           // booking period before first_day
-  Minutes short_min{5}, short_max{15};  // service durations of the classes
-  Minutes long_min{30}, long_max{40};
+  Minutes long_from{20};        // occupancy from which a service is long
 };
 
 struct Request {

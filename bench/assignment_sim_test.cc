@@ -40,8 +40,8 @@ TEST_CASE("the demand stream follows the model and its seed") {
     CHECK(open.Containing({r.preferred, r.preferred + Minutes(1)}).has_value());
     const Service* s = office->FindService(r.service_id);
     REQUIRE(s != nullptr);
-    // "mittel" (20 min) is in neither class and never asked for.
-    CHECK(r.service_id == (r.is_long ? kLongService : kShortService));
+    // "kurz" (15 min) is short; "mittel" (25) and "lang" (40) are long.
+    CHECK(r.is_long == (r.service_id != kShortService));
     requested += s->duration + s->buffer;
     long_count += r.is_long ? 1 : 0;
     const auto local = date::make_zoned(office->zone, r.preferred).get_local_time();

@@ -1,13 +1,16 @@
 // bench_assignment_sim: does best fit place more visits than first fit?
 //
 // Books a month of synthetic demand (bench/assignment_sim.h; the model is in
-// bench/README.md) on the offices of the demo city, once per desk policy with
-// the same request stream, for several seeds. Prints per policy and seed the
-// fill rate (booked / open desk minutes), the refused requests and the
-// refused long-service requests, then the means and the verdict.
+// bench/README.md) once per desk policy with the same request stream, for
+// several seeds, on two scenarios: the offices of the demo city, and the
+// synthetic 8-desk office (every desk does 15-, 25- and 40-minute visits, so
+// the room long visits need is all that differs between policies). Prints per
+// policy and seed the fill rate (booked / open desk minutes), the refused
+// requests and the refused long-service requests, then means and a verdict.
 #include <chrono>
 #include <cstdint>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,7 @@
 #include "api/catalog.h"
 #include "bench/assignment_sim.h"
 #include "bench/harness.h"
+#include "bench/synthetic_office.h"
 #include "scheduler/time.h"
 
 namespace termin::bench {
@@ -31,6 +35,7 @@ struct Options {
   double short_share = 0.6;
   double morning_share = 0.65;
   int later_days = 3;
+  int long_from = 20;
 };
 
 struct Totals {
@@ -41,37 +46,30 @@ std::string Percent(double part, double whole) {
   return whole == 0 ? "-" : Fixed(100 * part / whole, 1) + " %";
 }
 
-int Run(const Options& opt) {
-  Result<api::Catalog> loaded = api::LoadCatalogFile(opt.city);
-  if (!loaded.ok()) {
-    std::cerr << "bench_assignment_sim: " << opt.city << ": " << loaded.status().message() << "\n";
-    return 1;
+std::string Signed(double value, int decimals) {
+  return (value >= 0 ? "+" : "") + Fixed(value, decimals);
+}
+
+// "short: a 5, b 10; long: c 25" (occupancy in minutes) over all offices.
+std::string ServiceClasses(const std::vector<const Office*>& offices, Minutes long_from) {
+  std::map<std::string, Minutes> occupancy;
+  for (const Office* office : offices) {
+    for (const Service& s : office->services) occupancy[s.id] = s.duration + s.buffer;
   }
-  std::vector<const Office*> offices;
-  for (const api::OfficeInfo& info : loaded->offices) offices.push_back(&info.schedule);
-
-  SimConfig config;
-  std::optional<LocalDate> first = ParseDate(opt.first_day);
-  std::optional<LocalDate> last = ParseDate(opt.last_day);
-  if (!first || !last || *last < *first) {
-    std::cerr << "bench_assignment_sim: --first-day/--last-day must be dates, first <= last\n";
-    return 1;
+  std::string short_list, long_list;
+  for (const auto& [id, occ] : occupancy) {
+    std::string& list = occ >= long_from ? long_list : short_list;
+    list += (list.empty() ? "" : ", ") + id + " " + std::to_string(occ.count());
   }
-  config.first_day = *first;
-  config.last_day = *last;
-  config.demand = opt.demand;
-  config.short_share = opt.short_share;
-  config.morning_share = opt.morning_share;
-  config.later_days = opt.later_days;
+  return "short: " + short_list + "\n  long: " + long_list;
+}
 
-  std::cout << offices.size() << " offices of " << opt.city << ", month " << opt.first_day
-            << ".." << opt.last_day << "; demand " << Fixed(100 * opt.demand, 0)
-            << " % of open desk minutes, " << Fixed(100 * opt.short_share, 0) << " % short ("
-            << config.short_min.count() << "-" << config.short_max.count() << " min) / "
-            << Fixed(100 * (1 - opt.short_share), 0) << " % long (" << config.long_min.count()
-            << "-" << config.long_max.count() << " min), " << Fixed(100 * opt.morning_share, 0)
-            << " % wish a morning, accept up to " << opt.later_days << " later days.\n\n";
-
+// Runs every policy on every seed; returns the number of broken promises.
+std::size_t RunScenario(const std::string& title, const std::vector<const Office*>& offices,
+                        SimConfig config, const Options& opt) {
+  std::cout << "### " << title << "\n"
+            << "  occupancy in minutes, " << ServiceClasses(offices, config.long_from)
+            << "\n\n";
   const std::vector<DeskPolicy> policies = {DeskPolicy::kFirstFit, DeskPolicy::kBestFit,
                                             DeskPolicy::kLeastFragments};
   std::vector<Totals> totals(policies.size());
@@ -115,12 +113,60 @@ int Run(const Options& opt) {
     const double fill_pp = 100 * (totals[p].fill - totals[0].fill) / n;
     const double refused = (totals[p].refused - totals[0].refused) / n;
     const double refused_long = (totals[p].refused_long - totals[0].refused_long) / n;
-    std::cout << PolicyName(policies[p]) << " vs first fit: fill rate "
-              << (fill_pp >= 0 ? "+" : "") << Fixed(fill_pp, 2) << " pp, refused "
-              << (refused >= 0 ? "+" : "") << Fixed(refused, 1) << " per month, long refused "
-              << (refused_long >= 0 ? "+" : "") << Fixed(refused_long, 1) << " per month ("
-              << (fill_pp > 0 && refused < 0 ? "better" : "NOT better") << ")\n";
+    const char* verdict = fill_pp > 0 && refused < 0    ? "better"
+                          : fill_pp < 0 && refused > 0  ? "worse"
+                          : fill_pp == 0 && refused == 0 ? "the same"
+                                                         : "mixed";
+    std::cout << "  " << PolicyName(policies[p]) << " vs first fit (mean of " << opt.seeds
+              << " seeds): fill rate " << Signed(fill_pp, 2) << " pp, refused "
+              << Signed(refused, 1) << ", long refused " << Signed(refused_long, 1) << ": "
+              << verdict << "\n";
   }
+  std::cout << "\n";
+  return violations;
+}
+
+int Run(const Options& opt) {
+  SimConfig config;
+  std::optional<LocalDate> first = ParseDate(opt.first_day);
+  std::optional<LocalDate> last = ParseDate(opt.last_day);
+  if (!first || !last || *last < *first) {
+    std::cerr << "bench_assignment_sim: --first-day/--last-day must be dates, first <= last\n";
+    return 1;
+  }
+  config.first_day = *first;
+  config.last_day = *last;
+  config.demand = opt.demand;
+  config.short_share = opt.short_share;
+  config.morning_share = opt.morning_share;
+  config.later_days = opt.later_days;
+  config.long_from = Minutes(opt.long_from);
+
+  Result<api::Catalog> city = api::LoadCatalogFile(opt.city);
+  if (!city.ok()) {
+    std::cerr << "bench_assignment_sim: " << opt.city << ": " << city.status().message() << "\n";
+    return 1;
+  }
+  Result<Office> synthetic = SyntheticOffice(8);
+  if (!synthetic.ok()) {
+    std::cerr << "bench_assignment_sim: " << synthetic.status().message() << "\n";
+    return 1;
+  }
+
+  std::cout << "Month " << opt.first_day << ".." << opt.last_day << "; demand "
+            << Fixed(100 * opt.demand, 0) << " % of open desk minutes; "
+            << Fixed(100 * opt.short_share, 0) << " % short / "
+            << Fixed(100 * (1 - opt.short_share), 0) << " % long requests (long = occupancy >= "
+            << opt.long_from << " min); " << Fixed(100 * opt.morning_share, 0)
+            << " % wish a morning; a citizen takes the first offered start at or after the wish, "
+            << "that day or up to " << opt.later_days << " days later.\n\n";
+
+  std::vector<const Office*> demo;
+  for (const api::OfficeInfo& info : city->offices) demo.push_back(&info.schedule);
+  std::size_t violations = RunScenario(
+      "demo city: " + std::to_string(demo.size()) + " offices of " + opt.city, demo, config, opt);
+  violations += RunScenario("synthetic office: 8 desks, every desk does every service",
+                            {&*synthetic}, config, opt);
   if (violations > 0) {
     std::cerr << "bench_assignment_sim: " << violations
               << " broken promises (offered start without a free desk, or overlapping claims)\n";
@@ -140,10 +186,16 @@ int main(int argc, char** argv) {
   app.add_option("--last-day", opt.last_day, "last local day (inclusive)");
   app.add_option("--seeds", opt.seeds, "number of seeds")->check(CLI::Range(1, 1000));
   app.add_option("--seed", opt.seed, "first seed");
-  app.add_option("--demand", opt.demand, "requested / open desk minutes")->check(CLI::Range(0.01, 10.0));
-  app.add_option("--short-share", opt.short_share, "share of short requests")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--morning-share", opt.morning_share, "share of morning wishes")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--later-days", opt.later_days, "later days a citizen accepts")->check(CLI::Range(0, 30));
+  app.add_option("--demand", opt.demand, "requested / open desk minutes")
+      ->check(CLI::Range(0.01, 10.0));
+  app.add_option("--short-share", opt.short_share, "share of short requests")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--morning-share", opt.morning_share, "share of morning wishes")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--later-days", opt.later_days, "later days a citizen accepts")
+      ->check(CLI::Range(0, 30));
+  app.add_option("--long-from", opt.long_from, "occupancy (min) from which a service is long")
+      ->check(CLI::Range(1, 480));
   CLI11_PARSE(app, argc, argv);
   return termin::bench::Run(opt);
 }
