@@ -1,0 +1,247 @@
+#include "api/app.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "api/json_input.h"
+#include "api/render.h"
+#include "api/secrets.h"
+
+namespace termin::api {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string Trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// Method names come from the client: log only what looks like one.
+std::string LoggableMethod(const std::string& m) {
+  if (m.empty() || m.size() > 10) return "OTHER";
+  for (char c : m) {
+    if (c < 'A' || c > 'Z') return "OTHER";
+  }
+  return m;
+}
+
+void WriteAccessLog(const std::string& method, const std::string& route, int status,
+                    double ms) {
+  auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  std::string ts = date::format("%Y-%m-%dT%H:%M:%SZ", now);
+  char line[512];
+  int n = std::snprintf(line, sizeof line,
+                        "{\"ts\":\"%s\",\"msg\":\"request\",\"method\":\"%s\",\"route\":\"%s\","
+                        "\"status\":%d,\"ms\":%.3f}\n",
+                        ts.c_str(), method.c_str(), route.c_str(), status, ms);
+  if (n > 0) std::fwrite(line, 1, std::min<std::size_t>(n, sizeof line - 1), stderr);
+}
+
+}  // namespace
+
+Language ParseAcceptLanguage(const std::optional<std::string>& header) {
+  if (!header) return Language::kDe;
+  // "en-US,en;q=0.9,de;q=0.8": the highest-ranked of de/en wins; ties go to
+  // the earlier entry; de if neither appears.
+  double best_q = -1;
+  Language best = Language::kDe;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    std::size_t comma = rest.find(',');
+    std::string item = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    std::string tag = Lower(Trim(item.substr(0, item.find(';'))));
+    double q = 1.0;
+    std::size_t qpos = item.find(";q=");
+    if (qpos == std::string::npos) qpos = item.find("; q=");
+    if (qpos != std::string::npos) {
+      std::string qs = item.substr(item.find('=', qpos) + 1);
+      char* end = nullptr;
+      q = std::strtod(qs.c_str(), &end);
+      if (end == qs.c_str() || q < 0 || q > 1) q = 0;
+    }
+    std::string primary = tag.substr(0, tag.find('-'));
+    if ((primary == "de" || primary == "en") && q > best_q && q > 0) {
+      best_q = q;
+      best = primary == "en" ? Language::kEn : Language::kDe;
+    }
+  }
+  return best;
+}
+
+bool ValidIdempotencyKey(const std::string& key) {
+  if (key.empty() || key.size() > 200) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+}
+
+App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catalog catalog,
+         KeyTable keys, ApiOptions options)
+    : store_(std::move(store)),
+      clock_(std::move(clock)),
+      catalog_(std::move(catalog)),
+      keys_(std::move(keys)),
+      options_(options),
+      booker_(*store_, *clock_, &metrics_,
+              BookingOptions{options.max_attempts, options.hold_ttl_override, 5}) {
+  RegisterRoutes();
+}
+
+Status App::SeedStore() {
+  auto catalog = catalog_.Get();
+  auto services = store_->GetServiceConfigs();
+  if (!services.ok()) return services.status();
+  for (const ServiceInfo& s : catalog->services) {
+    if (services->count(s.id)) continue;
+    auto put = store_->PutServiceConfig(s.id, ServiceToJson(s));
+    if (!put.ok()) return put.status();
+  }
+  for (const OfficeInfo& o : catalog->offices) {
+    auto current = store_->GetOfficeConfig(o.id);
+    if (!current.ok()) return current.status();
+    if (current->version != 0) continue;
+    auto put = store_->PutOfficeConfig(o.id, OfficeToJson(o), 0, {}, {});
+    if (!put.ok()) return put.status();
+  }
+  return Status::Ok();
+}
+
+HttpResponse App::Json(int status, std::string body) const {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse App::Problem(const Call& call, const struct Problem& p) const {
+  return RenderProblem(p, call.lang);
+}
+
+HttpResponse App::Error(const Call& call, const Status& s) const {
+  return RenderProblem(ProblemFromStatus(s), call.lang);
+}
+
+HttpResponse App::BadRequest(const Call& call, std::vector<FieldError> errors,
+                             std::string detail) const {
+  struct Problem p = MakeProblem("bad-request", std::move(detail));
+  p.errors = std::move(errors);
+  return RenderProblem(p, call.lang);
+}
+
+std::optional<HttpResponse> App::ReadJson(const Call& call, rapidjson::Document& doc) const {
+  auto ct = call.request.Header("content-type");
+  std::string media = ct ? Lower(Trim(ct->substr(0, ct->find(';')))) : "";
+  if (media != "application/json") {
+    return Problem(call, MakeProblem("unsupported-media-type",
+                                     "the request body must be application/json"));
+  }
+  std::vector<FieldError> errors;
+  if (Status s = ParseJsonBody(call.request.body, doc, &errors); !s.ok()) {
+    return BadRequest(call, std::move(errors), "the request body is not acceptable JSON");
+  }
+  return std::nullopt;
+}
+
+Result<Principal> App::Authenticate(const Call& call) const {
+  return keys_.Authenticate(call.request.Header("authorization"));
+}
+
+HttpResponse App::Handle(const HttpRequest& req) {
+  auto t0 = std::chrono::steady_clock::now();
+  Language lang = ParseAcceptLanguage(req.Header("accept-language"));
+  std::string route_name = "unmatched";
+  HttpResponse resp;
+  static const std::map<std::string, std::string> kNoParams;
+  try {
+    Router::Lookup lookup = router_.Find(req.method, req.path);
+    if (!lookup.route) {
+      Call call{req, kNoParams, lang, route_name};
+      if (!lookup.allow.empty()) {
+        struct Problem p = MakeProblem("method-not-allowed",
+                                       "this resource allows " + lookup.allow);
+        p.allow = lookup.allow;
+        resp = Problem(call, p);
+      } else {
+        resp = Problem(call, MakeProblem("not-found", "no such resource"));
+      }
+    } else {
+      route_name = lookup.route->path;
+      Call call{req, lookup.params, lang, route_name};
+      auto key = req.Header("idempotency-key");
+      if (req.body.size() > options_.max_body) {
+        resp = Problem(call, MakeProblem("payload-too-large",
+                                         "the request body exceeds " +
+                                             std::to_string(options_.max_body) + " bytes"));
+      } else if (req.method == "POST" && key) {
+        if (!ValidIdempotencyKey(*key)) {
+          resp = BadRequest(call, {FieldError{"Idempotency-Key", "must be 1 to 200 visible ASCII characters"}},
+                            "invalid Idempotency-Key header");
+        } else {
+          // The key is scoped by credential and path, so one client's key
+          // never replays another's answer; the request hash binds the body.
+          auto auth = req.Header("authorization");
+          std::string scope = auth ? Sha256Hex(*auth).substr(0, 32) : "public";
+          std::string store_key = scope + "|" + req.method + " " + req.path + "|" + *key;
+          std::string request_hash = Sha256Hex(req.body);
+          auto begin = store_->BeginIdempotent(store_key, request_hash, options_.idempotency_ttl);
+          if (!begin.ok()) {
+            resp = Error(call, begin.status());
+          } else if (begin->outcome == IdempotencyBegin::Outcome::kReplay) {
+            resp.status = begin->response.status;
+            resp.content_type = begin->response.content_type;
+            resp.body = begin->response.body;
+            if (!begin->response.location.empty()) {
+              resp.headers.emplace_back("Location", begin->response.location);
+            }
+            resp.headers.emplace_back("Idempotent-Replayed", "true");
+          } else if (begin->outcome == IdempotencyBegin::Outcome::kMismatch) {
+            resp = Problem(call, MakeProblem("unprocessable",
+                                             "this Idempotency-Key was used with a different "
+                                             "request"));
+          } else if (begin->outcome == IdempotencyBegin::Outcome::kInProgress) {
+            resp = Problem(call, MakeProblem("conflict",
+                                             "a request with this Idempotency-Key is still in "
+                                             "progress; retry later"));
+          } else {
+            try {
+              resp = lookup.route->handler(call);
+            } catch (...) {
+              (void)store_->AbandonIdempotent(store_key);
+              throw;
+            }
+            if (resp.status >= 500) {
+              (void)store_->AbandonIdempotent(store_key);
+            } else {
+              StoredResponse stored{resp.status, resp.content_type, resp.body, ""};
+              for (const auto& [name, value] : resp.headers) {
+                if (name == "Location") stored.location = value;
+              }
+              (void)store_->FinishIdempotent(store_key, stored);
+            }
+          }
+        }
+      } else {
+        resp = lookup.route->handler(call);
+      }
+    }
+  } catch (...) {
+    // Nothing of the exception reaches the client: it may name internals.
+    resp = RenderProblem(MakeProblem("internal", ""), lang);
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::string method = LoggableMethod(req.method);
+  metrics_.ObserveRequest(method, route_name, resp.status, seconds);
+  if (options_.access_log) WriteAccessLog(method, route_name, resp.status, seconds * 1000);
+  return resp;
+}
+
+}  // namespace termin::api

@@ -1,0 +1,147 @@
+// The booking API as one object: its route table, the wrapper around every
+// handler, and the handlers themselves.
+//
+// Handle() is the wrapper. It matches the route (404 / 405 with Allow),
+// picks the language, enforces the body limit, replays or records
+// idempotent POSTs, runs the handler, turns any escaped exception into a
+// generic 500, counts metrics and writes one access-log line (method, route
+// template, status, duration; never paths, bodies, secrets or personal data).
+// Handlers are thin: parse, call a Booker step or the store, render.
+//
+// Routes are registered in one place (routes.cc); handlers live by audience
+// in handlers_public.cc, handlers_staff.cc, handlers_admin.cc and
+// handlers_ops.cc.
+//
+// Thread safety: Handle may be called from many threads at once.
+#ifndef TERMIN_API_APP_H_
+#define TERMIN_API_APP_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "api/auth.h"
+#include "api/booking.h"
+#include "api/catalog_state.h"
+#include "api/clock.h"
+#include "api/http_types.h"
+#include "api/metrics.h"
+#include "api/problem.h"
+#include "api/router.h"
+#include "api/store.h"
+
+namespace termin::api {
+
+struct ApiOptions {
+  std::size_t max_body = 65536;                       // bytes of request body
+  std::optional<std::chrono::seconds> hold_ttl_override;
+  std::chrono::seconds idempotency_ttl{24 * 3600};
+  int max_attempts = 3;                               // claim retries on conflict
+  int max_range_days = 62;                            // availability query span
+  bool access_log = true;                             // JSON lines on stderr
+};
+
+class App {
+ public:
+  App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catalog catalog,
+      KeyTable keys, ApiOptions options);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Writes every office and service of the catalogue into the store as its
+  // first configuration version (offices the store knows already are kept).
+  Status SeedStore();
+
+  HttpResponse Handle(const HttpRequest& request);
+
+  std::vector<std::string> Routes() const { return router_.List(); }
+  ApiMetrics& metrics() { return metrics_; }
+  std::shared_ptr<const Catalog> catalog() const { return catalog_.Get(); }
+  // /readyz answers 503 once this is false (shutdown begins).
+  void SetReady(bool ready) { ready_.store(ready); }
+
+ private:
+  void RegisterRoutes();
+
+  // --- Helpers for handlers ---
+  HttpResponse Json(int status, std::string body) const;
+  HttpResponse Problem(const Call& call, const struct Problem& p) const;
+  HttpResponse Error(const Call& call, const Status& s) const;
+  HttpResponse BadRequest(const Call& call, std::vector<FieldError> errors,
+                          std::string detail) const;
+  // Checks Content-Type and parses the body; a problem response on failure.
+  std::optional<HttpResponse> ReadJson(const Call& call, rapidjson::Document& doc) const;
+  // The principal, or a 401 response.
+  Result<Principal> Authenticate(const Call& call) const;
+  HttpResponse SlotTaken(const Call& call, const OfficeInfo& office, const Visit& visit,
+                         Instant start, const std::string& detail);
+  // The appointment named by the path if `secret` opens it; NotFound otherwise.
+  Result<AppointmentRecord> AppointmentWithSecret(const Call& call,
+                                                  const std::optional<std::string>& secret);
+  Result<AppointmentRecord> AppointmentForStaff(const Call& call, const Principal& p);
+  // Reads a contact object; problems go to `errors`.
+  static void ParseContact(const rapidjson::Value& v, const std::string& path,
+                           std::vector<FieldError>& errors, Contact& out);
+
+  // --- Public ---
+  HttpResponse ListOffices(const Call& call);
+  HttpResponse GetOffice(const Call& call);
+  HttpResponse ListServices(const Call& call);
+  HttpResponse GetAvailability(const Call& call);
+  HttpResponse GetNextAvailability(const Call& call);
+  HttpResponse CreateHold(const Call& call);
+  HttpResponse DeleteHold(const Call& call);
+  HttpResponse CreateAppointment(const Call& call);
+  HttpResponse GetAppointment(const Call& call);
+  HttpResponse CancelAppointment(const Call& call);
+  HttpResponse MoveAppointment(const Call& call);
+  HttpResponse GetAppointmentIcs(const Call& call);
+  // --- Hotline and kiosk ---
+  HttpResponse HotlineBook(const Call& call);
+  HttpResponse HotlineSearch(const Call& call);
+  HttpResponse HotlineGet(const Call& call);
+  HttpResponse HotlineCancel(const Call& call);
+  HttpResponse HotlineMove(const Call& call);
+  HttpResponse HotlineNote(const Call& call);
+  HttpResponse KioskCheckIn(const Call& call);
+  HttpResponse KioskWalkIn(const Call& call);
+  // --- Admin ---
+  HttpResponse AdminGetOffice(const Call& call);
+  HttpResponse AdminPutOffice(const Call& call);
+  HttpResponse AdminListServices(const Call& call);
+  HttpResponse AdminPutService(const Call& call);
+  // --- Ops ---
+  HttpResponse Healthz(const Call& call);
+  HttpResponse Readyz(const Call& call);
+  HttpResponse Metrics(const Call& call);
+
+  // The move shared by citizens and the hotline.
+  HttpResponse MoveCommon(const Call& call, const AppointmentRecord& current, bool staff);
+
+  std::shared_ptr<Store> store_;
+  std::shared_ptr<const Clock> clock_;
+  CatalogState catalog_;
+  KeyTable keys_;
+  ApiOptions options_;
+  ApiMetrics metrics_;
+  Booker booker_;
+  Router router_;
+  std::mutex admin_mutex_;  // serializes admin configuration changes
+  std::atomic<bool> ready_{true};
+};
+
+// The language an Accept-Language header asks for (de unless en ranks higher).
+Language ParseAcceptLanguage(const std::optional<std::string>& header);
+// 1..200 visible ASCII characters.
+bool ValidIdempotencyKey(const std::string& key);
+
+}  // namespace termin::api
+
+#endif  // TERMIN_API_APP_H_

@@ -1,0 +1,52 @@
+// Staff credentials: API keys with a role and the offices they cover.
+//
+// Keys are configured only as SHA-256 hex digests (the keys file never holds
+// a usable key): [{"sha256": "<64 hex>", "role": "hotline"|"kiosk"|"admin",
+// "offices": ["aalen-rathaus"], "name": "Hotline Team 1"}]. A request
+// presents "Authorization: Bearer <key>"; the table looks up the digest.
+// Kiosk keys are bound to exactly one office; hotline keys to their list
+// (empty = every office); admin keys to every office.
+//
+// Thread safety: a const KeyTable may be used from many threads at once.
+#ifndef TERMIN_API_AUTH_H_
+#define TERMIN_API_AUTH_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scheduler/status.h"
+
+namespace termin::api {
+
+enum class Role { kHotline, kKiosk, kAdmin };
+
+struct Principal {
+  Role role = Role::kHotline;
+  std::vector<std::string> offices;  // empty = every office (hotline, admin)
+  std::string name;                  // for notes and logs; not a person's name
+
+  bool Covers(const std::string& office_id) const;
+};
+
+class KeyTable {
+ public:
+  static Result<KeyTable> Parse(std::string_view json);
+  static Result<KeyTable> Load(const std::string& path);
+
+  // Unauthenticated for a missing/malformed header or an unknown key.
+  Result<Principal> Authenticate(const std::optional<std::string>& authorization) const;
+  std::size_t size() const { return by_digest_.size(); }
+
+ private:
+  std::map<std::string, Principal> by_digest_;
+};
+
+// Unauthenticated/PermissionDenied unless `p` has role `role`.
+Status RequireRole(const Principal& p, Role role);
+
+}  // namespace termin::api
+
+#endif  // TERMIN_API_AUTH_H_

@@ -1,0 +1,309 @@
+#include "api/booking.h"
+
+#include <algorithm>
+
+#include "api/render.h"
+#include "api/secrets.h"
+#include "scheduler/calendar.h"
+
+namespace termin::api {
+namespace {
+
+constexpr int kReferenceAttempts = 4;
+
+bool Offered(const std::vector<Offer>& offers, Instant start) {
+  auto it = std::lower_bound(offers.begin(), offers.end(), start,
+                             [](const Offer& o, Instant s) { return o.start < s; });
+  return it != offers.end() && it->start == start;
+}
+
+LocalDate Today(const OfficeInfo& office, Instant now) {
+  return LocalDayOf(now, office.schedule.zone);
+}
+
+}  // namespace
+
+Booker::Booker(Store& store, const Clock& clock, ApiMetrics* metrics, BookingOptions options)
+    : store_(store), clock_(clock), metrics_(metrics), options_(options) {}
+
+Result<Visit> Booker::VisitAt(const OfficeInfo& office,
+                              const std::vector<std::string>& services) const {
+  return MakeVisit(office.schedule, services);
+}
+
+Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant start,
+                          const BookingRules& rules) const {
+  const date::time_zone* zone = office.schedule.zone;
+  Instant now = Now();
+  auto local = zone->to_local(start);
+  auto minute_of_day = (local - date::floor<date::days>(local)).count();
+  if (rules.grid.count() > 0 && minute_of_day % rules.grid.count() != 0) {
+    return Status::Unprocessable("start is not on the office's " +
+                                 std::to_string(rules.grid.count()) + "-minute grid");
+  }
+  if (start < now) return Status::Unprocessable("start is in the past");
+  if (start < now + rules.min_notice) {
+    return Status::Unprocessable("start is sooner than the minimum notice of " +
+                                 std::to_string(rules.min_notice.count()) + " minutes");
+  }
+  LocalDate day = LocalDayOf(start, zone);
+  if (day > Today(office, now) + date::days(rules.max_days_ahead)) {
+    return Status::Unprocessable("start is beyond the booking horizon of " +
+                                 std::to_string(rules.max_days_ahead) + " days");
+  }
+  auto offers = Availability(office.schedule, rules, visit, DayRange{day, day}, now, OfficeClaims{});
+  if (!Offered(offers, start)) {
+    return Status::Unprocessable("the office is not open for this visit at this start");
+  }
+  return Status::Ok();
+}
+
+Result<OfficeClaims> Booker::ReadOfficeClaims(const OfficeInfo& office, Interval range,
+                                              const Booking* exclude) const {
+  auto read = store_.ReadClaims(office.id, range);
+  if (!read.ok()) return read.status();
+  OfficeClaims claims(office.schedule.desks.size());
+  for (std::size_t i = 0; i < office.schedule.desks.size(); ++i) {
+    auto it = read->find(office.schedule.desks[i].id);
+    if (it == read->end()) continue;
+    claims[i] = it->second;
+    // A move must not be blocked by the appointment's own claim.
+    if (exclude && exclude->office_id == office.id && exclude->desk_id == it->first) {
+      claims[i] = claims[i].Subtract(IntervalSet::FromSorted({exclude->claim()}));
+    }
+  }
+  return claims;
+}
+
+std::vector<Alternative> Booker::Alternatives(const OfficeInfo& office, const Visit& visit,
+                                              Instant start) const {
+  const date::time_zone* zone = office.schedule.zone;
+  Instant now = Now();
+  LocalDate today = Today(office, now);
+  LocalDate first = std::max(today, LocalDayOf(start, zone) - date::days(1));
+  LocalDate last = std::min(first + date::days(7),
+                            today + date::days(office.schedule.rules.max_days_ahead));
+  if (last < first) return {};
+  DayRange days{first, last};
+  auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), nullptr);
+  if (!claims.ok()) return {};
+  auto offers = Availability(office.schedule, visit, days, now, *claims);
+  auto distance = [&](const Offer& o) {
+    auto d = o.start - start;
+    return d < Minutes(0) ? -d : d;
+  };
+  std::stable_sort(offers.begin(), offers.end(),
+                   [&](const Offer& a, const Offer& b) { return distance(a) < distance(b); });
+  if (offers.size() > options_.alternatives) offers.resize(options_.alternatives);
+  std::sort(offers.begin(), offers.end(),
+            [](const Offer& a, const Offer& b) { return a.start < b.start; });
+  std::vector<Alternative> out;
+  for (const Offer& o : offers) out.push_back(Alternative{office.id, FormatInstant(o.start, office)});
+  return out;
+}
+
+template <typename T>
+Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
+                            const BookingRules& rules, const Booking* exclude,
+                            const std::function<Result<T>(const Booking&)>& write) {
+  const date::time_zone* zone = office.schedule.zone;
+  LocalDate day = LocalDayOf(start, zone);
+  DayRange days{day, day};
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    Instant now = Now();
+    auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), exclude);
+    if (!claims.ok()) return claims.status();
+    auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
+    if (!Offered(offers, start)) {
+      if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
+      return Status::Conflict("the start is taken");
+    }
+    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kBestFit);
+    if (!desk) return Status::Conflict("the start is taken");
+    Booking b;
+    b.office_id = office.id;
+    b.desk_id = office.schedule.desks[*desk].id;
+    b.services = visit.service_ids;
+    b.start = start;
+    b.end = start + visit.duration;
+    b.claim_end = start + visit.occupancy();
+    Result<T> r = write(b);
+    if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
+    if (metrics_) metrics_->CountConflict();
+  }
+  return Status::Conflict("the start was taken by others while we tried");
+}
+
+Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(const OfficeInfo& office,
+                                                             const Visit& visit, Instant start) {
+  std::string secret = NewSecret();
+  std::chrono::milliseconds ttl = options_.hold_ttl_override
+                                      ? std::chrono::milliseconds(*options_.hold_ttl_override)
+                                      : std::chrono::milliseconds(office.schedule.rules.hold_ttl);
+  std::function<Result<HoldRecord>(const Booking&)> write = [&](const Booking& b) {
+    HoldRecord h;
+    h.id = NewId();
+    h.secret_hash = Sha256Hex(secret);
+    h.booking = b;
+    h.expires_at = clock_.Now() + ttl;
+    return store_.PlaceHold(std::move(h));
+  };
+  auto hold = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write);
+  if (!hold.ok()) return hold.status();
+  if (metrics_) metrics_->CountHold();
+  return std::make_pair(std::move(hold).value(), secret);
+}
+
+std::vector<OutboxJob> Booker::JobsFor(JobType first, const AppointmentRecord& a,
+                                       const OfficeInfo& office) const {
+  std::vector<OutboxJob> jobs;
+  bool reachable = !a.contact.email.empty() || !a.contact.phone.empty();
+  if (!reachable) return jobs;
+  TimePoint now = clock_.Now();
+  jobs.push_back(OutboxJob{first, a.reference, now});
+  if (a.contact.reminders && (first == JobType::kConfirmation || first == JobType::kMoved)) {
+    for (Minutes offset : office.reminder_offsets) {
+      TimePoint due = ToTimePoint(a.booking.start - offset);
+      if (due > now) jobs.push_back(OutboxJob{JobType::kReminder, a.reference, due});
+    }
+  }
+  return jobs;
+}
+
+Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string& hold_id,
+                                       const std::string& secret,
+                                       std::optional<std::uint64_t> version,
+                                       const Contact& contact) {
+  auto hold = store_.GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  std::string secret_hash = Sha256Hex(secret);
+  if (!ConstantTimeEquals(secret_hash, hold->secret_hash)) {
+    return Status::NotFound("no such hold");
+  }
+  const OfficeInfo* office = catalog.FindOffice(hold->booking.office_id);
+  if (!office) return Status::NotFound("no such hold");
+  for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {
+    NewAppointment made;
+    made.manage_secret = NewSecret();
+    AppointmentRecord& a = made.record;
+    a.reference = NewReference();
+    a.secret_hash = Sha256Hex(made.manage_secret);
+    a.status = AppointmentStatus::kConfirmed;
+    a.channel = Channel::kWeb;
+    a.booking = hold->booking;
+    a.contact = contact;
+    a.created_at = clock_.Now();
+    auto jobs = JobsFor(JobType::kConfirmation, a, *office);
+    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, std::move(jobs));
+    if (done.ok()) {
+      made.record = std::move(done).value();
+      if (metrics_) metrics_->CountBooking("web");
+      return made;
+    }
+    if (done.status().code() != StatusCode::kFailedPrecondition) return done.status();
+  }
+  return Status::Internal("could not draw a free reference");
+}
+
+Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit& visit,
+                                          Instant start, const Contact& contact, Channel channel) {
+  std::string manage_secret = NewSecret();
+  std::function<Result<AppointmentRecord>(const Booking&)> write = [&](const Booking& b) {
+    Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
+    for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {
+      AppointmentRecord a;
+      a.reference = NewReference();
+      a.secret_hash = Sha256Hex(manage_secret);
+      a.status = AppointmentStatus::kConfirmed;
+      a.channel = channel;
+      a.booking = b;
+      a.contact = contact;
+      a.created_at = clock_.Now();
+      auto jobs = JobsFor(JobType::kConfirmation, a, office);
+      r = store_.CreateAppointment(std::move(a), "", std::move(jobs));
+      if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) return r;
+    }
+    return r;
+  };
+  auto made = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write);
+  if (!made.ok()) return made.status();
+  if (metrics_) metrics_->CountBooking(ChannelName(channel));
+  return NewAppointment{std::move(made).value(), manage_secret};
+}
+
+Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& visit) {
+  BookingRules rules = office.schedule.rules;
+  rules.min_notice = Minutes(0);  // a walk-in is served now: no notice
+  const date::time_zone* zone = office.schedule.zone;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    Instant now = Now();
+    LocalDate today = Today(office, now);
+    DayRange days{today, today};
+    auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), nullptr);
+    if (!claims.ok()) return claims.status();
+    auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
+    if (offers.empty()) return Status::Conflict("no free start is left today");
+    Instant start = offers.front().start;
+    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kBestFit);
+    if (!desk) return Status::Conflict("no free start is left today");
+    Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
+    for (int ref_attempt = 0; ref_attempt < kReferenceAttempts; ++ref_attempt) {
+      AppointmentRecord a;
+      a.reference = NewReference();
+      a.secret_hash = Sha256Hex(NewSecret());  // nobody manages a walk-in online
+      a.status = AppointmentStatus::kCheckedIn;
+      a.channel = Channel::kKiosk;
+      a.booking.office_id = office.id;
+      a.booking.desk_id = office.schedule.desks[*desk].id;
+      a.booking.services = visit.service_ids;
+      a.booking.start = start;
+      a.booking.end = start + visit.duration;
+      a.booking.claim_end = start + visit.occupancy();
+      a.created_at = clock_.Now();
+      r = store_.CreateAppointment(std::move(a), FormatDate(today), {});
+      if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;
+    }
+    if (r.ok()) {
+      if (metrics_) metrics_->CountBooking("kiosk");
+      return r;
+    }
+    if (r.status().code() != StatusCode::kConflict) return r;
+    if (metrics_) metrics_->CountConflict();
+  }
+  return Status::Conflict("the next free start was taken by others while we tried");
+}
+
+Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
+                                       const OfficeInfo& to_office, const Visit& visit,
+                                       Instant start) {
+  if (current.status != AppointmentStatus::kConfirmed) {
+    return Status::FailedPrecondition("only a confirmed appointment can be moved");
+  }
+  std::function<Result<AppointmentRecord>(const Booking&)> write = [&](const Booking& b) {
+    AppointmentRecord moved = current;
+    moved.booking = b;
+    auto jobs = JobsFor(JobType::kMoved, moved, to_office);
+    return store_.MoveAppointment(current.reference, b, std::move(jobs));
+  };
+  return ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write);
+}
+
+Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,
+                                         const std::string& reason) {
+  std::vector<OutboxJob> jobs;
+  if (!current.contact.email.empty() || !current.contact.phone.empty()) {
+    jobs.push_back(OutboxJob{reason == "office_change" ? JobType::kCancelledByOffice
+                                                       : JobType::kCancelled,
+                             current.reference, clock_.Now()});
+  }
+  auto r = store_.CancelAppointment(current.reference, reason, std::move(jobs));
+  if (r.ok() && metrics_) metrics_->CountCancellation();
+  return r;
+}
+
+Result<AppointmentRecord> Booker::CheckIn(const AppointmentRecord& current,
+                                          const OfficeInfo& office) {
+  return store_.CheckIn(current.reference, FormatDate(Today(office, Now())));
+}
+
+}  // namespace termin::api

@@ -1,0 +1,108 @@
+// Booking steps: the core proposes, the store disposes.
+//
+// Each step that claims desk time reads the office's claims from the store,
+// asks the core whether the start is offered (Availability) and which desk
+// should take it (AssignDesk, best fit), and asks the store to write the
+// claim in one atomic step. If another request took the place between the
+// read and the write, the store says Conflict and we read again, at most
+// `max_attempts` times; then the caller answers 409 with alternatives.
+//
+// Why a start is refused decides the status: off the grid, in the past,
+// within the notice, beyond the horizon or outside opening hours is
+// Unprocessable (it would never be offered); taken is Conflict.
+//
+// Thread safety: a Booker may be used from many threads at once (it holds
+// references to a thread-safe store and clock).
+#ifndef TERMIN_API_BOOKING_H_
+#define TERMIN_API_BOOKING_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/catalog.h"
+#include "api/clock.h"
+#include "api/metrics.h"
+#include "api/problem.h"
+#include "api/store.h"
+#include "scheduler/assignment.h"
+#include "scheduler/availability.h"
+
+namespace termin::api {
+
+struct BookingOptions {
+  int max_attempts = 3;
+  std::optional<std::chrono::seconds> hold_ttl_override;  // tests: short holds
+  std::size_t alternatives = 5;                           // offered on 409
+};
+
+// A new appointment and the manage secret that only its creator sees.
+struct NewAppointment {
+  AppointmentRecord record;
+  std::string manage_secret;
+};
+
+class Booker {
+ public:
+  Booker(Store& store, const Clock& clock, ApiMetrics* metrics, BookingOptions options);
+
+  // The visit for `services` at `office`: Unprocessable if the office does
+  // not offer one of them, InvalidArgument for an empty or repeated list.
+  Result<Visit> VisitAt(const OfficeInfo& office, const std::vector<std::string>& services) const;
+
+  // Ok if `start` would be offered were every desk free; else Unprocessable
+  // saying why.
+  Status CheckStart(const OfficeInfo& office, const Visit& visit, Instant start,
+                    const BookingRules& rules) const;
+
+  // The offered starts nearest to `start` at `office` (same day and the
+  // following week), sorted by start.
+  std::vector<Alternative> Alternatives(const OfficeInfo& office, const Visit& visit,
+                                        Instant start) const;
+
+  // The office's claims in desk order (what the core takes).
+  Result<OfficeClaims> ReadOfficeClaims(const OfficeInfo& office, Interval range,
+                                        const Booking* exclude) const;
+
+  // A hold and its secret.
+  Result<std::pair<HoldRecord, std::string>> PlaceHold(const OfficeInfo& office,
+                                                       const Visit& visit, Instant start);
+  // Confirms a hold (web). `catalog` finds the hold's office.
+  Result<NewAppointment> Confirm(const Catalog& catalog, const std::string& hold_id,
+                                 const std::string& secret, std::optional<std::uint64_t> version,
+                                 const Contact& contact);
+  // Claim and confirm at once (hotline).
+  Result<NewAppointment> BookDirect(const OfficeInfo& office, const Visit& visit, Instant start,
+                                    const Contact& contact, Channel channel);
+  // The next free start today at `office` without notice, checked in at once.
+  Result<AppointmentRecord> WalkIn(const OfficeInfo& office, const Visit& visit);
+  Result<AppointmentRecord> Move(const AppointmentRecord& current, const OfficeInfo& to_office,
+                                 const Visit& visit, Instant start);
+  Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
+  // FailedPrecondition-free kiosk step: the caller checked office and day.
+  Result<AppointmentRecord> CheckIn(const AppointmentRecord& current, const OfficeInfo& office);
+
+  // The notification jobs for a confirmed (or moved) appointment.
+  std::vector<OutboxJob> JobsFor(JobType first, const AppointmentRecord& a,
+                                 const OfficeInfo& office) const;
+
+  Instant Now() const { return ToInstant(clock_.Now()); }
+
+ private:
+  // Reads, proposes and writes through `write`, retrying on Conflict.
+  template <typename T>
+  Result<T> ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
+                      const BookingRules& rules, const Booking* exclude,
+                      const std::function<Result<T>(const Booking&)>& write);
+
+  Store& store_;
+  const Clock& clock_;
+  ApiMetrics* metrics_;
+  BookingOptions options_;
+};
+
+}  // namespace termin::api
+
+#endif  // TERMIN_API_BOOKING_H_

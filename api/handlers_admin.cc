@@ -1,0 +1,200 @@
+// Handlers of the admin API and the operations endpoints.
+#include "api/app.h"
+#include "api/json_input.h"
+#include "api/render.h"
+#include "api/request_parsing.h"
+#include "scheduler/calendar.h"
+
+namespace termin::api {
+namespace {
+
+// Whether an appointment still fits an office's new configuration: its desk
+// still exists, can still do its services, and is open for its whole claim.
+bool StillFits(const AppointmentRecord& a, const OfficeInfo& office) {
+  for (const Desk& desk : office.schedule.desks) {
+    if (desk.id != a.booking.desk_id) continue;
+    for (const auto& s : a.booking.services) {
+      if (!desk.CanDo(s)) return false;
+    }
+    LocalDate first = LocalDayOf(a.booking.start, office.schedule.zone);
+    LocalDate last = LocalDayOf(a.booking.claim_end - Minutes(1), office.schedule.zone);
+    IntervalSet open = DeskOpenTime(office.schedule, desk, DayRange{first, last});
+    return open.Containing(a.booking.claim()).has_value();
+  }
+  return false;
+}
+
+}  // namespace
+
+HttpResponse App::AdminGetOffice(const Call& call) {
+  auto p = Authenticate(call);
+  if (!p.ok()) return Error(call, p.status());
+  if (Status s = RequireRole(*p, Role::kAdmin); !s.ok()) return Error(call, s);
+  auto catalog = catalog_.Get();
+  const OfficeInfo* office = catalog->FindOffice(call.Param("officeId"));
+  if (!office) return Problem(call, MakeProblem("not-found", "no such office"));
+  return Json(200, OfficeToJson(*office));
+}
+
+HttpResponse App::AdminPutOffice(const Call& call) {
+  auto p = Authenticate(call);
+  if (!p.ok()) return Error(call, p.status());
+  if (Status s = RequireRole(*p, Role::kAdmin); !s.ok()) return Error(call, s);
+  std::vector<FieldError> errors;
+  bool cancel_conflicting = false;
+  for (const auto& [name, value] : call.request.query) {
+    if (name != "cancel_conflicting") {
+      errors.push_back({name.substr(0, 50), "is not a known parameter"});
+    } else if (value == "true") {
+      cancel_conflicting = true;
+    } else if (value != "false") {
+      errors.push_back({name, "must be true or false"});
+    }
+  }
+  const std::string& office_id = call.Param("officeId");
+  if (!ValidId(office_id)) errors.push_back({"officeId", "is not an office id"});
+  if (!errors.empty()) return BadRequest(call, std::move(errors), "invalid parameters");
+  rapidjson::Document doc;
+  if (auto bad = ReadJson(call, doc)) return *bad;
+
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  auto catalog = catalog_.Get();
+  auto parsed = ParseOffice(doc, catalog->services, &errors);
+  if (!parsed.ok()) {
+    if (errors.empty()) errors.push_back({"", parsed.status().message()});
+    return BadRequest(call, std::move(errors), "invalid office document");
+  }
+  if (parsed->id != office_id) {
+    return BadRequest(call, {FieldError{"id", "must equal the office id in the path"}},
+                      "invalid office document");
+  }
+  auto current = store_->GetOfficeConfig(office_id);
+  if (!current.ok()) return Error(call, current.status());
+  std::vector<AffectedAppointment> affected;
+  std::vector<std::string> cancel;
+  std::vector<OutboxJob> jobs;
+  if (current->version != 0) {
+    auto active = store_->ListActiveAppointments(office_id, booker_.Now());
+    if (!active.ok()) return Error(call, active.status());
+    for (const AppointmentRecord& a : *active) {
+      if (StillFits(a, *parsed)) continue;
+      affected.push_back({a.reference, FormatInstant(a.booking.start, *parsed)});
+      cancel.push_back(a.reference);
+      if (!a.contact.email.empty() || !a.contact.phone.empty()) {
+        jobs.push_back(OutboxJob{JobType::kCancelledByOffice, a.reference, clock_->Now()});
+      }
+    }
+  }
+  if (!affected.empty() && !cancel_conflicting) {
+    struct Problem prob = MakeProblem(
+        "conflict", std::to_string(affected.size()) +
+                        " booked appointment(s) would fall outside the new hours; change the "
+                        "document or repeat with cancel_conflicting=true");
+    prob.appointments = std::move(affected);
+    prob.has_appointments = true;
+    return Problem(call, prob);
+  }
+  std::string document = OfficeToJson(*parsed);
+  auto version = store_->PutOfficeConfig(office_id, document, current->version, cancel,
+                                         std::move(jobs));
+  if (!version.ok()) {
+    if (version.status().code() == StatusCode::kConflict) {
+      return Problem(call, MakeProblem("conflict",
+                                       "the office changed meanwhile; read it again and retry"));
+    }
+    return Error(call, version.status());
+  }
+  for (std::size_t i = 0; i < cancel.size(); ++i) metrics_.CountCancellation();
+  Catalog next = *catalog;
+  UpsertOffice(next, *parsed);
+  catalog_.Set(std::move(next));
+
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("office");
+  WriteOffice(*parsed, w);
+  w.Key("version");
+  w.Uint64(*version);
+  w.Key("cancelled");
+  w.StartArray();
+  for (const auto& a : affected) {
+    w.StartObject();
+    w.Key("reference");
+    WriteString(w, a.reference);
+    w.Key("start");
+    WriteString(w, a.start);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Json(current->version == 0 ? 201 : 200, JsonString(buf));
+}
+
+HttpResponse App::AdminListServices(const Call& call) {
+  auto p = Authenticate(call);
+  if (!p.ok()) return Error(call, p.status());
+  if (Status s = RequireRole(*p, Role::kAdmin); !s.ok()) return Error(call, s);
+  auto catalog = catalog_.Get();
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("services");
+  w.StartArray();
+  for (const ServiceInfo& s : catalog->services) WriteService(s, w);
+  w.EndArray();
+  w.EndObject();
+  return Json(200, JsonString(buf));
+}
+
+HttpResponse App::AdminPutService(const Call& call) {
+  auto p = Authenticate(call);
+  if (!p.ok()) return Error(call, p.status());
+  if (Status s = RequireRole(*p, Role::kAdmin); !s.ok()) return Error(call, s);
+  const std::string& service_id = call.Param("serviceId");
+  if (!ValidId(service_id)) {
+    return BadRequest(call, {FieldError{"serviceId", "is not a service id"}}, "invalid parameters");
+  }
+  rapidjson::Document doc;
+  if (auto bad = ReadJson(call, doc)) return *bad;
+  std::vector<FieldError> errors;
+  auto parsed = ParseService(doc, &errors);
+  if (!parsed.ok()) {
+    if (errors.empty()) errors.push_back({"", parsed.status().message()});
+    return BadRequest(call, std::move(errors), "invalid service document");
+  }
+  if (parsed->id != service_id) {
+    return BadRequest(call, {FieldError{"id", "must equal the service id in the path"}},
+                      "invalid service document");
+  }
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  auto catalog = catalog_.Get();
+  bool existed = catalog->FindService(service_id) != nullptr;
+  auto version = store_->PutServiceConfig(service_id, ServiceToJson(*parsed));
+  if (!version.ok()) return Error(call, version.status());
+  Catalog next = *catalog;
+  UpsertService(next, *parsed);
+  catalog_.Set(std::move(next));
+  return Json(existed ? 200 : 201, ServiceToJson(*parsed));
+}
+
+HttpResponse App::Healthz(const Call&) { return Json(200, "{\"status\":\"ok\"}"); }
+
+HttpResponse App::Readyz(const Call& call) {
+  if (!ready_.load()) {
+    return Problem(call, MakeProblem("unavailable", "the server is shutting down"));
+  }
+  Status s = store_->Ping();
+  if (!s.ok()) return Problem(call, MakeProblem("unavailable", "the store is not reachable"));
+  return Json(200, "{\"status\":\"ready\"}");
+}
+
+HttpResponse App::Metrics(const Call&) {
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics_.Serialize();
+  return r;
+}
+
+}  // namespace termin::api

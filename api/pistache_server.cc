@@ -1,0 +1,144 @@
+#include "api/pistache_server.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/net.h>
+
+#include "api/router.h"
+
+namespace termin::api {
+namespace {
+
+using namespace Pistache;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// A header with a name chosen at run time. Pistache 0.0.5 sends only typed
+// headers (addRaw ones are dropped when the response is written), so every
+// header we set goes through this.
+class NamedHeader : public Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return 0; }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+class PistacheHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(PistacheHandler)
+
+  explicit PistacheHandler(App* app) : app_(app) {}
+
+  void onRequest(const Http::Request& request, Http::ResponseWriter response) override {
+    HttpResponse out;
+    bool client_close = false;
+    bool http10 = request.version() == Http::Version::Http10;
+    try {
+      HttpRequest in;
+      in.method = Http::methodString(request.method());
+      in.path = request.resource();
+      in.http10 = http10;
+      const auto& query = request.query();
+      for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
+        auto key = DecodeQueryComponent(it->first);
+        auto value = DecodeQueryComponent(it->second);
+        // An undecodable parameter is kept raw: handlers reject what they
+        // cannot use, with the field named.
+        in.query[key ? *key : it->first] = value ? *value : it->second;
+      }
+      for (const auto& [name, raw] : request.headers().rawList()) {
+        in.headers[Lower(name)] = raw.value();
+      }
+      for (const auto& header : request.headers().list()) {
+        std::ostringstream os;
+        header->write(os);
+        in.headers[Lower(header->name())] = os.str();
+      }
+      auto connection = in.Header("connection");
+      client_close = connection && Lower(*connection).find("close") != std::string::npos;
+      if (http10) client_close = !connection || Lower(*connection).find("keep-alive") == std::string::npos;
+      in.body = request.body();
+      out = app_->Handle(in);
+    } catch (...) {
+      out = RenderProblem(MakeProblem("internal", ""), Language::kDe);
+    }
+    response.headers().remove<Http::Header::Connection>();
+    response.headers().add<Http::Header::Connection>(
+        client_close ? Http::ConnectionControl::Close : Http::ConnectionControl::KeepAlive);
+    if (!out.content_type.empty()) {
+      response.headers().add(std::make_shared<NamedHeader>("Content-Type", out.content_type));
+    }
+    for (const auto& [name, value] : out.headers) {
+      response.headers().add(std::make_shared<NamedHeader>(name, value));
+    }
+    response.send(static_cast<Http::Code>(out.status), out.body);
+  }
+
+ private:
+  App* app_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::unique_ptr<Http::Endpoint> endpoint;
+  std::uint16_t port = 0;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { Shutdown(); }
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(App& app, const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    Pistache::Address addr(options.bind, Pistache::Port(options.port));
+    impl->endpoint = std::make_unique<Http::Endpoint>(addr);
+    auto opts = Http::Endpoint::options()
+                    .threads(std::max(1, options.threads))
+                    .flags(Tcp::Options::ReuseAddr)
+                    .maxRequestSize(options.max_body + kHeaderHeadroom)
+                    .headerTimeout(std::chrono::seconds(30))
+                    .bodyTimeout(std::chrono::seconds(60));
+    impl->endpoint->init(opts);
+    auto handler = Http::make_handler<PistacheHandler>(&app);
+    impl->endpoint->setHandler(handler);
+    impl->endpoint->serveThreaded();
+    impl->port = static_cast<std::uint16_t>(impl->endpoint->getPort());
+  } catch (const std::exception& e) {
+    return Status::Unavailable(std::string("cannot serve on ") + options.bind + ":" +
+                               std::to_string(options.port) + ": " + e.what());
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+void HttpServer::Shutdown() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  try {
+    impl_->endpoint->shutdown();
+  } catch (...) {
+    // Shutting down: nothing left to tell anyone.
+  }
+}
+
+}  // namespace termin::api

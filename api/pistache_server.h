@@ -1,0 +1,55 @@
+// Serves an App over HTTP/1.1 with Pistache 0.0.5.
+//
+// Our handler derives from Http::Handler directly (no Rest::Router: its
+// lookup writes to a shared map for unknown methods, a data race between
+// worker threads). It copies each request into an HttpRequest, lets the App
+// answer, and sets `Connection: keep-alive` on HTTP/1.1 unless the client
+// asked to close (Pistache defaults to close when the client sent no
+// Connection header, which costs a TCP handshake per request).
+//
+// Limits: maxRequestSize is the body limit plus headroom for the request
+// line and headers (kHeaderHeadroom). Bodies between the body limit and that
+// size get our 413 problem+json; beyond it Pistache answers 413 by itself
+// with text/plain (it does not let a handler see the request).
+//
+// Thread safety: Start from one thread; Shutdown from any thread once.
+#ifndef TERMIN_API_PISTACHE_SERVER_H_
+#define TERMIN_API_PISTACHE_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/app.h"
+#include "scheduler/status.h"
+
+namespace termin::api {
+
+inline constexpr std::size_t kHeaderHeadroom = 1 << 20;  // 1 MiB beyond the body limit
+
+struct ServerOptions {
+  std::string bind = "0.0.0.0";
+  std::uint16_t port = 8080;  // 0 = any free port
+  int threads = 2;
+  std::size_t max_body = 65536;
+};
+
+class HttpServer {
+ public:
+  // Binds and starts serving on background threads.
+  static Result<std::unique_ptr<HttpServer>> Start(App& app, const ServerOptions& options);
+  ~HttpServer();
+
+  std::uint16_t port() const;
+  // Stops accepting and joins the server threads.
+  void Shutdown();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace termin::api
+
+#endif  // TERMIN_API_PISTACHE_SERVER_H_

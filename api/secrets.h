@@ -1,0 +1,41 @@
+// Random identifiers, secrets and their comparison.
+//
+// Every random value comes from OpenSSL's CSPRNG (RAND_bytes). References are
+// meant to be read aloud on the phone: 8 characters from a 32-letter alphabet
+// without 0/O and 1/I ("K7QM-4XPR", 40 bits; the store keeps them unique).
+// Secrets carry 144 random bits, base64url without padding; only their
+// SHA-256 is stored, and comparisons of secrets or their hashes take time
+// independent of where they differ.
+//
+// Thread safety: all functions may be called from many threads at once.
+#ifndef TERMIN_API_SECRETS_H_
+#define TERMIN_API_SECRETS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace termin::api {
+
+// The 32 characters a reference is made of.
+inline constexpr std::string_view kReferenceAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+// "XXXX-XXXX".
+std::string NewReference();
+// The canonical form of a reference a person typed: upper case, the dash
+// optional; nullopt if it cannot be one.
+std::optional<std::string> NormalizeReference(std::string_view typed);
+
+// 144 random bits, base64url (24 characters).
+std::string NewSecret();
+// 96 random bits, base64url (16 characters): hold ids.
+std::string NewId();
+
+std::string Sha256Hex(std::string_view data);
+
+// Equal contents, compared in time that depends only on the lengths.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace termin::api
+
+#endif  // TERMIN_API_SECRETS_H_

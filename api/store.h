@@ -1,0 +1,270 @@
+// The store: where holds, appointments, office configuration, idempotency
+// records and the notification outbox live.
+//
+// "The core proposes, the store disposes." The API reads an office's claims,
+// asks the core which desk should take a visit, and then asks the store to
+// write that claim. Every mutating operation below is ONE atomic step that
+// checks and writes: PlaceHold refuses (Conflict) if the desk's interval
+// overlaps any live claim at that moment, however recently the caller read
+// the claims. The embedded store does this under a mutex per office; the
+// Redis store (next) does it in one Lua script per step, on keys that share
+// the office's hash tag. Notification jobs handed to a step are written in
+// that same step (an outbox), so a confirmed visit never lacks its message
+// and a failed step never sends one.
+//
+// Claims: a desk is claimed over [start, claim_end) by every hold that has
+// not expired (by the store's clock) and every appointment that is not
+// cancelled. Expiry is judged by the store's injected clock, so a hold that
+// expired frees its place even before anything deletes it.
+//
+// Secrets: holds and appointments carry only the SHA-256 of their secret.
+//
+// Errors: NotFound (unknown id/reference, or a hold secret that does not
+// match: the two are indistinguishable on purpose), Gone (the hold expired),
+// Conflict (the interval is taken, or a configuration version moved),
+// FailedPrecondition (the appointment's state forbids the step),
+// Unavailable (the backing service is down).
+//
+// Thread safety: every method may be called from many threads at once.
+#ifndef TERMIN_API_STORE_H_
+#define TERMIN_API_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/clock.h"
+#include "scheduler/interval_set.h"
+#include "scheduler/status.h"
+#include "scheduler/time.h"
+
+namespace termin::api {
+
+struct Contact {
+  std::string name;
+  std::string email;     // empty = none
+  std::string phone;     // empty = none
+  std::string language = "de";  // "de" | "en"
+  bool reminders = false;       // consented to reminder messages
+  friend bool operator==(const Contact&, const Contact&) = default;
+};
+
+enum class AppointmentStatus {
+  kConfirmed,  // booked
+  kCheckedIn,  // arrived, has a ticket
+  kDone,       // served
+  kCancelled,  // by the citizen, staff or an office change
+  kNoShow,     // did not come
+};
+
+enum class Channel {
+  kWeb,      // the booking widget
+  kHotline,  // booked by phone staff
+  kKiosk,    // walk-in at the office
+};
+
+// Where and when a visit sits: the desk is occupied over [start, claim_end),
+// which is the visit [start, end) plus the services' buffer.
+struct Booking {
+  std::string office_id;
+  std::string desk_id;
+  std::vector<std::string> services;
+  Instant start;
+  Instant end;
+  Instant claim_end;
+  Interval claim() const { return Interval{start, claim_end}; }
+  friend bool operator==(const Booking&, const Booking&) = default;
+};
+
+struct HoldRecord {
+  std::string id;           // random, unguessable
+  std::string secret_hash;  // SHA-256 hex of the owner secret
+  std::uint64_t version = 0;  // set by the store (fencing number)
+  Booking booking;
+  TimePoint expires_at;
+};
+
+struct Note {
+  TimePoint at;
+  std::string author;  // the API key's name
+  std::string text;
+};
+
+struct AppointmentRecord {
+  std::string reference;    // "K7QM-4XPR"
+  std::string secret_hash;  // SHA-256 hex of the manage secret
+  AppointmentStatus status = AppointmentStatus::kConfirmed;
+  Channel channel = Channel::kWeb;
+  Booking booking;
+  Contact contact;
+  bool contact_erased = false;  // personal data deleted after retention
+  std::string ticket;           // set at check-in ("A012")
+  std::vector<Note> notes;      // staff only
+  std::string cancel_reason;    // "citizen", "hotline", "office_change"
+  TimePoint created_at;
+  TimePoint closed_at;          // when it became cancelled/done/no_show
+};
+
+enum class JobType {
+  kConfirmation,
+  kReminder,
+  kMoved,
+  kCancelled,
+  kCancelledByOffice,
+};
+
+struct OutboxJob {
+  JobType type = JobType::kConfirmation;
+  std::string reference;
+  TimePoint due;
+  friend bool operator==(const OutboxJob&, const OutboxJob&) = default;
+};
+
+// A configuration document and its version (0 = does not exist).
+struct ConfigDocument {
+  std::string document;
+  std::uint64_t version = 0;
+};
+
+// The first response to a request with an Idempotency-Key.
+struct StoredResponse {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  std::string location;  // Location header, if any
+};
+
+struct IdempotencyBegin {
+  enum class Outcome {
+    kStarted,     // the key is new: the caller runs the request, then Finish/Abandon
+    kInProgress,  // another request with this key is running
+    kReplay,      // done before: `response` holds the first answer
+    kMismatch,    // the key was used with a different request
+  };
+  Outcome outcome = Outcome::kStarted;
+  StoredResponse response;
+};
+
+// Staff search: exactly one of reference/phone/name is set. `offices` limits
+// the result (empty = every office).
+struct AppointmentQuery {
+  std::string reference;
+  std::string phone;  // compared on digits only
+  std::string name;   // case-insensitive substring
+  std::vector<std::string> offices;
+  std::size_t limit = 50;
+};
+
+// Per desk id, the claimed intervals.
+using DeskClaims = std::map<std::string, IntervalSet>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- Booking steps ------------------------------------------------------
+  // Claims of an office's desks that overlap `range`.
+  virtual Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) = 0;
+
+  // Writes a hold if its desk interval overlaps no live claim; returns the
+  // hold with its version. Conflict otherwise.
+  virtual Result<HoldRecord> PlaceHold(HoldRecord hold) = 0;
+
+  // A hold as written (also once expired, until it is purged). Holds never
+  // change after PlaceHold, so what this returns is what ConfirmHold finds,
+  // if the hold still exists. NotFound if unknown.
+  virtual Result<HoldRecord> GetHold(const std::string& hold_id) = 0;
+
+  // Deletes a live or expired hold. NotFound if unknown or the secret differs.
+  virtual Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) = 0;
+
+  // Turns a live hold into `appointment` (whose booking is replaced by the
+  // hold's) and writes `jobs`. NotFound: unknown hold, wrong secret or
+  // version. Gone: the hold expired (even if its place was taken since).
+  // FailedPrecondition: the appointment's reference is already in use (the
+  // caller draws another; also for CreateAppointment).
+  virtual Result<AppointmentRecord> ConfirmHold(const std::string& hold_id,
+                                                const std::string& secret_hash,
+                                                std::optional<std::uint64_t> version,
+                                                AppointmentRecord appointment,
+                                                std::vector<OutboxJob> jobs) = 0;
+
+  // Claims and confirms in one step (hotline, kiosk walk-in). If `ticket_day`
+  // is set ("YYYY-MM-DD" local), a ticket of that office and day is drawn in
+  // the same step. Conflict if the interval is taken.
+  virtual Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
+                                                      const std::string& ticket_day,
+                                                      std::vector<OutboxJob> jobs) = 0;
+
+  virtual Result<AppointmentRecord> GetAppointment(const std::string& reference) = 0;
+
+  // FailedPrecondition unless confirmed or checked in.
+  virtual Result<AppointmentRecord> CancelAppointment(const std::string& reference,
+                                                      const std::string& reason,
+                                                      std::vector<OutboxJob> jobs) = 0;
+
+  // Claims `to` and releases the old claim in one step (the appointment's
+  // own claim does not block its move). Conflict if `to` is taken;
+  // FailedPrecondition unless confirmed.
+  virtual Result<AppointmentRecord> MoveAppointment(const std::string& reference, Booking to,
+                                                    std::vector<OutboxJob> jobs) = 0;
+
+  // Marks a confirmed appointment checked in and draws its ticket for
+  // `ticket_day`; an appointment already checked in is returned as it is.
+  // FailedPrecondition for other states.
+  virtual Result<AppointmentRecord> CheckIn(const std::string& reference,
+                                            const std::string& ticket_day) = 0;
+
+  virtual Result<AppointmentRecord> AddNote(const std::string& reference, Note note) = 0;
+
+  // --- Lookups --------------------------------------------------------------
+  virtual Result<std::vector<AppointmentRecord>> FindAppointments(const AppointmentQuery& query) = 0;
+  // Confirmed and checked-in appointments of an office that end after `from`.
+  virtual Result<std::vector<AppointmentRecord>> ListActiveAppointments(const std::string& office_id,
+                                                                        Instant from) = 0;
+
+  // --- Configuration ----------------------------------------------------------
+  // version 0 with an empty document if the office is unknown.
+  virtual Result<ConfigDocument> GetOfficeConfig(const std::string& office_id) = 0;
+  // Compare-and-set: writes `document` if the current version is
+  // `expected_version` (0 = must not exist yet), cancels `cancel` (reason
+  // "office_change") and writes `jobs`, all in one step; returns the new
+  // version. Conflict if the version moved meanwhile.
+  virtual Result<std::uint64_t> PutOfficeConfig(const std::string& office_id,
+                                                const std::string& document,
+                                                std::uint64_t expected_version,
+                                                const std::vector<std::string>& cancel,
+                                                std::vector<OutboxJob> jobs) = 0;
+  virtual Result<std::map<std::string, ConfigDocument>> GetServiceConfigs() = 0;
+  virtual Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
+                                                 const std::string& document) = 0;
+
+  // --- Idempotency ----------------------------------------------------------
+  // Keys live `ttl` from their first use.
+  virtual Result<IdempotencyBegin> BeginIdempotent(const std::string& key,
+                                                   const std::string& request_hash,
+                                                   std::chrono::seconds ttl) = 0;
+  virtual Status FinishIdempotent(const std::string& key, const StoredResponse& response) = 0;
+  // Forgets a started key (the request failed in a way worth retrying).
+  virtual Status AbandonIdempotent(const std::string& key) = 0;
+
+  // --- Outbox and housekeeping ----------------------------------------------
+  // Removes and returns up to `limit` jobs due at or before `now`, by due time.
+  virtual Result<std::vector<OutboxJob>> TakeDueJobs(TimePoint now, std::size_t limit) = 0;
+  // All queued jobs (for tests and the admin view), by due time.
+  virtual Result<std::vector<OutboxJob>> PendingJobs() = 0;
+  // Erases the contact data of visits that ended, or were cancelled, before
+  // `cutoff`; returns how many were erased. Also drops expired holds and
+  // idempotency records.
+  virtual Result<std::size_t> ErasePersonalData(TimePoint cutoff) = 0;
+
+  // Ok if the store can serve requests (readiness).
+  virtual Status Ping() = 0;
+};
+
+}  // namespace termin::api
+
+#endif  // TERMIN_API_STORE_H_

@@ -1,0 +1,145 @@
+// termin-api: the booking API with the embedded store.
+//
+//   termin-api --port 8080 --seed data/demo-city.json --keys keys.json
+//
+// Prints "listening on http://ADDR:PORT" to stderr when ready. On SIGTERM or
+// SIGINT it stops accepting, lets in-flight requests finish and exits 0; a
+// timer bounds the shutdown (Pistache can hang on open keep-alive
+// connections), so the process is gone within 10 s in any case.
+#include <signal.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "api/app.h"
+#include "api/catalog.h"
+#include "api/pistache_server.h"
+#include "service/config.h"
+#include "service/store_factory.h"
+
+namespace {
+
+constexpr auto kShutdownBound = std::chrono::seconds(9);
+constexpr auto kSweepEvery = std::chrono::seconds(60);
+
+void Log(const std::string& msg) {
+  std::string line = "{\"msg\":\"" + msg + "\"}\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace termin;
+  signal(SIGPIPE, SIG_IGN);
+  // Block the stop signals in every thread; main waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  bool exit_now = false;
+  int exit_code = 0;
+  auto config = service::ParseApiConfig(argc, argv, &exit_now, &exit_code);
+  if (exit_now) return exit_code;
+  if (!config.ok()) {
+    std::cerr << "termin-api: " << config.status().message() << "\n";
+    return 2;
+  }
+
+  auto clock = std::make_shared<api::SystemClock>();
+  api::Catalog catalog;
+  if (!config->seed.empty() && !config->print_routes) {
+    std::vector<api::FieldError> errors;
+    auto loaded = api::LoadCatalogFile(config->seed, &errors);
+    if (!loaded.ok()) {
+      std::cerr << "termin-api: " << config->seed << ": " << loaded.status().message() << "\n";
+      for (const auto& e : errors) std::cerr << "  " << e.field << ": " << e.message << "\n";
+      return 2;
+    }
+    catalog = std::move(loaded).value();
+  }
+  api::KeyTable keys;
+  if (!config->keys.empty() && !config->print_routes) {
+    auto loaded = api::KeyTable::Load(config->keys);
+    if (!loaded.ok()) {
+      std::cerr << "termin-api: " << config->keys << ": " << loaded.status().message() << "\n";
+      return 2;
+    }
+    keys = std::move(loaded).value();
+  }
+  auto store = service::OpenStore(config->print_routes ? "memory" : config->store, clock);
+  if (!store.ok()) {
+    std::cerr << "termin-api: " << store.status().message() << "\n";
+    return 2;
+  }
+
+  api::ApiOptions options;
+  options.max_body = config->max_body;
+  options.access_log = config->access_log;
+  if (config->hold_ttl_override_seconds > 0) {
+    options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
+  }
+  api::App app(*store, clock, std::move(catalog), std::move(keys), options);
+  if (config->print_routes) {
+    for (const auto& r : app.Routes()) std::cout << r << "\n";
+    return 0;
+  }
+  if (Status s = app.SeedStore(); !s.ok()) {
+    std::cerr << "termin-api: seeding the store: " << s.message() << "\n";
+    return 2;
+  }
+
+  api::ServerOptions server_options;
+  server_options.bind = config->bind;
+  server_options.port = config->port;
+  server_options.threads = config->threads;
+  server_options.max_body = config->max_body;
+  auto server = api::HttpServer::Start(app, server_options);
+  if (!server.ok()) {
+    std::cerr << "termin-api: " << server.status().message() << "\n";
+    return 1;
+  }
+  std::cerr << "listening on http://" << config->bind << ":" << (*server)->port() << std::endl;
+
+  // Housekeeping: erase contact data past retention, drop stale holds and
+  // idempotency records.
+  std::mutex sweep_mutex;
+  std::condition_variable sweep_cv;
+  bool stopping = false;
+  std::thread sweeper([&] {
+    std::unique_lock<std::mutex> lock(sweep_mutex);
+    while (!sweep_cv.wait_for(lock, kSweepEvery, [&] { return stopping; })) {
+      auto cutoff = clock->Now() - std::chrono::hours(24) * config->retention_days;
+      auto erased = (*store)->ErasePersonalData(cutoff);
+      if (erased.ok() && *erased > 0) {
+        Log("erased contact data of " + std::to_string(*erased) + " appointment(s)");
+      }
+    }
+  });
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  Log(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+  app.SetReady(false);
+  std::thread([] {
+    std::this_thread::sleep_for(kShutdownBound);
+    std::fputs("{\"msg\":\"shutdown timed out; exiting\"}\n", stderr);
+    std::_Exit(0);
+  }).detach();
+  {
+    std::lock_guard<std::mutex> lock(sweep_mutex);
+    stopping = true;
+  }
+  sweep_cv.notify_all();
+  sweeper.join();
+  (*server)->Shutdown();
+  Log("stopped");
+  return 0;
+}

@@ -1,0 +1,102 @@
+#include "service/config.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "api/json_input.h"
+
+namespace termin::service {
+
+Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
+  rapidjson::Document doc;
+  std::vector<api::FieldError> errors;
+  if (Status s = api::ParseJsonBody(json, doc, &errors); !s.ok()) return s;
+  api::ObjectReader r(doc, "", &errors);
+  if (auto v = r.Int("port", false, 0, 65535)) config.port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.String("bind", false, 100)) config.bind = *v;
+  if (auto v = r.Int("threads", false, 0, 256)) config.threads = static_cast<int>(*v);
+  if (auto v = r.String("store", false, 200)) config.store = *v;
+  if (auto v = r.String("seed", false, 1000)) config.seed = *v;
+  if (auto v = r.Int("max_body", false, 1024, 64 << 20)) config.max_body = static_cast<std::size_t>(*v);
+  if (auto v = r.String("keys", false, 1000)) config.keys = *v;
+  if (auto v = r.Int("hold_ttl_override_seconds", false, 0, 86400)) {
+    config.hold_ttl_override_seconds = static_cast<int>(*v);
+  }
+  if (auto v = r.Int("retention_days", false, 1, 3650)) config.retention_days = static_cast<int>(*v);
+  if (auto v = r.Bool("access_log", false)) config.access_log = *v;
+  r.Finish();
+  if (!errors.empty()) {
+    return Status::InvalidArgument("config: " + errors.front().field + ": " + errors.front().message);
+  }
+  return Status::Ok();
+}
+
+Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exit_code) {
+  *exit_now = false;
+  *exit_code = 0;
+  ApiConfig config;
+  // The JSON file gives defaults that flags and environment override, so it
+  // is read before CLI11 parses (CLI11 leaves unset options' variables alone).
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string path;
+    if (arg == "--config" && i + 1 < argc) {
+      path = argv[i + 1];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      path = arg.substr(9);
+    }
+    if (path.empty()) continue;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::NotFound("cannot read config file " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (Status s = ApplyConfigJson(ss.str(), config); !s.ok()) return s;
+  }
+  CLI::App app{"termin-api: the Termin booking API with the embedded store"};
+  std::string config_file;
+  app.add_option("--config", config_file, "JSON file with settings (flags and env override it)");
+  app.add_option("--port", config.port, "TCP port (0 = any free port)")
+      ->envname("TERMIN_PORT")->capture_default_str();
+  app.add_option("--bind", config.bind, "address to listen on")
+      ->envname("TERMIN_BIND")->capture_default_str();
+  app.add_option("--threads", config.threads, "worker threads (0 = hardware concurrency)")
+      ->envname("TERMIN_THREADS")->check(CLI::Range(0, 256));
+  app.add_option("--store", config.store, "\"memory\" (redis://host:port: next release)")
+      ->envname("TERMIN_STORE")->capture_default_str();
+  app.add_option("--seed", config.seed, "city JSON (offices, desks, services)")
+      ->envname("TERMIN_SEED");
+  app.add_option("--max-body", config.max_body, "largest request body in bytes")
+      ->envname("TERMIN_MAX_BODY")->check(CLI::Range(1024, 64 << 20))->capture_default_str();
+  app.add_option("--keys", config.keys, "API keys JSON (SHA-256 digests, roles, offices)")
+      ->envname("TERMIN_KEYS");
+  app.add_option("--hold-ttl-override-seconds", config.hold_ttl_override_seconds,
+                 "hold TTL for every office, in seconds (tests); 0 = the offices' own")
+      ->envname("TERMIN_HOLD_TTL_OVERRIDE_SECONDS")->check(CLI::Range(0, 86400));
+  app.add_option("--retention-days", config.retention_days,
+                 "days after a visit (or its cancellation) until contact data is erased")
+      ->envname("TERMIN_RETENTION_DAYS")->check(CLI::Range(1, 3650))->capture_default_str();
+  bool no_access_log = false;
+  app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
+  app.add_flag("--print-routes", config.print_routes,
+               "print the route table (METHOD /path) and exit");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    *exit_now = true;
+    *exit_code = app.exit(e);
+    return Status::InvalidArgument("");
+  }
+  if (no_access_log) config.access_log = false;
+  if (const char* v = std::getenv("TERMIN_ACCESS_LOG"); v && std::string(v) == "0") {
+    config.access_log = false;
+  }
+  if (config.threads == 0) {
+    config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  return config;
+}
+
+}  // namespace termin::service

@@ -1,0 +1,44 @@
+// Configuration of termin-api: flags, environment, and an optional JSON file.
+//
+// Precedence, highest first: command-line flag, environment variable
+// (TERMIN_PORT, TERMIN_BIND, ...), the --config JSON file, the default.
+// The JSON file holds the same names as the flags, with underscores:
+// {"port": 8080, "bind": "0.0.0.0", "seed": "data/demo-city.json", ...}.
+//
+// Thread safety: plain values and functions; call from main.
+#ifndef TERMIN_SERVICE_CONFIG_H_
+#define TERMIN_SERVICE_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scheduler/status.h"
+
+namespace termin::service {
+
+struct ApiConfig {
+  std::uint16_t port = 8080;
+  std::string bind = "0.0.0.0";
+  int threads = 0;                 // 0 = hardware concurrency
+  std::string store = "memory";    // "memory" | "redis://host:port" (next)
+  std::string seed;                // city JSON
+  std::size_t max_body = 65536;    // bytes
+  std::string keys;                // API keys JSON (SHA-256 digests)
+  int hold_ttl_override_seconds = 0;  // 0 = the offices' own TTLs
+  int retention_days = 30;         // contact data kept after the visit
+  bool access_log = true;
+  bool print_routes = false;
+};
+
+// Parses argv (and the environment, and --config). On --help, prints usage
+// and returns a Status with an empty message and code kOk-like semantics:
+// *exit_now is set, with the exit code in *exit_code.
+Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exit_code);
+
+// Applies a JSON config document onto `config` (unknown keys are errors).
+Status ApplyConfigJson(const std::string& json, ApiConfig& config);
+
+}  // namespace termin::service
+
+#endif  // TERMIN_SERVICE_CONFIG_H_

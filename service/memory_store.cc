@@ -1,0 +1,568 @@
+#include "service/memory_store.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "api/request_parsing.h"
+#include "api/secrets.h"
+
+namespace termin::service {
+
+using api::AppointmentStatus;
+
+namespace {
+
+struct ClaimEntry {
+  Instant end;
+  bool is_hold = false;
+  std::string id;        // hold id or appointment reference
+  TimePoint expires_at;  // holds only
+};
+
+using DeskTimeline = std::multimap<Instant, ClaimEntry>;
+
+bool Active(AppointmentStatus s) {
+  return s == AppointmentStatus::kConfirmed || s == AppointmentStatus::kCheckedIn;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string Ticket(int n) {
+  // "A001" .. "A999", then "B001" ...: short enough for a display board.
+  char letter = static_cast<char>('A' + ((n - 1) / 999) % 26);
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%c%03d", letter, (n - 1) % 999 + 1);
+  return buf;
+}
+
+}  // namespace
+
+struct MemoryStore::Shard {
+  std::mutex mutex;
+  // Everything below is guarded by mutex.
+  std::map<std::string, DeskTimeline> desks;
+  Minutes longest_claim{0};  // bounds how far back an overlap scan starts
+  std::map<std::string, HoldRecord> holds;
+  std::map<std::string, AppointmentRecord> appointments;
+  std::map<std::string, int> tickets;  // local day -> tickets drawn
+  ConfigDocument config;
+  std::uint64_t hold_version = 0;
+
+  // Whether any live claim on `desk` overlaps `iv`, ignoring `ignore_id`.
+  // Expired holds met on the way are dropped.
+  bool Taken(const std::string& desk, Interval iv, TimePoint now, const std::string& ignore_id) {
+    auto d = desks.find(desk);
+    if (d == desks.end()) return false;
+    DeskTimeline& line = d->second;
+    auto it = line.lower_bound(iv.begin - longest_claim);
+    while (it != line.end() && it->first < iv.end) {
+      const ClaimEntry& e = it->second;
+      if (e.is_hold && e.expires_at <= now) {
+        it = line.erase(it);
+        continue;
+      }
+      if (e.id != ignore_id && it->first < iv.end && iv.begin < e.end) return true;
+      ++it;
+    }
+    return false;
+  }
+
+  void AddClaim(const std::string& desk, Interval iv, bool is_hold, const std::string& id,
+                TimePoint expires_at) {
+    desks[desk].emplace(iv.begin, ClaimEntry{iv.end, is_hold, id, expires_at});
+    longest_claim = std::max(longest_claim, iv.length());
+  }
+
+  void RemoveClaim(const std::string& desk, Instant begin, const std::string& id) {
+    auto d = desks.find(desk);
+    if (d == desks.end()) return;
+    auto range = d->second.equal_range(begin);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second.id == id) {
+        d->second.erase(it);
+        return;
+      }
+    }
+  }
+};
+
+MemoryStore::MemoryStore(std::shared_ptr<const api::Clock> clock) : clock_(std::move(clock)) {}
+MemoryStore::~MemoryStore() = default;
+
+MemoryStore::Shard& MemoryStore::ShardFor(const std::string& office_id) {
+  {
+    std::shared_lock<std::shared_mutex> lock(shards_mutex_);
+    auto it = shards_.find(office_id);
+    if (it != shards_.end()) return *it->second;
+  }
+  std::unique_lock<std::shared_mutex> lock(shards_mutex_);
+  auto& slot = shards_[office_id];
+  if (!slot) slot = std::make_unique<Shard>();
+  return *slot;
+}
+
+MemoryStore::Shard* MemoryStore::FindShard(const std::string& office_id) {
+  std::shared_lock<std::shared_mutex> lock(shards_mutex_);
+  auto it = shards_.find(office_id);
+  return it == shards_.end() ? nullptr : it->second.get();
+}
+
+std::string MemoryStore::OfficeOfReference(const std::string& reference) {
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  auto it = reference_office_.find(reference);
+  return it == reference_office_.end() ? std::string() : it->second;
+}
+
+std::string MemoryStore::OfficeOfHold(const std::string& hold_id) {
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  auto it = hold_office_.find(hold_id);
+  return it == hold_office_.end() ? std::string() : it->second;
+}
+
+void MemoryStore::AppendJobs(std::vector<OutboxJob> jobs) {
+  if (jobs.empty()) return;
+  std::lock_guard<std::mutex> lock(outbox_mutex_);
+  for (auto& j : jobs) outbox_.emplace(j.due, std::move(j));
+}
+
+Result<DeskClaims> MemoryStore::ReadClaims(const std::string& office_id, Interval range) {
+  DeskClaims out;
+  Shard* shard = FindShard(office_id);
+  if (!shard) return out;
+  TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  for (const auto& [desk, line] : shard->desks) {
+    std::vector<Interval> claimed;
+    for (auto it = line.lower_bound(range.begin - shard->longest_claim);
+         it != line.end() && it->first < range.end; ++it) {
+      const ClaimEntry& e = it->second;
+      if (e.is_hold && e.expires_at <= now) continue;
+      if (e.end <= range.begin) continue;
+      claimed.push_back(Interval{it->first, e.end});
+    }
+    if (!claimed.empty()) out[desk] = IntervalSet::FromSorted(claimed);
+  }
+  return out;
+}
+
+Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
+  Shard& shard = ShardFor(hold.booking.office_id);
+  TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "")) {
+    return Status::Conflict("the interval is taken");
+  }
+  {
+    std::lock_guard<std::mutex> index(index_mutex_);
+    if (!hold_office_.emplace(hold.id, hold.booking.office_id).second) {
+      return Status::Internal("hold id in use");
+    }
+  }
+  hold.version = ++shard.hold_version;
+  shard.AddClaim(hold.booking.desk_id, hold.booking.claim(), true, hold.id, hold.expires_at);
+  shard.holds[hold.id] = hold;
+  return hold;
+}
+
+Result<HoldRecord> MemoryStore::GetHold(const std::string& hold_id) {
+  std::string office = OfficeOfHold(hold_id);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such hold");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->holds.find(hold_id);
+  if (it == shard->holds.end()) return Status::NotFound("no such hold");
+  return it->second;
+}
+
+Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& secret_hash) {
+  std::string office = OfficeOfHold(hold_id);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such hold");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->holds.find(hold_id);
+  if (it == shard->holds.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash)) {
+    return Status::NotFound("no such hold");
+  }
+  shard->RemoveClaim(it->second.booking.desk_id, it->second.booking.start, hold_id);
+  shard->holds.erase(it);
+  std::lock_guard<std::mutex> index(index_mutex_);
+  hold_office_.erase(hold_id);
+  return Status::Ok();
+}
+
+Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
+                                                   const std::string& secret_hash,
+                                                   std::optional<std::uint64_t> version,
+                                                   AppointmentRecord appointment,
+                                                   std::vector<OutboxJob> jobs) {
+  std::string office = OfficeOfHold(hold_id);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such hold");
+  TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->holds.find(hold_id);
+  if (it == shard->holds.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash) ||
+      (version && *version != it->second.version)) {
+    return Status::NotFound("no such hold");
+  }
+  const HoldRecord& hold = it->second;
+  // Expired means gone, even if nobody took the place since: the citizen
+  // was promised the place only until expires_at.
+  if (hold.expires_at <= now) return Status::Gone("the hold expired");
+  {
+    std::lock_guard<std::mutex> index(index_mutex_);
+    if (!reference_office_.emplace(appointment.reference, office).second) {
+      return Status::FailedPrecondition("reference in use");
+    }
+    hold_office_.erase(hold_id);
+  }
+  appointment.booking = hold.booking;
+  shard->RemoveClaim(hold.booking.desk_id, hold.booking.start, hold_id);
+  shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
+                  appointment.reference, TimePoint{});
+  shard->holds.erase(it);
+  shard->appointments[appointment.reference] = appointment;
+  AppendJobs(std::move(jobs));
+  return appointment;
+}
+
+Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appointment,
+                                                         const std::string& ticket_day,
+                                                         std::vector<OutboxJob> jobs) {
+  const std::string office = appointment.booking.office_id;
+  Shard& shard = ShardFor(office);
+  TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.Taken(appointment.booking.desk_id, appointment.booking.claim(), now, "")) {
+    return Status::Conflict("the interval is taken");
+  }
+  {
+    std::lock_guard<std::mutex> index(index_mutex_);
+    if (!reference_office_.emplace(appointment.reference, office).second) {
+      return Status::FailedPrecondition("reference in use");
+    }
+  }
+  if (!ticket_day.empty()) appointment.ticket = Ticket(++shard.tickets[ticket_day]);
+  shard.AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
+                 appointment.reference, TimePoint{});
+  shard.appointments[appointment.reference] = appointment;
+  AppendJobs(std::move(jobs));
+  return appointment;
+}
+
+Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& reference) {
+  std::string office = OfficeOfReference(reference);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such appointment");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  return it->second;
+}
+
+Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& reference,
+                                                         const std::string& reason,
+                                                         std::vector<OutboxJob> jobs) {
+  std::string office = OfficeOfReference(reference);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such appointment");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  AppointmentRecord& a = it->second;
+  if (!Active(a.status)) {
+    return Status::FailedPrecondition("the appointment is already " +
+                                      std::string(a.status == AppointmentStatus::kCancelled
+                                                      ? "cancelled"
+                                                      : "closed"));
+  }
+  shard->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+  a.status = AppointmentStatus::kCancelled;
+  a.cancel_reason = reason;
+  a.closed_at = clock_->Now();
+  AppendJobs(std::move(jobs));
+  return a;
+}
+
+Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& reference, Booking to,
+                                                       std::vector<OutboxJob> jobs) {
+  std::string from_office = OfficeOfReference(reference);
+  if (from_office.empty()) return Status::NotFound("no such appointment");
+  Shard* from = FindShard(from_office);
+  if (!from) return Status::NotFound("no such appointment");
+  Shard& dest = ShardFor(to.office_id);
+  TimePoint now = clock_->Now();
+  // One step over both offices: both shards are locked together.
+  std::unique_lock<std::mutex> lock_a(from->mutex, std::defer_lock);
+  std::unique_lock<std::mutex> lock_b(dest.mutex, std::defer_lock);
+  if (from == &dest) {
+    lock_a.lock();
+  } else {
+    std::lock(lock_a, lock_b);
+  }
+  auto it = from->appointments.find(reference);
+  if (it == from->appointments.end()) return Status::NotFound("no such appointment");
+  AppointmentRecord a = it->second;
+  if (a.status != AppointmentStatus::kConfirmed) {
+    return Status::FailedPrecondition("only a confirmed appointment can be moved");
+  }
+  if (dest.Taken(to.desk_id, to.claim(), now, reference)) {
+    return Status::Conflict("the interval is taken");
+  }
+  from->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+  a.booking = to;
+  dest.AddClaim(to.desk_id, to.claim(), false, reference, TimePoint{});
+  if (from != &dest) {
+    from->appointments.erase(it);
+    dest.appointments[reference] = a;
+    std::lock_guard<std::mutex> index(index_mutex_);
+    reference_office_[reference] = to.office_id;
+  } else {
+    it->second = a;
+  }
+  AppendJobs(std::move(jobs));
+  return a;
+}
+
+Result<AppointmentRecord> MemoryStore::CheckIn(const std::string& reference,
+                                               const std::string& ticket_day) {
+  std::string office = OfficeOfReference(reference);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such appointment");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  AppointmentRecord& a = it->second;
+  if (a.status == AppointmentStatus::kCheckedIn) return a;  // a kiosk retry
+  if (a.status != AppointmentStatus::kConfirmed) {
+    return Status::FailedPrecondition("the appointment is not open for check-in");
+  }
+  a.status = AppointmentStatus::kCheckedIn;
+  a.ticket = Ticket(++shard->tickets[ticket_day]);
+  return a;
+}
+
+Result<AppointmentRecord> MemoryStore::AddNote(const std::string& reference, Note note) {
+  std::string office = OfficeOfReference(reference);
+  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  if (!shard) return Status::NotFound("no such appointment");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  if (it->second.notes.size() >= 100) {
+    return Status::FailedPrecondition("the appointment has 100 notes already");
+  }
+  it->second.notes.push_back(std::move(note));
+  return it->second;
+}
+
+Result<std::vector<AppointmentRecord>> MemoryStore::FindAppointments(
+    const AppointmentQuery& query) {
+  std::vector<AppointmentRecord> out;
+  if (!query.reference.empty()) {
+    auto a = GetAppointment(query.reference);
+    if (a.ok() && (query.offices.empty() ||
+                   std::find(query.offices.begin(), query.offices.end(),
+                             a->booking.office_id) != query.offices.end())) {
+      out.push_back(std::move(a).value());
+    }
+    return out;
+  }
+  std::vector<std::pair<std::string, Shard*>> shards;
+  {
+    std::shared_lock<std::shared_mutex> lock(shards_mutex_);
+    for (auto& [id, shard] : shards_) {
+      if (query.offices.empty() ||
+          std::find(query.offices.begin(), query.offices.end(), id) != query.offices.end()) {
+        shards.emplace_back(id, shard.get());
+      }
+    }
+  }
+  std::string name = Lower(query.name);
+  for (auto& [id, shard] : shards) {
+    std::lock_guard<std::mutex> lock(shard->mutex);
+    for (const auto& [ref, a] : shard->appointments) {
+      if (a.contact_erased) continue;
+      bool match = false;
+      if (!query.phone.empty()) {
+        match = !a.contact.phone.empty() && api::PhoneDigits(a.contact.phone) == query.phone;
+      } else if (!name.empty()) {
+        match = Lower(a.contact.name).find(name) != std::string::npos;
+      }
+      if (match) out.push_back(a);
+      if (out.size() >= query.limit) break;
+    }
+    if (out.size() >= query.limit) break;
+  }
+  std::sort(out.begin(), out.end(), [](const AppointmentRecord& a, const AppointmentRecord& b) {
+    return a.booking.start < b.booking.start;
+  });
+  return out;
+}
+
+Result<std::vector<AppointmentRecord>> MemoryStore::ListActiveAppointments(
+    const std::string& office_id, Instant from) {
+  std::vector<AppointmentRecord> out;
+  Shard* shard = FindShard(office_id);
+  if (!shard) return out;
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  for (const auto& [ref, a] : shard->appointments) {
+    if (Active(a.status) && a.booking.end > from) out.push_back(a);
+  }
+  return out;
+}
+
+Result<ConfigDocument> MemoryStore::GetOfficeConfig(const std::string& office_id) {
+  Shard* shard = FindShard(office_id);
+  if (!shard) return ConfigDocument{};
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  return shard->config;
+}
+
+Result<std::uint64_t> MemoryStore::PutOfficeConfig(const std::string& office_id,
+                                                   const std::string& document,
+                                                   std::uint64_t expected_version,
+                                                   const std::vector<std::string>& cancel,
+                                                   std::vector<OutboxJob> jobs) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.config.version != expected_version) {
+    return Status::Conflict("the office configuration changed meanwhile");
+  }
+  TimePoint now = clock_->Now();
+  for (const auto& reference : cancel) {
+    auto it = shard.appointments.find(reference);
+    if (it == shard.appointments.end() || !Active(it->second.status)) continue;
+    AppointmentRecord& a = it->second;
+    shard.RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+    a.status = AppointmentStatus::kCancelled;
+    a.cancel_reason = "office_change";
+    a.closed_at = now;
+  }
+  shard.config.document = document;
+  shard.config.version = expected_version + 1;
+  AppendJobs(std::move(jobs));
+  return shard.config.version;
+}
+
+Result<std::map<std::string, ConfigDocument>> MemoryStore::GetServiceConfigs() {
+  std::lock_guard<std::mutex> lock(config_mutex_);
+  return services_;
+}
+
+Result<std::uint64_t> MemoryStore::PutServiceConfig(const std::string& service_id,
+                                                    const std::string& document) {
+  std::lock_guard<std::mutex> lock(config_mutex_);
+  ConfigDocument& c = services_[service_id];
+  c.document = document;
+  return ++c.version;
+}
+
+Result<IdempotencyBegin> MemoryStore::BeginIdempotent(const std::string& key,
+                                                      const std::string& request_hash,
+                                                      std::chrono::seconds ttl) {
+  TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(idempotency_mutex_);
+  auto it = idempotency_.find(key);
+  if (it != idempotency_.end() && it->second.expires_at > now) {
+    IdempotencyBegin b;
+    if (!api::ConstantTimeEquals(it->second.request_hash, request_hash)) {
+      b.outcome = IdempotencyBegin::Outcome::kMismatch;
+    } else if (!it->second.done) {
+      b.outcome = IdempotencyBegin::Outcome::kInProgress;
+    } else {
+      b.outcome = IdempotencyBegin::Outcome::kReplay;
+      b.response = it->second.response;
+    }
+    return b;
+  }
+  idempotency_[key] = IdempotencyEntry{request_hash, false, {}, now + ttl};
+  return IdempotencyBegin{};
+}
+
+Status MemoryStore::FinishIdempotent(const std::string& key, const StoredResponse& response) {
+  std::lock_guard<std::mutex> lock(idempotency_mutex_);
+  auto it = idempotency_.find(key);
+  if (it == idempotency_.end()) return Status::NotFound("no such idempotency key");
+  it->second.done = true;
+  it->second.response = response;
+  return Status::Ok();
+}
+
+Status MemoryStore::AbandonIdempotent(const std::string& key) {
+  std::lock_guard<std::mutex> lock(idempotency_mutex_);
+  idempotency_.erase(key);
+  return Status::Ok();
+}
+
+Result<std::vector<OutboxJob>> MemoryStore::TakeDueJobs(TimePoint now, std::size_t limit) {
+  std::vector<OutboxJob> out;
+  std::lock_guard<std::mutex> lock(outbox_mutex_);
+  auto it = outbox_.begin();
+  while (it != outbox_.end() && it->first <= now && out.size() < limit) {
+    out.push_back(std::move(it->second));
+    it = outbox_.erase(it);
+  }
+  return out;
+}
+
+Result<std::vector<OutboxJob>> MemoryStore::PendingJobs() {
+  std::vector<OutboxJob> out;
+  std::lock_guard<std::mutex> lock(outbox_mutex_);
+  for (const auto& [due, job] : outbox_) out.push_back(job);
+  return out;
+}
+
+Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
+  TimePoint now = clock_->Now();
+  std::size_t erased = 0;
+  std::vector<Shard*> shards;
+  {
+    std::shared_lock<std::shared_mutex> lock(shards_mutex_);
+    for (auto& [id, shard] : shards_) shards.push_back(shard.get());
+  }
+  std::vector<std::string> dropped_holds;
+  for (Shard* shard : shards) {
+    std::lock_guard<std::mutex> lock(shard->mutex);
+    for (auto& [ref, a] : shard->appointments) {
+      if (a.contact_erased) continue;
+      bool visit_over = api::ToTimePoint(a.booking.claim_end) < cutoff;
+      bool cancelled_long_ago =
+          a.status == AppointmentStatus::kCancelled && a.closed_at < cutoff;
+      if (!visit_over && !cancelled_long_ago) continue;
+      a.contact = api::Contact{};
+      a.contact.language = "";
+      a.notes.clear();  // notes may name people
+      a.contact_erased = true;
+      ++erased;
+    }
+    for (auto it = shard->holds.begin(); it != shard->holds.end();) {
+      if (it->second.expires_at + kHoldGrace <= now) {
+        shard->RemoveClaim(it->second.booking.desk_id, it->second.booking.start, it->first);
+        dropped_holds.push_back(it->first);
+        it = shard->holds.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  {
+    std::lock_guard<std::mutex> index(index_mutex_);
+    for (const auto& id : dropped_holds) hold_office_.erase(id);
+  }
+  {
+    std::lock_guard<std::mutex> lock(idempotency_mutex_);
+    for (auto it = idempotency_.begin(); it != idempotency_.end();) {
+      it = it->second.expires_at <= now ? idempotency_.erase(it) : std::next(it);
+    }
+  }
+  return erased;
+}
+
+Status MemoryStore::Ping() { return Status::Ok(); }
+
+}  // namespace termin::service
