@@ -1,0 +1,225 @@
+#include "service/redis_records.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+
+namespace termin::service {
+namespace {
+
+using api::AppointmentStatus;
+using api::Channel;
+using api::JobType;
+
+bool ParseInt(std::string_view text, long long* out) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+std::string_view Get(const FieldMap& f, std::string_view key) {
+  auto it = f.find(key);
+  return it == f.end() ? std::string_view() : std::string_view(it->second);
+}
+
+bool GetMinutes(const FieldMap& f, std::string_view key, Instant* out) {
+  long long v = 0;
+  if (!ParseInt(Get(f, key), &v)) return false;
+  *out = Instant(Minutes(v));
+  return true;
+}
+
+bool GetMillis(const FieldMap& f, std::string_view key, api::TimePoint* out) {
+  long long v = 0;
+  std::string_view text = Get(f, key);
+  if (text.empty()) {
+    *out = api::TimePoint{};
+    return true;
+  }
+  if (!ParseInt(text, &v)) return false;
+  *out = api::TimePoint(std::chrono::milliseconds(v));
+  return true;
+}
+
+bool ParseServices(std::string_view json, std::vector<std::string>* out) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsArray()) return false;
+  for (const auto& v : d.GetArray()) {
+    if (!v.IsString()) return false;
+    out->emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return true;
+}
+
+bool ParseNote(std::string_view json, api::Note* out) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  auto at = d.FindMember("at");
+  auto author = d.FindMember("author");
+  auto text = d.FindMember("text");
+  if (at == d.MemberEnd() || !at->value.IsInt64() || author == d.MemberEnd() ||
+      !author->value.IsString() || text == d.MemberEnd() || !text->value.IsString()) {
+    return false;
+  }
+  out->at = api::TimePoint(std::chrono::milliseconds(at->value.GetInt64()));
+  out->author.assign(author->value.GetString(), author->value.GetStringLength());
+  out->text.assign(text->value.GetString(), text->value.GetStringLength());
+  return true;
+}
+
+bool BookingFrom(const FieldMap& f, api::Booking* b) {
+  b->office_id = std::string(Get(f, "office"));
+  b->desk_id = std::string(Get(f, "desk"));
+  return GetMinutes(f, "start", &b->start) && GetMinutes(f, "end", &b->end) &&
+         GetMinutes(f, "claim_end", &b->claim_end) && ParseServices(Get(f, "services"), &b->services);
+}
+
+void AppendBooking(const api::Booking& b, std::vector<std::string>* out) {
+  out->insert(out->end(), {"office", b.office_id, "desk", b.desk_id, "services",
+                           ServicesJson(b.services), "start", MinutesText(b.start), "end",
+                           MinutesText(b.end), "claim_end", MinutesText(b.claim_end)});
+}
+
+}  // namespace
+
+std::string MinutesText(Instant t) { return std::to_string(t.time_since_epoch().count()); }
+std::string MillisText(api::TimePoint t) { return std::to_string(t.time_since_epoch().count()); }
+
+const char* StatusWord(AppointmentStatus s) {
+  switch (s) {
+    case AppointmentStatus::kConfirmed: return "confirmed";
+    case AppointmentStatus::kCheckedIn: return "checked_in";
+    case AppointmentStatus::kDone: return "done";
+    case AppointmentStatus::kCancelled: return "cancelled";
+    case AppointmentStatus::kNoShow: return "no_show";
+  }
+  return "confirmed";
+}
+
+const char* ChannelWord(Channel c) {
+  switch (c) {
+    case Channel::kWeb: return "web";
+    case Channel::kHotline: return "hotline";
+    case Channel::kKiosk: return "kiosk";
+  }
+  return "web";
+}
+
+int JobTypeNumber(JobType t) { return static_cast<int>(t); }
+
+std::string ServicesJson(const std::vector<std::string>& services) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartArray();
+  for (const std::string& s : services) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string NoteJson(const api::Note& note) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("at");
+  w.Int64(note.at.time_since_epoch().count());
+  w.Key("author");
+  w.String(note.author.data(), static_cast<rapidjson::SizeType>(note.author.size()));
+  w.Key("text");
+  w.String(note.text.data(), static_cast<rapidjson::SizeType>(note.text.size()));
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::vector<std::string> AppointmentFields(const api::AppointmentRecord& a) {
+  std::vector<std::string> f = {
+      "ref", a.reference, "secret", a.secret_hash, "status", StatusWord(a.status),
+      "channel", ChannelWord(a.channel), "name", a.contact.name, "email", a.contact.email,
+      "phone", a.contact.phone, "lang", a.contact.language, "rem", a.contact.reminders ? "1" : "0",
+      "erased", a.contact_erased ? "1" : "0", "ticket", a.ticket, "reason", a.cancel_reason,
+      "created", MillisText(a.created_at), "closed", MillisText(a.closed_at)};
+  AppendBooking(a.booking, &f);
+  return f;
+}
+
+std::vector<std::string> HoldFields(const api::HoldRecord& h) {
+  std::vector<std::string> f = {"id", h.id, "secret", h.secret_hash};
+  AppendBooking(h.booking, &f);
+  return f;
+}
+
+Result<api::AppointmentRecord> ParseAppointment(const FieldMap& f,
+                                                const std::vector<std::string>& notes) {
+  api::AppointmentRecord a;
+  a.reference = std::string(Get(f, "ref"));
+  a.secret_hash = std::string(Get(f, "secret"));
+  std::string_view status = Get(f, "status");
+  if (status == "confirmed") a.status = AppointmentStatus::kConfirmed;
+  else if (status == "checked_in") a.status = AppointmentStatus::kCheckedIn;
+  else if (status == "done") a.status = AppointmentStatus::kDone;
+  else if (status == "cancelled") a.status = AppointmentStatus::kCancelled;
+  else if (status == "no_show") a.status = AppointmentStatus::kNoShow;
+  else return Status::Internal("stored appointment has no valid status");
+  std::string_view channel = Get(f, "channel");
+  if (channel == "web") a.channel = Channel::kWeb;
+  else if (channel == "hotline") a.channel = Channel::kHotline;
+  else if (channel == "kiosk") a.channel = Channel::kKiosk;
+  else return Status::Internal("stored appointment has no valid channel");
+  if (!BookingFrom(f, &a.booking)) return Status::Internal("stored appointment has a bad booking");
+  a.contact.name = std::string(Get(f, "name"));
+  a.contact.email = std::string(Get(f, "email"));
+  a.contact.phone = std::string(Get(f, "phone"));
+  a.contact.language = std::string(Get(f, "lang"));
+  a.contact.reminders = Get(f, "rem") == "1";
+  a.contact_erased = Get(f, "erased") == "1";
+  a.ticket = std::string(Get(f, "ticket"));
+  a.cancel_reason = std::string(Get(f, "reason"));
+  if (!GetMillis(f, "created", &a.created_at) || !GetMillis(f, "closed", &a.closed_at)) {
+    return Status::Internal("stored appointment has bad times");
+  }
+  for (const std::string& n : notes) {
+    api::Note note;
+    if (!ParseNote(n, &note)) return Status::Internal("stored note is malformed");
+    a.notes.push_back(std::move(note));
+  }
+  return a;
+}
+
+Result<api::HoldRecord> ParseHold(const FieldMap& f) {
+  api::HoldRecord h;
+  h.id = std::string(Get(f, "id"));
+  h.secret_hash = std::string(Get(f, "secret"));
+  long long version = 0;
+  if (!ParseInt(Get(f, "ver"), &version) || version < 0) {
+    return Status::Internal("stored hold has no version");
+  }
+  h.version = static_cast<std::uint64_t>(version);
+  if (!BookingFrom(f, &h.booking) || !GetMillis(f, "exp", &h.expires_at)) {
+    return Status::Internal("stored hold is malformed");
+  }
+  return h;
+}
+
+Result<api::OutboxJob> ParseOutboxMember(std::string_view m) {
+  // <seq>:<type>:<due_ms>:<reference>; the reference may contain ':'.
+  std::size_t a = m.find(':');
+  std::size_t b = a == std::string_view::npos ? a : m.find(':', a + 1);
+  std::size_t c = b == std::string_view::npos ? b : m.find(':', b + 1);
+  long long type = 0;
+  long long due = 0;
+  if (c == std::string_view::npos || !ParseInt(m.substr(a + 1, b - a - 1), &type) ||
+      !ParseInt(m.substr(b + 1, c - b - 1), &due) || type < 0 ||
+      type > static_cast<long long>(JobType::kCancelledByOffice)) {
+    return Status::Internal("stored outbox job is malformed");
+  }
+  api::OutboxJob job;
+  job.type = static_cast<JobType>(type);
+  job.due = api::TimePoint(std::chrono::milliseconds(due));
+  job.reference = std::string(m.substr(c + 1));
+  return job;
+}
+
+}  // namespace termin::service

@@ -1,0 +1,407 @@
+#include "service/redis_scripts.h"
+
+namespace termin::service {
+namespace {
+
+/* The prelude: helpers every script shares (prepended to each body).
+
+   Claims. Each desk has a sorted set of claims scored by start minute (UTC
+   minutes since the epoch). A member is "<start>:<claim_end>:<expires>:<kind>:
+   <id>": kind "h" for a hold (expires = the Redis server time in ms when the
+   hold lapses) and "a" for an appointment (expires = 0, never). The member
+   names its own interval, so a script can check overlap from the set alone.
+
+   Overlap. [s, e) overlaps a claim [cs, ce) iff cs < e and ce > s. ZRANGEBY-
+   SCORE gives the claims with cs < e; but reading from -inf would scan the
+   desk's whole history, so the lower bound is s - maxlen, where maxlen (hash
+   "cmax", per desk) is the longest claim ever written on that desk: a claim
+   that starts before s - maxlen ends at or before s and cannot overlap. The
+   remaining few are checked for ce > s.
+
+   Expiry. A hold's claim counts while expires > now, where now is the Redis
+   server's clock (TIME). One clock for every API replica: whichever replica
+   asks, a hold lapses at the same instant, and skew between API hosts cannot
+   make one replica see a hold as free while another still honours it. A
+   lapsed claim is skipped, and removed lazily when a writing script meets
+   it; nobody has to clean up for the place to become free. (Scripts that call
+   TIME and then write are fine since Redis 5: scripts replicate by effects.)
+
+   Numbers. Lua 5.1 numbers are doubles: exact for integers below 2^53, which
+   covers minutes and milliseconds since the epoch. string.format('%d') is
+   used wherever a number becomes part of a string, so it never turns into
+   "1.7e+12". */
+const char* kPrelude = R"lua(
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function fmt(n) return string.format('%d', n) end
+local function parse_claim(m)
+  local s, e, x = string.match(m, '^(%-?%d+):(%-?%d+):(%d+):')
+  return tonumber(s), tonumber(e), tonumber(x)
+end
+local function taken(claims, cmax, desk, s, e, now, own)
+  local maxlen = tonumber(redis.call('HGET', cmax, desk) or '0')
+  local members = redis.call('ZRANGEBYSCORE', claims, fmt(s - maxlen), '(' .. fmt(e))
+  local busy = false
+  for _, m in ipairs(members) do
+    local cs, ce, x = parse_claim(m)
+    if x ~= 0 and x <= now then
+      redis.call('ZREM', claims, m)
+    elseif m ~= own and ce > s then
+      busy = true
+    end
+  end
+  return busy
+end
+local function add_claim(claims, cmax, desks, desk, s, e, member)
+  redis.call('ZADD', claims, fmt(s), member)
+  redis.call('SADD', desks, desk)
+  local old = tonumber(redis.call('HGET', cmax, desk) or '0')
+  if e - s > old then redis.call('HSET', cmax, desk, fmt(e - s)) end
+end
+local function appt_member(start, claim_end, ref)
+  return start .. ':' .. claim_end .. ':0:a:' .. ref
+end
+local function add_jobs(outbox, seq_key, from)
+  local i = from
+  while i + 2 <= #ARGV do
+    local seq = redis.call('INCR', seq_key)
+    redis.call('ZADD', outbox, ARGV[i + 2],
+               fmt(seq) .. ':' .. ARGV[i] .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 1])
+    i = i + 3
+  end
+end
+local function record(akey, nkey)
+  return {'OK', redis.call('HGETALL', akey), redis.call('LRANGE', nkey, 0, -1)}
+end
+local function active(status) return status == 'confirmed' or status == 'checked_in' end
+-- "A001" .. "A999", then "B001" ...: the memory store's numbering.
+local function ticket(n)
+  return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
+end
+)lua";
+
+/* read_claims. KEYS: cmax, then one claims set per desk. ARGV: begin, end
+   (minutes), then the desk ids in the order of KEYS[2..]. Returns a flat list
+   desk, start, claim_end of the live claims that overlap [begin, end).
+   Read only: the set of desks was read just before and may miss a desk added
+   meanwhile; that is harmless because every writing script checks overlap
+   again itself (the core proposes, the store disposes). */
+const char* kReadClaims = R"lua(
+local now = now_ms()
+local b, e = tonumber(ARGV[1]), tonumber(ARGV[2])
+local out = {}
+for i = 2, #KEYS do
+  local desk = ARGV[i + 1]
+  local maxlen = tonumber(redis.call('HGET', KEYS[1], desk) or '0')
+  local members = redis.call('ZRANGEBYSCORE', KEYS[i], fmt(b - maxlen), '(' .. fmt(e))
+  for _, m in ipairs(members) do
+    local cs, ce, x = parse_claim(m)
+    if (x == 0 or x > now) and ce > b then
+      out[#out + 1] = desk
+      out[#out + 1] = cs
+      out[#out + 1] = ce
+    end
+  end
+end
+return out
+)lua";
+
+/* place_hold. KEYS: hold, claims, cmax, desks, hold version counter.
+   ARGV: desk, start, claim_end, ttl_ms, keep_ms, hold id, then field/value
+   pairs of the hold hash. Returns {OK, version, expires_ms}.
+   The overlap check and the claim write happen in this one script, so two
+   requests for the same interval cannot both pass the check: the second
+   sees the first's claim. The version comes from a per-office counter that
+   only grows (INCR), so a hold placed later on the same place has a larger
+   number than any earlier one: the fencing token a late confirm is held
+   against. The hold record lives keep_ms longer than its claim, so a confirm
+   after expiry finds it and can answer Gone rather than NotFound; PEXPIRE
+   then deletes it without any cleanup job. */
+const char* kPlaceHold = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
+local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
+if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
+local ver = redis.call('INCR', KEYS[5])
+local ttl = tonumber(ARGV[4])
+local exp = now + ttl
+local member = ARGV[2] .. ':' .. ARGV[3] .. ':' .. fmt(exp) .. ':h:' .. ARGV[6]
+add_claim(KEYS[2], KEYS[3], KEYS[4], ARGV[1], s, e, member)
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], 'ver', fmt(ver), 'exp', fmt(exp), 'member', member)
+redis.call('PEXPIRE', KEYS[1], fmt(ttl + tonumber(ARGV[5])))
+return {'OK', ver, exp}
+)lua";
+
+/* release_hold. KEYS: hold, claims. ARGV: secret hash.
+   A wrong secret answers like an unknown hold, so the reply reveals nothing
+   to someone guessing. */
+const char* kReleaseHold = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local h = redis.call('HMGET', KEYS[1], 'secret', 'member')
+if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+redis.call('ZREM', KEYS[2], h[2])
+redis.call('DEL', KEYS[1])
+return {'OK'}
+)lua";
+
+/* confirm_hold. KEYS: hold, claims, appointment, appointments, active,
+   outbox, outbox seq. ARGV: secret hash, version ('' = not checked),
+   reference, n, n field/value elements of the appointment, then jobs as
+   (type, reference, due_ms) triples.
+   Why Gone is certain after expiry: the hold record outlives its claim (see
+   place_hold) and its expiry is compared with the server clock here, in the
+   same script that would write; if the place was taken again meanwhile, that
+   was a new hold with another id and a larger version, and this hold still
+   says "expired". While the hold is live its claim is exclusive (nobody could
+   pass the overlap check against it), so swapping the hold's claim for the
+   appointment's needs no new check. The booking comes from the hold, not from
+   the caller, and the outbox jobs are written in this same step: a confirmed
+   visit never lacks its confirmation message. */
+const char* kConfirmHold = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local h = redis.call('HMGET', KEYS[1], 'secret', 'ver', 'exp', 'member', 'office', 'desk',
+                     'services', 'start', 'end', 'claim_end')
+if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+if ARGV[2] ~= '' and h[2] ~= ARGV[2] then return {'NOTFOUND'} end
+if tonumber(h[3]) <= now then return {'GONE'} end
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'PRECOND'} end
+local ref = ARGV[3]
+redis.call('ZREM', KEYS[2], h[4])
+redis.call('ZADD', KEYS[2], h[8], appt_member(h[8], h[10], ref))
+local n = tonumber(ARGV[4])
+redis.call('HSET', KEYS[3], unpack(ARGV, 5, 4 + n))
+redis.call('HSET', KEYS[3], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
+           'end', h[9], 'claim_end', h[10])
+redis.call('SADD', KEYS[4], ref)
+redis.call('ZADD', KEYS[5], h[9], ref)
+redis.call('DEL', KEYS[1])
+add_jobs(KEYS[6], KEYS[7], 5 + n)
+return {'OK'}
+)lua";
+
+/* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,
+   desks, appointment, appointments, active, outbox, outbox seq, tickets of
+   the day. ARGV: desk, start, end, claim_end, reference, ticket day ('' =
+   none), ticket key TTL ms, n, n field/value elements, then job triples.
+   Overlap check and write in one step, as in place_hold. The ticket counter
+   is per office and day and drawn in the same step, so two walk-ins never
+   share a number. Returns {OK, ticket}. */
+const char* kCreateAppointment = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[4]) == 1 then return {'PRECOND'} end
+local s, e = tonumber(ARGV[2]), tonumber(ARGV[4])
+if taken(KEYS[1], KEYS[2], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
+local ref = ARGV[5]
+add_claim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], s, e, appt_member(ARGV[2], ARGV[4], ref))
+local n = tonumber(ARGV[8])
+redis.call('HSET', KEYS[4], unpack(ARGV, 9, 8 + n))
+local tk = ''
+if ARGV[6] ~= '' then
+  local t = redis.call('INCR', KEYS[9])
+  redis.call('PEXPIRE', KEYS[9], ARGV[7])
+  tk = ticket(t)
+  redis.call('HSET', KEYS[4], 'ticket', tk)
+end
+redis.call('SADD', KEYS[5], ref)
+redis.call('ZADD', KEYS[6], ARGV[3], ref)
+add_jobs(KEYS[7], KEYS[8], 9 + n)
+return {'OK', tk}
+)lua";
+
+/* cancel. KEYS: appointment, notes, claims of the desk the caller read,
+   active, outbox, outbox seq. ARGV: that desk, reason, closed_ms, then job
+   triples. The caller had to name the claims key before the script ran; if
+   the appointment moved to another desk meanwhile the script answers RETRY
+   (before writing anything) and the caller reads again. */
+const char* kCancel = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if not active(a[2]) then return {'PRECOND'} end
+redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
+redis.call('ZREM', KEYS[4], a[5])
+add_jobs(KEYS[5], KEYS[6], 4)
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* move (within one office). KEYS: appointment, notes, old claims, new
+   claims, cmax, desks, active, outbox, outbox seq. ARGV: old desk as read,
+   new desk, start, end, claim_end, services JSON, then job triples.
+   The new interval is checked against the new desk's live claims, ignoring
+   the appointment's own claim (a visit may move by ten minutes on the same
+   desk), then the old claim is removed and the new one written, all in one
+   step: there is no moment at which the visit holds both places or none. */
+const char* kMove = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if a[2] ~= 'confirmed' then return {'PRECOND'} end
+local own = appt_member(a[3], a[4], a[5])
+local s, e = tonumber(ARGV[3]), tonumber(ARGV[5])
+if taken(KEYS[4], KEYS[5], ARGV[2], s, e, now, own) then return {'CONFLICT'} end
+redis.call('ZREM', KEYS[3], own)
+add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5], a[5]))
+redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
+           'end', ARGV[4], 'claim_end', ARGV[5])
+redis.call('ZADD', KEYS[7], ARGV[4], a[5])
+add_jobs(KEYS[8], KEYS[9], 7)
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* check_in. KEYS: appointment, notes, tickets of the day. ARGV: ticket key
+   TTL ms. Checking in twice returns the first ticket (a kiosk retry must not
+   draw a second number). */
+const char* kCheckIn = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local st = redis.call('HGET', KEYS[1], 'status')
+if st == 'checked_in' then return record(KEYS[1], KEYS[2]) end
+if st ~= 'confirmed' then return {'PRECOND'} end
+local t = redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[1], 'status', 'checked_in', 'ticket', ticket(t))
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* add_note. KEYS: appointment, notes. ARGV: the note as JSON. At most 100
+   notes per appointment, as in the memory store. */
+const char* kAddNote = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+if redis.call('LLEN', KEYS[2]) >= 100 then return {'PRECOND'} end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* put_office_config. KEYS: config, active, outbox, outbox seq, then per
+   appointment to cancel: its hash and the claims set of the desk the caller
+   read. ARGV: expected version, document, closed_ms, m, m desks as read,
+   then job triples. Returns {OK, new version}. Unknown references are
+   skipped, as are appointments no longer active.
+   Compare-and-set: the version is read and written in the same script, so
+   two admins saving at once cannot both win. Every appointment is checked
+   (RETRY if it moved desk) before anything is written, so a refused save
+   cancels nothing. Appointments no longer active are left as they are. */
+const char* kPutOfficeConfig = R"lua(
+local cur = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+if cur ~= tonumber(ARGV[1]) then return {'CONFLICT'} end
+local m = tonumber(ARGV[4])
+for i = 1, m do
+  local desk = redis.call('HGET', KEYS[3 + 2 * i], 'desk')
+  if desk and desk ~= ARGV[4 + i] then return {'RETRY'} end
+end
+for i = 1, m do
+  local akey, ckey = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
+  local a = redis.call('HMGET', akey, 'status', 'start', 'claim_end', 'ref')
+  if active(a[1]) then
+    redis.call('ZREM', ckey, appt_member(a[2], a[3], a[4]))
+    redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
+    redis.call('ZREM', KEYS[2], a[4])
+  end
+end
+redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'ver', fmt(cur + 1))
+add_jobs(KEYS[3], KEYS[4], 5 + m)
+return {'OK', cur + 1}
+)lua";
+
+/* put_service_config. KEYS: documents, versions ({svc} tag). ARGV: id,
+   document. Returns {OK, new version}. */
+const char* kPutServiceConfig = R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {'OK', redis.call('HINCRBY', KEYS[2], ARGV[1], 1)}
+)lua";
+
+/* idem_begin. KEYS: the record. ARGV: request hash, ttl_ms.
+   First use writes "started" with its TTL in the same step as the check, so
+   of two concurrent first uses exactly one starts; the other sees it in
+   progress. The same key with another request body is a mismatch. */
+const char* kIdemBegin = R"lua(
+local r = redis.call('HMGET', KEYS[1], 'hash', 'state', 'status', 'ctype', 'body', 'location')
+if not r[1] then
+  redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'state', 'started')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {'STARTED'}
+end
+if r[1] ~= ARGV[1] then return {'MISMATCH'} end
+if r[2] ~= 'done' then return {'INPROGRESS'} end
+return {'REPLAY', r[3] or '0', r[4] or '', r[5] or '', r[6] or ''}
+)lua";
+
+/* idem_finish. KEYS: the record. ARGV: status, content type, body, location.
+   Keeps the TTL of the first use (HSET does not touch it). */
+const char* kIdemFinish = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+redis.call('HSET', KEYS[1], 'state', 'done', 'status', ARGV[1], 'ctype', ARGV[2],
+           'body', ARGV[3], 'location', ARGV[4])
+return {'OK'}
+)lua";
+
+/* erase_contact. KEYS: appointment, notes. ARGV: cutoff_ms.
+   Contact data goes when the visit's claim ended before the cutoff, or when
+   it was cancelled before the cutoff (the memory store's rule). Judged here,
+   in one step, so a visit moved into the future meanwhile keeps its contact.
+   Staff notes go too: they may name people. Returns {OK, 1} if erased. */
+const char* kEraseContact = R"lua(
+local a = redis.call('HMGET', KEYS[1], 'status', 'closed', 'claim_end', 'erased')
+if not a[1] or a[4] == '1' then return {'OK', 0} end
+local cutoff = tonumber(ARGV[1])
+local over = tonumber(a[3]) * 60000 < cutoff
+local cancelled = a[1] == 'cancelled' and tonumber(a[2] or '0') < cutoff
+if not over and not cancelled then return {'OK', 0} end
+redis.call('HSET', KEYS[1], 'name', '', 'email', '', 'phone', '', 'lang', '', 'rem', '0',
+           'erased', '1')
+redis.call('DEL', KEYS[2])
+return {'OK', 1}
+)lua";
+
+/* purge_claims. KEYS: claims of one desk. Removes claims of expired holds
+   (they are already ignored; this only keeps the set small). */
+const char* kPurgeClaims = R"lua(
+local now = now_ms()
+local n = 0
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local _, _, x = parse_claim(m)
+  if x ~= 0 and x <= now then
+    redis.call('ZREM', KEYS[1], m)
+    n = n + 1
+  end
+end
+return {'OK', n}
+)lua";
+
+std::vector<RedisScriptSource> Build() {
+  auto with_prelude = [](const char* body) { return std::string(kPrelude) + body; };
+  std::vector<RedisScriptSource> v(static_cast<size_t>(RedisScript::kCount));
+  auto set = [&](RedisScript s, const char* name, const char* body) {
+    v[static_cast<size_t>(s)] = RedisScriptSource{name, with_prelude(body)};
+  };
+  set(RedisScript::kReadClaims, "read_claims", kReadClaims);
+  set(RedisScript::kPlaceHold, "place_hold", kPlaceHold);
+  set(RedisScript::kReleaseHold, "release_hold", kReleaseHold);
+  set(RedisScript::kConfirmHold, "confirm_hold", kConfirmHold);
+  set(RedisScript::kCreateAppointment, "create_appointment", kCreateAppointment);
+  set(RedisScript::kCancel, "cancel", kCancel);
+  set(RedisScript::kMove, "move", kMove);
+  set(RedisScript::kCheckIn, "check_in", kCheckIn);
+  set(RedisScript::kAddNote, "add_note", kAddNote);
+  set(RedisScript::kPutOfficeConfig, "put_office_config", kPutOfficeConfig);
+  set(RedisScript::kPutServiceConfig, "put_service_config", kPutServiceConfig);
+  set(RedisScript::kIdemBegin, "idem_begin", kIdemBegin);
+  set(RedisScript::kIdemFinish, "idem_finish", kIdemFinish);
+  set(RedisScript::kEraseContact, "erase_contact", kEraseContact);
+  set(RedisScript::kPurgeClaims, "purge_claims", kPurgeClaims);
+  return v;
+}
+
+}  // namespace
+
+const std::vector<RedisScriptSource>& RedisScripts() {
+  static const std::vector<RedisScriptSource> scripts = Build();
+  return scripts;
+}
+
+}  // namespace termin::service

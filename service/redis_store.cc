@@ -1,0 +1,830 @@
+#include "service/redis_store.h"
+
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "service/redis_records.h"
+
+namespace termin::service {
+namespace {
+
+using api::AppointmentRecord;
+using api::AppointmentStatus;
+using api::HoldRecord;
+using api::OutboxJob;
+using Lease = RedisPool::Lease;
+
+// How many times a step re-reads an appointment's desk when it moved between
+// the read and the script (RETRY). Moves are rare; three is plenty.
+constexpr int kRetryAttempts = 3;
+// Ticket counters outlive their day by a margin (time zones, late kiosks).
+constexpr std::chrono::milliseconds kTicketKeyTtl = std::chrono::hours(72);
+// Commands per pipelined batch in scans.
+constexpr std::size_t kBatch = 200;
+
+std::string_view Str(const redisReply& r) {
+  if (r.type == REDIS_REPLY_STRING || r.type == REDIS_REPLY_STATUS) return {r.str, r.len};
+  return {};
+}
+
+bool IsNil(const redisReply& r) { return r.type == REDIS_REPLY_NIL; }
+
+long long Int(const redisReply& r) {
+  if (r.type == REDIS_REPLY_INTEGER) return r.integer;
+  long long v = 0;
+  std::string_view s = Str(r);
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+FieldMap Fields(const redisReply& r) {
+  FieldMap f;
+  if (r.type != REDIS_REPLY_ARRAY) return f;
+  for (std::size_t i = 0; i + 1 < r.elements; i += 2) {
+    f.emplace(std::string(Str(*r.element[i])), std::string(Str(*r.element[i + 1])));
+  }
+  return f;
+}
+
+std::vector<std::string> Strings(const redisReply& r) {
+  std::vector<std::string> v;
+  if (r.type != REDIS_REPLY_ARRAY) return v;
+  v.reserve(r.elements);
+  for (std::size_t i = 0; i < r.elements; ++i) v.emplace_back(Str(*r.element[i]));
+  return v;
+}
+
+// The word a script answered with (see redis_scripts.h).
+std::string_view Word(const redisReply& r) {
+  if (r.type != REDIS_REPLY_ARRAY || r.elements == 0) return {};
+  return Str(*r.element[0]);
+}
+
+// Maps a refusal word to the Store's error; `what` names the object.
+Status Refusal(std::string_view word, const char* what) {
+  if (word == "CONFLICT") return Status::Conflict("the time is taken");
+  if (word == "NOTFOUND") return Status::NotFound(std::string("no such ") + what);
+  if (word == "GONE") return Status::Gone("the hold expired");
+  if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
+  return Status::Internal("unexpected answer from the booking database");
+}
+
+Status CheckReply(const Result<RedisReply>& r) {
+  if (!r.ok()) return r.status();
+  if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "a command");
+  return Status::Ok();
+}
+
+Status CheckReplies(const Result<std::vector<RedisReply>>& r) {
+  if (!r.ok()) return r.status();
+  for (const RedisReply& one : *r) {
+    if (one->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*one, "a command");
+  }
+  return Status::Ok();
+}
+
+void AppendJobs(const std::vector<OutboxJob>& jobs, std::vector<std::string>* args) {
+  for (const OutboxJob& j : jobs) {
+    args->push_back(std::to_string(JobTypeNumber(j.type)));
+    args->push_back(j.reference);
+    args->push_back(MillisText(j.due));
+  }
+}
+
+bool ValidJobs(const std::vector<OutboxJob>& jobs) {
+  return std::all_of(jobs.begin(), jobs.end(),
+                     [](const OutboxJob& j) { return !j.reference.empty(); });
+}
+
+// Appointment from a script's {OK, HGETALL, LRANGE} answer.
+Result<AppointmentRecord> RecordFromReply(const redisReply& r) {
+  if (r.type != REDIS_REPLY_ARRAY || r.elements < 3) {
+    return Status::Internal("unexpected answer from the booking database");
+  }
+  return ParseAppointment(Fields(*r.element[1]), Strings(*r.element[2]));
+}
+
+std::string Digits(std::string_view s) {
+  std::string d;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') d.push_back(c);
+  }
+  return d;
+}
+
+// Case folding for name search: ASCII only, as the memory store does.
+std::string Fold(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool SortByStart(const AppointmentRecord& a, const AppointmentRecord& b) {
+  if (a.booking.start != b.booking.start) return a.booking.start < b.booking.start;
+  return a.reference < b.reference;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RedisStore>> RedisStore::Connect(RedisOptions options,
+                                                        std::shared_ptr<const api::Clock> clock) {
+  auto pool = RedisPool::Create(options);
+  if (!pool.ok()) return pool.status();
+  if (!clock) clock = std::make_shared<api::SystemClock>();
+  return std::unique_ptr<RedisStore>(new RedisStore(std::move(pool).value(), std::move(clock)));
+}
+
+RedisStore::RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const api::Clock> clock)
+    : pool_(std::move(pool)), clock_(std::move(clock)), keys_(pool_->options().key_prefix) {}
+
+// --- Booking steps ------------------------------------------------------------------
+
+Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Interval range) {
+  if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto desks = lease->Command({"SMEMBERS", keys_.Desks(office_id)});
+  if (Status s = CheckReply(desks); !s.ok()) return s;
+  std::vector<std::string> desk_ids = Strings(**desks);
+  api::DeskClaims out;
+  if (desk_ids.empty()) return out;
+  std::vector<std::string> keys = {keys_.ClaimMax(office_id)};
+  std::vector<std::string> args = {MinutesText(range.begin), MinutesText(range.end)};
+  for (const std::string& d : desk_ids) {
+    keys.push_back(keys_.Claims(office_id, d));
+    args.push_back(d);
+  }
+  auto r = lease->Eval(RedisScript::kReadClaims, keys, args);
+  if (!r.ok()) return r.status();
+  const redisReply& flat = **r;
+  std::map<std::string, std::vector<Interval>> per_desk;
+  for (std::size_t i = 0; i + 2 < flat.elements + 0 && flat.type == REDIS_REPLY_ARRAY; i += 3) {
+    per_desk[std::string(Str(*flat.element[i]))].push_back(
+        Interval{Instant(Minutes(Int(*flat.element[i + 1]))),
+                 Instant(Minutes(Int(*flat.element[i + 2])))});
+  }
+  for (auto& [desk, intervals] : per_desk) {
+    out.emplace(desk, IntervalSet::FromUnsorted(std::move(intervals)));
+  }
+  return out;
+}
+
+Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
+  const api::Booking& b = hold.booking;
+  if (!RedisKeys::ValidId(hold.id) || !RedisKeys::ValidId(b.office_id) ||
+      !RedisKeys::ValidId(b.desk_id) || b.claim_end <= b.start) {
+    return Status::InvalidArgument("bad hold");
+  }
+  auto ttl = hold.expires_at - clock_->Now();
+  if (ttl.count() <= 0) return Status::InvalidArgument("the hold would expire at once");
+  auto keep = pool_->options().hold_retention;
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto index = lease->Pipeline({{"SET", keys_.HoldIndex(hold.id), b.office_id, "NX", "PX",
+                                 std::to_string((ttl + keep).count())},
+                                {"SADD", keys_.Offices(), b.office_id}});
+  if (Status s = CheckReplies(index); !s.ok()) return s;
+  if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the hold id is in use");
+
+  std::vector<std::string> args = {b.desk_id, MinutesText(b.start), MinutesText(b.claim_end),
+                                   std::to_string(ttl.count()), std::to_string(keep.count()),
+                                   hold.id};
+  std::vector<std::string> fields = HoldFields(hold);
+  args.insert(args.end(), fields.begin(), fields.end());
+  auto r = lease->Eval(RedisScript::kPlaceHold,
+                       {keys_.Hold(b.office_id, hold.id), keys_.Claims(b.office_id, b.desk_id),
+                        keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id),
+                        keys_.HoldVersion(b.office_id)},
+                       args);
+  if (!r.ok()) return r.status();
+  std::string_view word = Word(**r);
+  if (word != "OK") {
+    (void)lease->Command({"DEL", keys_.HoldIndex(hold.id)});
+    return Refusal(word, "hold");
+  }
+  hold.version = static_cast<std::uint64_t>(Int(*(*r)->element[1]));
+  hold.expires_at = api::TimePoint(std::chrono::milliseconds(Int(*(*r)->element[2])));
+  return hold;
+}
+
+Result<HoldRecord> RedisStore::GetHold(const std::string& hold_id) {
+  if (!RedisKeys::ValidId(hold_id)) return Status::NotFound("no such hold");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = lease->Command({"GET", keys_.HoldIndex(hold_id)});
+  if (Status s = CheckReply(office); !s.ok()) return s;
+  if (IsNil(**office)) return Status::NotFound("no such hold");
+  auto h = lease->Command({"HGETALL", keys_.Hold(Str(**office), hold_id)});
+  if (Status s = CheckReply(h); !s.ok()) return s;
+  FieldMap f = Fields(**h);
+  if (f.empty()) return Status::NotFound("no such hold");
+  return ParseHold(f);
+}
+
+Status RedisStore::ReleaseHold(const std::string& hold_id, const std::string& secret_hash) {
+  auto hold = GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  const api::Booking& b = hold->booking;
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kReleaseHold,
+                       {keys_.Hold(b.office_id, hold_id), keys_.Claims(b.office_id, b.desk_id)},
+                       {secret_hash});
+  if (!r.ok()) return r.status();
+  if (Word(**r) != "OK") return Refusal(Word(**r), "hold");
+  (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
+  return Status::Ok();
+}
+
+Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
+                                                  const std::string& secret_hash,
+                                                  std::optional<std::uint64_t> version,
+                                                  AppointmentRecord appointment,
+                                                  std::vector<OutboxJob> jobs) {
+  if (!RedisKeys::ValidId(appointment.reference) || !ValidJobs(jobs)) {
+    return Status::InvalidArgument("bad appointment");
+  }
+  // Holds never change after PlaceHold, so the booking read here is the one
+  // the script finds (or the script finds no hold at all).
+  auto hold = GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  const api::Booking& b = hold->booking;
+  const std::string& office = b.office_id;
+  const std::string& ref = appointment.reference;
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
+                                {"SADD", keys_.Offices(), office}});
+  if (Status s = CheckReplies(index); !s.ok()) return s;
+  if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
+
+  appointment.booking = b;
+  std::vector<std::string> fields = AppointmentFields(appointment);
+  std::vector<std::string> args = {secret_hash, version ? std::to_string(*version) : "", ref,
+                                   std::to_string(fields.size())};
+  args.insert(args.end(), fields.begin(), fields.end());
+  AppendJobs(jobs, &args);
+  auto r = lease->Eval(RedisScript::kConfirmHold,
+                       {keys_.Hold(office, hold_id), keys_.Claims(office, b.desk_id),
+                        keys_.Appointment(office, ref), keys_.Appointments(office),
+                        keys_.Active(office), keys_.Outbox(office), keys_.OutboxSeq(office)},
+                       args);
+  if (!r.ok()) return r.status();  // unknown outcome: keep the index
+  if (Word(**r) != "OK") {
+    (void)lease->Command({"DEL", keys_.RefIndex(ref)});
+    return Refusal(Word(**r), "hold");
+  }
+  (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
+  return appointment;
+}
+
+Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appointment,
+                                                        const std::string& ticket_day,
+                                                        std::vector<OutboxJob> jobs) {
+  const api::Booking& b = appointment.booking;
+  const std::string& office = b.office_id;
+  const std::string& ref = appointment.reference;
+  if (!RedisKeys::ValidId(ref) || !RedisKeys::ValidId(office) || !RedisKeys::ValidId(b.desk_id) ||
+      b.claim_end <= b.start || !ValidJobs(jobs)) {
+    return Status::InvalidArgument("bad appointment");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
+                                {"SADD", keys_.Offices(), office}});
+  if (Status s = CheckReplies(index); !s.ok()) return s;
+  if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
+
+  std::vector<std::string> fields = AppointmentFields(appointment);
+  std::vector<std::string> args = {b.desk_id, MinutesText(b.start), MinutesText(b.end),
+                                   MinutesText(b.claim_end), ref, ticket_day,
+                                   std::to_string(kTicketKeyTtl.count()),
+                                   std::to_string(fields.size())};
+  args.insert(args.end(), fields.begin(), fields.end());
+  AppendJobs(jobs, &args);
+  auto r = lease->Eval(
+      RedisScript::kCreateAppointment,
+      {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
+       keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
+       keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day)},
+      args);
+  if (!r.ok()) return r.status();
+  if (Word(**r) != "OK") {
+    (void)lease->Command({"DEL", keys_.RefIndex(ref)});
+    return Refusal(Word(**r), "appointment");
+  }
+  if ((*r)->elements > 1 && !ticket_day.empty()) appointment.ticket = std::string(Str(*(*r)->element[1]));
+  return appointment;
+}
+
+namespace {
+
+// The office of a reference, or NotFound.
+Result<std::string> OfficeOf(Lease& lease, const RedisKeys& keys, const std::string& ref) {
+  if (!RedisKeys::ValidId(ref)) return Status::NotFound("no such appointment");
+  auto office = lease.Command({"GET", keys.RefIndex(ref)});
+  if (Status s = CheckReply(office); !s.ok()) return s;
+  if (IsNil(**office)) return Status::NotFound("no such appointment");
+  return std::string(Str(**office));
+}
+
+Result<AppointmentRecord> ReadAppointment(Lease& lease, const RedisKeys& keys,
+                                          const std::string& office, const std::string& ref) {
+  auto r = lease.Pipeline({{"HGETALL", keys.Appointment(office, ref)},
+                           {"LRANGE", keys.Notes(office, ref), "0", "-1"}});
+  if (Status s = CheckReplies(r); !s.ok()) return s;
+  FieldMap f = Fields(*(*r)[0]);
+  if (f.empty()) return Status::NotFound("no such appointment");
+  return ParseAppointment(f, Strings(*(*r)[1]));
+}
+
+// Reads many appointments of one office in pipelined batches; skips missing.
+Result<std::vector<AppointmentRecord>> ReadAppointments(Lease& lease, const RedisKeys& keys,
+                                                        const std::string& office,
+                                                        const std::vector<std::string>& refs) {
+  std::vector<AppointmentRecord> out;
+  for (std::size_t i = 0; i < refs.size(); i += kBatch) {
+    std::vector<std::vector<std::string>> cmds;
+    for (std::size_t j = i; j < std::min(refs.size(), i + kBatch); ++j) {
+      cmds.push_back({"HGETALL", keys.Appointment(office, refs[j])});
+      cmds.push_back({"LRANGE", keys.Notes(office, refs[j]), "0", "-1"});
+    }
+    auto r = lease.Pipeline(cmds);
+    if (Status s = CheckReplies(r); !s.ok()) return s;
+    for (std::size_t k = 0; k + 1 < r->size(); k += 2) {
+      FieldMap f = Fields(*(*r)[k]);
+      if (f.empty()) continue;
+      auto a = ParseAppointment(f, Strings(*(*r)[k + 1]));
+      if (!a.ok()) return a.status();
+      out.push_back(std::move(a).value());
+    }
+  }
+  return out;
+}
+
+// The desk an appointment sits on now (the caller's snapshot for a script).
+Result<std::string> DeskOf(Lease& lease, const RedisKeys& keys, const std::string& office,
+                           const std::string& ref) {
+  auto r = lease.Command({"HGET", keys.Appointment(office, ref), "desk"});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  if (IsNil(**r)) return Status::NotFound("no such appointment");
+  return std::string(Str(**r));
+}
+
+}  // namespace
+
+Result<AppointmentRecord> RedisStore::GetAppointment(const std::string& reference) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  return ReadAppointment(*lease, keys_, *office, reference);
+}
+
+Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& reference,
+                                                        const std::string& reason,
+                                                        std::vector<OutboxJob> jobs) {
+  if (!ValidJobs(jobs)) return Status::InvalidArgument("bad job");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
+    auto desk = DeskOf(*lease, keys_, o, reference);
+    if (!desk.ok()) return desk.status();
+    std::vector<std::string> args = {*desk, reason, MillisText(clock_->Now())};
+    AppendJobs(jobs, &args);
+    auto r = lease->Eval(RedisScript::kCancel,
+                         {keys_.Appointment(o, reference), keys_.Notes(o, reference),
+                          keys_.Claims(o, *desk), keys_.Active(o), keys_.Outbox(o),
+                          keys_.OutboxSeq(o)},
+                         args);
+    if (!r.ok()) return r.status();
+    std::string_view word = Word(**r);
+    if (word == "RETRY") continue;
+    if (word != "OK") return Refusal(word, "appointment");
+    return RecordFromReply(**r);
+  }
+  return Status::Conflict("the appointment kept moving; try again");
+}
+
+Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& reference,
+                                                      api::Booking to,
+                                                      std::vector<OutboxJob> jobs) {
+  if (!RedisKeys::ValidId(to.desk_id) || to.claim_end <= to.start || !ValidJobs(jobs)) {
+    return Status::InvalidArgument("bad booking");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  if (to.office_id != o) {
+    // Two offices are two hash slots: no single script can move atomically.
+    return Status::Unprocessable("an appointment can only be moved within its office");
+  }
+  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
+    auto desk = DeskOf(*lease, keys_, o, reference);
+    if (!desk.ok()) return desk.status();
+    std::vector<std::string> args = {*desk,
+                                     to.desk_id,
+                                     MinutesText(to.start),
+                                     MinutesText(to.end),
+                                     MinutesText(to.claim_end),
+                                     ServicesJson(to.services)};
+    AppendJobs(jobs, &args);
+    auto r = lease->Eval(RedisScript::kMove,
+                         {keys_.Appointment(o, reference), keys_.Notes(o, reference),
+                          keys_.Claims(o, *desk), keys_.Claims(o, to.desk_id), keys_.ClaimMax(o),
+                          keys_.Desks(o), keys_.Active(o), keys_.Outbox(o), keys_.OutboxSeq(o)},
+                         args);
+    if (!r.ok()) return r.status();
+    std::string_view word = Word(**r);
+    if (word == "RETRY") continue;
+    if (word != "OK") return Refusal(word, "appointment");
+    return RecordFromReply(**r);
+  }
+  return Status::Conflict("the appointment kept moving; try again");
+}
+
+Result<AppointmentRecord> RedisStore::CheckIn(const std::string& reference,
+                                              const std::string& ticket_day) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  auto r = lease->Eval(RedisScript::kCheckIn,
+                       {keys_.Appointment(o, reference), keys_.Notes(o, reference),
+                        keys_.Tickets(o, ticket_day)},
+                       {std::to_string(kTicketKeyTtl.count())});
+  if (!r.ok()) return r.status();
+  if (Word(**r) != "OK") return Refusal(Word(**r), "appointment");
+  return RecordFromReply(**r);
+}
+
+Result<AppointmentRecord> RedisStore::AddNote(const std::string& reference, api::Note note) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  auto r = lease->Eval(RedisScript::kAddNote,
+                       {keys_.Appointment(o, reference), keys_.Notes(o, reference)},
+                       {NoteJson(note)});
+  if (!r.ok()) return r.status();
+  if (Word(**r) != "OK") return Refusal(Word(**r), "appointment");
+  return RecordFromReply(**r);
+}
+
+// --- Lookups ----------------------------------------------------------------------------
+
+Result<std::vector<AppointmentRecord>> RedisStore::FindAppointments(
+    const api::AppointmentQuery& query) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto allowed = [&](const std::string& office) {
+    return query.offices.empty() ||
+           std::find(query.offices.begin(), query.offices.end(), office) != query.offices.end();
+  };
+  std::vector<AppointmentRecord> out;
+  if (!query.reference.empty()) {
+    auto office = OfficeOf(*lease, keys_, query.reference);
+    if (!office.ok()) {
+      if (office.status().code() == StatusCode::kNotFound) return out;
+      return office.status();
+    }
+    if (!allowed(*office)) return out;
+    auto a = ReadAppointment(*lease, keys_, *office, query.reference);
+    if (a.ok()) out.push_back(std::move(a).value());
+    else if (a.status().code() != StatusCode::kNotFound) return a.status();
+    return out;
+  }
+  const std::string phone = Digits(query.phone);
+  const std::string name = Fold(query.name);
+  if (phone.empty() && name.empty()) return out;
+  std::vector<std::string> offices = query.offices;
+  if (offices.empty()) {
+    auto all = lease->Command({"SMEMBERS", keys_.Offices()});
+    if (Status s = CheckReply(all); !s.ok()) return s;
+    offices = Strings(**all);
+  }
+  // A scan of each office's appointments: staff search is rare and an
+  // office holds thousands, not millions (docs/redis.md).
+  for (const std::string& office : offices) {
+    if (!RedisKeys::ValidId(office)) continue;
+    auto refs = lease->Command({"SMEMBERS", keys_.Appointments(office)});
+    if (Status s = CheckReply(refs); !s.ok()) return s;
+    std::vector<std::string> all_refs = Strings(**refs);
+    std::vector<std::string> hits;
+    for (std::size_t i = 0; i < all_refs.size(); i += kBatch) {
+      std::vector<std::vector<std::string>> cmds;
+      for (std::size_t j = i; j < std::min(all_refs.size(), i + kBatch); ++j) {
+        cmds.push_back({"HMGET", keys_.Appointment(office, all_refs[j]), "name", "phone", "erased"});
+      }
+      auto r = lease->Pipeline(cmds);
+      if (Status s = CheckReplies(r); !s.ok()) return s;
+      for (std::size_t k = 0; k < r->size(); ++k) {
+        const redisReply& pair = *(*r)[k];
+        if (pair.type != REDIS_REPLY_ARRAY || pair.elements != 3) continue;
+        if (Str(*pair.element[2]) == "1") continue;  // erased: nothing to match
+        bool match = !phone.empty() ? Digits(Str(*pair.element[1])) == phone
+                                    : Fold(Str(*pair.element[0])).find(name) != std::string::npos;
+        if (match) hits.push_back(all_refs[i + k]);
+      }
+    }
+    auto records = ReadAppointments(*lease, keys_, office, hits);
+    if (!records.ok()) return records.status();
+    for (auto& a : *records) out.push_back(std::move(a));
+  }
+  std::sort(out.begin(), out.end(), SortByStart);
+  if (out.size() > query.limit) out.resize(query.limit);
+  return out;
+}
+
+Result<std::vector<AppointmentRecord>> RedisStore::ListActiveAppointments(
+    const std::string& office_id, Instant from) {
+  if (!RedisKeys::ValidId(office_id)) return std::vector<AppointmentRecord>{};
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto refs = lease->Command({"ZRANGEBYSCORE", keys_.Active(office_id), "(" + MinutesText(from), "+inf"});
+  if (Status s = CheckReply(refs); !s.ok()) return s;
+  auto records = ReadAppointments(*lease, keys_, office_id, Strings(**refs));
+  if (!records.ok()) return records.status();
+  std::vector<AppointmentRecord> out;
+  for (auto& a : *records) {
+    if ((a.status == AppointmentStatus::kConfirmed || a.status == AppointmentStatus::kCheckedIn) &&
+        a.booking.end > from) {
+      out.push_back(std::move(a));
+    }
+  }
+  std::sort(out.begin(), out.end(), SortByStart);
+  return out;
+}
+
+// --- Configuration ---------------------------------------------------------------------
+
+Result<api::ConfigDocument> RedisStore::GetOfficeConfig(const std::string& office_id) {
+  if (!RedisKeys::ValidId(office_id)) return api::ConfigDocument{};
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Command({"HMGET", keys_.OfficeConfig(office_id), "doc", "ver"});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  api::ConfigDocument doc;
+  if ((*r)->type == REDIS_REPLY_ARRAY && (*r)->elements == 2 && !IsNil(*(*r)->element[1])) {
+    doc.document = std::string(Str(*(*r)->element[0]));
+    doc.version = static_cast<std::uint64_t>(Int(*(*r)->element[1]));
+  }
+  return doc;
+}
+
+Result<std::uint64_t> RedisStore::PutOfficeConfig(const std::string& office_id,
+                                                  const std::string& document,
+                                                  std::uint64_t expected_version,
+                                                  const std::vector<std::string>& cancel,
+                                                  std::vector<OutboxJob> jobs) {
+  if (!RedisKeys::ValidId(office_id) || !ValidJobs(jobs)) return Status::InvalidArgument("bad office");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  // Unknown references and those of other offices are skipped, as the
+  // memory store does: there is nothing of this office to cancel.
+  std::vector<std::string> own;
+  for (const std::string& ref : cancel) {
+    auto office = OfficeOf(*lease, keys_, ref);
+    if (office.ok() && *office == office_id) own.push_back(ref);
+    else if (!office.ok() && office.status().code() != StatusCode::kNotFound) return office.status();
+  }
+  if (Status s = CheckReply(lease->Command({"SADD", keys_.Offices(), office_id})); !s.ok()) return s;
+  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
+    std::vector<std::string> keys = {keys_.OfficeConfig(office_id), keys_.Active(office_id),
+                                     keys_.Outbox(office_id), keys_.OutboxSeq(office_id)};
+    std::vector<std::string> args = {std::to_string(expected_version), document,
+                                     MillisText(clock_->Now()), ""};
+    std::vector<std::string> desks;
+    for (const std::string& ref : own) {
+      auto desk = DeskOf(*lease, keys_, office_id, ref);
+      if (!desk.ok() && desk.status().code() == StatusCode::kNotFound) continue;
+      if (!desk.ok()) return desk.status();
+      keys.push_back(keys_.Appointment(office_id, ref));
+      keys.push_back(keys_.Claims(office_id, *desk));
+      desks.push_back(*desk);
+    }
+    args[3] = std::to_string(desks.size());
+    args.insert(args.end(), desks.begin(), desks.end());
+    AppendJobs(jobs, &args);
+    auto r = lease->Eval(RedisScript::kPutOfficeConfig, keys, args);
+    if (!r.ok()) return r.status();
+    std::string_view word = Word(**r);
+    if (word == "RETRY") continue;
+    if (word == "CONFLICT") return Status::Conflict("the office configuration changed meanwhile");
+    if (word != "OK") return Refusal(word, "office");
+    return static_cast<std::uint64_t>(Int(*(*r)->element[1]));
+  }
+  return Status::Conflict("appointments kept moving; try again");
+}
+
+Result<std::map<std::string, api::ConfigDocument>> RedisStore::GetServiceConfigs() {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Pipeline({{"HGETALL", keys_.ServiceDocs()}, {"HGETALL", keys_.ServiceVersions()}});
+  if (Status s = CheckReplies(r); !s.ok()) return s;
+  FieldMap docs = Fields(*(*r)[0]);
+  FieldMap versions = Fields(*(*r)[1]);
+  std::map<std::string, api::ConfigDocument> out;
+  for (auto& [id, doc] : docs) {
+    api::ConfigDocument d;
+    d.document = doc;
+    auto v = versions.find(id);
+    if (v != versions.end()) d.version = std::strtoull(v->second.c_str(), nullptr, 10);
+    out.emplace(id, std::move(d));
+  }
+  return out;
+}
+
+Result<std::uint64_t> RedisStore::PutServiceConfig(const std::string& service_id,
+                                                   const std::string& document) {
+  if (service_id.empty()) return Status::InvalidArgument("bad service id");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kPutServiceConfig,
+                       {keys_.ServiceDocs(), keys_.ServiceVersions()}, {service_id, document});
+  if (!r.ok()) return r.status();
+  if (Word(**r) != "OK") return Refusal(Word(**r), "service");
+  return static_cast<std::uint64_t>(Int(*(*r)->element[1]));
+}
+
+// --- Idempotency --------------------------------------------------------------------------
+
+Result<api::IdempotencyBegin> RedisStore::BeginIdempotent(const std::string& key,
+                                                          const std::string& request_hash,
+                                                          std::chrono::seconds ttl) {
+  if (key.empty() || ttl.count() <= 0) return Status::InvalidArgument("bad idempotency key");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kIdemBegin, {keys_.Idempotency(key)},
+                       {request_hash, std::to_string(std::chrono::milliseconds(ttl).count())});
+  if (!r.ok()) return r.status();
+  std::string_view word = Word(**r);
+  api::IdempotencyBegin out;
+  using Outcome = api::IdempotencyBegin::Outcome;
+  if (word == "STARTED") {
+    out.outcome = Outcome::kStarted;
+  } else if (word == "MISMATCH") {
+    out.outcome = Outcome::kMismatch;
+  } else if (word == "INPROGRESS") {
+    out.outcome = Outcome::kInProgress;
+  } else if (word == "REPLAY" && (*r)->elements == 5) {
+    out.outcome = Outcome::kReplay;
+    out.response.status = static_cast<int>(Int(*(*r)->element[1]));
+    out.response.content_type = std::string(Str(*(*r)->element[2]));
+    out.response.body = std::string(Str(*(*r)->element[3]));
+    out.response.location = std::string(Str(*(*r)->element[4]));
+  } else {
+    return Status::Internal("unexpected answer from the booking database");
+  }
+  return out;
+}
+
+Status RedisStore::FinishIdempotent(const std::string& key, const api::StoredResponse& response) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kIdemFinish, {keys_.Idempotency(key)},
+                       {std::to_string(response.status), response.content_type, response.body,
+                        response.location});
+  if (!r.ok()) return r.status();
+  if (Word(**r) != "OK") return Refusal(Word(**r), "idempotency key");
+  return Status::Ok();
+}
+
+Status RedisStore::AbandonIdempotent(const std::string& key) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return CheckReply(lease->Command({"DEL", keys_.Idempotency(key)}));
+}
+
+// --- Outbox and housekeeping -----------------------------------------------------------------
+
+namespace {
+
+struct QueuedJob {
+  std::string office;
+  std::string member;
+  long long seq = 0;
+  OutboxJob job;
+};
+
+bool ByDue(const QueuedJob& a, const QueuedJob& b) {
+  if (a.job.due != b.job.due) return a.job.due < b.job.due;
+  if (a.office != b.office) return a.office < b.office;
+  return a.seq < b.seq;
+}
+
+// Jobs of every office with due <= max_due ("+inf" for all), at most `limit`
+// per office, sorted by due time.
+Result<std::vector<QueuedJob>> ReadJobs(Lease& lease, const RedisKeys& keys,
+                                        const std::string& max_due, std::size_t limit) {
+  auto offices = lease.Command({"SMEMBERS", keys.Offices()});
+  if (Status s = CheckReply(offices); !s.ok()) return s;
+  std::vector<std::string> ids = Strings(**offices);
+  std::vector<std::vector<std::string>> cmds;
+  for (const std::string& o : ids) {
+    cmds.push_back({"ZRANGEBYSCORE", keys.Outbox(o), "-inf", max_due, "LIMIT", "0",
+                    std::to_string(limit)});
+  }
+  std::vector<QueuedJob> out;
+  if (cmds.empty()) return out;
+  auto r = lease.Pipeline(cmds);
+  if (Status s = CheckReplies(r); !s.ok()) return s;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::string& m : Strings(*(*r)[i])) {
+      auto job = ParseOutboxMember(m);
+      if (!job.ok()) return job.status();
+      QueuedJob q;
+      q.office = ids[i];
+      q.seq = std::strtoll(m.c_str(), nullptr, 10);
+      q.member = std::move(m);
+      q.job = std::move(job).value();
+      out.push_back(std::move(q));
+    }
+  }
+  std::sort(out.begin(), out.end(), ByDue);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<OutboxJob>> RedisStore::TakeDueJobs(api::TimePoint now, std::size_t limit) {
+  std::vector<OutboxJob> out;
+  if (limit == 0) return out;
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto queued = ReadJobs(*lease, keys_, MillisText(now), limit);
+  if (!queued.ok()) return queued.status();
+  if (queued->size() > limit) queued->resize(limit);
+  if (queued->empty()) return out;
+  // ZREM decides who takes a job: of two workers racing, only one removes it.
+  std::vector<std::vector<std::string>> cmds;
+  for (const QueuedJob& q : *queued) cmds.push_back({"ZREM", keys_.Outbox(q.office), q.member});
+  auto r = lease->Pipeline(cmds);
+  if (Status s = CheckReplies(r); !s.ok()) return s;
+  for (std::size_t i = 0; i < queued->size(); ++i) {
+    if (Int(*(*r)[i]) == 1) out.push_back((*queued)[i].job);
+  }
+  return out;
+}
+
+Result<std::vector<OutboxJob>> RedisStore::PendingJobs() {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto queued = ReadJobs(*lease, keys_, "+inf", 1000000);
+  if (!queued.ok()) return queued.status();
+  std::vector<OutboxJob> out;
+  for (QueuedJob& q : *queued) out.push_back(std::move(q.job));
+  return out;
+}
+
+Result<std::size_t> RedisStore::ErasePersonalData(api::TimePoint cutoff) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto offices = lease->Command({"SMEMBERS", keys_.Offices()});
+  if (Status s = CheckReply(offices); !s.ok()) return s;
+  std::size_t erased = 0;
+  for (const std::string& office : Strings(**offices)) {
+    auto refs = lease->Command({"SMEMBERS", keys_.Appointments(office)});
+    if (Status s = CheckReply(refs); !s.ok()) return s;
+    for (const std::string& ref : Strings(**refs)) {
+      auto r = lease->Eval(RedisScript::kEraseContact,
+                           {keys_.Appointment(office, ref), keys_.Notes(office, ref)},
+                           {MillisText(cutoff)});
+      if (!r.ok()) return r.status();
+      if (Word(**r) == "OK" && Int(*(*r)->element[1]) == 1) ++erased;
+    }
+    auto desks = lease->Command({"SMEMBERS", keys_.Desks(office)});
+    if (Status s = CheckReply(desks); !s.ok()) return s;
+    for (const std::string& desk : Strings(**desks)) {
+      auto r = lease->Eval(RedisScript::kPurgeClaims, {keys_.Claims(office, desk)}, {});
+      if (!r.ok()) return r.status();
+    }
+  }
+  // Expired holds and idempotency records need nothing: Redis deletes them
+  // by their TTL.
+  return erased;
+}
+
+Status RedisStore::Ping() {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Command({"PING"});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  if (Str(**r) != "PONG") return Status::Unavailable("the booking database did not answer");
+  return Status::Ok();
+}
+
+}  // namespace termin::service

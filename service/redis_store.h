@@ -1,0 +1,106 @@
+// RedisStore: the Store on Redis, for several API replicas sharing state.
+//
+// Every booking step is one Lua script (redis_scripts.cc) that checks and
+// writes atomically on keys of one office's hash slot (redis_keys.h). Hold
+// expiry is judged by the Redis server's clock inside the scripts, so all
+// replicas agree on when a hold lapses; the store's injected clock only turns
+// a hold's expires_at into a TTL and stamps closed_at. The HoldRecord
+// returned by PlaceHold carries the expiry as Redis will apply it.
+//
+// Limits, on purpose:
+// - MoveAppointment stays within one office: a move to another office would
+//   touch two hash slots, which no single script may do. It answers
+//   Unprocessable; the API cancels and books anew for such a move.
+// - Reference and hold-id indexes (ref:<R>, hold:<id>) live outside the
+//   office slot and are written just before the step's script (SET NX, which
+//   also makes references unique across offices) and removed again if the
+//   script refuses. A crash between the two leaves an index that points to
+//   nothing: lookups answer NotFound, nothing else is affected.
+// - A command that times out has an unknown outcome (Unavailable); the
+//   client retries with its Idempotency-Key.
+//
+// While Redis is unreachable every call fails fast with Unavailable and
+// Ping() says so; when it is back, calls succeed again (redis_connection.h).
+//
+// Thread safety: every method may be called from many threads at once.
+#ifndef TERMIN_SERVICE_REDIS_STORE_H_
+#define TERMIN_SERVICE_REDIS_STORE_H_
+
+#include <memory>
+
+#include "api/clock.h"
+#include "api/store.h"
+#include "service/redis_connection.h"
+#include "service/redis_keys.h"
+
+namespace termin::service {
+
+class RedisStore final : public api::Store {
+ public:
+  // Connects and loads the scripts. `clock` defaults to the system clock.
+  // Unavailable if Redis cannot be reached now; InvalidArgument for bad options.
+  static Result<std::unique_ptr<RedisStore>> Connect(
+      RedisOptions options, std::shared_ptr<const api::Clock> clock = nullptr);
+
+  RedisStore(const RedisStore&) = delete;
+  RedisStore& operator=(const RedisStore&) = delete;
+
+  Result<api::DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
+  Result<api::HoldRecord> PlaceHold(api::HoldRecord hold) override;
+  Result<api::HoldRecord> GetHold(const std::string& hold_id) override;
+  Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) override;
+  Result<api::AppointmentRecord> ConfirmHold(const std::string& hold_id,
+                                             const std::string& secret_hash,
+                                             std::optional<std::uint64_t> version,
+                                             api::AppointmentRecord appointment,
+                                             std::vector<api::OutboxJob> jobs) override;
+  Result<api::AppointmentRecord> CreateAppointment(api::AppointmentRecord appointment,
+                                                   const std::string& ticket_day,
+                                                   std::vector<api::OutboxJob> jobs) override;
+  Result<api::AppointmentRecord> GetAppointment(const std::string& reference) override;
+  Result<api::AppointmentRecord> CancelAppointment(const std::string& reference,
+                                                   const std::string& reason,
+                                                   std::vector<api::OutboxJob> jobs) override;
+  Result<api::AppointmentRecord> MoveAppointment(const std::string& reference, api::Booking to,
+                                                 std::vector<api::OutboxJob> jobs) override;
+  Result<api::AppointmentRecord> CheckIn(const std::string& reference,
+                                         const std::string& ticket_day) override;
+  Result<api::AppointmentRecord> AddNote(const std::string& reference, api::Note note) override;
+
+  Result<std::vector<api::AppointmentRecord>> FindAppointments(
+      const api::AppointmentQuery& query) override;
+  Result<std::vector<api::AppointmentRecord>> ListActiveAppointments(const std::string& office_id,
+                                                                     Instant from) override;
+
+  Result<api::ConfigDocument> GetOfficeConfig(const std::string& office_id) override;
+  Result<std::uint64_t> PutOfficeConfig(const std::string& office_id, const std::string& document,
+                                        std::uint64_t expected_version,
+                                        const std::vector<std::string>& cancel,
+                                        std::vector<api::OutboxJob> jobs) override;
+  Result<std::map<std::string, api::ConfigDocument>> GetServiceConfigs() override;
+  Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
+                                         const std::string& document) override;
+
+  Result<api::IdempotencyBegin> BeginIdempotent(const std::string& key,
+                                                const std::string& request_hash,
+                                                std::chrono::seconds ttl) override;
+  Status FinishIdempotent(const std::string& key, const api::StoredResponse& response) override;
+  Status AbandonIdempotent(const std::string& key) override;
+
+  Result<std::vector<api::OutboxJob>> TakeDueJobs(api::TimePoint now, std::size_t limit) override;
+  Result<std::vector<api::OutboxJob>> PendingJobs() override;
+  Result<std::size_t> ErasePersonalData(api::TimePoint cutoff) override;
+
+  Status Ping() override;
+
+ private:
+  RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const api::Clock> clock);
+
+  std::unique_ptr<RedisPool> pool_;
+  std::shared_ptr<const api::Clock> clock_;
+  RedisKeys keys_;
+};
+
+}  // namespace termin::service
+
+#endif  // TERMIN_SERVICE_REDIS_STORE_H_
