@@ -35,8 +35,8 @@ Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant 
                           const BookingRules& rules) const {
   const date::time_zone* zone = office.schedule.zone;
   Instant now = Now();
-  auto local = zone->to_local(start);
-  auto minute_of_day = (local - date::floor<date::days>(local)).count();
+  auto local = date::floor<Minutes>(zone->to_local(start));
+  auto minute_of_day = std::chrono::duration_cast<Minutes>(local - date::floor<date::days>(local)).count();
   if (rules.grid.count() > 0 && minute_of_day % rules.grid.count() != 0) {
     return Status::Unprocessable("start is not on the office's " +
                                  std::to_string(rules.grid.count()) + "-minute grid");
