@@ -1,0 +1,290 @@
+// The App in process: real routing, handlers, Booker and MemoryStore, with
+// a hand-moved clock. (The black-box tests in tests/ do the same over HTTP.)
+#include "api/app.h"
+
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+
+#include "api/secrets.h"
+#include "service/memory_store.h"
+
+namespace termin::service {
+namespace {
+
+using namespace std::chrono_literals;
+using api::HttpRequest;
+using api::HttpResponse;
+
+// Tuesday 2026-12-01, 07:00 local (CET): before opening, same day bookable.
+constexpr const char* kNow = "2026-12-01T06:00:00Z";
+
+std::string KeysJson() {
+  auto entry = [](const std::string& key, const std::string& role, const std::string& offices) {
+    return "{\"sha256\":\"" + api::Sha256Hex(key) + "\",\"role\":\"" + role + "\",\"offices\":[" +
+           offices + "],\"name\":\"" + role + "\"}";
+  };
+  return "[" + entry("admin-key", "admin", "") + "," +
+         entry("hotline-mitte", "hotline", "\"test-mitte\"") + "," +
+         entry("kiosk-mitte", "kiosk", "\"test-mitte\"") + "," +
+         entry("kiosk-nord", "kiosk", "\"test-nord\"") + "]";
+}
+
+struct Fixture {
+  std::shared_ptr<api::ManualClock> clock =
+      std::make_shared<api::ManualClock>(api::ToTimePoint(*ParseInstant(kNow)));
+  std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>(clock);
+  std::unique_ptr<api::App> app;
+
+  explicit Fixture(api::ApiOptions options = {}) {
+    auto catalog = api::LoadCatalogFile("data/test-city.json");
+    REQUIRE(catalog.ok());
+    auto keys = api::KeyTable::Parse(KeysJson());
+    REQUIRE(keys.ok());
+    options.access_log = false;
+    app = std::make_unique<api::App>(store, clock, std::move(catalog).value(),
+                                     std::move(keys).value(), options);
+    REQUIRE(app->SeedStore().ok());
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& path, const std::string& body = "",
+                    std::map<std::string, std::string> headers = {},
+                    std::map<std::string, std::string> query = {}) {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.body = body;
+    r.query = std::move(query);
+    r.headers = std::move(headers);
+    if (!body.empty() && !r.headers.count("content-type")) r.headers["content-type"] = "application/json";
+    return app->Handle(r);
+  }
+};
+
+rapidjson::Document Json(const HttpResponse& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  REQUIRE_FALSE(d.HasParseError());
+  return d;
+}
+
+std::string Str(const rapidjson::Value& v, const char* key) { return v[key].GetString(); }
+
+std::string HoldBody(const std::string& start, const std::string& office = "test-mitte",
+                     const std::string& service = "kurz") {
+  return "{\"office\":\"" + office + "\",\"services\":[\"" + service + "\"],\"start\":\"" + start + "\"}";
+}
+
+std::string ConfirmBody(const rapidjson::Document& hold) {
+  return "{\"hold_id\":\"" + Str(hold, "id") + "\",\"hold_secret\":\"" + Str(hold, "secret") +
+         "\",\"contact\":{\"name\":\"Erika Mustermann\",\"email\":\"erika@example.org\","
+         "\"language\":\"de\",\"reminders\":true}}";
+}
+
+std::map<std::string, std::string> Bearer(const std::string& key) {
+  return {{"authorization", "Bearer " + key}};
+}
+
+}  // namespace
+
+TEST_CASE("citizen flow: hold, confirm, read with secret only, cancel once") {
+  Fixture f;
+  auto hold = f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00+01:00"));
+  REQUIRE(hold.status == 201);
+  auto h = Json(hold);
+  auto made = f.Send("POST", "/v1/appointments", ConfirmBody(h));
+  REQUIRE(made.status == 201);
+  auto a = Json(made);
+  std::string ref = Str(a, "reference"), secret = Str(a, "manage_secret");
+  CHECK(Str(a, "status") == "confirmed");
+  CHECK(Str(a, "start") == "2026-12-02T10:00:00+01:00");
+  CHECK(Str(a, "end") == "2026-12-02T10:10:00+01:00");
+  // Confirmation and two reminders (24 h and 2 h before) are in the outbox.
+  CHECK(f.store->PendingJobs()->size() == 3);
+  auto read = f.Send("GET", "/v1/appointments/" + ref, "", {{"x-manage-secret", secret}});
+  CHECK(read.status == 200);
+  CHECK_FALSE(Json(read).HasMember("manage_secret"));
+  CHECK_FALSE(Json(read).HasMember("notes"));
+  CHECK(f.Send("GET", "/v1/appointments/" + ref, "", {{"x-manage-secret", "wrong"}}).status == 404);
+  CHECK(f.Send("GET", "/v1/appointments/" + ref).status == 404);
+  auto ics = f.Send("GET", "/v1/appointments/" + ref + "/ics", "", {}, {{"secret", secret}});
+  CHECK(ics.status == 200);
+  CHECK(ics.body.find("DTSTART:20261202T090000Z\r\n") != std::string::npos);
+  CHECK(f.Send("POST", "/v1/appointments/" + ref + "/cancel", "", {{"x-manage-secret", secret}})
+            .status == 200);
+  auto again = f.Send("POST", "/v1/appointments/" + ref + "/cancel", "", {{"x-manage-secret", secret}});
+  CHECK(again.status == 409);
+  CHECK(Str(Json(again), "type") == "https://termin.example/problems/conflict");
+}
+
+TEST_CASE("a taken start gives 409 slot-taken with free alternatives") {
+  Fixture f;
+  const std::string start = "2026-12-02T10:00:00+01:00";
+  for (int desk = 0; desk < 3; ++desk) REQUIRE(f.Send("POST", "/v1/holds", HoldBody(start)).status == 201);
+  auto taken = f.Send("POST", "/v1/holds", HoldBody(start));
+  REQUIRE(taken.status == 409);
+  auto p = Json(taken);
+  CHECK(Str(p, "type") == "https://termin.example/problems/slot-taken");
+  REQUIRE(p["alternatives"].Size() > 0);
+  for (const auto& alt : p["alternatives"].GetArray()) {
+    CHECK(std::string(alt["start"].GetString()) != start);
+    CHECK(f.Send("POST", "/v1/holds", HoldBody(alt["start"].GetString())).status == 201);
+  }
+}
+
+TEST_CASE("starts that are never offered are 422") {
+  Fixture f;
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:02:00+01:00")).status == 422);  // grid
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-11-30T10:00:00+01:00")).status == 422);  // past
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-01T08:00:00+01:00")).status == 201);  // notice ok
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T21:00:00+01:00")).status == 422);  // closed
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2027-03-01T10:00:00+01:00")).status == 422);  // horizon
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00+01:00", "test-nord", "selten"))
+            .status == 422);  // not offered there
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00", "test-mitte")).status == 400);
+}
+
+TEST_CASE("an expired hold cannot be confirmed: 410") {
+  api::ApiOptions options;
+  options.hold_ttl_override = 30s;
+  Fixture f(options);
+  auto h = Json(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00+01:00")));
+  f.clock->Advance(31s);
+  auto late = f.Send("POST", "/v1/appointments", ConfirmBody(h));
+  CHECK(late.status == 410);
+  CHECK(Str(Json(late), "type") == "https://termin.example/problems/hold-expired");
+}
+
+TEST_CASE("idempotent retries replay the first answer and book once") {
+  Fixture f;
+  auto first = f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00+01:00"), {{"idempotency-key", "k-1"}});
+  REQUIRE(first.status == 201);
+  auto retry = f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00+01:00"), {{"idempotency-key", "k-1"}});
+  CHECK(retry.status == 201);
+  CHECK(retry.body == first.body);
+  bool replayed = false;
+  for (const auto& [k, v] : retry.headers) replayed |= (k == "Idempotent-Replayed" && v == "true");
+  CHECK(replayed);
+  CHECK(f.store->ReadClaims("test-mitte", Interval{*ParseInstant("2026-12-02T09:00:00Z"),
+                                                   *ParseInstant("2026-12-02T09:10:00Z")})
+            ->size() == 1);
+  auto other = f.Send("POST", "/v1/holds", HoldBody("2026-12-02T11:00:00+01:00"), {{"idempotency-key", "k-1"}});
+  CHECK(other.status == 422);
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T11:00:00+01:00"),
+               {{"idempotency-key", std::string(201, 'x')}}).status == 400);
+}
+
+TEST_CASE("staff roles per object") {
+  Fixture f;
+  const std::string book =
+      "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T10:00:00+01:00\","
+      "\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  CHECK(f.Send("POST", "/v1/hotline/appointments", book).status == 401);
+  CHECK(f.Send("POST", "/v1/hotline/appointments", book, Bearer("unknown")).status == 401);
+  CHECK(f.Send("POST", "/v1/hotline/appointments", book, Bearer("kiosk-mitte")).status == 403);
+  CHECK(f.Send("POST", "/v1/hotline/appointments", book, Bearer("hotline-mitte")).status == 403);
+  auto made = f.Send("POST", "/v1/hotline/appointments", book, Bearer("admin-key"));
+  REQUIRE(made.status == 201);
+  std::string ref = Str(Json(made), "reference");
+  CHECK(f.Send("GET", "/v1/hotline/appointments/" + ref, "", Bearer("admin-key")).status == 200);
+  CHECK(f.Send("GET", "/v1/hotline/appointments/" + ref, "", Bearer("hotline-mitte")).status == 404);
+  auto search = f.Send("GET", "/v1/hotline/appointments", "", Bearer("hotline-mitte"), {{"name", "muster"}});
+  CHECK(search.status == 200);
+  CHECK(Json(search)["appointments"].Size() == 0);
+  CHECK(f.Send("POST", "/v1/kiosk/checkins", "{\"reference\":\"" + ref + "\"}", Bearer("kiosk-mitte"))
+            .status == 404);
+  CHECK(f.Send("GET", "/v1/admin/services", "", Bearer("hotline-mitte")).status == 403);
+}
+
+TEST_CASE("kiosk: check-in on the day with a ticket, walk-in now") {
+  Fixture f;
+  f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-01T08:00:00Z")));  // 09:00 local
+  const std::string book =
+      "{\"office\":\"test-mitte\",\"services\":[\"kurz\"],\"start\":\"2026-12-01T11:00:00+01:00\","
+      "\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  auto made = f.Send("POST", "/v1/hotline/appointments", book, Bearer("hotline-mitte"));
+  REQUIRE(made.status == 201);
+  std::string ref = Str(Json(made), "reference");
+  auto checkin = f.Send("POST", "/v1/kiosk/checkins", "{\"qr\":\"TERMIN:" + ref + "\"}", Bearer("kiosk-mitte"));
+  REQUIRE(checkin.status == 200);
+  CHECK(Str(Json(checkin), "ticket") == "A001");
+  CHECK(Str(Json(checkin), "status") == "checked_in");
+  auto walkin = f.Send("POST", "/v1/kiosk/walkins", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+  REQUIRE(walkin.status == 201);
+  CHECK(Str(Json(walkin), "start") == "2026-12-01T09:00:00+01:00");
+  CHECK(Str(Json(walkin), "ticket") == "A002");
+  // Tomorrow's visit cannot check in today.
+  const std::string tomorrow =
+      "{\"office\":\"test-mitte\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T11:00:00+01:00\","
+      "\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  std::string ref2 = Str(Json(f.Send("POST", "/v1/hotline/appointments", tomorrow, Bearer("hotline-mitte"))), "reference");
+  CHECK(f.Send("POST", "/v1/kiosk/checkins", "{\"reference\":\"" + ref2 + "\"}", Bearer("kiosk-mitte"))
+            .status == 422);
+}
+
+TEST_CASE("admin office change: 409 lists affected visits, then cancels them on request") {
+  Fixture f;
+  auto made = f.Send("POST", "/v1/holds", HoldBody("2026-12-02T19:00:00+01:00"));
+  auto a = Json(f.Send("POST", "/v1/appointments", ConfirmBody(Json(made))));
+  std::string ref = Str(a, "reference");
+  auto doc = f.Send("GET", "/v1/admin/offices/test-mitte", "", Bearer("admin-key"));
+  REQUIRE(doc.status == 200);
+  std::string shorter = doc.body;
+  for (std::size_t pos; (pos = shorter.find("\"20:00\"")) != std::string::npos;) {
+    shorter.replace(pos, 7, "\"18:00\"");
+  }
+  auto refused = f.Send("PUT", "/v1/admin/offices/test-mitte", shorter, Bearer("admin-key"));
+  REQUIRE(refused.status == 409);
+  auto p = Json(refused);
+  REQUIRE(p["appointments"].Size() == 1);
+  CHECK(Str(p["appointments"][0], "reference") == ref);
+  auto done = f.Send("PUT", "/v1/admin/offices/test-mitte", shorter, Bearer("admin-key"),
+                     {{"cancel_conflicting", "true"}});
+  REQUIRE(done.status == 200);
+  CHECK(Str(Json(done)["cancelled"][0], "reference") == ref);
+  auto after = f.store->GetAppointment(ref);
+  CHECK(after->status == api::AppointmentStatus::kCancelled);
+  CHECK(after->cancel_reason == "office_change");
+  // The new hours are served at once.
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-03T19:00:00+01:00")).status == 422);
+}
+
+TEST_CASE("the wrapper: 404, 405 with Allow, 413, 415, unknown query parameters") {
+  api::ApiOptions options;
+  options.max_body = 2048;
+  Fixture f(options);
+  auto missing = f.Send("GET", "/v1/nothing");
+  CHECK(missing.status == 404);
+  CHECK(missing.content_type == "application/problem+json");
+  auto wrong = f.Send("DELETE", "/v1/offices");
+  CHECK(wrong.status == 405);
+  REQUIRE(wrong.headers.size() == 1);
+  CHECK(wrong.headers[0].second == "GET");
+  CHECK(f.Send("POST", "/v1/holds", std::string(3000, ' ')).status == 413);
+  CHECK(f.Send("POST", "/v1/holds", "{}", {{"content-type", "text/plain"}}).status == 415);
+  CHECK(f.Send("GET", "/v1/availability", "", {}, {{"services", "kurz"}, {"from", "2026-12-01"},
+                                                   {"to", "2026-12-02"}, {"bogus", "1"}})
+            .status == 400);
+  CHECK(f.Send("GET", "/v1/availability", "", {}, {{"services", "kurz"}, {"from", "2026-12-01"},
+                                                   {"to", "2027-03-01"}})
+            .status == 400);
+}
+
+TEST_CASE("availability counts free desks and drops what is claimed") {
+  Fixture f;
+  std::map<std::string, std::string> q = {
+      {"services", "kurz"}, {"office", "test-mitte"}, {"from", "2026-12-02"}, {"to", "2026-12-02"}};
+  auto before = Json(f.Send("GET", "/v1/availability", "", {}, q));
+  REQUIRE(before["days"].Size() == 1);
+  const auto& slot = before["days"][0]["slots"][0];
+  CHECK(Str(slot, "start") == "2026-12-02T08:00:00+01:00");
+  int free_before = slot["free"].GetInt();
+  REQUIRE(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T08:00:00+01:00")).status == 201);
+  auto after = Json(f.Send("GET", "/v1/availability", "", {}, q));
+  CHECK(after["days"][0]["slots"][0]["free"].GetInt() == free_before - 1);
+  auto next = f.Send("GET", "/v1/availability/next", "", {}, {{"services", "kurz"}, {"limit", "3"}});
+  REQUIRE(next.status == 200);
+  CHECK(Json(next)["slots"].Size() == 3);
+}
+
+}  // namespace termin::service
