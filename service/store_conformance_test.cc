@@ -1,0 +1,561 @@
+// One suite, two backends: every case below runs against the embedded
+// MemoryStore and against RedisStore on a real redis-server (started on a
+// free loopback port, no persistence, killed at exit). Each case gets a fresh
+// store: a new MemoryStore, or a RedisStore with a key prefix of its own.
+//
+// Both stores run on the system clock here, so hold expiry is exercised with
+// real short TTLs (a few hundred ms) and bounded sleeps: Redis judges expiry
+// by its own server clock, which a test cannot move.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <thread>
+
+#include "api/clock.h"
+#include "api/store.h"
+#include "service/memory_store.h"
+#include "service/redis_store.h"
+#include "service/redis_test_server.h"
+
+namespace termin::service {
+namespace {
+
+using namespace std::chrono_literals;
+using api::AppointmentRecord;
+using api::AppointmentStatus;
+using api::HoldRecord;
+using api::JobType;
+using api::OutboxJob;
+
+struct Backend {
+  std::string name;
+  std::shared_ptr<api::Store> store;
+};
+
+RedisTestServer& SharedRedis() {
+  static std::unique_ptr<RedisTestServer> server = [] {
+    auto s = RedisTestServer::Start();
+    REQUIRE_MESSAGE(s.ok(), s.status().message());
+    return std::move(s).value();
+  }();
+  return *server;
+}
+
+std::vector<Backend> Backends() {
+  static std::atomic<int> counter{0};
+  std::vector<Backend> out;
+  auto clock = std::make_shared<api::SystemClock>();
+  out.push_back({"memory", std::make_shared<MemoryStore>(clock)});
+  RedisOptions o;
+  o.port = SharedRedis().port();
+  o.key_prefix = "t" + std::to_string(counter++) + ":";
+  o.pool_size = 16;
+  auto redis = RedisStore::Connect(o, clock);
+  REQUIRE_MESSAGE(redis.ok(), redis.status().message());
+  out.push_back({"redis", std::shared_ptr<api::Store>(std::move(redis).value())});
+  return out;
+}
+
+// Tomorrow 10:00 UTC, whole minutes: far from "now", so only TTLs matter.
+Instant Base() {
+  auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+             std::chrono::days(1);
+  return std::chrono::time_point_cast<Minutes>(day) + 10h;
+}
+
+api::Booking MakeBooking(const std::string& office, const std::string& desk, Instant start,
+                         int minutes, int buffer = 0) {
+  api::Booking b;
+  b.office_id = office;
+  b.desk_id = desk;
+  b.services = {"id-card"};
+  b.start = start;
+  b.end = start + Minutes(minutes);
+  b.claim_end = b.end + Minutes(buffer);
+  return b;
+}
+
+HoldRecord MakeHold(const std::string& id, api::Booking b, std::chrono::milliseconds ttl) {
+  HoldRecord h;
+  h.id = id;
+  h.secret_hash = "secret-of-" + id;
+  h.booking = std::move(b);
+  h.expires_at = api::SystemClock().Now() + ttl;
+  return h;
+}
+
+AppointmentRecord MakeAppointment(const std::string& ref, api::Booking b,
+                                  const std::string& name = "Erika Mustermann",
+                                  const std::string& phone = "+49 711 555-0100") {
+  AppointmentRecord a;
+  a.reference = ref;
+  a.secret_hash = "manage-" + ref;
+  a.status = AppointmentStatus::kConfirmed;
+  a.channel = api::Channel::kHotline;
+  a.booking = std::move(b);
+  a.contact.name = name;
+  a.contact.phone = phone;
+  a.contact.email = "erika@example.org";
+  a.contact.reminders = true;
+  a.created_at = api::SystemClock().Now();
+  return a;
+}
+
+OutboxJob Job(JobType t, const std::string& ref, api::TimePoint due) { return OutboxJob{t, ref, due}; }
+
+bool HasClaim(const api::DeskClaims& c, const std::string& desk, Interval iv) {
+  auto it = c.find(desk);
+  return it != c.end() && it->second.Overlaps(iv);
+}
+
+TEST_CASE("conformance: an overlapping claim on the same desk is refused") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    auto first = s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 60s));
+    REQUIRE(first.ok());
+    CHECK(first->version > 0);
+    auto overlap = s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d1", t + 15min, 30), 60s));
+    CHECK(overlap.status().code() == StatusCode::kConflict);
+    // The buffer counts: a claim [t+30, t+40) with buffer touches nothing of h1.
+    CHECK(s.PlaceHold(MakeHold("h3", MakeBooking("o1", "d1", t + 30min, 30, 10), 60s)).ok());
+    CHECK(s.PlaceHold(MakeHold("h4", MakeBooking("o1", "d1", t + 65min, 5), 60s)).status().code() ==
+          StatusCode::kConflict);  // inside h3's buffer
+    CHECK(s.PlaceHold(MakeHold("h5", MakeBooking("o1", "d2", t, 30), 60s)).ok());  // other desk
+    CHECK(s.PlaceHold(MakeHold("h6", MakeBooking("o2", "d1", t, 30), 60s)).ok());  // other office
+    auto created = s.CreateAppointment(MakeAppointment("REF-0001", MakeBooking("o1", "d1", t + 10min, 10)),
+                                       "", {});
+    CHECK(created.status().code() == StatusCode::kConflict);
+    CHECK(s.GetAppointment("REF-0001").status().code() == StatusCode::kNotFound);
+
+    auto claims = s.ReadClaims("o1", Interval{t - 60min, t + 180min});
+    REQUIRE(claims.ok());
+    CHECK(claims->at("d1") == IntervalSet::FromUnsorted({{t, t + 70min}}));
+    CHECK(claims->at("d2") == IntervalSet::FromUnsorted({{t, t + 30min}}));
+    // A range that ends where the claims begin sees none of them.
+    auto before = s.ReadClaims("o1", Interval{t - 60min, t});
+    REQUIRE(before.ok());
+    CHECK_FALSE(HasClaim(*before, "d1", Interval{t - 60min, t}));
+  }
+}
+
+TEST_CASE("conformance: an expired hold frees its place by itself") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.PlaceHold(MakeHold("short", MakeBooking("o1", "d1", t, 30), 300ms)).ok());
+    CHECK(s.PlaceHold(MakeHold("early", MakeBooking("o1", "d1", t, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    std::this_thread::sleep_for(450ms);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 30min});
+    REQUIRE(claims.ok());
+    CHECK_FALSE(HasClaim(*claims, "d1", Interval{t, t + 30min}));
+    CHECK(s.PlaceHold(MakeHold("late", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    // The expired hold is still known (for Gone), with what was written.
+    auto old = s.GetHold("short");
+    REQUIRE(old.ok());
+    CHECK(old->booking == MakeBooking("o1", "d1", t, 30));
+  }
+}
+
+TEST_CASE("conformance: confirm after expiry is Gone even when the place was taken again") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    auto a = s.PlaceHold(MakeHold("ha", MakeBooking("o1", "d1", t, 30), 300ms));
+    REQUIRE(a.ok());
+    std::this_thread::sleep_for(450ms);
+    auto bh = s.PlaceHold(MakeHold("hb", MakeBooking("o1", "d1", t, 30), 60s));
+    REQUIRE(bh.ok());
+    CHECK(bh->version > a->version);  // fencing numbers only grow
+    auto late = s.ConfirmHold("ha", "secret-of-ha", a->version,
+                              MakeAppointment("LATE-0001", MakeBooking("o1", "d1", t, 30)),
+                              {Job(JobType::kConfirmation, "LATE-0001", api::SystemClock().Now())});
+    CHECK(late.status().code() == StatusCode::kGone);
+    CHECK(s.GetAppointment("LATE-0001").status().code() == StatusCode::kNotFound);
+    auto jobs = s.PendingJobs();
+    REQUIRE(jobs.ok());
+    CHECK(jobs->empty());  // a refused step writes no message
+    CHECK(s.ConfirmHold("hb", "secret-of-hb", bh->version,
+                        MakeAppointment("OK-0001", MakeBooking("o1", "d1", t, 30)), {})
+              .ok());
+  }
+}
+
+TEST_CASE("conformance: confirm checks secret and version, and writes its jobs in the step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    auto h = s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 20, 5), 60s));
+    REQUIRE(h.ok());
+    auto appt = MakeAppointment("CONF-0001", MakeBooking("o9", "elsewhere", t + 99min, 1));
+    auto now = api::SystemClock().Now();
+    std::vector<OutboxJob> jobs = {Job(JobType::kConfirmation, "CONF-0001", now),
+                                   Job(JobType::kReminder, "CONF-0001", now + 24h)};
+    CHECK(s.ConfirmHold("h1", "wrong", h->version, appt, jobs).status().code() ==
+          StatusCode::kNotFound);
+    CHECK(s.ConfirmHold("h1", "secret-of-h1", h->version + 1, appt, jobs).status().code() ==
+          StatusCode::kNotFound);
+    CHECK(s.ConfirmHold("nope", "secret-of-h1", std::nullopt, appt, jobs).status().code() ==
+          StatusCode::kNotFound);
+    CHECK(s.PendingJobs()->empty());
+    auto done = s.ConfirmHold("h1", "secret-of-h1", h->version, appt, jobs);
+    REQUIRE(done.ok());
+    // The booking is the hold's, not the caller's.
+    CHECK(done->booking == MakeBooking("o1", "d1", t, 20, 5));
+    auto got = s.GetAppointment("CONF-0001");
+    REQUIRE(got.ok());
+    CHECK(got->booking == done->booking);
+    CHECK(got->contact == appt.contact);
+    CHECK(got->status == AppointmentStatus::kConfirmed);
+    CHECK(got->secret_hash == "manage-CONF-0001");
+    auto pending = s.PendingJobs();
+    REQUIRE(pending.ok());
+    CHECK(*pending == jobs);
+    // The place stays taken, now by the appointment; the hold is used up.
+    CHECK(s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d1", t + 22min, 10), 60s)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.ConfirmHold("h1", "secret-of-h1", h->version, MakeAppointment("CONF-0002", {}), {})
+              .status()
+              .code() == StatusCode::kNotFound);
+    // A reference already in use is refused (the caller draws another).
+    auto h3 = s.PlaceHold(MakeHold("h3", MakeBooking("o1", "d1", t + 60min, 20), 60s));
+    REQUIRE(h3.ok());
+    CHECK(s.ConfirmHold("h3", "secret-of-h3", std::nullopt, appt, {}).status().code() ==
+          StatusCode::kFailedPrecondition);
+    CHECK(s.ConfirmHold("h3", "secret-of-h3", std::nullopt,
+                        MakeAppointment("CONF-0003", {}), {})
+              .ok());
+  }
+}
+
+TEST_CASE("conformance: release frees a hold only for its owner") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    CHECK(s.ReleaseHold("h1", "wrong").code() == StatusCode::kNotFound);
+    CHECK(s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d1", t, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.ReleaseHold("h1", "secret-of-h1").ok());
+    CHECK(s.GetHold("h1").status().code() == StatusCode::kNotFound);
+    CHECK(s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+  }
+}
+
+TEST_CASE("conformance: cancel frees the place and writes its job; twice is refused") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("CAN-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    CHECK(s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    auto now = api::SystemClock().Now();
+    auto c = s.CancelAppointment("CAN-0001", "citizen", {Job(JobType::kCancelled, "CAN-0001", now)});
+    REQUIRE(c.ok());
+    CHECK(c->status == AppointmentStatus::kCancelled);
+    CHECK(c->cancel_reason == "citizen");
+    CHECK(c->closed_at >= now - 5s);
+    CHECK(s.GetAppointment("CAN-0001")->status == AppointmentStatus::kCancelled);
+    CHECK(s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    CHECK(s.CancelAppointment("CAN-0001", "citizen", {}).status().code() ==
+          StatusCode::kFailedPrecondition);
+    CHECK(s.CancelAppointment("NOPE-0001", "citizen", {}).status().code() == StatusCode::kNotFound);
+    auto pending = s.PendingJobs();
+    REQUIRE(pending.ok());
+    REQUIRE(pending->size() == 1);
+    CHECK((*pending)[0].type == JobType::kCancelled);
+    auto active = s.ListActiveAppointments("o1", t - 60min);
+    REQUIRE(active.ok());
+    CHECK(active->empty());
+  }
+}
+
+TEST_CASE("conformance: move claims the new place and frees the old in one step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("MOV-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("MOV-0002", MakeBooking("o1", "d1", t + 60min, 30)), "", {}).ok());
+    // Its own claim does not block a move by 15 minutes on the same desk.
+    auto m = s.MoveAppointment("MOV-0001", MakeBooking("o1", "d1", t + 15min, 30), {});
+    REQUIRE(m.ok());
+    CHECK(m->booking == MakeBooking("o1", "d1", t + 15min, 30));
+    // Onto another appointment: refused, and nothing changed.
+    auto jobs_before = s.PendingJobs();
+    auto refused = s.MoveAppointment("MOV-0001", MakeBooking("o1", "d1", t + 70min, 30),
+                                     {Job(JobType::kMoved, "MOV-0001", api::SystemClock().Now())});
+    CHECK(refused.status().code() == StatusCode::kConflict);
+    CHECK(s.GetAppointment("MOV-0001")->booking == MakeBooking("o1", "d1", t + 15min, 30));
+    CHECK(s.PendingJobs()->size() == jobs_before->size());
+    // To another desk: the old place is free at once, the new one taken.
+    auto now = api::SystemClock().Now();
+    auto moved = s.MoveAppointment("MOV-0001", MakeBooking("o1", "d2", t, 30),
+                                   {Job(JobType::kMoved, "MOV-0001", now)});
+    REQUIRE(moved.ok());
+    CHECK(moved->booking.desk_id == "d2");
+    CHECK(moved->contact == MakeAppointment("x", {}).contact);
+    CHECK(s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t + 15min, 30), 60s)).ok());
+    CHECK(s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d2", t, 10), 60s)).status().code() ==
+          StatusCode::kConflict);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 120min});
+    REQUIRE(claims.ok());
+    CHECK(claims->at("d2") == IntervalSet::FromUnsorted({{t, t + 30min}}));
+    auto pending = s.PendingJobs();
+    REQUIRE(pending.ok());
+    CHECK(std::count(pending->begin(), pending->end(), Job(JobType::kMoved, "MOV-0001", now)) == 1);
+    // Only a confirmed appointment moves.
+    REQUIRE(s.CancelAppointment("MOV-0002", "citizen", {}).ok());
+    CHECK(s.MoveAppointment("MOV-0002", MakeBooking("o1", "d1", t + 200min, 30), {}).status().code() ==
+          StatusCode::kFailedPrecondition);
+    CHECK(s.MoveAppointment("NOPE-0001", MakeBooking("o1", "d1", t + 200min, 30), {}).status().code() ==
+          StatusCode::kNotFound);
+  }
+}
+
+TEST_CASE("conformance: check-in draws the office's ticket of the day once") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("CHK-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    auto c = s.CheckIn("CHK-0001", "2030-01-02");
+    REQUIRE(c.ok());
+    CHECK(c->status == AppointmentStatus::kCheckedIn);
+    CHECK(c->ticket == "A001");
+    CHECK(s.CheckIn("CHK-0001", "2030-01-02")->ticket == "A001");
+    auto walk_in = MakeAppointment("CHK-0002", MakeBooking("o1", "d1", t + 30min, 15));
+    walk_in.status = AppointmentStatus::kCheckedIn;
+    auto w = s.CreateAppointment(walk_in, "2030-01-02", {});
+    REQUIRE(w.ok());
+    CHECK(w->ticket == "A002");
+    CHECK(s.GetAppointment("CHK-0002")->ticket == "A002");
+    REQUIRE(s.CreateAppointment(MakeAppointment("CHK-0003", MakeBooking("o1", "d1", t + 60min, 15)), "", {}).ok());
+    CHECK(s.CheckIn("CHK-0003", "2030-01-03")->ticket == "A001");  // a new day starts at 1
+    REQUIRE(s.CancelAppointment("CHK-0003", "citizen", {}).ok());
+    CHECK(s.CheckIn("CHK-0003", "2030-01-03").status().code() == StatusCode::kFailedPrecondition);
+    auto noted = s.AddNote("CHK-0001", api::Note{api::SystemClock().Now(), "desk-7", "brought papers"});
+    REQUIRE(noted.ok());
+    REQUIRE(s.GetAppointment("CHK-0001")->notes.size() == 1);
+    CHECK(s.GetAppointment("CHK-0001")->notes[0].text == "brought papers");
+  }
+}
+
+TEST_CASE("conformance: idempotency begin, finish, replay, mismatch, abandon") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    using Outcome = api::IdempotencyBegin::Outcome;
+    auto first = s.BeginIdempotent("k1", "hash-a", 3600s);
+    REQUIRE(first.ok());
+    CHECK(first->outcome == Outcome::kStarted);
+    CHECK(s.BeginIdempotent("k1", "hash-a", 3600s)->outcome == Outcome::kInProgress);
+    CHECK(s.BeginIdempotent("k1", "hash-b", 3600s)->outcome == Outcome::kMismatch);
+    api::StoredResponse resp{201, "application/json", "{\"reference\":\"X\"}", "/v1/appointments/X"};
+    REQUIRE(s.FinishIdempotent("k1", resp).ok());
+    auto replay = s.BeginIdempotent("k1", "hash-a", 3600s);
+    REQUIRE(replay.ok());
+    CHECK(replay->outcome == Outcome::kReplay);
+    CHECK(replay->response.status == 201);
+    CHECK(replay->response.content_type == resp.content_type);
+    CHECK(replay->response.body == resp.body);
+    CHECK(replay->response.location == resp.location);
+    CHECK(s.BeginIdempotent("k1", "hash-b", 3600s)->outcome == Outcome::kMismatch);
+    CHECK(s.BeginIdempotent("k2", "hash-a", 3600s)->outcome == Outcome::kStarted);
+    REQUIRE(s.AbandonIdempotent("k2").ok());
+    CHECK(s.BeginIdempotent("k2", "hash-a", 3600s)->outcome == Outcome::kStarted);
+    CHECK(s.FinishIdempotent("never-begun", resp).code() == StatusCode::kNotFound);
+  }
+}
+
+TEST_CASE("conformance: the outbox hands out due jobs in order, once") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    api::TimePoint now = api::SystemClock().Now();
+    REQUIRE(s.CreateAppointment(MakeAppointment("JOB-0001", MakeBooking("o1", "d1", t, 30)), "",
+                                {Job(JobType::kConfirmation, "JOB-0001", now),
+                                 Job(JobType::kReminder, "JOB-0001", now + 2h)})
+                .ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("JOB-0002", MakeBooking("o2", "d1", t, 30)), "",
+                                {Job(JobType::kConfirmation, "JOB-0002", now - 1s),
+                                 Job(JobType::kReminder, "JOB-0002", now + 1h)})
+                .ok());
+    CHECK(s.PendingJobs()->size() == 4);
+    auto due = s.TakeDueJobs(now, 10);
+    REQUIRE(due.ok());
+    CHECK(*due == std::vector<OutboxJob>{Job(JobType::kConfirmation, "JOB-0002", now - 1s),
+                                         Job(JobType::kConfirmation, "JOB-0001", now)});
+    CHECK(s.TakeDueJobs(now, 10)->empty());
+    auto limited = s.TakeDueJobs(now + 3h, 1);
+    REQUIRE(limited.ok());
+    CHECK(*limited == std::vector<OutboxJob>{Job(JobType::kReminder, "JOB-0002", now + 1h)});
+    CHECK(*s.PendingJobs() == std::vector<OutboxJob>{Job(JobType::kReminder, "JOB-0001", now + 2h)});
+  }
+}
+
+TEST_CASE("conformance: office configuration is compare-and-set and cancels in the same step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    auto none = s.GetOfficeConfig("o1");
+    REQUIRE(none.ok());
+    CHECK(none->version == 0);
+    auto v1 = s.PutOfficeConfig("o1", "{\"v\":1}", 0, {}, {});
+    REQUIRE(v1.ok());
+    CHECK(*v1 == 1);
+    CHECK(s.PutOfficeConfig("o1", "{\"v\":\"lost\"}", 0, {}, {}).status().code() ==
+          StatusCode::kConflict);
+    REQUIRE(s.CreateAppointment(MakeAppointment("CFG-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    auto now = api::SystemClock().Now();
+    auto v2 = s.PutOfficeConfig("o1", "{\"v\":2}", 1, {"CFG-0001", "UNKNOWN-1"},
+                                {Job(JobType::kCancelledByOffice, "CFG-0001", now)});
+    REQUIRE(v2.ok());
+    CHECK(*v2 == 2);
+    auto doc = s.GetOfficeConfig("o1");
+    CHECK(doc->document == "{\"v\":2}");
+    CHECK(doc->version == 2);
+    auto a = s.GetAppointment("CFG-0001");
+    CHECK(a->status == AppointmentStatus::kCancelled);
+    CHECK(a->cancel_reason == "office_change");
+    CHECK(s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    CHECK(*s.PendingJobs() == std::vector<OutboxJob>{Job(JobType::kCancelledByOffice, "CFG-0001", now)});
+    // A refused save cancels nothing.
+    REQUIRE(s.CreateAppointment(MakeAppointment("CFG-0002", MakeBooking("o1", "d1", t + 60min, 30)), "", {}).ok());
+    CHECK(s.PutOfficeConfig("o1", "{}", 1, {"CFG-0002"}, {}).status().code() == StatusCode::kConflict);
+    CHECK(s.GetAppointment("CFG-0002")->status == AppointmentStatus::kConfirmed);
+
+    CHECK(*s.PutServiceConfig("id-card", "{\"a\":1}") == 1);
+    CHECK(*s.PutServiceConfig("id-card", "{\"a\":2}") == 2);
+    CHECK(*s.PutServiceConfig("passport", "{}") == 1);
+    auto services = s.GetServiceConfigs();
+    REQUIRE(services.ok());
+    REQUIRE(services->size() == 2);
+    CHECK(services->at("id-card").document == "{\"a\":2}");
+    CHECK(services->at("id-card").version == 2);
+  }
+}
+
+TEST_CASE("conformance: staff search by reference, phone digits and name, within offices") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("FND-0001", MakeBooking("o1", "d1", t + 30min, 30),
+                                                "Erika Mustermann", "+49 (711) 555-0100"), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("FND-0002", MakeBooking("o2", "d1", t, 30),
+                                                "Max Mustermann", "0711 555 0200"), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("FND-0003", MakeBooking("o1", "d2", t, 30),
+                                                "Hans Meier", "+49 711 5550100"), "", {}).ok());
+    api::AppointmentQuery q;
+    q.phone = "497115550100";
+    auto by_phone = s.FindAppointments(q);
+    REQUIRE(by_phone.ok());
+    REQUIRE(by_phone->size() == 2);
+    CHECK((*by_phone)[0].reference == "FND-0003");  // by start
+    CHECK((*by_phone)[1].reference == "FND-0001");
+    q = {};
+    q.name = "MUSTER";
+    auto by_name = s.FindAppointments(q);
+    REQUIRE(by_name.ok());
+    CHECK(by_name->size() == 2);
+    q.offices = {"o2"};
+    by_name = s.FindAppointments(q);
+    REQUIRE(by_name->size() == 1);
+    CHECK((*by_name)[0].reference == "FND-0002");
+    q = {};
+    q.reference = "FND-0001";
+    q.offices = {"o2"};
+    CHECK(s.FindAppointments(q)->empty());
+    q.offices = {};
+    CHECK(s.FindAppointments(q)->size() == 1);
+    q.reference = "NOPE-0001";
+    CHECK(s.FindAppointments(q)->empty());
+    auto active = s.ListActiveAppointments("o1", t);
+    REQUIRE(active.ok());
+    CHECK(active->size() == 2);
+    CHECK(s.ListActiveAppointments("o1", t + 60min)->empty());
+  }
+}
+
+TEST_CASE("conformance: personal data of finished visits is erased") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant past = std::chrono::floor<Minutes>(std::chrono::system_clock::now()) - std::chrono::days(40);
+    Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("ERA-0001", MakeBooking("o1", "d1", past, 30), "Old Visit"), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("ERA-0002", MakeBooking("o1", "d1", t, 30), "Future Visit"), "", {}).ok());
+    REQUIRE(s.AddNote("ERA-0001", api::Note{api::SystemClock().Now(), "staff", "called Mr X"}).ok());
+    auto cutoff = api::SystemClock().Now() - std::chrono::days(30);
+    auto n = s.ErasePersonalData(cutoff);
+    REQUIRE(n.ok());
+    CHECK(*n == 1);
+    auto old = s.GetAppointment("ERA-0001");
+    REQUIRE(old.ok());
+    CHECK(old->contact_erased);
+    CHECK(old->contact.name.empty());
+    CHECK(old->contact.phone.empty());
+    CHECK(old->contact.email.empty());
+    CHECK(old->notes.empty());
+    CHECK(old->booking == MakeBooking("o1", "d1", past, 30));  // the visit itself stays
+    CHECK_FALSE(s.GetAppointment("ERA-0002")->contact_erased);
+    api::AppointmentQuery q;
+    q.name = "visit";
+    auto found = s.FindAppointments(q);
+    REQUIRE(found->size() == 1);
+    CHECK((*found)[0].reference == "ERA-0002");
+    CHECK(*s.ErasePersonalData(cutoff) == 0);  // once
+  }
+}
+
+TEST_CASE("conformance: many threads racing for one interval: exactly one wins") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    constexpr int kThreads = 8;
+    constexpr int kRounds = 25;
+    Instant t = Base();
+    for (int round = 0; round < kRounds; ++round) {
+      std::atomic<int> wins{0};
+      std::atomic<int> conflicts{0};
+      std::barrier start(kThreads);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] {
+          // Overlapping, not identical, intervals: every pair overlaps.
+          auto booking = MakeBooking("race", "d1", t + Minutes(60 * round + i), 30);
+          start.arrive_and_wait();
+          Status st;
+          if (i % 2 == 0) {
+            st = s.PlaceHold(MakeHold("r" + std::to_string(round) + "-" + std::to_string(i), booking, 60s)).status();
+          } else {
+            st = s.CreateAppointment(MakeAppointment("R" + std::to_string(round) + "-" + std::to_string(i), booking), "", {}).status();
+          }
+          if (st.ok()) ++wins;
+          else if (st.code() == StatusCode::kConflict) ++conflicts;
+        });
+      }
+      for (auto& th : threads) th.join();
+      CHECK(wins == 1);
+      CHECK(conflicts == kThreads - 1);
+    }
+    auto claims = s.ReadClaims("race", Interval{t, t + Minutes(60 * kRounds)});
+    REQUIRE(claims.ok());
+    CHECK(claims->at("d1").size() == kRounds);
+  }
+}
+
+}  // namespace
+}  // namespace termin::service
