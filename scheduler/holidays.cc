@@ -100,7 +100,13 @@ constexpr std::array kRules = {
 constexpr std::array<const char*, 5> kRegions = {"DE-BW", "DE-BY", "DE-BE", "DE-HE", "DE-NW"};
 
 bool RuleCovers(const Rule& rule, std::string_view region) {
-  const std::string framed = " " + std::string(region) + " ";
+  // Built with += rather than " " + s + " ": the latter trips g++ 12's false
+  // -Wrestrict at -O3 (GCC bug 105329).
+  std::string framed;
+  framed.reserve(region.size() + 2);
+  framed += ' ';
+  framed += region;
+  framed += ' ';
   return std::string_view(rule.regions).find(framed) != std::string_view::npos;
 }
 
