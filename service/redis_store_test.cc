@@ -1,0 +1,248 @@
+// RedisStore beyond the shared suite: outages and recovery, script cache
+// loss, the key layout's hash tags, persistence across a crash with AOF, and
+// the limits it documents (moves within one office).
+#include <doctest/doctest.h>
+
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "service/redis_store.h"
+#include "service/redis_test_server.h"
+
+namespace termin::service {
+namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+
+Instant Tomorrow10() {
+  auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+             std::chrono::days(1);
+  return std::chrono::time_point_cast<Minutes>(day) + 10h;
+}
+
+api::AppointmentRecord Appointment(const std::string& ref, const std::string& office,
+                                   const std::string& desk, Instant start) {
+  api::AppointmentRecord a;
+  a.reference = ref;
+  a.secret_hash = "h";
+  a.booking.office_id = office;
+  a.booking.desk_id = desk;
+  a.booking.services = {"id-card"};
+  a.booking.start = start;
+  a.booking.end = start + 20min;
+  a.booking.claim_end = start + 25min;
+  a.contact.name = "Erika";
+  a.created_at = api::SystemClock().Now();
+  return a;
+}
+
+RedisOptions OptionsFor(const RedisTestServer& server) {
+  RedisOptions o;
+  o.port = server.port();
+  o.connect_timeout = 200ms;
+  o.command_timeout = 500ms;
+  o.pool_size = 4;
+  return o;
+}
+
+// Runs a raw command on a fresh connection (test-side inspection).
+std::vector<std::string> RawStrings(int port, const std::vector<std::string>& args) {
+  redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeval{1, 0});
+  REQUIRE((c && !c->err));
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+  REQUIRE(r != nullptr);
+  std::vector<std::string> out;
+  if (r->type == REDIS_REPLY_ARRAY) {
+    for (size_t i = 0; i < r->elements; ++i) out.emplace_back(r->element[i]->str, r->element[i]->len);
+  } else if (r->str) {
+    out.emplace_back(r->str, r->len);
+  }
+  freeReplyObject(r);
+  redisFree(c);
+  return out;
+}
+
+TEST_CASE("redis: ParseRedisUrl") {
+  auto a = ParseRedisUrl("redis://10.0.0.5:6380");
+  REQUIRE(a.ok());
+  CHECK(a->host == "10.0.0.5");
+  CHECK(a->port == 6380);
+  auto b = ParseRedisUrl("redis://redis-master/");
+  REQUIRE(b.ok());
+  CHECK(b->host == "redis-master");
+  CHECK(b->port == 6379);
+  CHECK(ParseRedisUrl("memory").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis://host:0").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis://host:70000").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis://:6379").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("redis: Connect refuses bad options and an unreachable server") {
+  RedisOptions o;
+  o.key_prefix = "a{b";
+  CHECK(RedisStore::Connect(o).status().code() == StatusCode::kInvalidArgument);
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  int port = (*server)->port();
+  REQUIRE((*server)->Kill().ok());
+  o = RedisOptions{};
+  o.port = port;
+  o.connect_timeout = 200ms;
+  auto begin = Steady::now();
+  CHECK(RedisStore::Connect(o).status().code() == StatusCode::kUnavailable);
+  CHECK(Steady::now() - begin < 2s);
+}
+
+TEST_CASE("redis: while Redis is down calls fail fast with Unavailable; after restart they work again") {
+  auto server = RedisTestServer::Start();
+  REQUIRE_MESSAGE(server.ok(), server.status().message());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  api::Store& s = **store;
+  Instant t = Tomorrow10();
+  REQUIRE(s.Ping().ok());
+  REQUIRE(s.CreateAppointment(Appointment("UP-0001", "o1", "d1", t), "", {}).ok());
+
+  REQUIRE((*server)->Kill().ok());
+  // Every kind of call: Unavailable, each within a bound far below any
+  // client timeout, and many in a row stay fast (no connect storm).
+  auto begin = Steady::now();
+  for (int i = 0; i < 50; ++i) {
+    auto call_start = Steady::now();
+    CHECK(s.Ping().code() == StatusCode::kUnavailable);
+    CHECK(s.GetAppointment("UP-0001").status().code() == StatusCode::kUnavailable);
+    CHECK(s.CreateAppointment(Appointment("DOWN-" + std::to_string(i), "o1", "d1", t + 60min), "", {})
+              .status()
+              .code() == StatusCode::kUnavailable);
+    CHECK(s.ReadClaims("o1", Interval{t, t + 60min}).status().code() == StatusCode::kUnavailable);
+    CHECK(Steady::now() - call_start < 1s);
+  }
+  CHECK(Steady::now() - begin < 5s);
+
+  REQUIRE((*server)->Restart().ok());  // same port; the data is gone (no persistence)
+  auto deadline = Steady::now() + 10s;
+  while (!s.Ping().ok() && Steady::now() < deadline) std::this_thread::sleep_for(50ms);
+  REQUIRE(s.Ping().ok());
+  // The restarted server has an empty script cache: the store reloads.
+  CHECK(s.GetAppointment("UP-0001").status().code() == StatusCode::kNotFound);
+  auto again = s.CreateAppointment(Appointment("UP-0002", "o1", "d1", t), "", {});
+  REQUIRE_MESSAGE(again.ok(), again.status().message());
+  CHECK(s.GetAppointment("UP-0002").ok());
+}
+
+TEST_CASE("redis: SCRIPT FLUSH is survived (NOSCRIPT reloads and retries)") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  Instant t = Tomorrow10();
+  REQUIRE((*store)->CreateAppointment(Appointment("FL-0001", "o1", "d1", t), "", {}).ok());
+  RawStrings((*server)->port(), {"SCRIPT", "FLUSH"});
+  auto r = (*store)->CreateAppointment(Appointment("FL-0002", "o1", "d1", t + 60min), "", {});
+  CHECK_MESSAGE(r.ok(), r.status().message());
+  CHECK((*store)->CreateAppointment(Appointment("FL-0003", "o1", "d1", t + 10min), "", {})
+            .status()
+            .code() == StatusCode::kConflict);
+}
+
+TEST_CASE("redis: every key of an office shares its hash tag; the rest sit outside") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  RedisOptions o = OptionsFor(**server);
+  o.key_prefix = "termin:";
+  auto store = RedisStore::Connect(o);
+  REQUIRE(store.ok());
+  api::Store& s = **store;
+  Instant t = Tomorrow10();
+  api::HoldRecord h;
+  h.id = "hold-1";
+  h.secret_hash = "sh";
+  h.booking = Appointment("x", "amt-nord", "d1", t).booking;
+  h.expires_at = api::SystemClock().Now() + 60s;
+  REQUIRE(s.PlaceHold(h).ok());
+  auto now = api::SystemClock().Now();
+  REQUIRE(s.CreateAppointment(Appointment("TAG-0001", "amt-nord", "d2", t), "2030-01-01",
+                              {api::OutboxJob{api::JobType::kConfirmation, "TAG-0001", now}})
+              .ok());
+  REQUIRE(s.AddNote("TAG-0001", api::Note{now, "staff", "n"}).ok());
+  REQUIRE(s.PutOfficeConfig("amt-nord", "{}", 0, {}, {}).ok());
+  REQUIRE(s.PutServiceConfig("id-card", "{}").ok());
+  REQUIRE(s.BeginIdempotent("key-1", "rh", 60s).ok());
+  auto keys = RawStrings((*server)->port(), {"KEYS", "*"});
+  std::set<std::string> outside;
+  int tagged = 0;
+  for (const std::string& k : keys) {
+    CHECK(k.rfind("termin:", 0) == 0);
+    if (k.find("{o:") != std::string::npos) {
+      CHECK(k.rfind("termin:{o:amt-nord}:", 0) == 0);
+      ++tagged;
+    } else {
+      outside.insert(k);
+    }
+  }
+  CHECK(tagged >= 12);  // cfg, desks, 2 claims, cmax, hv, hold, appt, notes, appts, active, tickets, ob, obseq
+  CHECK(outside == std::set<std::string>{"termin:hold:hold-1", "termin:ref:TAG-0001",
+                                         "termin:idem:key-1", "termin:{svc}:docs",
+                                         "termin:{svc}:ver", "termin:offices"});
+  // Holds and idempotency records carry a TTL; appointments do not.
+  auto ttl_hold = RawStrings((*server)->port(), {"PTTL", "termin:{o:amt-nord}:h:hold-1"});
+  (void)ttl_hold;
+  redisContext* c = redisConnectWithTimeout("127.0.0.1", (*server)->port(), timeval{1, 0});
+  REQUIRE((c && !c->err));
+  auto pttl = [&](const char* key) {
+    auto* r = static_cast<redisReply*>(redisCommand(c, "PTTL %s", key));
+    long long v = r ? r->integer : -3;
+    if (r) freeReplyObject(r);
+    return v;
+  };
+  CHECK(pttl("termin:{o:amt-nord}:h:hold-1") > 3600 * 1000);  // 60 s + an hour's grace
+  CHECK(pttl("termin:{o:amt-nord}:h:hold-1") <= 3660 * 1000);
+  CHECK(pttl("termin:idem:key-1") > 0);
+  CHECK(pttl("termin:{o:amt-nord}:a:TAG-0001") == -1);
+  redisFree(c);
+}
+
+TEST_CASE("redis: a move to another office is refused as Unprocessable, nothing changes") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  Instant t = Tomorrow10();
+  REQUIRE((*store)->CreateAppointment(Appointment("XO-0001", "o1", "d1", t), "", {}).ok());
+  auto to = Appointment("x", "o2", "d1", t).booking;
+  CHECK((*store)->MoveAppointment("XO-0001", to, {}).status().code() == StatusCode::kUnprocessable);
+  CHECK((*store)->GetAppointment("XO-0001")->booking.office_id == "o1");
+}
+
+TEST_CASE("redis: with AOF (appendfsync always) a confirmed booking survives a crash") {
+  auto server = RedisTestServer::Start({"--save", "", "--appendonly", "yes", "--appendfsync", "always"});
+  REQUIRE_MESSAGE(server.ok(), server.status().message());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  Instant t = Tomorrow10();
+  REQUIRE((*store)->CreateAppointment(Appointment("AOF-0001", "o1", "d1", t), "", {}).ok());
+  REQUIRE((*server)->Kill().ok());  // SIGKILL: no shutdown save
+  REQUIRE((*server)->Restart().ok());
+  auto deadline = Steady::now() + 10s;
+  while (!(*store)->Ping().ok() && Steady::now() < deadline) std::this_thread::sleep_for(50ms);
+  auto a = (*store)->GetAppointment("AOF-0001");
+  REQUIRE_MESSAGE(a.ok(), a.status().message());
+  CHECK(a->booking.start == t);
+  CHECK((*store)->CreateAppointment(Appointment("AOF-0002", "o1", "d1", t + 5min), "", {})
+            .status()
+            .code() == StatusCode::kConflict);
+}
+
+}  // namespace
+}  // namespace termin::service
