@@ -12,13 +12,14 @@ namespace {
 
 const std::vector<std::string> kKurz = {"kurz"};
 
+// The references a 409 lists under "appointments", or a 200 under
+// "cancelled" (the surface names only the 409's key).
 std::vector<std::string> ListedReferences(const Response& r) {
   std::vector<std::string> refs;
-  if (!r.json_ok || !r.json.IsObject() || !r.json.HasMember("appointments") ||
-      !r.json["appointments"].IsArray()) {
-    return refs;
-  }
-  for (const auto& a : r.json["appointments"].GetArray()) {
+  if (!r.json_ok || !r.json.IsObject()) return refs;
+  const char* key = r.json.HasMember("appointments") ? "appointments" : "cancelled";
+  if (!r.json.HasMember(key) || !r.json[key].IsArray()) return refs;
+  for (const auto& a : r.json[key].GetArray()) {
     if (a.IsObject() && a.HasMember("reference") && a["reference"].IsString()) {
       refs.push_back(a["reference"].GetString());
     }

@@ -24,7 +24,8 @@ std::string DayFromToday(int days) { return AddDays(LocalToday(kZone), days); }
 
 std::string UniqueTag() {
   static std::atomic<int> counter{0};
-  return std::to_string(::getpid() % 100000) + "x" + std::to_string(counter++);
+  // Digits only, so it also fits into phone numbers.
+  return std::to_string(::getpid() % 100000) + std::to_string(1000 + counter++);
 }
 
 std::vector<Slot> RequireFreeSlots(const HttpClient& client, const std::string& office,

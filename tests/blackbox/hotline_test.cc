@@ -132,7 +132,7 @@ TEST_CASE("a hotline key limited to one office cannot see or touch another's") {
   Response book = api.Post("/v1/hotline/appointments",
                            "{\"office\":" + Q(kOfficeNord) + ",\"services\":[\"kurz\"],\"start\":" +
                                Q(nord[8].start) + ",\"contact\":" +
-                               ContactJson("Verboten " + tag, "", "+49 1") + "}",
+                               ContactJson("Verboten " + tag, "", "+49 30 9999 " + tag) + "}",
                            Bearer(kHotlineMitteKey));
   CHECK(book.status == 403);
   CHECK(book.ProblemSlug() == "forbidden");

@@ -1,5 +1,7 @@
 #include "tests/harness/corpus.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -71,6 +73,7 @@ TEST_CASE("the repository's corpus files parse and expand") {
     REQUIRE_MESSAGE(error.empty(), error);
     for (const auto& e : entries) {
       INFO(e.file << ":" << e.line);
+      error.clear();
       ExpandCorpusText(e.text, vars, &error);
       CHECK_MESSAGE(error.empty(), error);
       CHECK(!e.text.empty());
