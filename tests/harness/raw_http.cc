@@ -149,7 +149,7 @@ RawResponse SendRaw(int port, const std::string& bytes, const RawOptions& option
         eof = true;
         if (data.empty()) out.error = std::string("recv: ") + std::strerror(errno);
       }
-      if (ParseResponse(data, eof, &out)) {
+      if (options.complete ? options.complete(data) : ParseResponse(data, eof, &out)) {
         out.complete = true;
         break;
       }
@@ -160,6 +160,7 @@ RawResponse SendRaw(int port, const std::string& bytes, const RawOptions& option
     out.error = eof ? "connection closed before a complete response"
                     : "no complete response before the deadline";
   }
+  out.raw = std::move(data);
   ::close(fd);
   return out;
 }

@@ -7,6 +7,7 @@
 #define TERMIN_TESTS_HARNESS_RAW_HTTP_H_
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -21,6 +22,7 @@ struct RawResponse {
   std::multimap<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string error;       // what went wrong on the transport
+  std::string raw;         // every byte received
 
   std::string Header(const std::string& lower_name) const;
 };
@@ -28,6 +30,9 @@ struct RawResponse {
 struct RawOptions {
   std::chrono::milliseconds timeout{10000};  // for the whole exchange
   bool half_close = false;  // shutdown(SHUT_WR) after sending: the server sees EOF
+  // When set, decides from the bytes so far that the answer is complete
+  // (for protocols other than HTTP); `raw` then holds them.
+  std::function<bool(const std::string&)> complete;
 };
 
 // Sends `bytes` to 127.0.0.1:port and reads one response.
