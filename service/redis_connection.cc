@@ -47,7 +47,8 @@ void RedisReplyDeleter::operator()(redisReply* r) const {
 
 Status ErrorReplyStatus(const redisReply& reply, const char* what) {
   static constexpr std::string_view kPassing[] = {"LOADING", "BUSY", "MASTERDOWN", "READONLY",
-                                                  "OOM", "TRYAGAIN", "CLUSTERDOWN"};
+                                                  "OOM", "TRYAGAIN", "CLUSTERDOWN",
+                                                  "NOREPLICAS"};
   for (std::string_view w : kPassing) {
     if (StartsWith(reply, w)) {
       return Status::Unavailable(std::string("the booking database is not ready (") + what + ")");

@@ -65,7 +65,8 @@ struct RedisReplyDeleter {
 using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
 
 // Status for a Redis error reply: Unavailable for states that pass (LOADING,
-// BUSY, MASTERDOWN, READONLY, OOM, TRYAGAIN, CLUSTERDOWN), Internal otherwise.
+// BUSY, MASTERDOWN, READONLY, OOM, TRYAGAIN, CLUSTERDOWN, NOREPLICAS), Internal
+// otherwise.
 Status ErrorReplyStatus(const redisReply& reply, const char* what);
 
 class RedisPool {
