@@ -397,6 +397,11 @@ HttpResponse App::CancelAppointment(const Call& call) {
   }
   auto a = AppointmentWithSecret(call, call.request.Header("x-manage-secret"));
   if (!a.ok()) return Error(call, a.status());
+  // Once checked in, the visitor is at the office: only staff may cancel.
+  if (a->status != AppointmentStatus::kConfirmed) {
+    return Problem(call, MakeProblem("conflict", "only a confirmed appointment can be cancelled "
+                                                 "online; it is " + StatusName(a->status)));
+  }
   auto cancelled = booker_.Cancel(*a, "citizen");
   if (!cancelled.ok()) return Error(call, cancelled.status());
   auto catalog = catalog_.Get();

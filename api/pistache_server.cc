@@ -7,13 +7,32 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/net.h>
+#include <pistache/peer.h>
 
+#include <sys/socket.h>
+
+#include "api/request_screen.h"
 #include "api/router.h"
 
 namespace termin::api {
 namespace {
 
 using namespace Pistache;
+
+}  // namespace
+}  // namespace termin::api
+
+// Pistache's own input step (parse, then onRequest). It is a private virtual
+// of Http::Handler, so a subclass that overrides onInput cannot name it; we
+// call the exported symbol directly, which is that function without virtual
+// dispatch. Tied to libpistache 0.0.5's ABI (Debian 12), like everything here.
+extern void PistacheHttpHandlerOnInput(Pistache::Http::Handler* self, const char* buffer,
+                                       std::size_t len,
+                                       const std::shared_ptr<Pistache::Tcp::Peer>& peer) __asm__(
+    "_ZN8Pistache4Http7Handler7onInputEPKcmRKSt10shared_ptrINS_3Tcp4PeerEE");
+
+namespace termin::api {
+namespace {
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -43,7 +62,7 @@ class PistacheHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
 
-  explicit PistacheHandler(App* app) : app_(app) {}
+  PistacheHandler(App* app, std::size_t max_body) : app_(app), max_body_(max_body) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter response) override {
     HttpResponse out;
@@ -91,7 +110,50 @@ class PistacheHandler : public Http::Handler {
   }
 
  private:
+  // Screens the head of each new request (see api/request_screen.h) before
+  // Pistache's parser sees it.
+  void onInput(const char* buffer, std::size_t len,
+               const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto parser = Http::Handler::getParser(peer);
+    if (parser && parser->step() && parser->step()->id() == Http::Private::RequestLineStep::Id) {
+      ScreenResult screen = ScreenRequestHead(std::string_view(buffer, len), max_body_);
+      if (screen.reject) {
+        HttpResponse out;
+        if (screen.unknown_method) {
+          HttpRequest in;
+          in.method = screen.method;
+          in.path = screen.path;
+          out = app_->Handle(in);
+        } else {
+          out = RenderProblem(MakeProblem(screen.slug, screen.detail), Language::kDe);
+        }
+        RejectAndClose(peer, out);
+        return;
+      }
+    }
+    PistacheHttpHandlerOnInput(this, buffer, len, peer);
+  }
+
+  // Writes the answer on the socket directly and closes the connection: the
+  // rest of the request (a body we refused) must not be read as a new one.
+  static void RejectAndClose(const std::shared_ptr<Tcp::Peer>& peer, const HttpResponse& out) {
+    std::string raw = "HTTP/1.1 " + std::to_string(out.status) + " " +
+                      Http::codeString(static_cast<Http::Code>(out.status)) + "\r\n";
+    if (!out.content_type.empty()) raw += "Content-Type: " + out.content_type + "\r\n";
+    for (const auto& [name, value] : out.headers) raw += name + ": " + value + "\r\n";
+    raw += "Connection: close\r\nContent-Length: " + std::to_string(out.body.size()) +
+           "\r\n\r\n" + out.body;
+    std::size_t sent = 0;
+    while (sent < raw.size()) {
+      ssize_t n = ::send(peer->fd(), raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    ::shutdown(peer->fd(), SHUT_RDWR);
+  }
+
   App* app_;
+  std::size_t max_body_;
 };
 
 }  // namespace
@@ -120,7 +182,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(App& app, const ServerOpti
                     .headerTimeout(std::chrono::seconds(30))
                     .bodyTimeout(std::chrono::seconds(60));
     impl->endpoint->init(opts);
-    auto handler = Http::make_handler<PistacheHandler>(&app);
+    auto handler = Http::make_handler<PistacheHandler>(&app, options.max_body);
     impl->endpoint->setHandler(handler);
     impl->endpoint->serveThreaded();
     impl->port = static_cast<std::uint16_t>(impl->endpoint->getPort());

@@ -1,0 +1,94 @@
+#include "api/request_screen.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace termin::api {
+namespace {
+
+constexpr std::string_view kMethods[] = {"OPTIONS", "GET",   "POST",  "HEAD",   "PUT",
+                                         "PATCH",   "DELETE", "TRACE", "CONNECT"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+ScreenResult Reject(std::string slug, std::string detail) {
+  ScreenResult r;
+  r.reject = true;
+  r.slug = std::move(slug);
+  r.detail = std::move(detail);
+  return r;
+}
+
+}  // namespace
+
+ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
+  std::size_t eol = head.find("\r\n");
+  if (eol == std::string_view::npos) return {};  // the request line is not complete yet
+  std::string_view line = head.substr(0, eol);
+  std::size_t sp1 = line.find(' ');
+  std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp1 == std::string_view::npos || sp2 == std::string_view::npos || sp1 == 0 ||
+      line.substr(sp2 + 1).rfind("HTTP/1.", 0) != 0) {
+    return Reject("bad-request", "malformed request line");
+  }
+  std::string_view method = line.substr(0, sp1);
+  std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  if (std::find(std::begin(kMethods), std::end(kMethods), method) == std::end(kMethods)) {
+    ScreenResult r;
+    r.reject = true;
+    r.unknown_method = true;
+    r.method = std::string(method.substr(0, 20));
+    r.path = std::string(target.substr(0, target.find('?')));
+    return r;
+  }
+  std::size_t pos = eol + 2;
+  std::string content_length;
+  while (true) {
+    std::size_t end = head.find("\r\n", pos);
+    if (end == std::string_view::npos) break;  // an incomplete line: leave it to Pistache
+    std::string_view h = head.substr(pos, end - pos);
+    pos = end + 2;
+    if (h.empty()) break;  // end of the headers
+    std::size_t colon = h.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      return Reject("bad-request", "malformed header line");
+    }
+    std::string name = Lower(Trim(h.substr(0, colon)));
+    std::string_view value = Trim(h.substr(colon + 1));
+    if (name == "content-length") {
+      if (value.empty() || value.size() > 18 ||
+          !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return Reject("bad-request", "Content-Length must be a decimal number of bytes");
+      }
+      if (!content_length.empty() && content_length != value) {
+        return Reject("bad-request", "conflicting Content-Length headers");
+      }
+      content_length = std::string(value);
+      if (std::stoull(content_length) > max_body) {
+        return Reject("payload-too-large",
+                      "the request body exceeds " + std::to_string(max_body) + " bytes");
+      }
+    } else if (name == "transfer-encoding") {
+      return Reject("bad-request", "send the body with Content-Length (no Transfer-Encoding)");
+    } else if (name == "content-type") {
+      std::string media = Lower(Trim(value.substr(0, value.find(';'))));
+      if (media != "application/json") {
+        return Reject("unsupported-media-type", "request bodies must be application/json");
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace termin::api
