@@ -1,0 +1,58 @@
+// What the worker sends for one job: texts from the templates, filled with
+// the appointment as it is now, in the citizen's language.
+//
+// The manage link: the store keeps only the SHA-256 of the manage secret, so
+// the worker cannot put the secret into a link. The link carries the
+// reference ("<base>/appointments/<reference>"); the page asks for the
+// secret the citizen was shown when booking (docs/notifications.md has the
+// reasoning and the proposed store change for a one-click link).
+//
+// Every message carries an id derived from its job only ("<kind>.<due
+// ms>.<reference>@<domain>"): the same job sent twice (at-least-once) gives
+// the same e-mail Message-ID and SMS id, so a receiver can drop the repeat.
+//
+// Thread safety: pure functions.
+#ifndef TERMIN_SERVICE_WORKER_MESSAGE_H_
+#define TERMIN_SERVICE_WORKER_MESSAGE_H_
+
+#include <string>
+#include <string_view>
+
+#include "api/catalog.h"
+#include "api/store.h"
+#include "service/worker_templates.h"
+
+namespace termin::service {
+
+struct ComposeOptions {
+  std::string base_url = "https://termine.example.de";  // the booking site, no trailing slash
+  std::string domain = "termin.example";                // right of '@' in message ids
+};
+
+struct Notification {
+  std::string message_id;  // without angle brackets
+  std::string language;    // "de" | "en"
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string sms;         // fits one SMS (kSmsMaxSeptets)
+  std::string ics;         // RFC 5545 (api::RenderIcs); empty for reminders
+};
+
+std::string MessageIdFor(const api::OutboxJob& job, std::string_view domain);
+
+// The placeholder values for an appointment (all of them, for every template).
+Placeholders PlaceholdersFor(const api::AppointmentRecord& a, const api::OfficeInfo& office,
+                             const api::Catalog& catalog, const ComposeOptions& options);
+
+// InvalidArgument if a template does not render or the SMS cannot be made
+// to fit (the office name is shortened first if that is enough).
+Result<Notification> ComposeNotification(const TemplateSet& templates, const api::OutboxJob& job,
+                                         const api::AppointmentRecord& a,
+                                         const api::OfficeInfo& office,
+                                         const api::Catalog& catalog,
+                                         const ComposeOptions& options, api::TimePoint now);
+
+}  // namespace termin::service
+
+#endif  // TERMIN_SERVICE_WORKER_MESSAGE_H_
