@@ -765,18 +765,28 @@ Result<std::vector<OutboxJob>> RedisStore::TakeDueJobs(api::TimePoint now, std::
   if (limit == 0) return out;
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto queued = ReadJobs(*lease, keys_, MillisText(now), limit);
-  if (!queued.ok()) return queued.status();
-  if (queued->size() > limit) queued->resize(limit);
-  if (queued->empty()) return out;
-  // ZREM decides who takes a job: of two workers racing, only one removes it.
-  std::vector<std::vector<std::string>> cmds;
-  for (const QueuedJob& q : *queued) cmds.push_back({"ZREM", keys_.Outbox(q.office), q.member});
-  auto r = lease->Pipeline(cmds);
-  if (Status s = CheckReplies(r); !s.ok()) return s;
-  for (std::size_t i = 0; i < queued->size(); ++i) {
-    if (Int(*(*r)[i]) == 1) out.push_back((*queued)[i].job);
+  // ZREM decides who takes a job: of two workers racing, only one removes
+  // it. A worker that lost some races reads again (bounded), so it does not
+  // come back empty-handed while due jobs remain.
+  for (int round = 0; round < kRetryAttempts && out.size() < limit; ++round) {
+    std::size_t want = limit - out.size();
+    auto queued = ReadJobs(*lease, keys_, MillisText(now), want);
+    if (!queued.ok()) return queued.status();
+    if (queued->size() > want) queued->resize(want);
+    if (queued->empty()) break;
+    std::vector<std::vector<std::string>> cmds;
+    for (const QueuedJob& q : *queued) cmds.push_back({"ZREM", keys_.Outbox(q.office), q.member});
+    auto r = lease->Pipeline(cmds);
+    if (Status s = CheckReplies(r); !s.ok()) return s;
+    std::size_t lost = 0;
+    for (std::size_t i = 0; i < queued->size(); ++i) {
+      if (Int(*(*r)[i]) == 1) out.push_back((*queued)[i].job);
+      else ++lost;
+    }
+    if (lost == 0) break;
   }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const OutboxJob& a, const OutboxJob& b) { return a.due < b.due; });
   return out;
 }
 

@@ -5,7 +5,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include <atomic>
+#include <barrier>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -139,6 +142,88 @@ TEST_CASE("redis: while Redis is down calls fail fast with Unavailable; after re
   auto again = s.CreateAppointment(Appointment("UP-0002", "o1", "d1", t), "", {});
   REQUIRE_MESSAGE(again.ok(), again.status().message());
   CHECK(s.GetAppointment("UP-0002").ok());
+}
+
+TEST_CASE("redis: two replicas (two stores, one Redis) race for one place: exactly one wins") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  RedisOptions o = OptionsFor(**server);
+  o.pool_size = 8;
+  auto a = RedisStore::Connect(o);
+  auto b = RedisStore::Connect(o);
+  REQUIRE((a.ok() && b.ok()));
+  api::Store* replicas[] = {a->get(), b->get()};
+  Instant t = Tomorrow10();
+  constexpr int kThreads = 8;
+  for (int round = 0; round < 20; ++round) {
+    std::atomic<int> wins{0};
+    std::barrier go(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        api::HoldRecord h;
+        h.id = "r" + std::to_string(round) + "-" + std::to_string(i);
+        h.secret_hash = "s";
+        h.booking = Appointment("x", "o1", "d1", t + Minutes(60 * round + i)).booking;
+        h.expires_at = api::SystemClock().Now() + 60s;
+        go.arrive_and_wait();
+        if (replicas[i % 2]->PlaceHold(h).ok()) ++wins;
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(wins == 1);
+  }
+  // A hold placed through one replica is confirmed through the other.
+  api::HoldRecord h;
+  h.id = "cross";
+  h.secret_hash = "s";
+  h.booking = Appointment("x", "o1", "d9", t).booking;
+  h.expires_at = api::SystemClock().Now() + 60s;
+  auto placed = replicas[0]->PlaceHold(h);
+  REQUIRE(placed.ok());
+  auto confirmed = replicas[1]->ConfirmHold("cross", "s", placed->version,
+                                            Appointment("CROSS-0001", "o1", "d9", t), {});
+  REQUIRE_MESSAGE(confirmed.ok(), confirmed.status().message());
+  CHECK(replicas[0]->GetAppointment("CROSS-0001")->booking.desk_id == "d9");
+}
+
+TEST_CASE("redis: concurrent outbox workers take every job exactly once") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  api::Store& s = **store;
+  Instant t = Tomorrow10();
+  auto now = api::SystemClock().Now();
+  constexpr int kAppointments = 60;
+  for (int i = 0; i < kAppointments; ++i) {
+    std::string ref = "OB-" + std::to_string(i);
+    REQUIRE(s.CreateAppointment(Appointment(ref, "o" + std::to_string(i % 3), "d1", t + Minutes(30 * i)), "",
+                                {api::OutboxJob{api::JobType::kConfirmation, ref, now - Minutes(i)}})
+                .ok());
+  }
+  std::atomic<int> taken{0};
+  std::mutex mu;
+  std::set<std::string> seen;
+  bool duplicate = false;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      for (int i = 0; i < 100; ++i) {
+        auto jobs = s.TakeDueJobs(now, 7);
+        if (!jobs.ok() || jobs->empty()) break;
+        std::lock_guard lock(mu);
+        for (const auto& j : *jobs) {
+          duplicate |= !seen.insert(j.reference).second;
+          ++taken;
+        }
+      }
+    });
+  }
+  for (auto& th : workers) th.join();
+  CHECK_FALSE(duplicate);
+  CHECK(taken == kAppointments);
+  CHECK(s.PendingJobs()->empty());
 }
 
 TEST_CASE("redis: SCRIPT FLUSH is survived (NOSCRIPT reloads and retries)") {
