@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <set>
 #include <sstream>
@@ -163,12 +164,6 @@ class Generator {
 
 // ---- The oracle ---------------------------------------------------------------
 
-bool InHours(const std::vector<LocalInterval>& hours, int minute_of_day) {
-  return std::any_of(hours.begin(), hours.end(), [&](const LocalInterval& iv) {
-    return iv.from.count() <= minute_of_day && minute_of_day < iv.to.count();
-  });
-}
-
 const DateException* Find(const std::vector<DateException>& list, LocalDate day) {
   for (const DateException& e : list) {
     if (e.day == day) return &e;
@@ -183,58 +178,119 @@ bool CanDoAll(const Desk& desk, const Visit& visit) {
   return true;
 }
 
-// Minute-by-minute facts over the UTC minutes [begin, begin + size).
+int DayNumber(LocalDate day) { return static_cast<int>(day.time_since_epoch().count()); }
+
+// Minute-by-minute facts over the UTC minutes [begin, begin + size). The hot
+// loop uses plain integers (UTC minute, local day number, minute of day) so
+// that the oracle stays fast in unoptimized sanitizer builds too.
 class Oracle {
  public:
   explicit Oracle(const Case& c) : c_(c) {
     const Office& o = c.office;
-    begin_ = Instant{c.days.first.time_since_epoch()} - date::days{1};
-    const Instant end = Instant{(c.days.last + date::days{1}).time_since_epoch()} +
-                        date::days{2} + c.visit.occupancy();
+    // Berlin is at most 2 h ahead of UTC: local days [first, last + 1] (the
+    // day after for visits and gaps that cross midnight) lie inside.
+    begin_ = Instant{c.days.first.time_since_epoch()} - Minutes{3 * 60};
+    const Instant end = Instant{(c.days.last + date::days{2}).time_since_epoch()} + Minutes{3 * 60};
     size_ = static_cast<int>((end - begin_).count());
-    std::set<LocalDate> holidays;
+    std::set<int> holidays;
     if (!o.holiday_region.empty()) {
       const int y0 = static_cast<int>(Date{c.days.first}.year());
       for (int y = y0 - 1; y <= y0 + 1; ++y) {
         const Result<std::vector<Holiday>> list = HolidaysIn(o.holiday_region, y);
         REQUIRE(list.ok());
-        for (const Holiday& h : *list) holidays.insert(h.day);
+        for (const Holiday& h : *list) holidays.insert(DayNumber(h.day));
       }
     }
-    local_day_.resize(size_);
+    const std::size_t desks = o.desks.size();
+    day_.resize(size_);
     minute_of_day_.resize(size_);
-    free_prefix_.assign(o.desks.size(), std::vector<int>(size_ + 1, 0));
-    open_.assign(o.desks.size(), std::vector<bool>(size_, false));
+    open_.assign(desks, std::vector<char>(size_, 0));
+    free_prefix_.assign(desks, std::vector<int>(size_ + 1, 0));
+
+    // Claims, painted minute by minute.
+    std::vector<std::vector<char>> claimed(desks, std::vector<char>(size_, 0));
+    const std::int64_t base = begin_.time_since_epoch().count();
+    for (std::size_t d = 0; d < desks && d < c.claims.size(); ++d) {
+      for (const Interval& iv : c.claims[d].intervals()) {
+        const std::int64_t b = std::max<std::int64_t>(iv.begin.time_since_epoch().count() - base, 0);
+        const std::int64_t e = std::min<std::int64_t>(iv.end.time_since_epoch().count() - base, size_);
+        for (std::int64_t m = b; m < e; ++m) claimed[d][m] = 1;
+      }
+    }
+
+    // The zone's answer for minute t holds until its `end`; ask again then.
+    std::int64_t info_end = std::numeric_limits<std::int64_t>::min();
+    std::int64_t offset = 0;
+    int cached_day = std::numeric_limits<int>::min();
+    // The rules of the current local date per desk, as flat [from, to) int
+    // pairs so the per-minute checks are plain loops even at -O0.
+    struct DayRules {
+      bool closed = false;
+      std::vector<int> hours, narrow, breaks;
+      bool narrowed = false;
+    };
+    std::vector<DayRules> rules(desks);
+    auto flatten = [](const std::vector<LocalInterval>& list, std::vector<int>* out) {
+      out->clear();
+      for (const LocalInterval& iv : list) {
+        out->push_back(static_cast<int>(iv.from.count()));
+        out->push_back(static_cast<int>(iv.to.count()));
+      }
+    };
+    auto in = [](const std::vector<int>& pairs, int minute) {
+      const int* p = pairs.data();
+      const int* end = p + pairs.size();
+      for (; p != end; p += 2) {
+        if (p[0] <= minute && minute < p[1]) return true;
+      }
+      return false;
+    };
     for (int m = 0; m < size_; ++m) {
-      const Instant t = begin_ + Minutes{m};
-      const Minutes offset =
-          std::chrono::floor<Minutes>(o.zone->get_info(date::sys_seconds{t}).offset);
-      const Minutes local = t.time_since_epoch() + offset;
-      const LocalDate day{std::chrono::floor<date::days>(local)};
-      const int minute_of_day = static_cast<int>((local - day.time_since_epoch()).count());
-      local_day_[m] = day;
+      const std::int64_t t = base + m;
+      if (t >= info_end) {
+        const date::sys_info info = o.zone->get_info(date::sys_seconds{Minutes{t}});
+        offset = std::chrono::floor<Minutes>(info.offset).count();
+        info_end = std::chrono::ceil<Minutes>(info.end.time_since_epoch()).count();
+      }
+      const std::int64_t local = t + offset;
+      const int day = static_cast<int>(local >= 0 ? local / kDayMinutes
+                                                  : (local - kDayMinutes + 1) / kDayMinutes);
+      const int minute_of_day = static_cast<int>(local - std::int64_t{day} * kDayMinutes);
+      day_[m] = day;
       minute_of_day_[m] = minute_of_day;
-      const int weekday = static_cast<int>(date::weekday{day}.iso_encoding()) - 1;
-      const DateException* closure = Find(o.closures, day);
-      for (std::size_t d = 0; d < o.desks.size(); ++d) {
-        const Desk& desk = o.desks[d];
-        bool open = holidays.count(day) == 0 && !(closure && closure->closed);
-        const DateException* own = Find(desk.exceptions, day);
-        if (open && own) open = !own->closed && InHours(own->hours, minute_of_day);
-        if (open && !own) open = InHours(desk.opening[weekday], minute_of_day);
-        if (open && closure) open = InHours(closure->hours, minute_of_day);
-        if (open) open = !InHours(desk.breaks[weekday], minute_of_day);
-        open_[d][m] = open;
-        const bool claimed = d < c.claims.size() && c.claims[d].Overlaps({t, t + Minutes{1}});
-        free_prefix_[d][m + 1] = free_prefix_[d][m] + (open && !claimed ? 1 : 0);
+      if (day != cached_day) {  // look up the rules of this local date
+        cached_day = day;
+        const LocalDate date{date::days{day}};
+        const bool holiday = holidays.count(day) > 0;
+        const int weekday = static_cast<int>(date::weekday{date}.iso_encoding()) - 1;
+        const DateException* closure = Find(o.closures, date);
+        for (std::size_t d = 0; d < desks; ++d) {
+          const Desk& desk = o.desks[d];
+          const DateException* own = Find(desk.exceptions, date);
+          DayRules& r = rules[d];
+          r.closed = holiday || (closure && closure->closed) || (own && own->closed);
+          flatten(own ? own->hours : desk.opening[weekday], &r.hours);
+          r.narrowed = closure != nullptr;
+          flatten(closure ? closure->hours : std::vector<LocalInterval>{}, &r.narrow);
+          flatten(desk.breaks[weekday], &r.breaks);
+        }
+      }
+      for (std::size_t d = 0; d < desks; ++d) {
+        const DayRules& r = rules.data()[d];
+        const bool open = !r.closed && in(r.hours, minute_of_day) &&
+                          (!r.narrowed || in(r.narrow, minute_of_day)) &&
+                          !in(r.breaks, minute_of_day);
+        open_.data()[d].data()[m] = open;
+        int* prefix = free_prefix_.data()[d].data();
+        prefix[m + 1] = prefix[m] + (open && !claimed.data()[d].data()[m] ? 1 : 0);
       }
     }
   }
 
   Instant begin() const { return begin_; }
   int size() const { return size_; }
-  LocalDate LocalDayAt(int m) const { return local_day_[m]; }
-  bool Open(std::size_t desk, int m) const { return open_[desk][m]; }
+  int DayAt(int m) const { return day_[m]; }
+  bool Open(std::size_t desk, int m) const { return open_[desk][m] != 0; }
   bool Free(std::size_t desk, int m) const {
     return free_prefix_[desk][m + 1] - free_prefix_[desk][m] == 1;
   }
@@ -250,21 +306,24 @@ class Oracle {
     // `now` may lie before the minutes the oracle tabulates: ask the zone.
     const Minutes now_offset =
         std::chrono::floor<Minutes>(o.zone->get_info(date::sys_seconds{c_.now}).offset);
-    const LocalDate today{std::chrono::floor<date::days>(c_.now.time_since_epoch() + now_offset)};
-    const LocalDate first = std::max(c_.days.first, today);
-    const LocalDate last = std::min(c_.days.last, today + date::days{rules.max_days_ahead});
+    const int today = DayNumber(
+        LocalDate{std::chrono::floor<date::days>(c_.now.time_since_epoch() + now_offset)});
+    const int first = std::max(DayNumber(c_.days.first), today);
+    const int last = std::min(DayNumber(c_.days.last), today + rules.max_days_ahead);
+    const int earliest = Index(c_.now + rules.min_notice);
     const int occupancy = static_cast<int>(c_.visit.occupancy().count());
+    const int grid = static_cast<int>(rules.grid.count());
+    std::vector<bool> suitable;
+    for (const Desk& desk : o.desks) suitable.push_back(CanDoAll(desk, c_.visit));
     std::vector<Offer> offers;
-    for (int m = 0; m < size_; ++m) {
-      const Instant s = begin_ + Minutes{m};
-      const LocalDate day = local_day_[m];
-      if (day < first || day > last || s < c_.now + rules.min_notice) continue;
-      if (minute_of_day_[m] % rules.grid.count() != 0) continue;  // the grid is local
+    for (int m = std::max(0, earliest); m < size_; ++m) {
+      if (day_[m] < first || day_[m] > last) continue;
+      if (minute_of_day_[m] % grid != 0) continue;  // the grid is local
       int count = 0;
       for (std::size_t d = 0; d < o.desks.size(); ++d) {
-        if (CanDoAll(o.desks[d], c_.visit) && FreeFor(d, m, occupancy)) ++count;
+        if (suitable[d] && FreeFor(d, m, occupancy)) ++count;
       }
-      if (count > 0) offers.push_back({s, count});
+      if (count > 0) offers.push_back({begin_ + Minutes{m}, count});
     }
     return offers;
   }
@@ -273,9 +332,9 @@ class Oracle {
   const Case& c_;
   Instant begin_;
   int size_ = 0;
-  std::vector<LocalDate> local_day_;
-  std::vector<int> minute_of_day_;
-  std::vector<std::vector<bool>> open_;
+  std::vector<int> day_;            // local day number of each minute
+  std::vector<int> minute_of_day_;  // local minute of day of each minute
+  std::vector<std::vector<char>> open_;
   std::vector<std::vector<int>> free_prefix_;
 };
 
@@ -319,24 +378,23 @@ TEST_CASE("property: DeskOpenTime equals the minute-by-minute local-time oracle"
     const Oracle oracle(c);
     for (std::size_t d = 0; d < c.office.desks.size(); ++d) {
       const IntervalSet open = DeskOpenTime(c.office, c.office.desks[d], c.days);
-      std::vector<bool> got(oracle.size(), false);
+      std::vector<char> got(oracle.size(), 0);
       bool inside = true;
       for (const Interval& iv : open.intervals()) {
-        for (Instant t = iv.begin; t < iv.end; t += Minutes{1}) {
-          const int m = oracle.Index(t);
-          if (m < 0 || m >= oracle.size()) {
-            inside = false;
-            break;
-          }
-          got[m] = true;
+        const int b = oracle.Index(iv.begin), e = oracle.Index(iv.end);
+        if (b < 0 || e > oracle.size()) {
+          inside = false;
+          break;
         }
+        for (int m = b; m < e; ++m) got[m] = 1;
       }
       REQUIRE(inside);
+      const int first_day = DayNumber(c.days.first), last_day = DayNumber(c.days.last);
       int mismatches = 0, first = -1;
       for (int m = 0; m < oracle.size(); ++m) {
-        const LocalDate day = oracle.LocalDayAt(m);
-        const bool want = day >= c.days.first && day <= c.days.last && oracle.Open(d, m);
-        if (want != got[m]) {
+        const int day = oracle.DayAt(m);
+        const bool want = day >= first_day && day <= last_day && oracle.Open(d, m);
+        if (want != (got[m] != 0)) {
           ++mismatches;
           if (first < 0) first = m;
         }
@@ -365,11 +423,12 @@ TEST_CASE("property: Availability offers exactly what the oracle says fits") {
     offers_seen += got.size();
     // Safety: everything offered is allowed with at least as many desks as
     // claimed. Completeness: everything allowed is offered with its count.
-    std::size_t unsafe = 0;
-    for (const Offer& o : got) {
-      const auto it = std::find_if(want.begin(), want.end(),
-                                   [&](const Offer& w) { return w.start == o.start; });
-      if (it == want.end() || it->free_desks < o.free_desks) ++unsafe;
+    std::size_t unsafe = 0, j = 0;
+    for (const Offer& o : got) {  // both lists are sorted by start
+      while (j < want.size() && want[j].start < o.start) ++j;
+      if (j == want.size() || want[j].start != o.start || want[j].free_desks < o.free_desks) {
+        ++unsafe;
+      }
     }
     CHECK_MESSAGE(unsafe == 0, FirstDifference(got, want));
     CHECK_MESSAGE(got == want, FirstDifference(got, want));
@@ -412,12 +471,12 @@ TEST_CASE("property: AssignDesk picks a free desk, first/best fit as the oracle 
 
     // Oracle: free desks and the free gap around the visit within the local
     // days it touches.
-    const LocalDate d0 = oracle.LocalDayAt(m), d1 = oracle.LocalDayAt(m + occupancy - 1);
+    const int d0 = oracle.DayAt(m), d1 = oracle.DayAt(m + occupancy - 1);
     std::optional<std::size_t> first_fit, best_fit;
     int best_gap = 0;
     for (std::size_t d = 0; d < c.office.desks.size(); ++d) {
       if (!CanDoAll(c.office.desks[d], c.visit) || !oracle.FreeFor(d, m, occupancy)) continue;
-      auto in_days = [&](int x) { return oracle.LocalDayAt(x) >= d0 && oracle.LocalDayAt(x) <= d1; };
+      auto in_days = [&](int x) { return oracle.DayAt(x) >= d0 && oracle.DayAt(x) <= d1; };
       int b = m, e = m + occupancy;
       while (b - 1 >= 0 && in_days(b - 1) && oracle.Free(d, b - 1)) --b;
       while (e < oracle.size() && in_days(e) && oracle.Free(d, e)) ++e;
