@@ -113,8 +113,8 @@ std::vector<Offer> Availability(const Office& office, const BookingRules& rules,
 
   // 1. Candidate starts, one run per offset period.
   GridPositions grid(step);
-  const std::int64_t window_first = first.time_since_epoch().count() * 24 * 60;
-  const std::int64_t window_end = (last + date::days{1}).time_since_epoch().count() * 24 * 60;
+  const std::int64_t window_first = Minutes{first.time_since_epoch()}.count();
+  const std::int64_t window_end = Minutes{(last + date::days{1}).time_since_epoch()}.count();
   for (const OffsetPeriod& p : calendar.periods()) {
     const std::int64_t off = p.offset.count();
     const std::int64_t lo = std::max({p.begin.time_since_epoch().count(), window_first - off,

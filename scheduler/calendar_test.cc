@@ -148,6 +148,19 @@ TEST_CASE("OffsetPeriodsIn splits at transitions and clips to the range") {
   CHECK(OffsetPeriodsIn(nullptr, Utc("2026-03-01T00:00:00Z", "2026-11-01T00:00:00Z")).size() == 1);
 }
 
+TEST_CASE("a zone without transitions (UTC) and one far from Berlin (Asia/Kolkata, +05:30)") {
+  Office office = BerlinOffice();
+  office.holiday_region.clear();
+  office.zone = date::locate_zone("Etc/UTC");
+  CHECK(Open(office, "2026-07-15", "2026-07-15") ==
+        std::vector<Interval>{Utc("2026-07-15T08:00:00Z", "2026-07-15T12:00:00Z"),
+                              Utc("2026-07-15T13:00:00Z", "2026-07-15T16:00:00Z")});
+  office.zone = date::locate_zone("Asia/Kolkata");
+  CHECK(Open(office, "2026-07-15", "2026-07-15") ==
+        std::vector<Interval>{Utc("2026-07-15T02:30:00Z", "2026-07-15T06:30:00Z"),
+                              Utc("2026-07-15T07:30:00Z", "2026-07-15T10:30:00Z")});
+}
+
 TEST_CASE("DeskFreeTime subtracts claims; UtcEnvelope covers the days") {
   const Office office = BerlinOffice();
   const DayRange days{Day("2026-07-15"), Day("2026-07-15")};
