@@ -45,12 +45,13 @@ std::string Base64Lines(std::string_view data) {
 
 std::string EncodeHeaderText(std::string_view utf8) {
   if (PrintableAscii(utf8)) return std::string(utf8);
-  // 45 input octets -> 60 base64 characters; with "=?UTF-8?B?" and "?=" a
-  // word stays under 75 characters. Cut only between UTF-8 sequences.
+  // 39 input octets -> 52 base64 characters; with "=?UTF-8?B?" and "?=" a
+  // word is 64 characters, so even the first line ("Subject: " in front)
+  // stays under 78. Cut only between UTF-8 sequences.
   std::string out;
   std::size_t pos = 0;
   while (pos < utf8.size()) {
-    std::size_t n = std::min<std::size_t>(45, utf8.size() - pos);
+    std::size_t n = std::min<std::size_t>(39, utf8.size() - pos);
     while (n > 0 && pos + n < utf8.size() &&
            (static_cast<unsigned char>(utf8[pos + n]) & 0xC0) == 0x80) {
       --n;
@@ -79,9 +80,9 @@ std::string BuildMailMessage(const Notification& n, std::string_view from, std::
   m += "Content-Language: " + n.language + "\r\n";
   m += "Auto-Submitted: auto-generated\r\n";
   m += "MIME-Version: 1.0\r\n";
-  m += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+  m += "Content-Type: multipart/mixed;\r\n boundary=\"" + mixed + "\"\r\n\r\n";
   m += "--" + mixed + "\r\n";
-  m += "Content-Type: multipart/alternative; boundary=\"" + alt + "\"\r\n\r\n";
+  m += "Content-Type: multipart/alternative;\r\n boundary=\"" + alt + "\"\r\n\r\n";
   m += "--" + alt + "\r\n";
   m += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += Base64Lines(n.text);
@@ -91,7 +92,7 @@ std::string BuildMailMessage(const Notification& n, std::string_view from, std::
   m += "--" + alt + "--\r\n";
   if (!n.ics.empty()) {
     m += "--" + mixed + "\r\n";
-    m += "Content-Type: text/calendar; charset=utf-8; method=PUBLISH; name=\"termin.ics\"\r\n";
+    m += "Content-Type: text/calendar; charset=utf-8; method=PUBLISH;\r\n name=\"termin.ics\"\r\n";
     m += "Content-Disposition: attachment; filename=\"termin.ics\"\r\n";
     m += "Content-Transfer-Encoding: base64\r\n\r\n";
     m += Base64Lines(n.ics);

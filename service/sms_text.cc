@@ -90,6 +90,11 @@ std::string ToGsm7(std::string_view utf8) {
       case U'‚': case U'‘': case U'’': case U'`': out += '\''; break;
       case U'á': case U'â': case U'ã': case U'ā': case U'ą': out += 'a'; break;
       case U'č': case U'ć': case U'ç': out += 'c'; break;
+      case U'Č': case U'Ć': out += 'C'; break;
+      case U'Ł': out += 'L'; break;
+      case U'Š': case U'Ś': case U'Ş': out += 'S'; break;
+      case U'Ž': case U'Ź': case U'Ż': out += 'Z'; break;
+      case U'Ř': out += 'R'; break;
       case U'ê': case U'ë': case U'ě': case U'ę': out += 'e'; break;
       case U'í': case U'î': case U'ï': out += 'i'; break;
       case U'ł': out += 'l'; break;

@@ -87,6 +87,11 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const WorkerMetrics*
   }
   httplib::Server* s = m->server_.get();
   m->thread_ = std::thread([s] { s->listen_after_bind(); });
+  // stop() before the listener runs would be lost and the join would hang:
+  // wait (bounded) until it accepts.
+  for (int i = 0; i < 500 && !m->server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   return m;
 }
 

@@ -199,6 +199,11 @@ Result<std::unique_ptr<SmsTestSink>> SmsTestSink::Start(std::string secret) {
   if (s->port_ <= 0) return Status::Unavailable("cannot bind the SMS sink");
   httplib::Server* server = s->server_.get();
   s->thread_ = std::thread([server] { server->listen_after_bind(); });
+  // stop() before the listener runs would be lost and the join would hang:
+  // wait (bounded) until it accepts.
+  for (int i = 0; i < 500 && !s->server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   return s;
 }
 
