@@ -6,7 +6,6 @@
 #include <optional>
 #include <random>
 
-#include "bench/fragment_fit.h"
 #include "scheduler/assignment.h"
 #include "scheduler/availability.h"
 #include "scheduler/calendar.h"
@@ -130,7 +129,7 @@ std::string_view PolicyName(DeskPolicy policy) {
   switch (policy) {
     case DeskPolicy::kFirstFit: return "first fit";
     case DeskPolicy::kBestFit: return "best fit";
-    case DeskPolicy::kLeastFragments: return "least fragments";
+    case DeskPolicy::kLeastWaste: return "least waste";
   }
   return "?";
 }
@@ -180,8 +179,8 @@ SimOutcome Simulate(const std::vector<const Office*>& offices, const std::vector
       case DeskPolicy::kBestFit:
         desk = AssignDesk(office, visit, offer->start, office_claims, AssignmentPolicy::kBestFit);
         break;
-      case DeskPolicy::kLeastFragments:
-        desk = LeastFragmentsDesk(office, visit, offer->start, office_claims);
+      case DeskPolicy::kLeastWaste:
+        desk = AssignDesk(office, visit, offer->start, office_claims, AssignmentPolicy::kLeastWaste);
         break;
     }
     const Interval claim{offer->start, offer->start + visit.occupancy()};

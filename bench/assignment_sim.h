@@ -66,7 +66,7 @@ std::vector<Request> MakeDemand(const std::vector<const Office*>& offices, const
 enum class DeskPolicy {
   kFirstFit,        // core AssignDesk, AssignmentPolicy::kFirstFit
   kBestFit,         // core AssignDesk, AssignmentPolicy::kBestFit (tightest gap)
-  kLeastFragments,  // bench/fragment_fit.h
+  kLeastWaste,  // the core's AssignmentPolicy::kLeastWaste
 };
 std::string_view PolicyName(DeskPolicy policy);
 

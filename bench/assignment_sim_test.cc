@@ -73,7 +73,7 @@ TEST_CASE("every policy books inside capacity without broken promises") {
   const SimConfig config = WeekOfMay(3);
   const std::vector<Request> requests = MakeDemand(offices, config);
   for (DeskPolicy policy :
-       {DeskPolicy::kFirstFit, DeskPolicy::kBestFit, DeskPolicy::kLeastFragments}) {
+       {DeskPolicy::kFirstFit, DeskPolicy::kBestFit, DeskPolicy::kLeastWaste}) {
     CAPTURE(PolicyName(policy));
     const SimOutcome out = Simulate(offices, requests, config, policy);
     CHECK(out.violations == 0);

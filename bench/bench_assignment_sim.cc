@@ -72,7 +72,7 @@ std::size_t RunScenario(const std::string& title, const std::vector<const Office
             << "  occupancy in minutes, " << ServiceClasses(offices, config.long_from)
             << "\n\n";
   const std::vector<DeskPolicy> policies = {DeskPolicy::kFirstFit, DeskPolicy::kBestFit,
-                                            DeskPolicy::kLeastFragments};
+                                            DeskPolicy::kLeastWaste};
   std::vector<Totals> totals(policies.size());
   Table table({"seed", "policy", "requests", "demand", "fill rate", "refused", "refused %",
                "long refused", "of long", "ms"});
@@ -181,7 +181,7 @@ int Run(const Options& opt) {
 
 int main(int argc, char** argv) {
   termin::bench::Options opt;
-  CLI::App app{"A month of synthetic bookings under first fit, best fit and least fragments"};
+  CLI::App app{"A month of synthetic bookings under first fit, best fit and least waste"};
   app.add_option("--city", opt.city, "city file, relative to the working directory");
   app.add_option("--first-day", opt.first_day, "first local day of the month booked into");
   app.add_option("--last-day", opt.last_day, "last local day (inclusive)");

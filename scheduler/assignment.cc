@@ -12,12 +12,27 @@
 #include "scheduler/assignment.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace termin {
+namespace {
+
+// The shortest occupancy of any service the desk can do: a free piece
+// shorter than this is lost for good. Minutes::max() if it does none.
+Minutes ShortestOccupancy(const Office& office, const Desk& desk) {
+  Minutes shortest = Minutes::max();
+  for (const Service& s : office.services) {
+    if (desk.CanDo(s.id)) shortest = std::min(shortest, s.duration + s.buffer);
+  }
+  return shortest;
+}
+
+}  // namespace
 
 std::optional<AssignmentPolicy> ParseAssignmentPolicy(std::string_view name) {
   if (name == "first_fit" || name == "first-fit") return AssignmentPolicy::kFirstFit;
   if (name == "best_fit" || name == "best-fit") return AssignmentPolicy::kBestFit;
+  if (name == "least_waste" || name == "least-waste") return AssignmentPolicy::kLeastWaste;
   return std::nullopt;
 }
 
@@ -32,7 +47,9 @@ std::optional<std::size_t> AssignDesk(const Office& office, const Visit& visit, 
   const IntervalSet no_claims;
 
   std::optional<std::size_t> chosen;
-  Minutes chosen_gap{0};
+  // Best fit ranks by (0, gap length), least waste by (lost minutes, gap
+  // length); smaller is better, and a strict comparison keeps office order.
+  std::tuple<Minutes, Minutes> chosen_key{Minutes::max(), Minutes::max()};
   for (std::size_t i = 0; i < office.desks.size(); ++i) {
     const Desk& desk = office.desks[i];
     const bool can_do_all =
@@ -46,9 +63,17 @@ std::optional<std::size_t> AssignDesk(const Office& office, const Visit& visit, 
         calendar.OpenTime(desk).Subtract(desk_claims).Containing(wanted);
     if (!gap) continue;
     if (policy == AssignmentPolicy::kFirstFit) return i;
-    if (!chosen || gap->length() < chosen_gap) {
+    Minutes lost{0};
+    if (policy == AssignmentPolicy::kLeastWaste) {
+      const Minutes shortest = ShortestOccupancy(office, desk);
+      for (const Minutes piece : {wanted.begin - gap->begin, gap->end - wanted.end}) {
+        if (piece > Minutes{0} && piece < shortest) lost += piece;
+      }
+    }
+    const std::tuple<Minutes, Minutes> key{lost, gap->length()};
+    if (!chosen || key < chosen_key) {
       chosen = i;
-      chosen_gap = gap->length();
+      chosen_key = key;
     }
   }
   return chosen;

@@ -2,8 +2,13 @@
 //
 // First fit takes the first desk (in office order) that is free for the
 // visit's occupancy. Best fit takes the desk whose free gap around the visit
-// is the tightest, so long free gaps stay whole for long visits; ties go to
-// office order, which keeps the choice deterministic.
+// is the tightest, so long free gaps stay whole for long visits. Least waste
+// looks at what the visit leaves behind: a piece of the gap before or after
+// the visit that is shorter than every service the desk does can never be
+// booked, so it takes the desk where such lost minutes are fewest, then the
+// tightest gap (with no lost minutes anywhere it is best fit). Ties go to
+// office order, which keeps every choice deterministic. The simulation in
+// bench/ compares the three; the API uses least waste.
 //
 // Thread safety: pure functions.
 #ifndef TERMIN_SCHEDULER_ASSIGNMENT_H_
@@ -19,6 +24,7 @@ namespace termin {
 enum class AssignmentPolicy {
   kFirstFit,  // first suitable desk in office order
   kBestFit,   // suitable desk with the smallest enclosing free gap
+  kLeastWaste,  // fewest unbookable leftover minutes, then best fit
 };
 
 std::optional<AssignmentPolicy> ParseAssignmentPolicy(std::string_view name);

@@ -41,6 +41,7 @@ TEST_CASE("ParseAssignmentPolicy") {
   CHECK(ParseAssignmentPolicy("first_fit") == AssignmentPolicy::kFirstFit);
   CHECK(ParseAssignmentPolicy("best_fit") == AssignmentPolicy::kBestFit);
   CHECK(ParseAssignmentPolicy("best-fit") == AssignmentPolicy::kBestFit);
+  CHECK(ParseAssignmentPolicy("least_waste") == AssignmentPolicy::kLeastWaste);
   CHECK_FALSE(ParseAssignmentPolicy("random").has_value());
   CHECK_FALSE(ParseAssignmentPolicy("").has_value());
 }
@@ -121,6 +122,30 @@ TEST_CASE("spring forward 2027-03-28: a start in the gap does not exist, so time
   CHECK_FALSE(AssignDesk(office, hour, At("2027-03-28T05:30:00+02:00"), {},
                          AssignmentPolicy::kFirstFit)
                   .has_value());
+}
+
+TEST_CASE("least waste avoids leaving pieces shorter than any service") {
+  // Services of 30 min: a leftover under 30 min can never be booked.
+  const Office office = ThreeDesks();
+  const Instant start = At("2026-07-15T08:00:00Z");  // 10:00 local, visit to 10:30
+  // Desk a: gap 09:50-10:50 local (60 min): leaves 10 + 20 lost minutes.
+  // Desk b: gap 10:00-11:30 local (90 min): leaves 0 + 60, nothing lost.
+  // Desk c: busy.
+  OfficeClaims claims{
+      Claims({{"2026-07-15T06:00:00Z", "2026-07-15T07:50:00Z"},
+              {"2026-07-15T08:50:00Z", "2026-07-15T14:00:00Z"}}),
+      Claims({{"2026-07-15T06:00:00Z", "2026-07-15T08:00:00Z"},
+              {"2026-07-15T09:30:00Z", "2026-07-15T14:00:00Z"}}),
+      Claims({{"2026-07-15T06:00:00Z", "2026-07-15T14:00:00Z"}})};
+  // Best fit takes the tighter gap of desk a and wastes 30 minutes ...
+  CHECK(AssignDesk(office, kVisit, start, claims, AssignmentPolicy::kBestFit) == 0u);
+  // ... least waste takes desk b, whose leftover hour stays bookable.
+  CHECK(AssignDesk(office, kVisit, start, claims, AssignmentPolicy::kLeastWaste) == 1u);
+  // With no waste anywhere it is best fit: desk c freed to a 60-min gap that
+  // the visit splits into 0 + 30 (bookable) beats desk b's 90.
+  claims[2] = Claims({{"2026-07-15T06:00:00Z", "2026-07-15T08:00:00Z"},
+                      {"2026-07-15T09:00:00Z", "2026-07-15T14:00:00Z"}});
+  CHECK(AssignDesk(office, kVisit, start, claims, AssignmentPolicy::kLeastWaste) == 2u);
 }
 
 }  // namespace

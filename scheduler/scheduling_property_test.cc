@@ -472,8 +472,9 @@ TEST_CASE("property: AssignDesk picks a free desk, first/best fit as the oracle 
     // Oracle: free desks and the free gap around the visit within the local
     // days it touches.
     const int d0 = oracle.DayAt(m), d1 = oracle.DayAt(m + occupancy - 1);
-    std::optional<std::size_t> first_fit, best_fit;
+    std::optional<std::size_t> first_fit, best_fit, least_waste;
     int best_gap = 0;
+    std::pair<int, int> waste_key{0, 0};  // (lost minutes, gap length)
     for (std::size_t d = 0; d < c.office.desks.size(); ++d) {
       if (!CanDoAll(c.office.desks[d], c.visit) || !oracle.FreeFor(d, m, occupancy)) continue;
       auto in_days = [&](int x) { return oracle.DayAt(x) >= d0 && oracle.DayAt(x) <= d1; };
@@ -485,10 +486,27 @@ TEST_CASE("property: AssignDesk picks a free desk, first/best fit as the oracle 
         best_fit = d;
         best_gap = e - b;
       }
+      // Lost: a leftover piece shorter than every service this desk does.
+      int shortest = std::numeric_limits<int>::max();
+      for (const Service& s : c.office.services) {
+        if (c.office.desks[d].CanDo(s.id)) {
+          shortest = std::min(shortest, static_cast<int>((s.duration + s.buffer).count()));
+        }
+      }
+      int lost = 0;
+      for (const int piece : {m - b, e - (m + occupancy)}) {
+        if (piece > 0 && piece < shortest) lost += piece;
+      }
+      if (!least_waste || std::make_pair(lost, e - b) < waste_key) {
+        least_waste = d;
+        waste_key = {lost, e - b};
+      }
     }
     const auto got_first = AssignDesk(c.office, c.visit, start, c.claims, AssignmentPolicy::kFirstFit);
     const auto got_best = AssignDesk(c.office, c.visit, start, c.claims, AssignmentPolicy::kBestFit);
-    for (const auto& got : {got_first, got_best}) {
+    const auto got_waste =
+        AssignDesk(c.office, c.visit, start, c.claims, AssignmentPolicy::kLeastWaste);
+    for (const auto& got : {got_first, got_best, got_waste}) {
       if (got) {
         REQUIRE(*got < c.office.desks.size());
         CHECK_MESSAGE(oracle.FreeFor(*got, m, occupancy), "assigned a busy or closed desk");
@@ -496,6 +514,7 @@ TEST_CASE("property: AssignDesk picks a free desk, first/best fit as the oracle 
     }
     CHECK(got_first == first_fit);
     CHECK(got_best == best_fit);
+    CHECK(got_waste == least_waste);
     assigned += got_first ? 1 : 0;
   }
   MESSAGE("AssignDesk vs oracle: " << cases << " random cases, " << assigned << " assigned");
