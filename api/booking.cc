@@ -118,7 +118,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
       if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
       return Status::Conflict("the start is taken");
     }
-    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kBestFit);
+    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kLeastWaste);
     if (!desk) return Status::Conflict("the start is taken");
     Booking b;
     b.office_id = office.id;
@@ -244,7 +244,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
     auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
     if (offers.empty()) return Status::Conflict("no free start is left today");
     Instant start = offers.front().start;
-    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kBestFit);
+    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kLeastWaste);
     if (!desk) return Status::Conflict("no free start is left today");
     Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
     for (int ref_attempt = 0; ref_attempt < kReferenceAttempts; ++ref_attempt) {

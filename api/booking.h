@@ -2,7 +2,7 @@
 //
 // Each step that claims desk time reads the office's claims from the store,
 // asks the core whether the start is offered (Availability) and which desk
-// should take it (AssignDesk, best fit), and asks the store to write the
+// should take it (AssignDesk, least waste), and asks the store to write the
 // claim in one atomic step. If another request took the place between the
 // read and the write, the store says Conflict and we read again, at most
 // `max_attempts` times; then the caller answers 409 with alternatives.
