@@ -131,6 +131,16 @@ TEST_CASE("conformance: an overlapping claim on the same desk is refused") {
     CHECK(created.status().code() == StatusCode::kConflict);
     CHECK(s.GetAppointment("REF-0001").status().code() == StatusCode::kNotFound);
 
+    // A long claim that began hours earlier still blocks (the overlap scan
+    // must reach back far enough), and ReadClaims sees it.
+    REQUIRE(s.CreateAppointment(MakeAppointment("LONG-0001", MakeBooking("o1", "d3", t - 240min, 300)), "", {}).ok());
+    CHECK(s.PlaceHold(MakeHold("h7", MakeBooking("o1", "d3", t + 50min, 5), 60s)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(MakeHold("h8", MakeBooking("o1", "d3", t + 60min, 5), 60s)).ok());
+    auto late = s.ReadClaims("o1", Interval{t + 30min, t + 40min});
+    REQUIRE(late.ok());
+    CHECK(HasClaim(*late, "d3", Interval{t + 30min, t + 40min}));
+
     auto claims = s.ReadClaims("o1", Interval{t - 60min, t + 180min});
     REQUIRE(claims.ok());
     CHECK(claims->at("d1") == IntervalSet::FromUnsorted({{t, t + 70min}}));
