@@ -53,5 +53,5 @@ if [ -x tests/contract/run.sh ]; then
   fi
 fi
 
-echo "test steps: $passed passed, $failed failed"
+echo "steps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
