@@ -1,0 +1,59 @@
+// One keep-alive HTTP/1.1 connection from the load generator to one
+// termin-api, with every call timed.
+//
+// Each load thread owns one ApiConnection, so a benchmark with N threads
+// holds exactly N connections open (cpp-httplib reconnects by itself if the
+// server closes one; `reconnects` would show up as extra latency, not as
+// errors). Every request says `Connection: keep-alive`: Pistache 0.0.5
+// closes the connection after each answer otherwise (shared/DESIGN.md).
+//
+// Thread safety: none; one connection per thread.
+#ifndef TERMIN_BENCH_LOAD_API_CONNECTION_H_
+#define TERMIN_BENCH_LOAD_API_CONNECTION_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scheduler/status.h"
+
+namespace httplib {
+class Client;
+}
+
+namespace termin::bench {
+
+struct Target {
+  std::string host;
+  int port = 0;
+};
+
+// "127.0.0.1:8080,127.0.0.1:8081" -> targets; InvalidArgument if malformed.
+Result<std::vector<Target>> ParseTargets(std::string_view text);
+
+struct Reply {
+  int status = 0;      // 0: no answer (connect, send or read failed or timed out)
+  std::string body;
+  double micros = 0;   // wall time from sending to the whole answer read
+};
+
+class ApiConnection {
+ public:
+  explicit ApiConnection(const Target& target);
+  ~ApiConnection();
+  ApiConnection(const ApiConnection&) = delete;
+  ApiConnection& operator=(const ApiConnection&) = delete;
+
+  Reply Get(const std::string& path, const std::string& header_name = "",
+            const std::string& header_value = "");
+  Reply PostJson(const std::string& path, const std::string& body,
+                 const std::string& header_name = "", const std::string& header_value = "");
+
+ private:
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace termin::bench
+
+#endif  // TERMIN_BENCH_LOAD_API_CONNECTION_H_
