@@ -113,6 +113,68 @@ Status App::SeedStore() {
   return Status::Ok();
 }
 
+// Services first: offices are parsed against the services they offer, and
+// UpsertService refreshes a changed service's duration in every office. Only
+// offices whose version moved are read and parsed again. The versions
+// recorded are those of the documents read (which may be newer than the
+// poll's): a version that moves between poll and read just causes one more
+// reload on the next poll. A document that does not parse is not recorded,
+// so it is tried again on every poll until it is fixed.
+Status App::RefreshCatalog() {
+  auto versions = store_->GetConfigVersions();
+  if (!versions.ok()) {
+    if (versions.status().code() == StatusCode::kFailedPrecondition) return Status::Ok();
+    return versions.status();
+  }
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  if (loaded_versions_ && *loaded_versions_ == *versions) return Status::Ok();
+  Catalog next = *catalog_.Get();
+  ConfigVersions loaded;
+  int broken = 0;
+  if (loaded_versions_ && loaded_versions_->services == versions->services) {
+    loaded.services = loaded_versions_->services;
+  } else {
+    auto docs = store_->GetServiceConfigs();
+    if (!docs.ok()) return docs.status();
+    for (const auto& [id, doc] : *docs) {
+      auto parsed = ParseServiceJson(doc.document);
+      if (!parsed.ok() || parsed->id != id) {
+        ++broken;
+        continue;
+      }
+      UpsertService(next, std::move(parsed).value());
+      loaded.services[id] = doc.version;
+    }
+  }
+  for (const auto& [id, version] : versions->offices) {
+    if (loaded_versions_) {
+      auto seen = loaded_versions_->offices.find(id);
+      if (seen != loaded_versions_->offices.end() && seen->second == version) {
+        loaded.offices[id] = version;
+        continue;
+      }
+    }
+    auto doc = store_->GetOfficeConfig(id);
+    if (!doc.ok()) return doc.status();
+    if (doc->version == 0) continue;
+    auto parsed = ParseOfficeJson(doc->document, next.services);
+    if (!parsed.ok() || parsed->id != id) {
+      ++broken;
+      continue;
+    }
+    UpsertOffice(next, std::move(parsed).value());
+    loaded.offices[id] = doc->version;
+  }
+  catalog_.Set(std::move(next));
+  loaded_versions_ = std::move(loaded);
+  if (broken > 0) {
+    return Status::Unprocessable(std::to_string(broken) +
+                                 " configuration document(s) in the store do not parse; their "
+                                 "last good version stays in service");
+  }
+  return Status::Ok();
+}
+
 HttpResponse App::Json(int status, std::string body) const {
   HttpResponse r;
   r.status = status;

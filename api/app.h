@@ -39,6 +39,9 @@
 
 namespace termin::api {
 
+// How often termin-api polls the store's configuration versions.
+inline constexpr std::chrono::milliseconds kConfigPollInterval{250};
+
 struct ApiOptions {
   std::size_t max_body = 65536;                       // bytes of request body
   std::optional<std::chrono::seconds> hold_ttl_override;
@@ -60,6 +63,19 @@ class App {
   Status SeedStore();
 
   HttpResponse Handle(const HttpRequest& request);
+
+  // Serves the store's configuration: if any office or service version in
+  // the store differs from what this process loaded last, reads the changed
+  // documents and swaps in a new catalogue (requests in flight keep theirs).
+  // Cheap when nothing moved (one GetConfigVersions). Ok and nothing done if
+  // the store does not share configuration (the embedded store). A document
+  // that no longer parses is skipped (the office keeps its last good
+  // version) and counted in the returned message; Unavailable while the
+  // store is down (the current catalogue stays in service).
+  // termin-api calls this every kConfigPollInterval, so a replica serves an
+  // admin change made through another replica within that interval plus one
+  // reload (well under 1 s while the store is reachable).
+  Status RefreshCatalog();
 
   std::vector<std::string> Routes() const { return router_.List(); }
   ApiMetrics& metrics() { return metrics_; }
@@ -133,7 +149,11 @@ class App {
   ApiMetrics metrics_;
   Booker booker_;
   Router router_;
-  std::mutex admin_mutex_;  // serializes admin configuration changes
+  // Serializes admin configuration changes and catalogue reloads, so a
+  // reload that read the store before an admin change on this replica never
+  // swaps in the older catalogue after it.
+  std::mutex admin_mutex_;
+  std::optional<ConfigVersions> loaded_versions_;  // GUARDED_BY(admin_mutex_)
   std::atomic<bool> ready_{true};
 };
 

@@ -129,6 +129,13 @@ struct ConfigDocument {
   std::uint64_t version = 0;
 };
 
+// Versions of the configuration documents, by office id and service id.
+struct ConfigVersions {
+  std::map<std::string, std::uint64_t> offices;
+  std::map<std::string, std::uint64_t> services;
+  friend bool operator==(const ConfigVersions&, const ConfigVersions&) = default;
+};
+
 // The first response to a request with an Idempotency-Key.
 struct StoredResponse {
   int status = 0;
@@ -241,6 +248,16 @@ class Store {
   virtual Result<std::map<std::string, ConfigDocument>> GetServiceConfigs() = 0;
   virtual Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
                                                  const std::string& document) = 0;
+
+  // The versions of every office and service configuration, without the
+  // documents: what API replicas poll (a few times a second) to notice an
+  // admin change made through another replica. Offices and services without
+  // a configuration are left out. The default answers FailedPrecondition,
+  // meaning "nobody else writes this store's configuration" (the embedded
+  // store serves one process, whose own admin changes it already sees).
+  virtual Result<ConfigVersions> GetConfigVersions() {
+    return Status::FailedPrecondition("configuration is not shared");
+  }
 
   // --- Idempotency ----------------------------------------------------------
   // Keys live `ttl` from their first use.

@@ -1,14 +1,24 @@
 // Opens the store a configuration names: the seam between the API and its
 // storage adapters.
 //
-// "memory" is the embedded store (service/memory_store.h). "redis://host:port"
-// is reserved for the Redis store (the next release): today it is refused
-// with a clear message rather than silently falling back to memory.
+// "memory" is the embedded store (service/memory_store.h): one process.
+// "redis://host:port" is the Redis store (service/redis_store.h): any number
+// of API replicas on one Redis share every hold, appointment and
+// configuration. The returned Redis store also answers GetConfigVersions (the
+// versions replicas poll to notice an admin change made elsewhere): from the
+// office set and the per-office/per-service version fields RedisStore writes,
+// read in two round trips on a connection of its own.
 //
-// Thread safety: call from main.
+// Opening the Redis store fails with Unavailable if Redis cannot be reached
+// at that moment (termin-api then exits non-zero and its supervisor restarts
+// it); once open, an outage makes calls fail fast with Unavailable and service
+// resumes when Redis is back.
+//
+// Thread safety: call from main; the stores themselves are thread-safe.
 #ifndef TERMIN_SERVICE_STORE_FACTORY_H_
 #define TERMIN_SERVICE_STORE_FACTORY_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -18,8 +28,14 @@
 
 namespace termin::service {
 
+struct StoreOptions {
+  std::size_t connections = 8;  // Redis: pooled connections (>= API worker threads)
+};
+
+// InvalidArgument for an unknown or malformed spec.
 Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
-                                              std::shared_ptr<const api::Clock> clock);
+                                              std::shared_ptr<const api::Clock> clock,
+                                              StoreOptions options = {});
 
 }  // namespace termin::service
 

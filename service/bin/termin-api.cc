@@ -1,6 +1,16 @@
-// termin-api: the booking API with the embedded store.
+// termin-api: the booking API.
 //
 //   termin-api --port 8080 --seed data/demo-city.json --keys keys.json
+//   termin-api --store redis://127.0.0.1:6379 --seed ... (any number of replicas)
+//
+// With --store memory (the default) the process holds all state. With a Redis
+// store it holds none: holds, appointments and the configuration live in
+// Redis, and every replica polls the configuration versions every 250 ms
+// (App::RefreshCatalog), so an admin change made through one replica is served
+// by all within about that time. The seed file only fills a store that lacks
+// an office or service; what the store holds wins. While Redis is down,
+// /readyz answers 503 and every call that needs the store fails fast with 503;
+// when it is back, service resumes without a restart.
 //
 // Prints "listening on http://ADDR:PORT" to stderr when ready. On SIGTERM or
 // SIGINT it stops accepting, lets in-flight requests finish and exits 0; a
@@ -12,6 +22,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -28,7 +39,12 @@ constexpr auto kShutdownBound = std::chrono::seconds(9);
 constexpr auto kSweepEvery = std::chrono::seconds(60);
 
 void Log(const std::string& msg) {
-  std::string line = "{\"msg\":\"" + msg + "\"}\n";
+  std::string line = "{\"msg\":\"";
+  for (char c : msg) {
+    if (c == '"' || c == '\\') line += '\\';
+    line += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+  }
+  line += "\"}\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
@@ -74,7 +90,14 @@ int main(int argc, char** argv) {
     }
     keys = std::move(loaded).value();
   }
-  auto store = service::OpenStore(config->print_routes ? "memory" : config->store, clock);
+  service::StoreOptions store_options;
+  // One connection per Pistache worker thread, plus the sweeper's.
+  store_options.connections =
+      static_cast<std::size_t>(config->threads > 0 ? config->threads
+                                                   : std::max(1u, std::thread::hardware_concurrency())) +
+      1;
+  auto store =
+      service::OpenStore(config->print_routes ? "memory" : config->store, clock, store_options);
   if (!store.ok()) {
     std::cerr << "termin-api: " << store.status().message() << "\n";
     return 2;
@@ -94,6 +117,12 @@ int main(int argc, char** argv) {
   if (Status s = app.SeedStore(); !s.ok()) {
     std::cerr << "termin-api: seeding the store: " << s.message() << "\n";
     return 2;
+  }
+  // The store's configuration wins over the seed file (another replica or an
+  // admin may have changed it).
+  if (Status s = app.RefreshCatalog(); !s.ok()) {
+    std::cerr << "termin-api: loading the configuration from the store: " << s.message() << "\n";
+    if (s.code() != StatusCode::kUnprocessable) return 2;
   }
 
   api::ServerOptions server_options;
@@ -124,6 +153,24 @@ int main(int argc, char** argv) {
     }
   });
 
+  // Configuration written through other replicas: poll the versions. A
+  // failure is logged when it begins and when it ends, not every 250 ms.
+  std::thread config_poller([&] {
+    std::string last_error;
+    std::unique_lock<std::mutex> lock(sweep_mutex);
+    while (!sweep_cv.wait_for(lock, api::kConfigPollInterval, [&] { return stopping; })) {
+      lock.unlock();
+      Status s = app.RefreshCatalog();
+      lock.lock();
+      std::string error = s.ok() ? "" : s.message();
+      if (error != last_error) {
+        Log(error.empty() ? "configuration reload works again"
+                          : "configuration reload failed: " + error);
+        last_error = error;
+      }
+    }
+  });
+
   int sig = 0;
   sigwait(&stop_signals, &sig);
   Log(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
@@ -139,6 +186,7 @@ int main(int argc, char** argv) {
   }
   sweep_cv.notify_all();
   sweeper.join();
+  config_poller.join();
   (*server)->Shutdown();
   Log("stopped");
   return 0;

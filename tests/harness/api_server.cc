@@ -28,8 +28,20 @@ std::string TestLogDir() {
   return dir;
 }
 
+ApiServer::~ApiServer() = default;
+
 std::unique_ptr<ApiServer> ApiServer::Start(const ApiServerOptions& options, std::string* error) {
   static std::atomic<int> counter{0};
+  std::string store = options.store;
+  std::unique_ptr<RedisServer> redis;
+  if (store.empty()) {
+    const char* env = std::getenv("TERMIN_TEST_STORE");
+    if (env != nullptr && std::string(env) == "redis") {
+      redis = RedisServer::Start(error);
+      if (!redis) return nullptr;
+      store = redis->url();
+    }
+  }
   for (int attempt = 0; attempt < 3; ++attempt) {
     const int port = FreeLoopbackPort();
     if (port == 0) {
@@ -46,6 +58,10 @@ std::unique_ptr<ApiServer> ApiServer::Start(const ApiServerOptions& options, std
       argv.push_back("--hold-ttl-override-seconds");
       argv.push_back(std::to_string(options.hold_ttl_seconds));
     }
+    if (!store.empty()) {
+      argv.push_back("--store");
+      argv.push_back(store);
+    }
     for (const auto& a : options.extra_args) argv.push_back(a);
     const std::string log = TestLogDir() + "/" + options.name + "-" + std::to_string(::getpid()) +
                             "-" + std::to_string(counter++) + ".log";
@@ -61,7 +77,10 @@ std::unique_ptr<ApiServer> ApiServer::Start(const ApiServerOptions& options, std
         break;  // retry on another port
       }
       Response r = server->client_.Get("/healthz");
-      if (r.status == 200) return server;
+      if (r.status == 200) {
+        server->redis_ = std::move(redis);
+        return server;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (!server->process_.Poll()) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/harness/http_client.h"
+#include "tests/harness/redis_server.h"
 #include "tests/harness/subprocess.h"
 
 namespace termin::testing {
@@ -28,6 +29,11 @@ struct ApiServerOptions {
   int threads = 4;
   std::vector<std::string> extra_args;
   std::string name = "api";  // log file name part
+  // The --store to use. "" = as the environment variable TERMIN_TEST_STORE
+  // says: "redis" starts a throw-away redis-server (redis_server.h) owned by
+  // this server, anything else is the embedded store. A "redis://..." value
+  // is passed through (replicas sharing one Redis the test started).
+  std::string store;
 };
 
 class ApiServer {
@@ -45,12 +51,17 @@ class ApiServer {
   std::optional<ExitInfo> Stop(int timeout_ms = 10000);
   // True while the process runs (not reaped).
   bool Running();
+  // The redis-server this server owns (TERMIN_TEST_STORE=redis), else null.
+  RedisServer* redis() { return redis_.get(); }
+
+  ~ApiServer();  // the process first, then its own redis-server
 
  private:
   ApiServer(int port, Subprocess process) : port_(port), client_(port), process_(std::move(process)) {}
 
   int port_;
   HttpClient client_;
+  std::unique_ptr<RedisServer> redis_;  // declared before process_: outlives it
   Subprocess process_;
 };
 

@@ -1,0 +1,341 @@
+// Redis failures under load, two termin-api replicas on one Redis:
+// - kill -9 of redis-server with AOF and appendfsync always, restarted on the
+//   same port and directory: every appointment acknowledged with 201 (before
+//   or after the crash) is still there, and service resumes by itself.
+// - redis-server stopped (SIGSTOP) for 5 s: the replicas answer 503
+//   problem+json quickly while it is away and /readyz says so; then normal
+//   service, no 500, no crash.
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include <doctest/doctest.h>
+
+#include "tests/replicas/replica_env.h"
+
+namespace termin::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr char kZone[] = "Europe/Berlin";
+
+// One answer the load saw: when its request began and ended, its status.
+struct Answer {
+  Clock::time_point begin, end;
+  int status = 0;
+  bool problem = false;  // application/problem+json
+  std::string what;      // "hold", "confirm", "availability"
+};
+
+// Worker threads booking random starts (hold + confirm on a random replica)
+// and reading availability, until Stop(). Keeps every answer and every
+// acknowledged appointment.
+class Load {
+ public:
+  Load(std::vector<const HttpClient*> replicas, std::vector<Target> starts, int threads,
+       std::uint32_t seed)
+      : replicas_(std::move(replicas)), starts_(std::move(starts)) {
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this, i, seed] { Run(seed + static_cast<std::uint32_t>(i)); });
+    }
+  }
+  ~Load() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  std::vector<Answer> answers() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return answers_;
+  }
+  std::vector<Acknowledged> acks() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return acks_;
+  }
+
+ private:
+  void Record(Clock::time_point begin, const Response& r, const char* what) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    answers_.push_back({begin, Clock::now(), r.status, r.IsProblem(), what});
+  }
+
+  void Run(std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    int n = 0;
+    while (!stop_) {
+      const HttpClient& api = *replicas_[rng() % replicas_.size()];
+      const Target& t = starts_[rng() % starts_.size()];
+      if (++n % 3 == 0) {
+        auto begin = Clock::now();
+        Response r = api.Get("/v1/availability?office=" + t.office + "&services=kurz&from=" +
+                             DatePart(t.start) + "&to=" + DatePart(t.start));
+        Record(begin, r, "availability");
+        continue;
+      }
+      auto begin = Clock::now();
+      Response hold = api.Post("/v1/holds", "{\"office\":" + Q(t.office) +
+                                                ",\"services\":[\"kurz\"],\"start\":" +
+                                                Q(t.start) + "}");
+      Record(begin, hold, "hold");
+      if (hold.status != 201) {
+        if (hold.status >= 500) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        continue;
+      }
+      begin = Clock::now();
+      Response appt = api.Post(
+          "/v1/appointments", "{\"hold_id\":" + Q(hold.Str("id")) + ",\"hold_secret\":" +
+                                  Q(hold.Str("secret")) +
+                                  ",\"contact\":{\"name\":\"Ausfall\",\"email\":\"ausfall@example.org\","
+                                  "\"language\":\"de\"}}");
+      Record(begin, appt, "confirm");
+      if (appt.status == 201) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        acks_.push_back({appt.Str("reference"), appt.Str("manage_secret"), t.office, t.start});
+      }
+    }
+  }
+
+  const std::vector<const HttpClient*> replicas_;
+  const std::vector<Target> starts_;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mutex_;
+  std::vector<Answer> answers_;    // GUARDED_BY(mutex_)
+  std::vector<Acknowledged> acks_;  // GUARDED_BY(mutex_)
+  std::vector<std::thread> threads_;
+};
+
+// Every free start of kurz at both offices over a few days.
+std::vector<Target> ManyStarts(const HttpClient& api, int first_day, int days) {
+  std::vector<Target> out;
+  for (int d = first_day; d < first_day + days; ++d) {
+    const std::string day = AddDays(LocalToday(kZone), d);
+    for (const std::string office : {"test-mitte", "test-nord"}) {
+      for (const auto& s : FreeSlots(api, office, {"kurz"}, day, day)) {
+        out.push_back({office, s.start, s.free});
+      }
+    }
+  }
+  return out;
+}
+
+// The answers of one phase, by status.
+struct PhaseCount {
+  std::map<int, int> counts;
+  int problems = 0;  // 5xx answers that were problem+json
+  double slowest = 0;
+
+  int Count(int status) const {
+    auto it = counts.find(status);
+    return it == counts.end() ? 0 : it->second;
+  }
+  int FiveHundreds() const {
+    int n = 0;
+    for (const auto& [status, count] : counts) n += status >= 500 ? count : 0;
+    return n;
+  }
+  int Total() const {
+    int n = 0;
+    for (const auto& [status, count] : counts) n += count;
+    return n;
+  }
+  std::string Describe() const {
+    std::string out;
+    for (const auto& [status, count] : counts) {
+      if (!out.empty()) out += " ";
+      out += (status == 0 ? std::string("none") : std::to_string(status)) + "x" +
+             std::to_string(count);
+    }
+    return out.empty() ? "-" : out;
+  }
+};
+
+// Answers to requests that began at or after `from` and ended before `to`.
+PhaseCount Phase(const std::vector<Answer>& answers, Clock::time_point from, Clock::time_point to) {
+  PhaseCount out;
+  for (const auto& a : answers) {
+    if (a.begin < from || a.end >= to) continue;
+    ++out.counts[a.status];
+    if (a.status >= 500 && a.problem) ++out.problems;
+    out.slowest = std::max(out.slowest, std::chrono::duration<double>(a.end - a.begin).count());
+  }
+  return out;
+}
+
+void CheckAllStored(RedisView& view, const HttpClient& api, const std::vector<Acknowledged>& acks) {
+  std::map<std::string, StoredAppointment> stored;
+  for (const std::string office : {"test-mitte", "test-nord"}) {
+    for (auto& a : view.Appointments(office)) stored[a.reference] = a;
+  }
+  int missing = 0;
+  for (const auto& a : acks) {
+    auto it = stored.find(a.reference);
+    if (it == stored.end() || it->second.status != "confirmed") {
+      ++missing;
+      continue;
+    }
+    Response back = api.Get("/v1/appointments/" + a.reference, {{"X-Manage-Secret", a.manage_secret}});
+    CHECK_MESSAGE(back.status == 200, back.Summary());
+  }
+  CHECK_MESSAGE(missing == 0, missing << " of " << acks.size() << " acknowledged appointments lost");
+  auto overlaps = Overlaps([&] {
+    std::vector<StoredAppointment> all;
+    for (auto& [ref, a] : stored) all.push_back(a);
+    return all;
+  }());
+  CHECK(overlaps.empty());
+}
+
+// Polls /readyz until it answers `status` (bounded); seconds it took, or -1.
+double WaitReady(const HttpClient& api, int status, std::chrono::seconds bound) {
+  auto t0 = Clock::now();
+  while (Clock::now() - t0 < bound) {
+    if (api.Get("/readyz").status == status) return SecondsSince(t0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -1;
+}
+
+TEST_CASE("kill -9 of redis-server (AOF, appendfsync always) mid-run: every 201 survives the restart") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/true, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 2, error);
+  std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
+  auto starts = ManyStarts(*clients[0], 2, 3);
+  REQUIRE(starts.size() > 100);
+
+  Load load(clients, starts, 12, 99);
+  auto t0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto killed_at = Clock::now();
+  redis->Kill9();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const auto restart_begin = Clock::now();
+  REQUIRE_MESSAGE(redis->Restart(&error), error);
+  const auto restarted_at = Clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  load.Stop();
+  const auto end = Clock::now();
+
+  auto answers = load.answers();
+  auto acks = load.acks();
+  PhaseCount before = Phase(answers, t0, killed_at);
+  PhaseCount down = Phase(answers, killed_at, restarted_at);
+  PhaseCount after = Phase(answers, restarted_at, end);
+  PhaseCount settled = Phase(answers, restarted_at + std::chrono::milliseconds(2500), end);
+  int acked_after = 0;
+  for (const auto& a : answers) {
+    if (a.what == "confirm" && a.status == 201 && a.begin >= restarted_at) ++acked_after;
+  }
+  std::printf("redis kill -9 (AOF always): before %s | down %.1f s: %s | after restart (%.2f s to "
+              "relaunch): %s; acknowledged %zu appointments (%d after the restart)\n",
+              before.Describe().c_str(),
+              std::chrono::duration<double>(restarted_at - killed_at).count(),
+              down.Describe().c_str(),
+              std::chrono::duration<double>(restarted_at - restart_begin).count(),
+              after.Describe().c_str(), acks.size(), acked_after);
+
+  PhaseCount whole = Phase(answers, t0, Clock::now());
+  INFO("every answer: " << whole.Describe());
+  CHECK(whole.Count(500) == 0);
+  CHECK(whole.FiveHundreds() == whole.Count(503));
+  CHECK(whole.problems == whole.Count(503));  // every 503 is problem+json
+  CHECK(whole.Count(0) == 0);                 // the API never dropped a connection
+  CHECK(before.Count(503) == 0);
+  CHECK(before.Count(201) > 0);
+  CHECK(down.Count(503) > 0);
+  CHECK(settled.FiveHundreds() == 0);  // recovered without a restart of the API
+  CHECK(acked_after > 0);
+
+  RedisView view(redis->port());
+  REQUIRE(view.ok());
+  CheckAllStored(view, *clients[1], acks);
+  for (auto& r : replicas) {
+    CHECK(r->Running());
+    auto info = r->Stop();
+    CHECK((info && info->clean()));
+  }
+}
+
+TEST_CASE("redis-server stopped for 5 s under load: fast 503s and /readyz 503, then normal service") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/false, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 2, error);
+  std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
+  auto starts = ManyStarts(*clients[0], 2, 3);
+  REQUIRE(starts.size() > 100);
+  for (const HttpClient* api : clients) CHECK(api->Get("/readyz").status == 200);
+
+  Load load(clients, starts, 12, 7);
+  auto t0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto paused_at = Clock::now();
+  redis->Pause();
+  std::vector<double> not_ready_after;
+  for (const HttpClient* api : clients) {
+    not_ready_after.push_back(WaitReady(*api, 503, std::chrono::seconds(4)));
+  }
+  Response problem = clients[0]->Get("/readyz");
+  std::this_thread::sleep_until(paused_at + std::chrono::seconds(5));
+  redis->Resume();
+  const auto resumed_at = Clock::now();
+  std::vector<double> ready_after;
+  for (const HttpClient* api : clients) {
+    ready_after.push_back(WaitReady(*api, 200, std::chrono::seconds(10)));
+  }
+  std::this_thread::sleep_until(resumed_at + std::chrono::seconds(4));
+  load.Stop();
+  const auto end = Clock::now();
+
+  auto answers = load.answers();
+  PhaseCount before = Phase(answers, t0, paused_at);
+  // Requests begun in the first second may still have been waiting for
+  // their command timeout when Redis froze; after that, fail fast.
+  PhaseCount away = Phase(answers, paused_at + std::chrono::milliseconds(1200), resumed_at);
+  PhaseCount all_away = Phase(answers, paused_at, resumed_at);
+  PhaseCount after = Phase(answers, resumed_at, end);
+  PhaseCount settled = Phase(answers, resumed_at + std::chrono::milliseconds(2500), end);
+  std::printf("redis SIGSTOP 5 s: before %s | away %s (slowest %.2f s; /readyz 503 after %.2f / "
+              "%.2f s) | after %s (/readyz 200 after %.2f / %.2f s)\n",
+              before.Describe().c_str(), all_away.Describe().c_str(), away.slowest,
+              not_ready_after[0], not_ready_after[1], after.Describe().c_str(),
+              ready_after[0], ready_after[1]);
+
+  CHECK(not_ready_after[0] >= 0);
+  CHECK(not_ready_after[1] >= 0);
+  CHECK(problem.status == 503);
+  CHECK(problem.IsProblem());
+  CHECK(ready_after[0] >= 0);
+  CHECK(ready_after[1] >= 0);
+  PhaseCount whole = Phase(answers, t0, Clock::now());
+  INFO("every answer: " << whole.Describe());
+  CHECK(whole.Count(500) == 0);
+  CHECK(whole.FiveHundreds() == whole.Count(503));
+  CHECK(whole.problems == whole.Count(503));
+  CHECK(whole.Count(0) == 0);
+  CHECK(before.Count(201) > 0);
+  CHECK(before.Count(503) == 0);
+  // While Redis is away every answer that needs it is a 503, and a quick one.
+  CHECK(away.Count(503) > 0);
+  CHECK(away.Count(503) == away.Total());
+  CHECK(away.slowest < 3.0);
+  CHECK(settled.FiveHundreds() == 0);
+  CHECK(settled.Count(201) > 0);
+  for (auto& r : replicas) {
+    CHECK(r->Running());
+    auto info = r->Stop();
+    CHECK((info && info->clean()));
+  }
+}
+
+}  // namespace
+}  // namespace termin::testing

@@ -1,0 +1,96 @@
+// The configuration lives in Redis: an admin change made through replica A
+// is served by replica B within the poll interval (250 ms; the test allows
+// 3 s for slow sanitizer builds and reports the time it saw), and B's booking
+// steps use it. A replica started later serves the store's configuration,
+// not its seed file's.
+#include <cstdio>
+#include <thread>
+
+#include <doctest/doctest.h>
+
+#include "tests/replicas/replica_env.h"
+#include "tests/harness/test_keys.h"
+
+namespace termin::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kBound = std::chrono::seconds(3);
+
+// Polls `probe` until it is true (bounded); seconds it took, or -1.
+template <typename Probe>
+double SecondsUntil(Probe probe) {
+  auto t0 = Clock::now();
+  while (Clock::now() - t0 < kBound) {
+    if (probe()) return SecondsSince(t0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+TEST_CASE("an admin change through one replica is served by the others") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/false, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 2, error);
+  const HttpClient& a = replicas[0]->client();
+  const HttpClient& b = replicas[1]->client();
+  const Headers admin = Bearer(kAdminKey);
+
+  // A new service through A appears in B's list.
+  const std::string service =
+      "{\"id\":\"neu\",\"name\":{\"de\":\"Neues Anliegen\",\"en\":\"New errand\"},"
+      "\"bring\":{\"de\":\"Nichts\",\"en\":\"Nothing\"},\"duration_minutes\":30,"
+      "\"buffer_minutes\":0}";
+  Response put = a.Put("/v1/admin/services/neu", service, admin);
+  REQUIRE_MESSAGE(put.status == 201, put.Summary());
+  double service_seen = SecondsUntil([&] {
+    Response r = b.Get("/v1/services");
+    return r.status == 200 && r.body.find("\"neu\"") != std::string::npos;
+  });
+  CHECK(service_seen >= 0);
+
+  // The office closed on one day through A: B refuses a hold there (422)
+  // and no longer offers the day, while it still did before.
+  const std::string day = AddDays(LocalToday("Europe/Berlin"), 9);
+  auto before = FreeSlots(b, "test-nord", {"kurz"}, day, day);
+  REQUIRE(!before.empty());
+  Response office = a.Get("/v1/admin/offices/test-nord", admin);
+  REQUIRE_MESSAGE(office.status == 200, office.Summary());
+  std::string doc = office.body;
+  const std::string closures = "\"closures\":[";
+  auto at = doc.find(closures);
+  REQUIRE(at != std::string::npos);
+  const bool empty = doc.compare(at + closures.size(), 1, "]") == 0;
+  doc.insert(at + closures.size(), "{\"date\":" + Q(day) + ",\"reason\":\"Betriebsausflug\"}" +
+                                       (empty ? "" : ","));
+  Response changed = a.Put("/v1/admin/offices/test-nord", doc, admin);
+  REQUIRE_MESSAGE(changed.status == 200, changed.Summary());
+  double closure_seen = SecondsUntil([&] {
+    return FreeSlots(b, "test-nord", {"kurz"}, day, day).empty();
+  });
+  CHECK(closure_seen >= 0);
+  Response hold = b.Post("/v1/holds", "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":" +
+                                          Q(before[0].start) + "}");
+  CHECK_MESSAGE(hold.status == 422, hold.Summary());
+  Response admin_view = b.Get("/v1/admin/offices/test-nord", admin);
+  CHECK(admin_view.body.find("Betriebsausflug") != std::string::npos);
+
+  // A replica started now serves the store's configuration, not the seed's.
+  std::vector<std::unique_ptr<ApiServer>> late = StartReplicas(redis->url(), 1, 0, &error);
+  REQUIRE_MESSAGE(late.size() == 1, error);
+  CHECK(FreeSlots(late[0]->client(), "test-nord", {"kurz"}, day, day).empty());
+  CHECK(late[0]->client().Get("/v1/services").body.find("\"neu\"") != std::string::npos);
+
+  std::printf("shared configuration: new service seen by the other replica after %.3f s, office "
+              "closure after %.3f s (poll interval 250 ms)\n",
+              service_seen, closure_seen);
+  for (auto* r : {replicas[0].get(), replicas[1].get(), late[0].get()}) {
+    auto info = r->Stop();
+    CHECK((info && info->clean()));
+  }
+}
+
+}  // namespace
+}  // namespace termin::testing
