@@ -102,8 +102,8 @@ async def session(args, reader, writer):
                 break
             else:
                 await reply("502 not implemented")
-    except (ConnectionError, asyncio.IncompleteReadError):
-        pass
+    except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+        pass  # the client went away, or the sink is stopping
     finally:
         writer.close()
 
