@@ -35,6 +35,7 @@ test-fast: build
 	sh scripts/test.sh $(BUILD)
 
 bench: deps
+	@sh scripts/install-bench-deps.sh
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build build-bench -j $(JOBS)
 	sh scripts/bench.sh build-bench

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark of a build (`make bench` builds build-bench in Release
-# first) from the repo root, so the benchmarks find data/demo-city.json, and
-# prints their figures. Exits non-zero if any benchmark failed (each checks
+# first), then bench/api_bench.sh (API, Redis, PostgreSQL), from the repo
+# root, so the benchmarks find data/demo-city.json, and prints their figures. Exits non-zero if any benchmark failed (each checks
 # its own results). Run one alone for its options: build-bench/bin/bench_X --help.
 set -u
 cd "$(dirname "$0")/.."
@@ -23,6 +23,17 @@ for b in "$BUILD"/bin/bench_*; do
   fi
   echo "($name took $(( $(date +%s) - start )) s)"
 done
+# The API, Redis and PostgreSQL benchmarks: servers started and stopped by the
+# script itself (bench/README.md). TERMIN_BENCH_SKIP_API=1 skips them.
+if [ "${TERMIN_BENCH_SKIP_API:-0}" != 1 ]; then
+  echo
+  echo "== bench/api_bench.sh"
+  start=$(date +%s)
+  if ! bash bench/api_bench.sh "$BUILD"; then
+    failed="$failed api_bench"
+  fi
+  echo "(api_bench took $(( $(date +%s) - start )) s)"
+fi
 if [ -n "$failed" ]; then
   echo "bench.sh: FAILED:$failed" >&2
   exit 1
