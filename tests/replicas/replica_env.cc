@@ -223,6 +223,11 @@ std::int64_t RedisView::ServerTimeMs() {
   return ToInt(Text(r->element[0])) * 1000 + ToInt(Text(r->element[1])) / 1000;
 }
 
+std::string RedisView::Run(const std::vector<std::string>& args) {
+  Reply r = Command(ctx_, args);
+  return Text(r.get());
+}
+
 std::vector<std::string> Overlaps(const std::vector<StoredAppointment>& appointments) {
   std::map<std::string, std::vector<const StoredAppointment*>> by_desk;
   for (const auto& a : appointments) {

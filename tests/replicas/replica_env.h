@@ -85,6 +85,8 @@ class RedisView {
   std::vector<StoredAppointment> Appointments(const std::string& office);
   std::vector<StoredClaim> Claims(const std::string& office);
   std::int64_t ServerTimeMs();
+  // Any command; its reply as text ("" for arrays, nil or no reply).
+  std::string Run(const std::vector<std::string>& args);
 
  private:
   std::vector<std::string> Scan(const std::string& pattern);

@@ -86,6 +86,40 @@ TEST_CASE("an admin change through one replica is served by the others") {
   std::printf("shared configuration: new service seen by the other replica after %.3f s, office "
               "closure after %.3f s (poll interval 250 ms)\n",
               service_seen, closure_seen);
+
+  // A document in Redis that does not parse (written behind the API's back)
+  // is skipped: the replicas keep serving the office's last good version.
+  RedisView view(redis->port());
+  REQUIRE(view.ok());
+  const std::string cfg = "{o:test-mitte}:cfg";
+  const std::string version = view.Run({"HGET", cfg, "ver"});
+  REQUIRE(!version.empty());
+  view.Run({"HSET", cfg, "doc", "{\"id\":\"test-mitte\"", "ver",
+            std::to_string(std::stoll(version) + 1)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // a few polls
+  for (const HttpClient* api : {&a, &b}) {
+    CHECK(api->Get("/readyz").status == 200);
+    CHECK(api->Get("/v1/offices/test-mitte").status == 200);
+    CHECK(!FreeSlots(*api, "test-mitte", {"kurz"}, day, day).empty());
+  }
+  CHECK(replicas[0]->process().LogTail(20000).find("do not parse") != std::string::npos);
+  // An admin repairs it through one replica; both serve the repair.
+  Response mitte = a.Get("/v1/admin/offices/test-mitte", admin);
+  REQUIRE(mitte.status == 200);
+  std::string repaired = mitte.body;
+  const std::string name_key = "\"name\":\"";
+  auto name_at = repaired.find(name_key);
+  REQUIRE(name_at != std::string::npos);
+  repaired.insert(name_at + name_key.size(), "Repariert ");
+  Response fixed = a.Put("/v1/admin/offices/test-mitte", repaired, admin);
+  REQUIRE_MESSAGE(fixed.status == 200, fixed.Summary());
+  double repair_seen = SecondsUntil([&] {
+    return b.Get("/v1/offices/test-mitte").body.find("Repariert ") != std::string::npos;
+  });
+  CHECK(repair_seen >= 0);
+  CHECK(replicas[1]->process().LogTail(20000).find("configuration reload works again") !=
+        std::string::npos);
+
   for (auto* r : {replicas[0].get(), replicas[1].get(), late[0].get()}) {
     auto info = r->Stop();
     CHECK((info && info->clean()));
