@@ -37,6 +37,7 @@ namespace {
 
 constexpr auto kShutdownBound = std::chrono::seconds(9);
 constexpr auto kSweepEvery = std::chrono::seconds(60);
+constexpr auto kStoreWait = std::chrono::seconds(30);  // for an unreachable store at start
 
 void Log(const std::string& msg) {
   std::string line = "{\"msg\":\"";
@@ -96,8 +97,18 @@ int main(int argc, char** argv) {
       static_cast<std::size_t>(config->threads > 0 ? config->threads
                                                    : std::max(1u, std::thread::hardware_concurrency())) +
       1;
-  auto store =
-      service::OpenStore(config->print_routes ? "memory" : config->store, clock, store_options);
+  // A Redis that is not up yet (all containers starting at once) is waited
+  // for, within a bound; then the supervisor's restart policy takes over.
+  const std::string store_spec = config->print_routes ? "memory" : config->store;
+  auto store = service::OpenStore(store_spec, clock, store_options);
+  const auto store_deadline = std::chrono::steady_clock::now() + kStoreWait;
+  while (!store.ok() && store.status().code() == StatusCode::kUnavailable &&
+         std::chrono::steady_clock::now() < store_deadline) {
+    Log("waiting for the store: " + store.status().message());
+    const timespec one_second{1, 0};
+    if (sigtimedwait(&stop_signals, nullptr, &one_second) > 0) return 0;  // stopped meanwhile
+    store = service::OpenStore(store_spec, clock, store_options);
+  }
   if (!store.ok()) {
     std::cerr << "termin-api: " << store.status().message() << "\n";
     return 2;

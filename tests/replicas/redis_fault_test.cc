@@ -339,3 +339,58 @@ TEST_CASE("redis-server stopped for 5 s under load: fast 503s and /readyz 503, t
 
 }  // namespace
 }  // namespace termin::testing
+
+namespace termin::testing {
+namespace {
+
+TEST_CASE("a replica started before Redis is up waits for it, then serves") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/false, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  redis->Kill9();
+  // The replica is started from a helper thread, since start-up blocks until
+  // /healthz answers; the thread lives until the end of the test because a
+  // child gets SIGKILL when the thread that started it ends
+  // (PR_SET_PDEATHSIG, subprocess.h).
+  std::vector<std::unique_ptr<ApiServer>> replicas;
+  std::atomic<bool> started{false}, finish{false};
+  double took = 0;
+  std::thread starter([&] {
+    auto t0 = Clock::now();
+    replicas = StartReplicas(redis->url(), 1, 0, &error);
+    took = SecondsSince(t0);
+    started = true;
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    while (!finish && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::string restart_error;
+  const bool restarted = redis->Restart(&restart_error);
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!started && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  struct Join {
+    std::atomic<bool>& finish;
+    std::thread& thread;
+    ~Join() {
+      finish = true;
+      thread.join();
+    }
+  } join{finish, starter};
+  REQUIRE_MESSAGE(restarted, restart_error);
+  REQUIRE(started.load());
+  REQUIRE_MESSAGE(replicas.size() == 1, error);
+  CHECK(took >= 1.0);
+  CHECK(replicas[0]->client().Get("/readyz").status == 200);
+  CHECK(replicas[0]->process().LogTail().find("waiting for the store") != std::string::npos);
+  std::printf("replica started before Redis: serving %.2f s after its start (Redis came at 1.5 s)\n",
+              took);
+  auto info = replicas[0]->Stop();
+  CHECK((info && info->clean()));
+}
+
+}  // namespace
+}  // namespace termin::testing
