@@ -266,24 +266,24 @@ EOF
   PGB=(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -j 2 --max-tries=100)
   echo "-- few conflicts: pgbench -c $CONNS -T $SECS"
   (cd "$WORK" && timeout 120 "${PGB[@]}" -c "$CONNS" -T "$SECS" -f spread.sql -l \
-    --log-prefix=spread postgres >"$WORK/pg_spread.out" 2>&1) || failed+=("pgbench-spread")
+    --log-prefix=pglog_spread postgres >"$WORK/pg_spread.out" 2>&1) || failed+=("pgbench-spread")
   grep -E "^(tps|number of (transactions actually|failed)|latency average)" "$WORK/pg_spread.out" || true
   rows=$("${PSQL[@]}" -t -A -c "SELECT count(*) FROM booking")
   tx=$(awk '/number of transactions actually processed/ {split($NF, a, "/"); print a[1]}' "$WORK/pg_spread.out")
   tps=$(awk '/^tps/ {print $3}' "$WORK/pg_spread.out")
   PG_SPREAD=$(awk -v t="$tps" -v r="$rows" -v x="$tx" 'BEGIN { if (x > 0) printf "%.1f", t * r / x }')
-  read -r PG_SPREAD_P50 PG_SPREAD_P99 <<<"$(quantiles "$WORK"/spread.*)"
+  read -r PG_SPREAD_P50 PG_SPREAD_P99 <<<"$(quantiles "$WORK"/pglog_spread.*)"
   echo "bookings: $rows of $tx attempts; $PG_SPREAD bookings/s, latency p50 $PG_SPREAD_P50 ms p99 $PG_SPREAD_P99 ms"
 
   echo "-- rush: pgbench -c $PG_RUSH_CLIENTS -t $((RUSH_ATTEMPTS / PG_RUSH_CLIENTS)) on $RUSH_PLACES places"
   (cd "$WORK" && timeout 180 "${PGB[@]}" -c "$PG_RUSH_CLIENTS" -t $((RUSH_ATTEMPTS / PG_RUSH_CLIENTS)) \
-    -f rush.sql -l --log-prefix=rush postgres >"$WORK/pg_rush.out" 2>&1) || failed+=("pgbench-rush")
+    -f rush.sql -l --log-prefix=pglog_rush postgres >"$WORK/pg_rush.out" 2>&1) || failed+=("pgbench-rush")
   grep -E "^(tps|number of (transactions actually|failed)|latency average)" "$WORK/pg_rush.out" || true
   PG_RUSH_OK=$("${PSQL[@]}" -t -A -c "SELECT count(*) FROM booking WHERE desk = 0")
   PG_RUSH_DOUBLE=$("${PSQL[@]}" -t -A -c "SELECT count(*) FROM booking a JOIN booking b
     ON a.desk = b.desk AND a.id < b.id AND a.during && b.during")
   PG_RUSH_TPS=$(awk '/^tps/ {printf "%.1f", $3}' "$WORK/pg_rush.out")
-  read -r PG_RUSH_P50 PG_RUSH_P99 <<<"$(quantiles "$WORK"/rush.*)"
+  read -r PG_RUSH_P50 PG_RUSH_P99 <<<"$(quantiles "$WORK"/pglog_rush.*)"
   echo "rush: $PG_RUSH_OK successes, $PG_RUSH_DOUBLE double bookings, $PG_RUSH_TPS attempts/s, latency p50 $PG_RUSH_P50 ms p99 $PG_RUSH_P99 ms"
   [ "$PG_RUSH_OK" = "$RUSH_PLACES" ] && [ "$PG_RUSH_DOUBLE" = 0 ] || failed+=("pgbench-rush-check")
 fi
