@@ -1,6 +1,7 @@
 #include "api/booking.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "api/render.h"
 #include "api/secrets.h"
@@ -20,6 +21,39 @@ bool Offered(const std::vector<Offer>& offers, Instant start) {
 LocalDate Today(const OfficeInfo& office, Instant now) {
   return LocalDayOf(now, office.schedule.zone);
 }
+
+/* The 409's alternatives without a second read.
+
+   A refused step has just read the office's claims for the start's local day
+   (the claim loop's last snapshot). The handler then asks Alternatives() for
+   the nearest offered starts over a week, which used to read the claims
+   again: in a rush, where almost every attempt is a 409, that second read
+   was half of the store's work. So the loop leaves its snapshot here, on the
+   handler's own thread (Pistache runs a request on one thread from the claim
+   loop to the answer; Booker's interface stays as it is), and Alternatives()
+   takes it if it was left for the same booker, office, start and visit.
+
+   The snapshot covers one day, the alternatives a week. The day's answer is
+   still the exact answer when the K nearest offers of the day are all nearer
+   to the start than any instant of another day can be: then no offer of
+   another day can displace one of them. We compare with the distance from
+   the start to the local midnights, less a margin for a daylight-saving
+   shift on that day. Otherwise (the day is nearly full, as in a rush on a
+   desk booked out for the day) we read the week as before. */
+struct ConflictSnapshot {
+  const void* booker = nullptr;
+  std::string office_id;
+  Instant start;
+  std::vector<std::string> services;
+  LocalDate day;
+  OfficeClaims claims;
+};
+
+thread_local ConflictSnapshot t_snapshot;
+
+// Daylight-saving shifts are at most this long (two hours, e.g. double
+// summer time); enough margin for the midnight distance.
+constexpr Minutes kDstMargin{120};
 
 }  // namespace
 
@@ -85,13 +119,37 @@ std::vector<Alternative> Booker::Alternatives(const OfficeInfo& office, const Vi
                             today + date::days(office.schedule.rules.max_days_ahead));
   if (last < first) return {};
   DayRange days{first, last};
-  auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), nullptr);
-  if (!claims.ok()) return {};
-  auto offers = Availability(office.schedule, visit, days, now, *claims);
   auto distance = [&](const Offer& o) {
     auto d = o.start - start;
     return d < Minutes(0) ? -d : d;
   };
+  std::vector<Offer> offers;
+  bool from_snapshot = false;
+  ConflictSnapshot snap = std::move(t_snapshot);
+  t_snapshot = ConflictSnapshot{};
+  LocalDate day = LocalDayOf(start, zone);
+  if (snap.booker == this && snap.office_id == office.id && snap.start == start &&
+      snap.services == visit.service_ids && snap.day == day && first <= day && day <= last &&
+      snap.claims.size() == office.schedule.desks.size()) {
+    offers = Availability(office.schedule, visit, DayRange{day, day}, now, snap.claims);
+    std::vector<Minutes> d;
+    d.reserve(offers.size());
+    for (const Offer& o : offers) d.push_back(distance(o));
+    if (d.size() >= options_.alternatives && options_.alternatives > 0) {
+      std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(options_.alternatives - 1),
+                       d.end());
+      Minutes kth = d[options_.alternatives - 1];
+      auto local = date::floor<Minutes>(zone->to_local(start));
+      Minutes since_midnight = std::chrono::duration_cast<Minutes>(local - date::floor<date::days>(local));
+      Minutes to_other_day = std::min(since_midnight, Minutes(24 * 60) - since_midnight) - kDstMargin;
+      from_snapshot = kth < to_other_day;
+    }
+  }
+  if (!from_snapshot) {
+    auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), nullptr);
+    if (!claims.ok()) return {};
+    offers = Availability(office.schedule, visit, days, now, *claims);
+  }
   std::stable_sort(offers.begin(), offers.end(),
                    [&](const Offer& a, const Offer& b) { return distance(a) < distance(b); });
   if (offers.size() > options_.alternatives) offers.resize(options_.alternatives);
@@ -109,6 +167,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
   const date::time_zone* zone = office.schedule.zone;
   LocalDate day = LocalDayOf(start, zone);
   DayRange days{day, day};
+  t_snapshot = ConflictSnapshot{};
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     Instant now = Now();
     auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), exclude);
@@ -116,6 +175,12 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
     if (!Offered(offers, start)) {
       if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
+      // Fresh and taken: answer 409 at once; the claims just read serve the
+      // alternatives (a move's snapshot lacks its own claim: not reused).
+      if (exclude == nullptr) {
+        t_snapshot = ConflictSnapshot{this, office.id, start, visit.service_ids, day,
+                                      std::move(claims).value()};
+      }
       return Status::Conflict("the start is taken");
     }
     auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kLeastWaste);
@@ -142,7 +207,10 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(const OfficeInfo& o
                                       : std::chrono::milliseconds(office.schedule.rules.hold_ttl);
   std::function<Result<HoldRecord>(const Booking&)> write = [&](const Booking& b) {
     HoldRecord h;
-    h.id = NewId();
+    // "<office>.<random>": a store can find the hold from its id alone (office
+    // ids are [a-z0-9-], random ids base64url, so the first '.' splits them;
+    // at most 40 + 1 + 16 characters, within the 64 a confirm accepts).
+    h.id = office.id + "." + NewId();
     h.secret_hash = Sha256Hex(secret);
     h.booking = b;
     h.expires_at = clock_.Now() + ttl;

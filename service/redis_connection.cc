@@ -271,16 +271,45 @@ Result<std::vector<RedisReply>> RedisPool::Lease::Pipeline(
   return replies;
 }
 
-Result<RedisReply> RedisPool::Lease::Eval(RedisScript script, const std::vector<std::string>& keys,
-                                          const std::vector<std::string>& args) {
-  const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+namespace {
+
+std::vector<std::string> EvalShaArgv(const std::string& sha, const std::vector<std::string>& keys,
+                                     const std::vector<std::string>& args) {
   std::vector<std::string> argv;
   argv.reserve(3 + keys.size() + args.size());
   argv.emplace_back("EVALSHA");
-  argv.push_back(pool_->shas_[static_cast<std::size_t>(script)]);
+  argv.push_back(sha);
   argv.push_back(std::to_string(keys.size()));
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+}  // namespace
+
+Result<std::vector<RedisReply>> RedisPool::Lease::PipelineEval(
+    const std::vector<std::vector<std::string>>& before, RedisScript script,
+    const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+  std::vector<std::vector<std::string>> commands = before;
+  commands.push_back(EvalShaArgv(pool_->shas_[static_cast<std::size_t>(script)], keys, args));
+  auto replies = Pipeline(commands);
+  if (!replies.ok()) return replies;
+  const redisReply& last = *replies->back();
+  if (last.type == REDIS_REPLY_ERROR) {
+    const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+    if (!StartsWith(last, "NOSCRIPT")) return ErrorReplyStatus(last, source.name);
+    auto again = Eval(script, keys, args);
+    if (!again.ok()) return again.status();
+    replies->back() = std::move(again).value();
+  }
+  return replies;
+}
+
+Result<RedisReply> RedisPool::Lease::Eval(RedisScript script, const std::vector<std::string>& keys,
+                                          const std::vector<std::string>& args) {
+  const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+  std::vector<std::string> argv =
+      EvalShaArgv(pool_->shas_[static_cast<std::size_t>(script)], keys, args);
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto reply = Command(argv);
     if (!reply.ok()) return reply;

@@ -125,6 +125,15 @@ class RedisPool::Lease {
   // becomes a Status (ErrorReplyStatus).
   Result<RedisReply> Eval(RedisScript script, const std::vector<std::string>& keys,
                           const std::vector<std::string>& args);
+  // `before`, then EVALSHA of `script`, in one round trip (one AOF fsync for
+  // all of them with appendfsync always). Replies of `before` in order, then
+  // the script's. Error replies of `before` come back as replies; the
+  // script's as a Status, as Eval. On NOSCRIPT only the script is sent again
+  // (after SCRIPT LOAD): `before` runs exactly once.
+  Result<std::vector<RedisReply>> PipelineEval(const std::vector<std::vector<std::string>>& before,
+                                               RedisScript script,
+                                               const std::vector<std::string>& keys,
+                                               const std::vector<std::string>& args);
 
  private:
   friend class RedisPool;

@@ -82,26 +82,38 @@ local function ticket(n)
 end
 )lua";
 
-/* read_claims. KEYS: cmax, then one claims set per desk. ARGV: begin, end
-   (minutes), then the desk ids in the order of KEYS[2..]. Returns a flat list
-   desk, start, claim_end of the live claims that overlap [begin, end).
-   Read only: the set of desks was read just before and may miss a desk added
-   meanwhile; that is harmless because every writing script checks overlap
-   again itself (the core proposes, the store disposes). */
+/* read_claims. KEYS: the office's desk set, cmax. ARGV: begin, end
+   (minutes), the claims key of the office without the desk id (the desk id
+   is appended). Returns a flat list desk, start, claim_end of the live
+   claims that overlap [begin, end).
+   One round trip: the script reads the desk set itself instead of the
+   caller reading it first (SMEMBERS, then this script with one key per
+   desk). The claims keys it builds are not in KEYS; they carry the same
+   {o:<office>} hash tag as KEYS[1], so they lie in the same hash slot,
+   which is what Redis Cluster checks (Redis 7 refuses keys of another slot,
+   not undeclared keys of the declared slot). Read only: a desk added after
+   this read is harmless because every writing script checks overlap again
+   itself (the core proposes, the store disposes). It runs without the
+   common prelude: it needs none of the writers' helpers, and each helper
+   is a closure built anew on every call. */
 const char* kReadClaims = R"lua(
-local now = now_ms()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local b, e = tonumber(ARGV[1]), tonumber(ARGV[2])
+local upper = '(' .. string.format('%d', e)
+local cmax = {}
+local flat = redis.call('HGETALL', KEYS[2])
+for i = 1, #flat, 2 do cmax[flat[i]] = tonumber(flat[i + 1]) end
 local out = {}
-for i = 2, #KEYS do
-  local desk = ARGV[i + 1]
-  local maxlen = tonumber(redis.call('HGET', KEYS[1], desk) or '0')
-  local members = redis.call('ZRANGEBYSCORE', KEYS[i], fmt(b - maxlen), '(' .. fmt(e))
-  for _, m in ipairs(members) do
-    local cs, ce, x = parse_claim(m)
-    if (x == 0 or x > now) and ce > b then
+for _, desk in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local lower = string.format('%d', b - (cmax[desk] or 0))
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', ARGV[3] .. desk, lower, upper)) do
+    local cs, ce, x = string.match(m, '^(%-?%d+):(%-?%d+):(%d+):')
+    x = tonumber(x)
+    if (x == 0 or x > now) and tonumber(ce) > b then
       out[#out + 1] = desk
-      out[#out + 1] = cs
-      out[#out + 1] = ce
+      out[#out + 1] = tonumber(cs)
+      out[#out + 1] = tonumber(ce)
     end
   end
 end
@@ -379,7 +391,7 @@ std::vector<RedisScriptSource> Build() {
   auto set = [&](RedisScript s, const char* name, const char* body) {
     v[static_cast<size_t>(s)] = RedisScriptSource{name, with_prelude(body)};
   };
-  set(RedisScript::kReadClaims, "read_claims", kReadClaims);
+  v[static_cast<size_t>(RedisScript::kReadClaims)] = RedisScriptSource{"read_claims", kReadClaims};
   set(RedisScript::kPlaceHold, "place_hold", kPlaceHold);
   set(RedisScript::kReleaseHold, "release_hold", kReleaseHold);
   set(RedisScript::kConfirmHold, "confirm_hold", kConfirmHold);

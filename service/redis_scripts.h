@@ -46,7 +46,7 @@ enum class RedisScript {
 
 struct RedisScriptSource {
   const char* name;  // for error messages and docs
-  std::string text;  // the common prelude followed by the step's body
+  std::string text;  // the common prelude followed by the step's body (read_claims: body only)
 };
 
 // Indexed by RedisScript.

@@ -125,6 +125,48 @@ std::string Fold(std::string_view s) {
   return out;
 }
 
+// The office a hold id names: "<office>.<random>" (api/booking.cc draws them
+// so; office ids never contain '.'). Empty for an id without a '.', which is
+// found through the hold index instead.
+std::string_view OfficeInHoldId(std::string_view hold_id) {
+  auto dot = hold_id.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == hold_id.size()) return {};
+  return hold_id.substr(0, dot);
+}
+
+// True if PlaceHold needs no hold index for this hold: its id names its office.
+bool SelfLocating(const HoldRecord& hold) {
+  return OfficeInHoldId(hold.id) == hold.booking.office_id;
+}
+
+// A hold by id: where the id says, else through the hold index.
+Result<HoldRecord> ReadHold(Lease& lease, const RedisKeys& keys, const std::string& hold_id) {
+  if (!RedisKeys::ValidId(hold_id)) return Status::NotFound("no such hold");
+  std::string office;
+  std::string_view named = OfficeInHoldId(hold_id);
+  if (!named.empty()) {
+    // One round trip: the hold where its id says, and the index in case the
+    // id only looks self-locating (a caller's own id with a '.').
+    auto r = lease.Pipeline({{"HGETALL", keys.Hold(named, hold_id)},
+                              {"GET", keys.HoldIndex(hold_id)}});
+    if (Status s = CheckReplies(r); !s.ok()) return s;
+    FieldMap f = Fields(*(*r)[0]);
+    if (!f.empty()) return ParseHold(f);
+    if (IsNil(*(*r)[1])) return Status::NotFound("no such hold");
+    office = std::string(Str(*(*r)[1]));
+  } else {
+    auto r = lease.Command({"GET", keys.HoldIndex(hold_id)});
+    if (Status s = CheckReply(r); !s.ok()) return s;
+    if (IsNil(**r)) return Status::NotFound("no such hold");
+    office = std::string(Str(**r));
+  }
+  auto h = lease.Command({"HGETALL", keys.Hold(office, hold_id)});
+  if (Status s = CheckReply(h); !s.ok()) return s;
+  FieldMap f = Fields(**h);
+  if (f.empty()) return Status::NotFound("no such hold");
+  return ParseHold(f);
+}
+
 bool SortByStart(const AppointmentRecord& a, const AppointmentRecord& b) {
   if (a.booking.start != b.booking.start) return a.booking.start < b.booking.start;
   return a.reference < b.reference;
@@ -149,18 +191,10 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
   if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto desks = lease->Command({"SMEMBERS", keys_.Desks(office_id)});
-  if (Status s = CheckReply(desks); !s.ok()) return s;
-  std::vector<std::string> desk_ids = Strings(**desks);
   api::DeskClaims out;
-  if (desk_ids.empty()) return out;
-  std::vector<std::string> keys = {keys_.ClaimMax(office_id)};
-  std::vector<std::string> args = {MinutesText(range.begin), MinutesText(range.end)};
-  for (const std::string& d : desk_ids) {
-    keys.push_back(keys_.Claims(office_id, d));
-    args.push_back(d);
-  }
-  auto r = lease->Eval(RedisScript::kReadClaims, keys, args);
+  auto r = lease->Eval(RedisScript::kReadClaims, {keys_.Desks(office_id), keys_.ClaimMax(office_id)},
+                       {MinutesText(range.begin), MinutesText(range.end),
+                        keys_.Claims(office_id, "")});
   if (!r.ok()) return r.status();
   const redisReply& flat = **r;
   std::map<std::string, std::vector<Interval>> per_desk;
@@ -186,30 +220,35 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
   auto keep = pool_->options().hold_retention;
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto index = lease->Pipeline({{"SET", keys_.HoldIndex(hold.id), b.office_id, "NX", "PX",
-                                 std::to_string((ttl + keep).count())},
-                                {"SADD", keys_.Offices(), b.office_id}});
-  if (Status s = CheckReplies(index); !s.ok()) return s;
-  if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the hold id is in use");
+  // An id that names its office needs no index; the office list entry is
+  // sent in the script's round trip (SADD of a known member writes nothing).
+  const bool indexed = !SelfLocating(hold);
+  if (indexed) {
+    auto index = lease->Command({"SET", keys_.HoldIndex(hold.id), b.office_id, "NX", "PX",
+                                 std::to_string((ttl + keep).count())});
+    if (Status s = CheckReply(index); !s.ok()) return s;
+    if (IsNil(**index)) return Status::FailedPrecondition("the hold id is in use");
+  }
 
   std::vector<std::string> args = {b.desk_id, MinutesText(b.start), MinutesText(b.claim_end),
                                    std::to_string(ttl.count()), std::to_string(keep.count()),
                                    hold.id};
   std::vector<std::string> fields = HoldFields(hold);
   args.insert(args.end(), fields.begin(), fields.end());
-  auto r = lease->Eval(RedisScript::kPlaceHold,
-                       {keys_.Hold(b.office_id, hold.id), keys_.Claims(b.office_id, b.desk_id),
-                        keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id),
-                        keys_.HoldVersion(b.office_id)},
-                       args);
-  if (!r.ok()) return r.status();
-  std::string_view word = Word(**r);
+  auto replies = lease->PipelineEval(
+      {{"SADD", keys_.Offices(), b.office_id}}, RedisScript::kPlaceHold,
+      {keys_.Hold(b.office_id, hold.id), keys_.Claims(b.office_id, b.desk_id),
+       keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id), keys_.HoldVersion(b.office_id)},
+      args);
+  if (Status s = CheckReplies(replies); !s.ok()) return s;
+  const redisReply& r = *replies->back();
+  std::string_view word = Word(r);
   if (word != "OK") {
-    (void)lease->Command({"DEL", keys_.HoldIndex(hold.id)});
+    if (indexed) (void)lease->Command({"DEL", keys_.HoldIndex(hold.id)});
     return Refusal(word, "hold");
   }
-  hold.version = static_cast<std::uint64_t>(Int(*(*r)->element[1]));
-  hold.expires_at = api::TimePoint(std::chrono::milliseconds(Int(*(*r)->element[2])));
+  hold.version = static_cast<std::uint64_t>(Int(*r.element[1]));
+  hold.expires_at = api::TimePoint(std::chrono::milliseconds(Int(*r.element[2])));
   return hold;
 }
 
@@ -217,14 +256,7 @@ Result<HoldRecord> RedisStore::GetHold(const std::string& hold_id) {
   if (!RedisKeys::ValidId(hold_id)) return Status::NotFound("no such hold");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto office = lease->Command({"GET", keys_.HoldIndex(hold_id)});
-  if (Status s = CheckReply(office); !s.ok()) return s;
-  if (IsNil(**office)) return Status::NotFound("no such hold");
-  auto h = lease->Command({"HGETALL", keys_.Hold(Str(**office), hold_id)});
-  if (Status s = CheckReply(h); !s.ok()) return s;
-  FieldMap f = Fields(**h);
-  if (f.empty()) return Status::NotFound("no such hold");
-  return ParseHold(f);
+  return ReadHold(*lease, keys_, hold_id);
 }
 
 Status RedisStore::ReleaseHold(const std::string& hold_id, const std::string& secret_hash) {
@@ -238,7 +270,7 @@ Status RedisStore::ReleaseHold(const std::string& hold_id, const std::string& se
                        {secret_hash});
   if (!r.ok()) return r.status();
   if (Word(**r) != "OK") return Refusal(Word(**r), "hold");
-  (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
+  if (!SelfLocating(*hold)) (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
   return Status::Ok();
 }
 
@@ -251,18 +283,47 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
     return Status::InvalidArgument("bad appointment");
   }
   // Holds never change after PlaceHold, so the booking read here is the one
-  // the script finds (or the script finds no hold at all).
-  auto hold = GetHold(hold_id);
-  if (!hold.ok()) return hold.status();
-  const api::Booking& b = hold->booking;
-  const std::string& office = b.office_id;
-  const std::string& ref = appointment.reference;
+  // the script finds (or the script finds no hold at all). For an id that
+  // names its office, the hold read and the reference index (SET NX: unique
+  // across offices) go in one round trip, one fsync.
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
-                                {"SADD", keys_.Offices(), office}});
-  if (Status s = CheckReplies(index); !s.ok()) return s;
-  if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
+  const std::string& ref = appointment.reference;
+  std::optional<HoldRecord> found;
+  bool ref_taken = false;
+  if (std::string_view named = OfficeInHoldId(hold_id); !named.empty() && RedisKeys::ValidId(hold_id)) {
+    auto r = lease->Pipeline({{"HGETALL", keys_.Hold(named, hold_id)},
+                              {"SET", keys_.RefIndex(ref), std::string(named), "NX"},
+                              {"SADD", keys_.Offices(), std::string(named)}});
+    if (Status s = CheckReplies(r); !s.ok()) return s;
+    FieldMap f = Fields(*(*r)[0]);
+    bool ref_free = !IsNil(*(*r)[1]);
+    if (!f.empty()) {
+      auto parsed = ParseHold(f);
+      if (!parsed.ok()) {
+        if (ref_free) (void)lease->Command({"DEL", keys_.RefIndex(ref)});
+        return parsed.status();
+      }
+      if (!ref_free) return Status::FailedPrecondition("the reference is in use");
+      found = std::move(parsed).value();
+      ref_taken = true;
+    } else if (ref_free) {
+      (void)lease->Command({"DEL", keys_.RefIndex(ref)});  // not ours: look up by index
+    }
+  }
+  if (!found) {
+    auto hold = ReadHold(*lease, keys_, hold_id);
+    if (!hold.ok()) return hold.status();
+    found = std::move(hold).value();
+  }
+  const api::Booking& b = found->booking;
+  const std::string& office = b.office_id;
+  if (!ref_taken) {
+    auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
+                                  {"SADD", keys_.Offices(), office}});
+    if (Status s = CheckReplies(index); !s.ok()) return s;
+    if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
+  }
 
   appointment.booking = b;
   std::vector<std::string> fields = AppointmentFields(appointment);
@@ -280,7 +341,7 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
     (void)lease->Command({"DEL", keys_.RefIndex(ref)});
     return Refusal(Word(**r), "hold");
   }
-  (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
+  if (!SelfLocating(*found)) (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
   return appointment;
 }
 

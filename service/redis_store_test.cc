@@ -298,6 +298,79 @@ TEST_CASE("redis: every key of an office shares its hash tag; the rest sit outsi
   redisFree(c);
 }
 
+TEST_CASE("redis: a hold id naming its office needs no index; other ids still work; garbled ids are NotFound") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  RedisOptions o = OptionsFor(**server);
+  o.key_prefix = "termin:";
+  auto store = RedisStore::Connect(o);
+  REQUIRE(store.ok());
+  api::Store& s = **store;
+  Instant t = Tomorrow10();
+  auto hold = [&](const std::string& id, const std::string& desk) {
+    api::HoldRecord h;
+    h.id = id;
+    h.secret_hash = "sh";
+    h.booking = Appointment("x", "amt-nord", desk, t).booking;
+    h.expires_at = api::SystemClock().Now() + 60s;
+    return h;
+  };
+  REQUIRE(s.PlaceHold(hold("amt-nord.Rnd_-1", "d1")).ok());
+  // A dotted id whose first part is not its office: found through the index.
+  REQUIRE(s.PlaceHold(hold("amt-sued.Rnd2", "d2")).ok());
+  auto outside = RawStrings((*server)->port(), {"KEYS", "termin:hold:*"});
+  CHECK(outside == std::vector<std::string>{"termin:hold:amt-sued.Rnd2"});
+
+  auto a = s.GetHold("amt-nord.Rnd_-1");
+  REQUIRE(a.ok());
+  CHECK(a->booking.desk_id == "d1");
+  auto b = s.GetHold("amt-sued.Rnd2");
+  REQUIRE(b.ok());
+  CHECK(b->booking.office_id == "amt-nord");
+  for (const char* bad : {"amt-nord.nope", "amt-sued.Rnd_-1", ".Rnd_-1", "amt-nord.", "amt{x}.y",
+                          "nope", "amt-nord.Rnd_-1.x"}) {
+    CAPTURE(bad);
+    CHECK(s.GetHold(bad).status().code() == StatusCode::kNotFound);
+    CHECK(s.ReleaseHold(bad, "sh").code() == StatusCode::kNotFound);
+    CHECK(s.ConfirmHold(bad, "sh", std::nullopt, Appointment("GB-0001", "amt-nord", "d1", t), {})
+              .status()
+              .code() == StatusCode::kNotFound);
+  }
+  // Refused confirms leave no reference index behind.
+  CHECK(RawStrings((*server)->port(), {"EXISTS", "termin:ref:GB-0001"}).empty());
+  // A wrong secret is NotFound too, and frees the reference again.
+  CHECK(s.ConfirmHold("amt-nord.Rnd_-1", "wrong", std::nullopt,
+                      Appointment("GB-0002", "amt-nord", "d1", t), {})
+            .status()
+            .code() == StatusCode::kNotFound);
+  REQUIRE(s.CreateAppointment(Appointment("GB-0002", "amt-nord", "d3", t), "", {}).ok());
+  // A reference in use elsewhere: FailedPrecondition, the hold stays.
+  CHECK(s.ConfirmHold("amt-nord.Rnd_-1", "sh", std::nullopt,
+                      Appointment("GB-0002", "amt-nord", "d1", t), {})
+            .status()
+            .code() == StatusCode::kFailedPrecondition);
+  CHECK(s.GetHold("amt-nord.Rnd_-1").ok());
+
+  auto c1 = s.ConfirmHold("amt-nord.Rnd_-1", "sh", a->version,
+                          Appointment("GB-0003", "amt-nord", "d1", t), {});
+  REQUIRE_MESSAGE(c1.ok(), c1.status().message());
+  CHECK(c1->booking.desk_id == "d1");
+  auto c2 = s.ConfirmHold("amt-sued.Rnd2", "sh", std::nullopt,
+                          Appointment("GB-0004", "amt-nord", "d1", t), {});
+  REQUIRE_MESSAGE(c2.ok(), c2.status().message());
+  CHECK(c2->booking.desk_id == "d2");
+  CHECK(s.GetHold("amt-nord.Rnd_-1").status().code() == StatusCode::kNotFound);
+  CHECK(RawStrings((*server)->port(), {"KEYS", "termin:hold:*"}).empty());
+  auto found = s.GetAppointment("GB-0003");
+  REQUIRE(found.ok());
+  CHECK(found->booking.office_id == "amt-nord");
+  // The claims read in one script: all three desks, nothing else.
+  auto claims = s.ReadClaims("amt-nord", Interval{t - 60min, t + 60min});
+  REQUIRE(claims.ok());
+  CHECK(claims->size() == 3);
+  CHECK(s.ReadClaims("amt-nord", Interval{t + 30min, t + 60min})->empty());
+}
+
 TEST_CASE("redis: a move to another office is refused as Unprocessable, nothing changes") {
   auto server = RedisTestServer::Start();
   REQUIRE(server.ok());
