@@ -103,22 +103,49 @@ TEST_CASE("hotline flow: book, search, note, move, cancel") {
   CHECK(FreeAt(api, kOfficeNord, kKurz, slots[10].start) == free_before);
   CHECK(FreeAt(api, kOfficeNord, kKurz, target.start) == target.free - 1);
 
-  // Move to another office (test-mitte offers "kurz" too).
+  // A move never changes office (one office, one hash slot in Redis; the same
+  // answer on both stores): 422, and nothing changes. To change office the
+  // hotline books there and cancels here.
   auto mitte = RequireFreeSlots(api, kOfficeMitte, kKurz, DayFromToday(5));
   Response across = api.Post("/v1/hotline/appointments/" + b.reference + "/move",
                              "{\"start\":" + Q(mitte[5].start) + ",\"office\":" + Q(kOfficeMitte) + "}",
                              Bearer(kHotlineAllKey));
-  REQUIRE_MESSAGE(across.status == 200, across.Summary());
-  CHECK(across.Str("office") == kOfficeMitte);
+  CHECK_MESSAGE(across.status == 422, across.Summary());
+  CHECK(across.ProblemSlug() == "unprocessable");
+  CHECK(across.Str("detail").find("moves within its office") != std::string::npos);
+  CHECK(FreeAt(api, kOfficeMitte, kKurz, mitte[5].start) == mitte[5].free);
+  CHECK(FreeAt(api, kOfficeNord, kKurz, target.start) == target.free - 1);
+  Response unchanged = api.Get("/v1/hotline/appointments/" + b.reference, Bearer(kHotlineAllKey));
+  REQUIRE(unchanged.status == 200);
+  CHECK(unchanged.Str("office") == kOfficeNord);
+  CHECK(unchanged.Str("start") == target.start);
+  // Naming its own office is still a move within it.
+  const Slot& again = slots[30];
+  Response same_office = api.Post("/v1/hotline/appointments/" + b.reference + "/move",
+                                  "{\"start\":" + Q(again.start) + ",\"office\":" + Q(kOfficeNord) + "}",
+                                  Bearer(kHotlineAllKey));
+  REQUIRE_MESSAGE(same_office.status == 200, same_office.Summary());
+  CHECK(same_office.Str("start") == again.start);
   CHECK(FreeAt(api, kOfficeNord, kKurz, target.start) == target.free);
 
+  // Change of office: book at test-mitte, then cancel at test-nord.
+  Booking there = BookAsHotline(api, kHotlineAllKey, kOfficeMitte, kKurz, mitte[5].start, name, phone);
+  CHECK(there.office == kOfficeMitte);
+  CHECK(there.reference != b.reference);
+  CHECK(FreeAt(api, kOfficeMitte, kKurz, mitte[5].start) == mitte[5].free - 1);
   Response cancelled = api.Post("/v1/hotline/appointments/" + b.reference + "/cancel", "{}",
                                 Bearer(kHotlineAllKey));
   REQUIRE_MESSAGE(cancelled.status == 200, cancelled.Summary());
   CHECK(cancelled.Str("status") == "cancelled");
-  CHECK(FreeAt(api, kOfficeMitte, kKurz, mitte[5].start) == mitte[5].free);
+  CHECK(FreeAt(api, kOfficeNord, kKurz, again.start) == again.free);
   CHECK(api.Post("/v1/hotline/appointments/" + b.reference + "/cancel", "{}", Bearer(kHotlineAllKey))
             .status == 409);
+  // The new one is the caller's appointment now; release it so the slot
+  // counts of other cases stay as they were.
+  Response done = api.Post("/v1/hotline/appointments/" + there.reference + "/cancel", "{}",
+                           Bearer(kHotlineAllKey));
+  REQUIRE_MESSAGE(done.status == 200, done.Summary());
+  CHECK(FreeAt(api, kOfficeMitte, kKurz, mitte[5].start) == mitte[5].free);
 }
 
 TEST_CASE("a hotline key limited to one office cannot see or touch another's") {
