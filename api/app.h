@@ -9,8 +9,8 @@
 // Handlers are thin: parse, call a Booker step or the store, render.
 //
 // Routes are registered in one place (routes.cc); handlers live by audience
-// in handlers_public.cc, handlers_staff.cc, handlers_admin.cc and
-// handlers_ops.cc.
+// in handlers_public.cc, handlers_staff.cc, handlers_admin.cc,
+// handlers_dead_letters.cc and handlers_ops.cc.
 //
 // Thread safety: Handle may be called from many threads at once.
 #ifndef TERMIN_API_APP_H_
@@ -31,6 +31,7 @@
 #include "api/booking.h"
 #include "api/catalog_state.h"
 #include "api/clock.h"
+#include "api/dead_letters.h"
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/problem.h"
@@ -90,6 +91,11 @@ class App {
   std::shared_ptr<const Catalog> catalog() const { return catalog_.Get(); }
   // /readyz answers 503 once this is false (shutdown begins).
   void SetReady(bool ready) { ready_.store(ready); }
+  // The notification queue's dead letters, for the admin routes (503 until
+  // set). Call before the server starts: not synchronized with Handle.
+  void SetDeadLetters(std::shared_ptr<DeadLetters> dead_letters) {
+    dead_letters_ = std::move(dead_letters);
+  }
 
  private:
   void RegisterRoutes();
@@ -141,6 +147,8 @@ class App {
   HttpResponse AdminPutOffice(const Call& call);
   HttpResponse AdminListServices(const Call& call);
   HttpResponse AdminPutService(const Call& call);
+  HttpResponse AdminListDeadLetters(const Call& call);
+  HttpResponse AdminRequeueDeadLetter(const Call& call);
   // --- Ops ---
   HttpResponse Healthz(const Call& call);
   HttpResponse Readyz(const Call& call);
@@ -163,6 +171,7 @@ class App {
   std::mutex admin_mutex_;
   std::optional<ConfigVersions> loaded_versions_;  // GUARDED_BY(admin_mutex_)
   std::atomic<bool> ready_{true};
+  std::shared_ptr<DeadLetters> dead_letters_;  // set before serving; may be null
 };
 
 // The language an Accept-Language header asks for (de unless en ranks higher).

@@ -38,6 +38,8 @@ void App::RegisterRoutes() {
   r.Add("PUT", "/v1/admin/offices/{officeId}", bind(&App::AdminPutOffice));
   r.Add("GET", "/v1/admin/services", bind(&App::AdminListServices));
   r.Add("PUT", "/v1/admin/services/{serviceId}", bind(&App::AdminPutService));
+  r.Add("GET", "/v1/admin/dead-letters", bind(&App::AdminListDeadLetters));
+  r.Add("POST", "/v1/admin/dead-letters/{letterId}/requeue", bind(&App::AdminRequeueDeadLetter));
   // Operations.
   r.Add("GET", "/healthz", bind(&App::Healthz));
   r.Add("GET", "/readyz", bind(&App::Readyz));

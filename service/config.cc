@@ -27,6 +27,10 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   }
   if (auto v = r.Int("retention_days", false, 1, 3650)) config.retention_days = static_cast<int>(*v);
   if (auto v = r.Bool("access_log", false)) config.access_log = *v;
+  if (auto v = r.String("smtp", false, 1000)) config.smtp = *v;
+  if (auto v = r.String("templates", false, 1000)) config.templates = *v;
+  if (auto v = r.String("mail_from", false, 200)) config.mail_from = *v;
+  if (auto v = r.String("base_url", false, 1000)) config.base_url = *v;
   r.Finish();
   if (!errors.empty()) {
     return Status::InvalidArgument("config: " + errors.front().field + ": " + errors.front().message);
@@ -55,7 +59,7 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
     ss << in.rdbuf();
     if (Status s = ApplyConfigJson(ss.str(), config); !s.ok()) return s;
   }
-  CLI::App app{"termin-api: the Termin booking API with the embedded store"};
+  CLI::App app{"termin-api: the Termin booking API (embedded store, or Redis for replicas)"};
   std::string config_file;
   app.add_option("--config", config_file, "JSON file with settings (flags and env override it)");
   app.add_option("--port", config.port, "TCP port (0 = any free port)")
@@ -64,7 +68,8 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
       ->envname("TERMIN_BIND")->capture_default_str();
   app.add_option("--threads", config.threads, "worker threads (0 = hardware concurrency)")
       ->envname("TERMIN_THREADS")->check(CLI::Range(0, 256));
-  app.add_option("--store", config.store, "\"memory\" (redis://host:port: next release)")
+  app.add_option("--store", config.store,
+                 "\"memory\" (embedded, one process) or redis://host:port (shared by replicas)")
       ->envname("TERMIN_STORE")->capture_default_str();
   app.add_option("--seed", config.seed, "city JSON (offices, desks, services)")
       ->envname("TERMIN_SEED");
@@ -78,6 +83,16 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--retention-days", config.retention_days,
                  "days after a visit (or its cancellation) until contact data is erased")
       ->envname("TERMIN_RETENTION_DAYS")->check(CLI::Range(1, 3650))->capture_default_str();
+  app.add_option("--smtp", config.smtp,
+                 "smtp://host:port: send notifications from a worker inside this process "
+                 "(memory store only; with Redis run termin-worker)")
+      ->envname("TERMIN_SMTP");
+  app.add_option("--templates", config.templates, "message templates of the in-process worker")
+      ->envname("TERMIN_TEMPLATES")->capture_default_str();
+  app.add_option("--mail-from", config.mail_from, "sender address of the in-process worker")
+      ->envname("TERMIN_MAIL_FROM")->capture_default_str();
+  app.add_option("--base-url", config.base_url, "booking site, for links in messages")
+      ->envname("TERMIN_BASE_URL")->capture_default_str();
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,
@@ -92,6 +107,11 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   if (no_access_log) config.access_log = false;
   if (const char* v = std::getenv("TERMIN_ACCESS_LOG"); v && std::string(v) == "0") {
     config.access_log = false;
+  }
+  if (!config.smtp.empty() && config.store != "memory") {
+    return Status::InvalidArgument(
+        "--smtp runs a worker inside termin-api, which only the memory store needs; with a "
+        "Redis store run termin-worker beside the API replicas");
   }
   if (config.threads == 0) {
     config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

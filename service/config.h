@@ -21,7 +21,7 @@ struct ApiConfig {
   std::uint16_t port = 8080;
   std::string bind = "0.0.0.0";
   int threads = 0;                 // 0 = hardware concurrency
-  std::string store = "memory";    // "memory" | "redis://host:port" (next)
+  std::string store = "memory";    // "memory" | "redis://host:port"
   std::string seed;                // city JSON
   std::size_t max_body = 65536;    // bytes
   std::string keys;                // API keys JSON (SHA-256 digests)
@@ -29,6 +29,12 @@ struct ApiConfig {
   int retention_days = 30;         // contact data kept after the visit
   bool access_log = true;
   bool print_routes = false;
+  // The in-process notification worker (embedded store only; with Redis,
+  // termin-worker runs beside the API): empty smtp = no worker.
+  std::string smtp;                // smtp://host:port or smtps://host:port
+  std::string templates = "service/templates";
+  std::string mail_from = "termine@example.de";
+  std::string base_url = "https://termine.example.de";  // links in messages
 };
 
 // Parses argv (and the environment, and --config). On --help, prints usage

@@ -12,6 +12,12 @@
 // /readyz answers 503 and every call that needs the store fails fast with 503;
 // when it is back, service resumes without a restart.
 //
+// Notifications: the booking steps write jobs into the store's outbox. With
+// Redis, termin-worker sends them. With the memory store the outbox lives in
+// this process, so with --smtp URL a Worker runs here on a thread, over a
+// MemoryJobQueue (stopped on SIGTERM with the rest); without --smtp the jobs
+// stay unsent. Either way the admin dead-letter routes see the same queue.
+//
 // Prints "listening on http://ADDR:PORT" to stderr when ready. On SIGTERM or
 // SIGINT it stops accepting, lets in-flight requests finish and exits 0; a
 // timer bounds the shutdown (Pistache can hang on open keep-alive
@@ -31,7 +37,12 @@
 #include "api/catalog.h"
 #include "api/pistache_server.h"
 #include "service/config.h"
+#include "service/job_queue_factory.h"
+#include "service/mail_smtp.h"
+#include "service/queue_dead_letters.h"
 #include "service/store_factory.h"
+#include "service/worker.h"
+#include "service/worker_templates.h"
 
 namespace {
 
@@ -125,6 +136,14 @@ int main(int argc, char** argv) {
     for (const auto& r : app.Routes()) std::cout << r << "\n";
     return 0;
   }
+  // The notification queue, for the admin dead-letter routes (and the
+  // in-process worker). Redis answered OpenStore a moment ago.
+  auto queue = service::OpenJobQueue(store_spec, *store);
+  if (!queue.ok()) {
+    std::cerr << "termin-api: notification queue: " << queue.status().message() << "\n";
+    return 2;
+  }
+  app.SetDeadLetters(std::make_shared<service::QueueDeadLetters>(*queue));
   if (Status s = app.SeedStore(); !s.ok()) {
     std::cerr << "termin-api: seeding the store: " << s.message() << "\n";
     return 2;
@@ -134,6 +153,36 @@ int main(int argc, char** argv) {
   if (Status s = app.RefreshCatalog(); !s.ok()) {
     std::cerr << "termin-api: loading the configuration from the store: " << s.message() << "\n";
     if (s.code() != StatusCode::kUnprocessable) return 2;
+  }
+
+  // The in-process worker (memory store with --smtp; ParseApiConfig refused
+  // --smtp with Redis). It takes the catalogue as loaded now: an admin change
+  // of an office's reminder offsets reaches it at the next restart.
+  std::unique_ptr<service::Worker> worker;
+  if (!config->smtp.empty()) {
+    auto templates = service::TemplateSet::Load(config->templates);
+    if (!templates.ok()) {
+      std::cerr << "termin-api: " << templates.status().message() << "\n";
+      return 2;
+    }
+    service::SmtpOptions smtp;
+    smtp.url = config->smtp;
+    auto mailer = service::SmtpMailer::Create(smtp);
+    if (!mailer.ok()) {
+      std::cerr << "termin-api: " << mailer.status().message() << "\n";
+      return 2;
+    }
+    service::WorkerDeps deps;
+    deps.store = *store;
+    deps.queue = *queue;
+    deps.clock = clock;
+    deps.catalog = app.catalog();
+    deps.templates = std::make_shared<service::TemplateSet>(std::move(templates).value());
+    deps.mail = std::move(mailer).value();
+    service::WorkerOptions worker_options;
+    worker_options.mail_from = config->mail_from;
+    worker_options.compose.base_url = config->base_url;
+    worker = std::make_unique<service::Worker>(std::move(deps), worker_options);
   }
 
   api::ServerOptions server_options;
@@ -182,6 +231,12 @@ int main(int argc, char** argv) {
     }
   });
 
+  std::thread worker_thread;
+  if (worker) {
+    worker_thread = std::thread([&] { worker->Run(); });
+    Log("notification worker running in-process");
+  }
+
   int sig = 0;
   sigwait(&stop_signals, &sig);
   Log(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
@@ -198,6 +253,10 @@ int main(int argc, char** argv) {
   sweep_cv.notify_all();
   sweeper.join();
   config_poller.join();
+  if (worker) {
+    worker->Stop();  // finishes the job in hand, hands the rest of its batch back
+    worker_thread.join();
+  }
   (*server)->Shutdown();
   Log("stopped");
   return 0;
