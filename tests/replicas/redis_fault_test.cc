@@ -329,7 +329,25 @@ TEST_CASE("redis-server stopped for 5 s under load: fast 503s and /readyz 503, t
   CHECK(away.Count(503) == away.Total());
   CHECK(away.slowest < 3.0);
   CHECK(settled.FiveHundreds() == 0);
-  CHECK(settled.Count(201) > 0);
+  // Bookings work again on both replicas. Not judged by the load's 201s
+  // after the resume: the load aims at a fixed set of places, and when
+  // bookings are fast (fewer round trips since fc1ca1c, an idle machine) it
+  // has filled every one of them before the settled window begins, leaving
+  // only 409s there. So book a start the load never aimed at, on each replica.
+  auto fresh = ManyStarts(*clients[0], 12, 1);
+  REQUIRE(fresh.size() >= clients.size());
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    const Target& t = fresh[i * (fresh.size() / clients.size())];
+    Response hold = clients[i]->Post("/v1/holds", "{\"office\":" + Q(t.office) +
+                                                     ",\"services\":[\"kurz\"],\"start\":" +
+                                                     Q(t.start) + "}");
+    REQUIRE_MESSAGE(hold.status == 201, hold.Summary());
+    Response appt = clients[i]->Post(
+        "/v1/appointments", "{\"hold_id\":" + Q(hold.Str("id")) + ",\"hold_secret\":" +
+                                Q(hold.Str("secret")) +
+                                ",\"contact\":{\"name\":\"Danach\",\"email\":\"danach@example.org\"}}");
+    CHECK_MESSAGE(appt.status == 201, appt.Summary());
+  }
   for (auto& r : replicas) {
     CHECK(r->Running());
     auto info = r->Stop();
