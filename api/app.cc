@@ -191,6 +191,14 @@ HttpResponse App::Error(const Call& call, const Status& s) const {
   return RenderProblem(ProblemFromStatus(s), call.lang);
 }
 
+HttpResponse App::AppointmentResponse(const Call& call, const AppointmentRecord& a,
+                                      const AppointmentView& view) const {
+  auto catalog = catalog_.Get();
+  const OfficeInfo* office = catalog->FindOffice(a.booking.office_id);
+  if (!office) return Error(call, Status::Internal("office vanished"));
+  return Json(200, RenderAppointment(a, *office, view));
+}
+
 HttpResponse App::BadRequest(const Call& call, std::vector<FieldError> errors,
                              std::string detail) const {
   struct Problem p = MakeProblem("bad-request", std::move(detail));

@@ -35,6 +35,7 @@
 #include "api/http_types.h"
 #include "api/metrics.h"
 #include "api/problem.h"
+#include "api/render.h"
 #include "api/router.h"
 #include "api/store.h"
 
@@ -104,6 +105,10 @@ class App {
   HttpResponse Json(int status, std::string body) const;
   HttpResponse Problem(const Call& call, const struct Problem& p) const;
   HttpResponse Error(const Call& call, const Status& s) const;
+  // 200 with the appointment as `view` shows it, at its office in the
+  // current catalogue.
+  HttpResponse AppointmentResponse(const Call& call, const AppointmentRecord& a,
+                                   const AppointmentView& view) const;
   HttpResponse BadRequest(const Call& call, std::vector<FieldError> errors,
                           std::string detail) const;
   // Checks Content-Type and parses the body; a problem response on failure.

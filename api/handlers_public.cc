@@ -391,10 +391,7 @@ Result<AppointmentRecord> App::AppointmentWithSecret(const Call& call,
 HttpResponse App::GetAppointment(const Call& call) {
   auto a = AppointmentWithSecret(call, call.request.Header("x-manage-secret"));
   if (!a.ok()) return Error(call, a.status());
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(a->booking.office_id);
-  if (!office) return Error(call, Status::Internal("office vanished"));
-  return Json(200, RenderAppointment(*a, *office, AppointmentView{}));
+  return AppointmentResponse(call, *a, AppointmentView{});
 }
 
 HttpResponse App::CancelAppointment(const Call& call) {
@@ -411,10 +408,7 @@ HttpResponse App::CancelAppointment(const Call& call) {
   }
   auto cancelled = booker_.Cancel(*a, "citizen");
   if (!cancelled.ok()) return Error(call, cancelled.status());
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(cancelled->booking.office_id);
-  if (!office) return Error(call, Status::Internal("office vanished"));
-  return Json(200, RenderAppointment(*cancelled, *office, AppointmentView{}));
+  return AppointmentResponse(call, *cancelled, AppointmentView{});
 }
 
 HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current, bool staff) {

@@ -138,12 +138,9 @@ HttpResponse App::HotlineGet(const Call& call) {
   if (Status s = RequireHotline(*p); !s.ok()) return Error(call, s);
   auto a = AppointmentForStaff(call, *p);
   if (!a.ok()) return Error(call, a.status());
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(a->booking.office_id);
-  if (!office) return Error(call, Status::Internal("office vanished"));
   AppointmentView view;
   view.staff = true;
-  return Json(200, RenderAppointment(*a, *office, view));
+  return AppointmentResponse(call, *a, view);
 }
 
 HttpResponse App::HotlineCancel(const Call& call) {
@@ -158,12 +155,9 @@ HttpResponse App::HotlineCancel(const Call& call) {
   if (!a.ok()) return Error(call, a.status());
   auto cancelled = booker_.Cancel(*a, "hotline");
   if (!cancelled.ok()) return Error(call, cancelled.status());
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(cancelled->booking.office_id);
-  if (!office) return Error(call, Status::Internal("office vanished"));
   AppointmentView view;
   view.staff = true;
-  return Json(200, RenderAppointment(*cancelled, *office, view));
+  return AppointmentResponse(call, *cancelled, view);
 }
 
 HttpResponse App::HotlineMove(const Call& call) {
@@ -193,12 +187,9 @@ HttpResponse App::HotlineNote(const Call& call) {
   if (!a.ok()) return Error(call, a.status());
   auto noted = store_->AddNote(a->reference, Note{clock_->Now(), p->name, *text});
   if (!noted.ok()) return Error(call, noted.status());
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(noted->booking.office_id);
-  if (!office) return Error(call, Status::Internal("office vanished"));
   AppointmentView view;
   view.staff = true;
-  return Json(200, RenderAppointment(*noted, *office, view));
+  return AppointmentResponse(call, *noted, view);
 }
 
 HttpResponse App::KioskCheckIn(const Call& call) {
