@@ -115,8 +115,9 @@ class App {
   std::optional<HttpResponse> ReadJson(const Call& call, rapidjson::Document& doc) const;
   // The principal, or a 401 response.
   Result<Principal> Authenticate(const Call& call) const;
-  HttpResponse SlotTaken(const Call& call, const OfficeInfo& office, const Visit& visit,
-                         Instant start, const std::string& detail);
+  // 409 slot-taken offering `alternatives`.
+  HttpResponse SlotTaken(const Call& call, std::vector<Alternative> alternatives,
+                         const std::string& detail);
   // The appointment named by the path if `secret` opens it; NotFound otherwise.
   Result<AppointmentRecord> AppointmentWithSecret(const Call& call,
                                                   const std::optional<std::string>& secret);

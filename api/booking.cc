@@ -24,32 +24,18 @@ LocalDate Today(const OfficeInfo& office, Instant now) {
 
 /* The 409's alternatives without a second read.
 
-   A refused step has just read the office's claims for the start's local day
-   (the claim loop's last snapshot). The handler then asks Alternatives() for
-   the nearest offered starts over a week, which used to read the claims
-   again: in a rush, where almost every attempt is a 409, that second read
-   was half of the store's work. So the loop leaves its snapshot here, on the
-   handler's own thread (Pistache runs a request on one thread from the claim
-   loop to the answer; Booker's interface stays as it is), and Alternatives()
-   takes it if it was left for the same booker, office, start and visit.
+   A refused step has just read the office's claims for the start's local day.
+   The 409 offers the nearest offered starts over a week, which used to read
+   the claims again: in a rush, where almost every attempt is a 409, that
+   second read was half of the store's work. So the claim loop hands the
+   day's claims to NearestOffers.
 
-   The snapshot covers one day, the alternatives a week. The day's answer is
-   still the exact answer when the K nearest offers of the day are all nearer
-   to the start than any instant of another day can be: then no offer of
-   another day can displace one of them. We compare with the distance from
-   the start to the local midnights, less a margin for a daylight-saving
-   shift on that day. Otherwise (the day is nearly full, as in a rush on a
-   desk booked out for the day) we read the week as before. */
-struct ConflictSnapshot {
-  const void* booker = nullptr;
-  std::string office_id;
-  Instant start;
-  std::vector<std::string> services;
-  LocalDate day;
-  OfficeClaims claims;
-};
-
-thread_local ConflictSnapshot t_snapshot;
+   The day's answer is still the exact answer when the K nearest offers of
+   the day are all nearer to the start than any instant of another day can
+   be: then no offer of another day can displace one of them. We compare with
+   the distance from the start to the local midnights, less a margin for a
+   daylight-saving shift on that day. Otherwise (the day is nearly full, as
+   in a rush on a desk booked out for the day) we read the week. */
 
 // Daylight-saving shifts are at most this long (two hours, e.g. double
 // summer time); enough margin for the midnight distance.
@@ -109,8 +95,9 @@ Result<OfficeClaims> Booker::ReadOfficeClaims(const OfficeInfo& office, Interval
   return claims;
 }
 
-std::vector<Alternative> Booker::Alternatives(const OfficeInfo& office, const Visit& visit,
-                                              Instant start) const {
+std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const Visit& visit,
+                                               Instant start,
+                                               const OfficeClaims* day_claims) const {
   const date::time_zone* zone = office.schedule.zone;
   Instant now = Now();
   LocalDate today = Today(office, now);
@@ -125,13 +112,10 @@ std::vector<Alternative> Booker::Alternatives(const OfficeInfo& office, const Vi
   };
   std::vector<Offer> offers;
   bool from_snapshot = false;
-  ConflictSnapshot snap = std::move(t_snapshot);
-  t_snapshot = ConflictSnapshot{};
   LocalDate day = LocalDayOf(start, zone);
-  if (snap.booker == this && snap.office_id == office.id && snap.start == start &&
-      snap.services == visit.service_ids && snap.day == day && first <= day && day <= last &&
-      snap.claims.size() == office.schedule.desks.size()) {
-    offers = Availability(office.schedule, visit, DayRange{day, day}, now, snap.claims);
+  if (day_claims != nullptr && first <= day && day <= last &&
+      day_claims->size() == office.schedule.desks.size()) {
+    offers = Availability(office.schedule, visit, DayRange{day, day}, now, *day_claims);
     std::vector<Minutes> d;
     d.reserve(offers.size());
     for (const Offer& o : offers) d.push_back(distance(o));
@@ -163,11 +147,11 @@ std::vector<Alternative> Booker::Alternatives(const OfficeInfo& office, const Vi
 template <typename T>
 Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                             const BookingRules& rules, const Booking* exclude,
-                            const std::function<Result<T>(const Booking&)>& write) {
+                            const std::function<Result<T>(const Booking&)>& write,
+                            std::vector<Alternative>* alternatives) {
   const date::time_zone* zone = office.schedule.zone;
   LocalDate day = LocalDayOf(start, zone);
   DayRange days{day, day};
-  t_snapshot = ConflictSnapshot{};
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     Instant now = Now();
     auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), exclude);
@@ -176,15 +160,17 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     if (!Offered(offers, start)) {
       if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
       // Fresh and taken: answer 409 at once; the claims just read serve the
-      // alternatives (a move's snapshot lacks its own claim: not reused).
-      if (exclude == nullptr) {
-        t_snapshot = ConflictSnapshot{this, office.id, start, visit.service_ids, day,
-                                      std::move(claims).value()};
+      // alternatives (a move's claims lack its own claim: not reused).
+      if (alternatives) {
+        *alternatives = NearestOffers(office, visit, start, exclude ? nullptr : &claims.value());
       }
       return Status::Conflict("the start is taken");
     }
     auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kLeastWaste);
-    if (!desk) return Status::Conflict("the start is taken");
+    if (!desk) {
+      if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
+      return Status::Conflict("the start is taken");
+    }
     Booking b;
     b.office_id = office.id;
     b.desk_id = office.schedule.desks[*desk].id;
@@ -196,11 +182,13 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
   }
+  if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
   return Status::Conflict("the start was taken by others while we tried");
 }
 
-Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(const OfficeInfo& office,
-                                                             const Visit& visit, Instant start) {
+Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
+    const OfficeInfo& office, const Visit& visit, Instant start,
+    std::vector<Alternative>* alternatives) {
   std::string secret = NewSecret();
   std::chrono::milliseconds ttl = options_.hold_ttl_override
                                       ? std::chrono::milliseconds(*options_.hold_ttl_override)
@@ -216,7 +204,7 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(const OfficeInfo& o
     h.expires_at = clock_.Now() + ttl;
     return store_.PlaceHold(std::move(h));
   };
-  auto hold = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write);
+  auto hold = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write, alternatives);
   if (!hold.ok()) return hold.status();
   if (metrics_) metrics_->CountHold();
   return std::make_pair(std::move(hold).value(), secret);
@@ -274,7 +262,8 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
 }
 
 Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit& visit,
-                                          Instant start, const Contact& contact, Channel channel) {
+                                          Instant start, const Contact& contact, Channel channel,
+                                          std::vector<Alternative>* alternatives) {
   std::string manage_secret = NewSecret();
   std::function<Result<AppointmentRecord>(const Booking&)> write = [&](const Booking& b) {
     Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
@@ -293,7 +282,7 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
     }
     return r;
   };
-  auto made = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write);
+  auto made = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write, alternatives);
   if (!made.ok()) return made.status();
   if (metrics_) metrics_->CountBooking(ChannelName(channel));
   return NewAppointment{std::move(made).value(), manage_secret};
@@ -343,7 +332,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
 
 Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
                                        const OfficeInfo& to_office, const Visit& visit,
-                                       Instant start) {
+                                       Instant start, std::vector<Alternative>* alternatives) {
   if (current.status != AppointmentStatus::kConfirmed) {
     return Status::FailedPrecondition("only a confirmed appointment can be moved");
   }
@@ -353,7 +342,8 @@ Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
     auto jobs = JobsFor(JobType::kMoved, moved, to_office);
     return store_.MoveAppointment(current.reference, b, std::move(jobs));
   };
-  return ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write);
+  return ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,
+                   alternatives);
 }
 
 Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,

@@ -57,29 +57,31 @@ class Booker {
   Status CheckStart(const OfficeInfo& office, const Visit& visit, Instant start,
                     const BookingRules& rules) const;
 
-  // The offered starts nearest to `start` at `office` (same day and the
-  // following week), sorted by start.
-  std::vector<Alternative> Alternatives(const OfficeInfo& office, const Visit& visit,
-                                        Instant start) const;
-
   // The office's claims in desk order (what the core takes).
   Result<OfficeClaims> ReadOfficeClaims(const OfficeInfo& office, Interval range,
                                         const Booking* exclude) const;
 
+  // The booking steps below answer Conflict when the start is taken; then,
+  // if `alternatives` is given, they fill it with the offered starts nearest
+  // to `start` (same day and the following week), sorted by start.
+
   // A hold and its secret.
-  Result<std::pair<HoldRecord, std::string>> PlaceHold(const OfficeInfo& office,
-                                                       const Visit& visit, Instant start);
+  Result<std::pair<HoldRecord, std::string>> PlaceHold(
+      const OfficeInfo& office, const Visit& visit, Instant start,
+      std::vector<Alternative>* alternatives = nullptr);
   // Confirms a hold (web). `catalog` finds the hold's office.
   Result<NewAppointment> Confirm(const Catalog& catalog, const std::string& hold_id,
                                  const std::string& secret, std::optional<std::uint64_t> version,
                                  const Contact& contact);
   // Claim and confirm at once (hotline).
   Result<NewAppointment> BookDirect(const OfficeInfo& office, const Visit& visit, Instant start,
-                                    const Contact& contact, Channel channel);
+                                    const Contact& contact, Channel channel,
+                                    std::vector<Alternative>* alternatives = nullptr);
   // The next free start today at `office` without notice, checked in at once.
   Result<AppointmentRecord> WalkIn(const OfficeInfo& office, const Visit& visit);
   Result<AppointmentRecord> Move(const AppointmentRecord& current, const OfficeInfo& to_office,
-                                 const Visit& visit, Instant start);
+                                 const Visit& visit, Instant start,
+                                 std::vector<Alternative>* alternatives = nullptr);
   Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
   // FailedPrecondition-free kiosk step: the caller checked office and day.
   Result<AppointmentRecord> CheckIn(const AppointmentRecord& current, const OfficeInfo& office);
@@ -91,11 +93,19 @@ class Booker {
   Instant Now() const { return ToInstant(clock_.Now()); }
 
  private:
-  // Reads, proposes and writes through `write`, retrying on Conflict.
+  // Reads, proposes and writes through `write`, retrying on Conflict; on a
+  // final Conflict fills *alternatives (if given).
   template <typename T>
   Result<T> ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                       const BookingRules& rules, const Booking* exclude,
-                      const std::function<Result<T>(const Booking&)>& write);
+                      const std::function<Result<T>(const Booking&)>& write,
+                      std::vector<Alternative>* alternatives);
+
+  // The offered starts nearest to `start`. `day_claims`, if given, are the
+  // office's claims on the start's local day just read by the claim loop;
+  // they spare a second read when the day alone decides the answer.
+  std::vector<Alternative> NearestOffers(const OfficeInfo& office, const Visit& visit,
+                                         Instant start, const OfficeClaims* day_claims) const;
 
   Store& store_;
   const Clock& clock_;

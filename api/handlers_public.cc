@@ -284,10 +284,10 @@ HttpResponse App::GetNextAvailability(const Call& call) {
   return Json(200, JsonString(buf));
 }
 
-HttpResponse App::SlotTaken(const Call& call, const OfficeInfo& office, const Visit& visit,
-                            Instant start, const std::string& detail) {
+HttpResponse App::SlotTaken(const Call& call, std::vector<Alternative> alternatives,
+                            const std::string& detail) {
   struct Problem p = MakeProblem("slot-taken", detail);
-  p.alternatives = booker_.Alternatives(office, visit, start);
+  p.alternatives = std::move(alternatives);
   p.has_alternatives = true;
   return Problem(call, p);
 }
@@ -313,10 +313,11 @@ HttpResponse App::CreateHold(const Call& call) {
   if (!office) return Problem(call, MakeProblem("unprocessable", "no such office"));
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
-  auto hold = booker_.PlaceHold(*office, *visit, *start);
+  std::vector<Alternative> alternatives;
+  auto hold = booker_.PlaceHold(*office, *visit, *start, &alternatives);
   if (!hold.ok()) {
     if (hold.status().code() == StatusCode::kConflict) {
-      return SlotTaken(call, *office, *visit, *start, "this start is no longer free");
+      return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
     return Error(call, hold.status());
   }
@@ -437,10 +438,11 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   if (!office) return Error(call, Status::Internal("office vanished"));
   auto visit = booker_.VisitAt(*office, current.booking.services);
   if (!visit.ok()) return Error(call, visit.status());
-  auto moved = booker_.Move(current, *office, *visit, *start);
+  std::vector<Alternative> alternatives;
+  auto moved = booker_.Move(current, *office, *visit, *start, &alternatives);
   if (!moved.ok()) {
     if (moved.status().code() == StatusCode::kConflict) {
-      return SlotTaken(call, *office, *visit, *start, "this start is no longer free");
+      return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
     return Error(call, moved.status());
   }

@@ -58,10 +58,12 @@ HttpResponse App::HotlineBook(const Call& call) {
   if (!office) return Problem(call, MakeProblem("unprocessable", "no such office"));
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
-  auto made = booker_.BookDirect(*office, *visit, *start, contact, Channel::kHotline);
+  std::vector<Alternative> alternatives;
+  auto made =
+      booker_.BookDirect(*office, *visit, *start, contact, Channel::kHotline, &alternatives);
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kConflict) {
-      return SlotTaken(call, *office, *visit, *start, "this start is no longer free");
+      return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
     return Error(call, made.status());
   }
