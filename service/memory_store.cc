@@ -117,6 +117,16 @@ std::string MemoryStore::OfficeOfReference(const std::string& reference) {
   return it == reference_office_.end() ? std::string() : it->second;
 }
 
+MemoryStore::Shard* MemoryStore::ShardOfHold(const std::string& hold_id) {
+  std::string office = OfficeOfHold(hold_id);
+  return office.empty() ? nullptr : FindShard(office);
+}
+
+MemoryStore::Shard* MemoryStore::ShardOfReference(const std::string& reference) {
+  std::string office = OfficeOfReference(reference);
+  return office.empty() ? nullptr : FindShard(office);
+}
+
 std::string MemoryStore::OfficeOfHold(const std::string& hold_id) {
   std::lock_guard<std::mutex> lock(index_mutex_);
   auto it = hold_office_.find(hold_id);
@@ -169,8 +179,7 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
 }
 
 Result<HoldRecord> MemoryStore::GetHold(const std::string& hold_id) {
-  std::string office = OfficeOfHold(hold_id);
-  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  Shard* shard = ShardOfHold(hold_id);
   if (!shard) return Status::NotFound("no such hold");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->holds.find(hold_id);
@@ -179,8 +188,7 @@ Result<HoldRecord> MemoryStore::GetHold(const std::string& hold_id) {
 }
 
 Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& secret_hash) {
-  std::string office = OfficeOfHold(hold_id);
-  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  Shard* shard = ShardOfHold(hold_id);
   if (!shard) return Status::NotFound("no such hold");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->holds.find(hold_id);
@@ -255,8 +263,7 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
 }
 
 Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& reference) {
-  std::string office = OfficeOfReference(reference);
-  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  Shard* shard = ShardOfReference(reference);
   if (!shard) return Status::NotFound("no such appointment");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);
@@ -267,8 +274,7 @@ Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& referen
 Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& reference,
                                                          const std::string& reason,
                                                          std::vector<OutboxJob> jobs) {
-  std::string office = OfficeOfReference(reference);
-  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  Shard* shard = ShardOfReference(reference);
   if (!shard) return Status::NotFound("no such appointment");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);
@@ -330,8 +336,7 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
 
 Result<AppointmentRecord> MemoryStore::CheckIn(const std::string& reference,
                                                const std::string& ticket_day) {
-  std::string office = OfficeOfReference(reference);
-  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  Shard* shard = ShardOfReference(reference);
   if (!shard) return Status::NotFound("no such appointment");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);
@@ -347,8 +352,7 @@ Result<AppointmentRecord> MemoryStore::CheckIn(const std::string& reference,
 }
 
 Result<AppointmentRecord> MemoryStore::AddNote(const std::string& reference, Note note) {
-  std::string office = OfficeOfReference(reference);
-  Shard* shard = office.empty() ? nullptr : FindShard(office);
+  Shard* shard = ShardOfReference(reference);
   if (!shard) return Status::NotFound("no such appointment");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);

@@ -105,6 +105,9 @@ class MemoryStore final : public api::Store {
   // The office of a reference / hold id, "" if unknown.
   std::string OfficeOfReference(const std::string& reference);
   std::string OfficeOfHold(const std::string& hold_id);
+  // The shard that holds this hold or appointment; nullptr if unknown.
+  Shard* ShardOfHold(const std::string& hold_id);
+  Shard* ShardOfReference(const std::string& reference);
   void AppendJobs(std::vector<OutboxJob> jobs);
 
   std::shared_ptr<const api::Clock> clock_;
