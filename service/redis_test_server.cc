@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "service/child_process.h"
+
 namespace termin::service {
 namespace {
 
@@ -112,17 +114,11 @@ Status RedisTestServer::Launch() {
 
 Status RedisTestServer::Kill() {
   if (pid_ < 0) return Status::Ok();
-  ::kill(pid_, SIGKILL);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Ok();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!SignalAndReap(pid_, SIGKILL, std::chrono::seconds(5))) {
+    return Status::Internal("redis-server did not end");
   }
-  return Status::Internal("redis-server did not end");
+  pid_ = -1;
+  return Status::Ok();
 }
 
 Status RedisTestServer::Restart() {

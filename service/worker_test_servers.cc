@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "service/child_process.h"
 #include "service/sms_gateway.h"
 
 namespace termin::service {
@@ -87,19 +88,11 @@ Status SmtpTestSink::Launch(int port) {
 
 Status SmtpTestSink::Stop() {
   if (pid_ < 0) return Status::Ok();
-  ::kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
+  if (!SignalAndReap(pid_, SIGTERM, std::chrono::seconds(5))) {
+    ::kill(pid_, SIGKILL);
     int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Ok();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ::waitpid(pid_, &status, 0);
   }
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return Status::Ok();
 }
