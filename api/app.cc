@@ -108,7 +108,9 @@ Status App::SeedStore() {
     if (!current.ok()) return current.status();
     if (current->version != 0) continue;
     auto put = store_->PutOfficeConfig(o.id, OfficeToJson(o), 0, {}, {});
-    if (!put.ok()) return put.status();
+    // Conflict: another replica starting at the same moment seeded it
+    // first; what the store holds wins, as for an office found above.
+    if (!put.ok() && put.status().code() != StatusCode::kConflict) return put.status();
   }
   return Status::Ok();
 }

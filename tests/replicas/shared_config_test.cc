@@ -4,6 +4,8 @@
 // steps use it. A replica started later serves the store's configuration,
 // not its seed file's.
 #include <cstdio>
+#include <future>
+#include <latch>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -121,6 +123,57 @@ TEST_CASE("an admin change through one replica is served by the others") {
         std::string::npos);
 
   for (auto* r : {replicas[0].get(), replicas[1].get(), late[0].get()}) {
+    auto info = r->Stop();
+    CHECK((info && info->clean()));
+  }
+}
+
+// Kubernetes starts a Deployment's replicas at the same moment, each with
+// the same --seed, on an empty Redis: one of them writes each office first,
+// the others must take its version and serve, not exit.
+TEST_CASE("replicas seeding an empty Redis at the same moment all start and agree") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/false, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  constexpr int kReplicas = 4;
+  std::vector<std::unique_ptr<ApiServer>> replicas(kReplicas);
+  std::vector<std::string> errors(kReplicas);
+  // A child dies with the thread that forked it (PR_SET_PDEATHSIG), so each
+  // starter thread stays until the servers are stopped.
+  std::promise<void> finished;
+  std::shared_future<void> finished_signal = finished.get_future().share();
+  std::latch started(kReplicas);
+  std::vector<std::thread> starters;
+  for (int i = 0; i < kReplicas; ++i) {
+    starters.emplace_back([&, i] {
+      ApiServerOptions options;
+      options.store = redis->url();
+      options.name = "seeder" + std::to_string(i);
+      replicas[i] = ApiServer::Start(options, &errors[i]);
+      started.count_down();
+      finished_signal.wait();
+    });
+  }
+  started.wait();
+  struct Finish {
+    std::promise<void>& finished;
+    std::vector<std::thread>& starters;
+    ~Finish() {
+      finished.set_value();
+      for (auto& t : starters) t.join();
+    }
+  } finish{finished, starters};
+  for (int i = 0; i < kReplicas; ++i) REQUIRE_MESSAGE(replicas[i] != nullptr, errors[i]);
+  RedisView view(redis->port());
+  REQUIRE(view.ok());
+  CHECK(view.Run({"HGET", "{o:test-nord}:cfg", "ver"}) == "1");  // written once
+  const std::string day = AddDays(LocalToday("Europe/Berlin"), 9);
+  auto first = FreeSlots(replicas[0]->client(), "test-nord", {"kurz"}, day, day);
+  CHECK(!first.empty());
+  for (int i = 1; i < kReplicas; ++i) {
+    CHECK(FreeSlots(replicas[i]->client(), "test-nord", {"kurz"}, day, day).size() == first.size());
+  }
+  for (auto& r : replicas) {
     auto info = r->Stop();
     CHECK((info && info->clean()));
   }
