@@ -10,6 +10,7 @@
 namespace termin::bench {
 namespace {
 
+// What one connection saw; merged into a RushResult after the run.
 struct ThreadTally {
   std::size_t attempts = 0, holds = 0, conflicts = 0, confirm_failed = 0, errors = 0;
   std::map<int, std::size_t> error_statuses;
@@ -17,63 +18,75 @@ struct ThreadTally {
   std::vector<RushSuccess> successes;
 };
 
+// What every connection's body shares (read only).
+struct Shared {
+  int connections;
+  std::vector<std::size_t> deal;  // attempt i goes to place deal[i]
+  std::vector<std::string> hold_bodies;
+};
+
+// Connection `index` makes attempts index, index + connections, ... one
+// after another (a coroutine: see bench/load/load_task.h).
+LoadTask RushBody(LoadConnection& conn, const Shared& shared, ThreadTally& t, int index) {
+  for (std::size_t i = static_cast<std::size_t>(index); i < shared.deal.size();
+       i += static_cast<std::size_t>(shared.connections)) {
+    std::size_t place = shared.deal[i];
+    ++t.attempts;
+    Reply hold = co_await conn.PostJson("/v1/holds", shared.hold_bodies[place]);
+    t.hold_latency.Add(hold.micros);
+    if (hold.status == 409) {
+      ++t.conflicts;
+      t.attempt_latency.Add(hold.micros);
+      continue;
+    }
+    std::optional<TopFields> h;
+    if (hold.status != 201 || !(h = ReadTopFields(hold.body)) || !h->String("id") ||
+        !h->String("secret") || !h->Int("version")) {
+      ++t.errors;
+      ++t.error_statuses[hold.status];
+      t.attempt_latency.Add(hold.micros);
+      continue;
+    }
+    ++t.holds;
+    std::string body = "{\"hold_id\":" + Quoted(*h->String("id")) +
+                       ",\"hold_secret\":" + Quoted(*h->String("secret")) +
+                       ",\"hold_version\":" + std::to_string(*h->Int("version")) +
+                       ",\"contact\":{\"name\":\"Bench Rush\",\"email\":\"rush@example.org\"}}";
+    Reply confirm = co_await conn.PostJson("/v1/appointments", body);
+    t.attempt_latency.Add(hold.micros + confirm.micros);
+    std::optional<TopFields> a;
+    if (confirm.status != 201 || !(a = ReadTopFields(confirm.body)) ||
+        !a->String("reference") || !a->String("manage_secret") || !a->String("start")) {
+      ++t.confirm_failed;
+      continue;
+    }
+    t.successes.push_back(RushSuccess{place, *a->String("reference"), *a->String("manage_secret"),
+                                      *a->String("start")});
+  }
+}
+
 }  // namespace
 
 Result<RushResult> RunRush(const RushOptions& options) {
   if (options.places.empty() || options.attempts <= 0) {
     return Status::InvalidArgument("the rush needs places and attempts");
   }
+  Shared shared;
+  shared.connections = options.connections;
   // Attempt i goes to place deal[i]: every place equally often, shuffled.
-  std::vector<std::size_t> deal(static_cast<std::size_t>(options.attempts));
-  for (std::size_t i = 0; i < deal.size(); ++i) deal[i] = i % options.places.size();
+  shared.deal.resize(static_cast<std::size_t>(options.attempts));
+  for (std::size_t i = 0; i < shared.deal.size(); ++i) shared.deal[i] = i % options.places.size();
   std::mt19937_64 rng(options.seed);
-  std::shuffle(deal.begin(), deal.end(), rng);
-
-  std::vector<std::string> hold_bodies;
+  std::shuffle(shared.deal.begin(), shared.deal.end(), rng);
   for (const Place& p : options.places) {
-    hold_bodies.push_back("{\"office\":" + Quoted(p.office) + ",\"services\":[\"" +
-                          kBenchService + "\"],\"start\":" + Quoted(BenchInstantText(p.start)) +
-                          "}");
+    shared.hold_bodies.push_back("{\"office\":" + Quoted(p.office) + ",\"services\":[\"" +
+                                 kBenchService + "\"],\"start\":" +
+                                 Quoted(BenchInstantText(p.start)) + "}");
   }
   std::vector<ThreadTally> tallies(static_cast<std::size_t>(options.connections));
-  auto timing = RunConnections(options.targets, options.connections,
-                               [&](ApiConnection& conn, int index) {
-    ThreadTally& t = tallies[static_cast<std::size_t>(index)];
-    for (std::size_t i = static_cast<std::size_t>(index); i < deal.size();
-         i += static_cast<std::size_t>(options.connections)) {
-      std::size_t place = deal[i];
-      ++t.attempts;
-      Reply hold = conn.PostJson("/v1/holds", hold_bodies[place]);
-      t.hold_latency.Add(hold.micros);
-      if (hold.status == 409) {
-        ++t.conflicts;
-        t.attempt_latency.Add(hold.micros);
-        continue;
-      }
-      std::optional<TopFields> h;
-      if (hold.status != 201 || !(h = ReadTopFields(hold.body)) || !h->String("id") ||
-          !h->String("secret") || !h->Int("version")) {
-        ++t.errors;
-        ++t.error_statuses[hold.status];
-        t.attempt_latency.Add(hold.micros);
-        continue;
-      }
-      ++t.holds;
-      std::string body = "{\"hold_id\":" + Quoted(*h->String("id")) +
-                         ",\"hold_secret\":" + Quoted(*h->String("secret")) +
-                         ",\"hold_version\":" + std::to_string(*h->Int("version")) +
-                         ",\"contact\":{\"name\":\"Bench Rush\",\"email\":\"rush@example.org\"}}";
-      Reply confirm = conn.PostJson("/v1/appointments", body);
-      t.attempt_latency.Add(hold.micros + confirm.micros);
-      std::optional<TopFields> a;
-      if (confirm.status != 201 || !(a = ReadTopFields(confirm.body)) ||
-          !a->String("reference") || !a->String("manage_secret") || !a->String("start")) {
-        ++t.confirm_failed;
-        continue;
-      }
-      t.successes.push_back(
-          RushSuccess{place, *a->String("reference"), *a->String("manage_secret"), *a->String("start")});
-    }
+  auto timing = RunConnections(options.targets, options.connections, options.load_threads,
+                               [&](LoadConnection& conn, int index) {
+    return RushBody(conn, shared, tallies[static_cast<std::size_t>(index)], index);
   });
   if (!timing.ok()) return timing.status();
   RushResult out;

@@ -5,7 +5,8 @@
 // confirms at once (POST /v1/appointments); a 409 ends the attempt (a real
 // citizen would pick an alternative; here the places are all that count).
 // Attempts are dealt to places in a seeded shuffle so that each place gets
-// the same number of attempts, in no particular order, from many threads.
+// the same number of attempts, in no particular order, from many
+// connections (attempt i on connection i % connections).
 //
 // VerifyRush reads the outcome back through the API: each success's
 // appointment by reference and manage secret (must be confirmed, at the
@@ -33,6 +34,7 @@ namespace termin::bench {
 struct RushOptions {
   std::vector<Target> targets;
   int connections = 500;
+  int load_threads = 1;  // event-loop threads that run the connections
   int attempts = 10000;
   std::uint64_t seed = 1;
   std::vector<Place> places;

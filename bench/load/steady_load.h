@@ -6,8 +6,9 @@
 //   requests, two store steps); one booking = one confirmed appointment;
 // - hotline: one POST /v1/hotline/appointments (one request, one step),
 //   the form closest to a single INSERT in the PostgreSQL baseline.
-// Each thread draws places uniformly from SpreadPlaces with its own seeded
-// generator; a 409 is counted as a conflict and the thread moves on.
+// Each connection draws places uniformly from SpreadPlaces with its own
+// seeded generator; a 409 is counted as a conflict and it moves on. The
+// connections run on `load_threads` event-loop threads (load_threads.h).
 //
 // Thread safety: each Run* call is self-contained; call from one thread.
 #ifndef TERMIN_BENCH_LOAD_STEADY_LOAD_H_
@@ -29,6 +30,7 @@ namespace termin::bench {
 struct SteadyOptions {
   std::vector<Target> targets;
   int connections = 16;
+  int load_threads = 1;  // event-loop threads that run the connections
   double seconds = 8;
   std::uint64_t seed = 1;
   BenchCityOptions city;

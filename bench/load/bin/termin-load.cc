@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
     auto* cmd = app.add_subcommand(name, std::string(name) + " load for --seconds");
     add_common(cmd);
     add_city(cmd);
-    cmd->add_option("--connections", steady.connections, "connections (threads)")->capture_default_str()->check(CLI::Range(1, 2000));
+    cmd->add_option("--connections", steady.connections, "keep-alive connections")->capture_default_str()->check(CLI::Range(1, 2000));
+    cmd->add_option("--load-threads", steady.load_threads, "event-loop threads that run the connections")->capture_default_str()->check(CLI::Range(1, 64));
     cmd->add_option("--seconds", steady.seconds, "duration")->capture_default_str()->check(CLI::Range(0.1, 600.0));
     cmd->add_option("--days", steady.days, "local days from tomorrow to book on")->capture_default_str()->check(CLI::Range(1, kBenchDaysAhead - 2));
     cmd->add_option("--key-file", key_file, "hotline key (first line)");
@@ -120,7 +121,8 @@ int main(int argc, char** argv) {
   auto* rush_cmd = app.add_subcommand("rush", "the midnight rush on the rush office");
   add_common(rush_cmd);
   add_city(rush_cmd);
-  rush_cmd->add_option("--connections", rush.connections, "connections (threads)")->capture_default_str()->check(CLI::Range(1, 2000));
+  rush_cmd->add_option("--connections", rush.connections, "keep-alive connections")->capture_default_str()->check(CLI::Range(1, 2000));
+  rush_cmd->add_option("--load-threads", rush.load_threads, "event-loop threads that run the connections")->capture_default_str()->check(CLI::Range(1, 64));
   rush_cmd->add_option("--attempts", rush.attempts, "booking attempts in all")->capture_default_str()->check(CLI::Range(1, 1000000));
   rush_cmd->add_option("--day-offset", rush_day_offset, "the rush day, in days from today")->capture_default_str()->check(CLI::Range(1, kBenchDaysAhead - 1));
   CLI11_PARSE(app, argc, argv);
