@@ -210,34 +210,28 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
   return std::make_pair(std::move(hold).value(), secret);
 }
 
-std::vector<OutboxJob> Booker::JobsFor(JobType first, const AppointmentRecord& a,
-                                       const OfficeInfo& office) const {
-  std::vector<OutboxJob> jobs;
-  bool reachable = !a.contact.email.empty() || !a.contact.phone.empty();
-  if (!reachable) return jobs;
-  TimePoint now = clock_.Now();
-  jobs.push_back(OutboxJob{first, a.reference, now});
-  if (a.contact.reminders && (first == JobType::kConfirmation || first == JobType::kMoved)) {
-    for (Minutes offset : office.reminder_offsets) {
-      TimePoint due = ToTimePoint(a.booking.start - offset);
-      if (due > now) jobs.push_back(OutboxJob{JobType::kReminder, a.reference, due});
-    }
+JobPlan Booker::PlanFor(JobType first, const Contact& contact, const OfficeInfo& office) const {
+  JobPlan plan;
+  plan.reachable = !contact.email.empty() || !contact.phone.empty();
+  plan.first = first;
+  plan.first_due = clock_.Now();
+  if (contact.reminders && (first == JobType::kConfirmation || first == JobType::kMoved)) {
+    plan.reminder_offsets = office.reminder_offsets;
   }
-  return jobs;
+  return plan;
 }
 
 Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string& hold_id,
                                        const std::string& secret,
                                        std::optional<std::uint64_t> version,
                                        const Contact& contact) {
-  auto hold = store_.GetHold(hold_id);
-  if (!hold.ok()) return hold.status();
+  // The hold id names its office ("<office>.<random>", see PlaceHold), and
+  // the store checks secret, version and expiry and takes the visit from the
+  // hold in its one step: no read of the hold first.
+  const OfficeInfo* office = catalog.FindOffice(hold_id.substr(0, hold_id.find('.')));
+  if (!office || hold_id.find('.') == std::string::npos) return Status::NotFound("no such hold");
   std::string secret_hash = Sha256Hex(secret);
-  if (!ConstantTimeEquals(secret_hash, hold->secret_hash)) {
-    return Status::NotFound("no such hold");
-  }
-  const OfficeInfo* office = catalog.FindOffice(hold->booking.office_id);
-  if (!office) return Status::NotFound("no such hold");
+  JobPlan plan = PlanFor(JobType::kConfirmation, contact, *office);
   for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {
     NewAppointment made;
     made.manage_secret = NewSecret();
@@ -246,11 +240,9 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     a.secret_hash = Sha256Hex(made.manage_secret);
     a.status = AppointmentStatus::kConfirmed;
     a.channel = Channel::kWeb;
-    a.booking = hold->booking;
     a.contact = contact;
     a.created_at = clock_.Now();
-    auto jobs = JobsFor(JobType::kConfirmation, a, *office);
-    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, std::move(jobs));
+    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan);
     if (done.ok()) {
       made.record = std::move(done).value();
       if (metrics_) metrics_->CountBooking("web");
@@ -276,7 +268,7 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
       a.booking = b;
       a.contact = contact;
       a.created_at = clock_.Now();
-      auto jobs = JobsFor(JobType::kConfirmation, a, office);
+      auto jobs = PlanJobs(PlanFor(JobType::kConfirmation, contact, office), a.reference, b.start);
       r = store_.CreateAppointment(std::move(a), "", std::move(jobs));
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) return r;
     }
@@ -339,7 +331,7 @@ Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
   std::function<Result<AppointmentRecord>(const Booking&)> write = [&](const Booking& b) {
     AppointmentRecord moved = current;
     moved.booking = b;
-    auto jobs = JobsFor(JobType::kMoved, moved, to_office);
+    auto jobs = PlanJobs(PlanFor(JobType::kMoved, moved.contact, to_office), moved.reference, b.start);
     return store_.MoveAppointment(current.reference, b, std::move(jobs));
   };
   return ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,

@@ -86,9 +86,9 @@ class Booker {
   // FailedPrecondition-free kiosk step: the caller checked office and day.
   Result<AppointmentRecord> CheckIn(const AppointmentRecord& current, const OfficeInfo& office);
 
-  // The notification jobs for a confirmed (or moved) appointment.
-  std::vector<OutboxJob> JobsFor(JobType first, const AppointmentRecord& a,
-                                 const OfficeInfo& office) const;
+  // The notification jobs of a step that confirms (or moves, cancels) a
+  // visit for `contact` at `office`: see JobPlan.
+  JobPlan PlanFor(JobType first, const Contact& contact, const OfficeInfo& office) const;
 
   Instant Now() const { return ToInstant(clock_.Now()); }
 

@@ -123,6 +123,22 @@ struct OutboxJob {
   friend bool operator==(const OutboxJob&, const OutboxJob&) = default;
 };
 
+// How a step's notification jobs follow from the visit it writes. It is
+// handed to ConfirmHold, whose visit only the store knows (it comes from the
+// hold), so that the jobs are derived inside the store's one step: the first
+// message (`first`, due at `first_due`), then one reminder `offset` before
+// the start for each offset whose time lies after `first_due`. Nobody to
+// reach (no e-mail, no phone): no jobs at all.
+struct JobPlan {
+  bool reachable = false;
+  JobType first = JobType::kConfirmation;
+  TimePoint first_due;
+  std::vector<Minutes> reminder_offsets;  // empty: no reminders
+};
+
+// The jobs `plan` means for the visit `reference` starting at `start`.
+std::vector<OutboxJob> PlanJobs(const JobPlan& plan, const std::string& reference, Instant start);
+
 // A configuration document and its version (0 = does not exist).
 struct ConfigDocument {
   std::string document;
@@ -189,7 +205,8 @@ class Store {
   virtual Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) = 0;
 
   // Turns a live hold into `appointment` (whose booking is replaced by the
-  // hold's) and writes `jobs`. NotFound: unknown hold, wrong secret or
+  // hold's) and writes the jobs `plan` means for it, in one step: the caller
+  // need not read the hold first. NotFound: unknown hold, wrong secret or
   // version. Gone: the hold expired (even if its place was taken since).
   // FailedPrecondition: the appointment's reference is already in use (the
   // caller draws another; also for CreateAppointment).
@@ -197,7 +214,7 @@ class Store {
                                                 const std::string& secret_hash,
                                                 std::optional<std::uint64_t> version,
                                                 AppointmentRecord appointment,
-                                                std::vector<OutboxJob> jobs) = 0;
+                                                const JobPlan& plan) = 0;
 
   // Claims and confirms in one step (hotline, kiosk walk-in). If `ticket_day`
   // is set ("YYYY-MM-DD" local), a ticket of that office and day is drawn in

@@ -206,7 +206,7 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
                                                    const std::string& secret_hash,
                                                    std::optional<std::uint64_t> version,
                                                    AppointmentRecord appointment,
-                                                   std::vector<OutboxJob> jobs) {
+                                                   const JobPlan& plan) {
   std::string office = OfficeOfHold(hold_id);
   Shard* shard = office.empty() ? nullptr : FindShard(office);
   if (!shard) return Status::NotFound("no such hold");
@@ -234,7 +234,7 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
                   appointment.reference, TimePoint{});
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
-  AppendJobs(std::move(jobs));
+  AppendJobs(api::PlanJobs(plan, appointment.reference, appointment.booking.start));
   return appointment;
 }
 

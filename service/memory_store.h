@@ -38,6 +38,7 @@ using api::Booking;
 using api::ConfigDocument;
 using api::DeskClaims;
 using api::HoldRecord;
+using api::JobPlan;
 using api::IdempotencyBegin;
 using api::Note;
 using api::OutboxJob;
@@ -58,7 +59,7 @@ class MemoryStore final : public api::Store {
   Result<AppointmentRecord> ConfirmHold(const std::string& hold_id, const std::string& secret_hash,
                                         std::optional<std::uint64_t> version,
                                         AppointmentRecord appointment,
-                                        std::vector<OutboxJob> jobs) override;
+                                        const JobPlan& plan) override;
   Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
                                               const std::string& ticket_day,
                                               std::vector<OutboxJob> jobs) override;

@@ -101,8 +101,11 @@ TEST_CASE("confirm checks secret and version; it writes the outbox in the same s
             .status().code() == StatusCode::kNotFound);
   CHECK(f.store.PendingJobs()->empty());
   AppointmentRecord a = Appointment();
+  api::JobPlan plan;
+  plan.reachable = true;
+  plan.first_due = f.clock->Now();
   std::vector<OutboxJob> jobs = {{api::JobType::kConfirmation, a.reference, f.clock->Now()}};
-  auto done = f.store.ConfirmHold(h->id, api::Sha256Hex("s1"), h->version, a, jobs);
+  auto done = f.store.ConfirmHold(h->id, api::Sha256Hex("s1"), h->version, a, plan);
   REQUIRE(done.ok());
   CHECK(done->booking == h->booking);
   CHECK(*f.store.PendingJobs() == jobs);

@@ -72,6 +72,23 @@ local function add_jobs(outbox, seq_key, from)
     i = i + 3
   end
 end
+-- The jobs of a JobPlan (api/store.h) for `ref` starting at start_min:
+-- ARGV[from] the first job's type ('' = no jobs), ARGV[from + 1] its due
+-- (ms), ARGV[from + 2] the reminder type, then reminder offsets (minutes
+-- before the start); a reminder is written only if due after the first job.
+local function plan_jobs(outbox, seq_key, ref, start_min, from)
+  if ARGV[from] == nil or ARGV[from] == '' then return end
+  local function add(kind, due)
+    local seq = redis.call('INCR', seq_key)
+    redis.call('ZADD', outbox, due, fmt(seq) .. ':' .. kind .. ':' .. due .. ':' .. ref)
+  end
+  local first_due = tonumber(ARGV[from + 1])
+  add(ARGV[from], ARGV[from + 1])
+  for i = from + 3, #ARGV do
+    local due = (start_min - tonumber(ARGV[i])) * 60000
+    if due > first_due then add(ARGV[from + 2], fmt(due)) end
+  end
+end
 local function record(akey, nkey)
   return {'OK', redis.call('HGETALL', akey), redis.call('LRANGE', nkey, 0, -1)}
 end
@@ -159,10 +176,15 @@ redis.call('DEL', KEYS[1])
 return {'OK'}
 )lua";
 
-/* confirm_hold. KEYS: hold, claims, appointment, appointments, active,
-   outbox, outbox seq. ARGV: secret hash, version ('' = not checked),
-   reference, n, n field/value elements of the appointment, then jobs as
-   (type, reference, due_ms) triples.
+/* confirm_hold. KEYS: hold, appointment, appointments, active, outbox,
+   outbox seq. ARGV: secret hash, version ('' = not checked), reference,
+   the office's claims key without the desk id (the hold's desk is
+   appended), n, n field/value elements of the appointment, then the job
+   plan (see plan_jobs). Returns {OK, the hold's fields as HGETALL}.
+   One round trip, no read before: the script reads the hold itself, so the
+   caller needs neither the hold's desk (the claims key is built from it:
+   same {o:<office>} tag, same slot, as in read_claims) nor its start (the
+   reminders are derived here from the plan).
    Why Gone is certain after expiry: the hold record outlives its claim (see
    place_hold) and its expiry is compared with the server clock here, in the
    same script that would write; if the place was taken again meanwhile, that
@@ -180,19 +202,21 @@ local h = redis.call('HMGET', KEYS[1], 'secret', 'ver', 'exp', 'member', 'office
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
 if ARGV[2] ~= '' and h[2] ~= ARGV[2] then return {'NOTFOUND'} end
 if tonumber(h[3]) <= now then return {'GONE'} end
-if redis.call('EXISTS', KEYS[3]) == 1 then return {'PRECOND'} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'PRECOND'} end
 local ref = ARGV[3]
-redis.call('ZREM', KEYS[2], h[4])
-redis.call('ZADD', KEYS[2], h[8], appt_member(h[8], h[10], ref))
-local n = tonumber(ARGV[4])
-redis.call('HSET', KEYS[3], unpack(ARGV, 5, 4 + n))
-redis.call('HSET', KEYS[3], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
+local claims = ARGV[4] .. h[6]
+redis.call('ZREM', claims, h[4])
+redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
+local n = tonumber(ARGV[5])
+redis.call('HSET', KEYS[2], unpack(ARGV, 6, 5 + n))
+redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
            'end', h[9], 'claim_end', h[10])
-redis.call('SADD', KEYS[4], ref)
-redis.call('ZADD', KEYS[5], h[9], ref)
+redis.call('SADD', KEYS[3], ref)
+redis.call('ZADD', KEYS[4], h[9], ref)
+local hold = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
-add_jobs(KEYS[6], KEYS[7], 5 + n)
-return {'OK'}
+plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 6 + n)
+return {'OK', hold}
 )lua";
 
 /* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,

@@ -97,6 +97,18 @@ void AppendJobs(const std::vector<OutboxJob>& jobs, std::vector<std::string>* ar
   }
 }
 
+// ARGV tail for plan_jobs (redis_scripts.cc).
+void AppendJobPlan(const api::JobPlan& plan, std::vector<std::string>* args) {
+  if (!plan.reachable) {
+    args->push_back("");
+    return;
+  }
+  args->push_back(std::to_string(JobTypeNumber(plan.first)));
+  args->push_back(MillisText(plan.first_due));
+  args->push_back(std::to_string(JobTypeNumber(api::JobType::kReminder)));
+  for (Minutes offset : plan.reminder_offsets) args->push_back(std::to_string(offset.count()));
+}
+
 bool ValidJobs(const std::vector<OutboxJob>& jobs) {
   return std::all_of(jobs.begin(), jobs.end(),
                      [](const OutboxJob& j) { return !j.reference.empty(); });
@@ -278,70 +290,60 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
                                                   const std::string& secret_hash,
                                                   std::optional<std::uint64_t> version,
                                                   AppointmentRecord appointment,
-                                                  std::vector<OutboxJob> jobs) {
-  if (!RedisKeys::ValidId(appointment.reference) || !ValidJobs(jobs)) {
-    return Status::InvalidArgument("bad appointment");
-  }
-  // Holds never change after PlaceHold, so the booking read here is the one
-  // the script finds (or the script finds no hold at all). For an id that
-  // names its office, the hold read and the reference index (SET NX: unique
-  // across offices) go in one round trip, one fsync.
+                                                  const api::JobPlan& plan) {
+  const std::string& ref = appointment.reference;
+  if (!RedisKeys::ValidId(ref)) return Status::InvalidArgument("bad appointment");
+  if (!RedisKeys::ValidId(hold_id)) return Status::NotFound("no such hold");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  const std::string& ref = appointment.reference;
-  std::optional<HoldRecord> found;
-  bool ref_taken = false;
-  if (std::string_view named = OfficeInHoldId(hold_id); !named.empty() && RedisKeys::ValidId(hold_id)) {
-    auto r = lease->Pipeline({{"HGETALL", keys_.Hold(named, hold_id)},
-                              {"SET", keys_.RefIndex(ref), std::string(named), "NX"},
-                              {"SADD", keys_.Offices(), std::string(named)}});
-    if (Status s = CheckReplies(r); !s.ok()) return s;
-    FieldMap f = Fields(*(*r)[0]);
-    bool ref_free = !IsNil(*(*r)[1]);
-    if (!f.empty()) {
-      auto parsed = ParseHold(f);
-      if (!parsed.ok()) {
-        if (ref_free) (void)lease->Command({"DEL", keys_.RefIndex(ref)});
-        return parsed.status();
-      }
-      if (!ref_free) return Status::FailedPrecondition("the reference is in use");
-      found = std::move(parsed).value();
-      ref_taken = true;
-    } else if (ref_free) {
-      (void)lease->Command({"DEL", keys_.RefIndex(ref)});  // not ours: look up by index
-    }
-  }
-  if (!found) {
+  // Where the hold lives: the office its id names (api/booking.cc draws ids
+  // so), else the hold index (PlaceHold writes one for every other id).
+  std::string office(OfficeInHoldId(hold_id));
+  bool self_locating = !office.empty();
+  if (!self_locating) {
     auto hold = ReadHold(*lease, keys_, hold_id);
     if (!hold.ok()) return hold.status();
-    found = std::move(hold).value();
+    office = hold->booking.office_id;
   }
-  const api::Booking& b = found->booking;
-  const std::string& office = b.office_id;
-  if (!ref_taken) {
-    auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
-                                  {"SADD", keys_.Offices(), office}});
-    if (Status s = CheckReplies(index); !s.ok()) return s;
-    if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
-  }
+  // Two round trips: the reference index (SET NX: unique across offices,
+  // so it cannot be checked inside the office's script), then the step.
+  auto index = lease->Command({"SET", keys_.RefIndex(ref), office, "NX"});
+  if (Status s = CheckReply(index); !s.ok()) return s;
+  if (IsNil(**index)) return Status::FailedPrecondition("the reference is in use");
 
-  appointment.booking = b;
   std::vector<std::string> fields = AppointmentFields(appointment);
   std::vector<std::string> args = {secret_hash, version ? std::to_string(*version) : "", ref,
-                                   std::to_string(fields.size())};
+                                   "", std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
-  AppendJobs(jobs, &args);
-  auto r = lease->Eval(RedisScript::kConfirmHold,
-                       {keys_.Hold(office, hold_id), keys_.Claims(office, b.desk_id),
-                        keys_.Appointment(office, ref), keys_.Appointments(office),
-                        keys_.Active(office), keys_.Outbox(office), keys_.OutboxSeq(office)},
+  AppendJobPlan(plan, &args);
+  auto step = [&](const std::string& at) {
+    args[3] = keys_.Claims(at, "");
+    return lease->Eval(RedisScript::kConfirmHold,
+                       {keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
+                        keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at)},
                        args);
+  };
+  auto r = step(office);
+  if (r.ok() && self_locating && Word(**r) == "NOTFOUND") {
+    // An id that only looks as if it named its office: the index knows.
+    auto other = lease->Command({"GET", keys_.HoldIndex(hold_id)});
+    if (Status s = CheckReply(other); !s.ok()) return s;
+    if (!IsNil(**other) && Str(**other) != office) {
+      office = std::string(Str(**other));
+      (void)lease->Command({"SET", keys_.RefIndex(ref), office});  // ours: set NX above
+      self_locating = false;
+      r = step(office);
+    }
+  }
   if (!r.ok()) return r.status();  // unknown outcome: keep the index
-  if (Word(**r) != "OK") {
+  if (Word(**r) != "OK" || (*r)->elements < 2) {
     (void)lease->Command({"DEL", keys_.RefIndex(ref)});
     return Refusal(Word(**r), "hold");
   }
-  if (!SelfLocating(*found)) (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
+  auto hold = ParseHold(Fields(*(*r)->element[1]));
+  if (!hold.ok()) return hold.status();
+  appointment.booking = hold->booking;
+  if (!self_locating) (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
   return appointment;
 }
 

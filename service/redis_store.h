@@ -53,7 +53,7 @@ class RedisStore final : public api::Store {
                                              const std::string& secret_hash,
                                              std::optional<std::uint64_t> version,
                                              api::AppointmentRecord appointment,
-                                             std::vector<api::OutboxJob> jobs) override;
+                                             const api::JobPlan& plan) override;
   Result<api::AppointmentRecord> CreateAppointment(api::AppointmentRecord appointment,
                                                    const std::string& ticket_day,
                                                    std::vector<api::OutboxJob> jobs) override;

@@ -185,7 +185,7 @@ TEST_CASE("conformance: confirm after expiry is Gone even when the place was tak
     CHECK(bh->version > a->version);  // fencing numbers only grow
     auto late = s.ConfirmHold("ha", "secret-of-ha", a->version,
                               MakeAppointment("LATE-0001", MakeBooking("o1", "d1", t, 30)),
-                              {Job(JobType::kConfirmation, "LATE-0001", api::SystemClock().Now())});
+                              api::JobPlan{true, JobType::kConfirmation, api::SystemClock().Now(), {}});
     CHECK(late.status().code() == StatusCode::kGone);
     CHECK(s.GetAppointment("LATE-0001").status().code() == StatusCode::kNotFound);
     auto jobs = s.PendingJobs();
@@ -206,16 +206,20 @@ TEST_CASE("conformance: confirm checks secret and version, and writes its jobs i
     REQUIRE(h.ok());
     auto appt = MakeAppointment("CONF-0001", MakeBooking("o9", "elsewhere", t + 99min, 1));
     auto now = api::SystemClock().Now();
+    // The plan: a confirmation now, reminders an hour before the hold's
+    // start (written) and ten years before it (already past: not written).
+    api::JobPlan plan{true, JobType::kConfirmation, now,
+                      {std::chrono::minutes(60), std::chrono::minutes(10 * 365 * 24 * 60)}};
     std::vector<OutboxJob> jobs = {Job(JobType::kConfirmation, "CONF-0001", now),
-                                   Job(JobType::kReminder, "CONF-0001", now + 24h)};
-    CHECK(s.ConfirmHold("h1", "wrong", h->version, appt, jobs).status().code() ==
+                                   Job(JobType::kReminder, "CONF-0001", api::ToTimePoint(t - 60min))};
+    CHECK(s.ConfirmHold("h1", "wrong", h->version, appt, plan).status().code() ==
           StatusCode::kNotFound);
-    CHECK(s.ConfirmHold("h1", "secret-of-h1", h->version + 1, appt, jobs).status().code() ==
+    CHECK(s.ConfirmHold("h1", "secret-of-h1", h->version + 1, appt, plan).status().code() ==
           StatusCode::kNotFound);
-    CHECK(s.ConfirmHold("nope", "secret-of-h1", std::nullopt, appt, jobs).status().code() ==
+    CHECK(s.ConfirmHold("nope", "secret-of-h1", std::nullopt, appt, plan).status().code() ==
           StatusCode::kNotFound);
     CHECK(s.PendingJobs()->empty());
-    auto done = s.ConfirmHold("h1", "secret-of-h1", h->version, appt, jobs);
+    auto done = s.ConfirmHold("h1", "secret-of-h1", h->version, appt, plan);
     REQUIRE(done.ok());
     // The booking is the hold's, not the caller's.
     CHECK(done->booking == MakeBooking("o1", "d1", t, 20, 5));

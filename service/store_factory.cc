@@ -19,6 +19,7 @@ using api::Booking;
 using api::ConfigDocument;
 using api::ConfigVersions;
 using api::HoldRecord;
+using api::JobPlan;
 using api::OutboxJob;
 
 std::string ReplyText(const redisReply& r) {
@@ -102,9 +103,8 @@ class SharedConfigRedisStore final : public api::Store {
   Result<AppointmentRecord> ConfirmHold(const std::string& hold_id, const std::string& secret_hash,
                                         std::optional<std::uint64_t> version,
                                         AppointmentRecord appointment,
-                                        std::vector<OutboxJob> jobs) override {
-    return inner_->ConfirmHold(hold_id, secret_hash, version, std::move(appointment),
-                               std::move(jobs));
+                                        const JobPlan& plan) override {
+    return inner_->ConfirmHold(hold_id, secret_hash, version, std::move(appointment), plan);
   }
   Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
                                               const std::string& ticket_day,
