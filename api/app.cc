@@ -90,7 +90,8 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
       keys_(std::move(keys)),
       options_(options),
       booker_(*store_, *clock_, &metrics_,
-              BookingOptions{options.max_attempts, options.hold_ttl_override, 5}) {
+              BookingOptions{options.max_attempts, options.hold_ttl_override, 5,
+                             options.claims_snapshot_max_age}) {
   RegisterRoutes();
 }
 

@@ -51,6 +51,7 @@ struct ApiOptions {
   int max_attempts = 3;                               // claim retries on conflict
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr
+  std::chrono::milliseconds claims_snapshot_max_age{1000};  // BookingOptions
 };
 
 class App {

@@ -44,7 +44,11 @@ constexpr Minutes kDstMargin{120};
 }  // namespace
 
 Booker::Booker(Store& store, const Clock& clock, ApiMetrics* metrics, BookingOptions options)
-    : store_(store), clock_(clock), metrics_(metrics), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      metrics_(metrics),
+      options_(options),
+      claims_cache_(ClaimsCache::Options{options.claims_snapshot_max_age, 4096}) {}
 
 Result<Visit> Booker::VisitAt(const OfficeInfo& office,
                               const std::vector<std::string>& services) const {
@@ -82,10 +86,25 @@ Result<OfficeClaims> Booker::ReadOfficeClaims(const OfficeInfo& office, Interval
                                               const Booking* exclude) const {
   auto read = store_.ReadClaims(office.id, range);
   if (!read.ok()) return read.status();
+  return Arrange(office, *read, exclude);
+}
+
+Result<OfficeClaims> Booker::FreshClaims(const OfficeInfo& office, Interval range,
+                                         const Booking* exclude) {
+  auto read_at = std::chrono::steady_clock::now();
+  auto read = store_.ReadClaims(office.id, range);
+  if (!read.ok()) return read.status();
+  OfficeClaims claims = Arrange(office, *read, exclude);
+  claims_cache_.Put(office.id, range, std::move(read).value(), read_at);
+  return claims;
+}
+
+OfficeClaims Booker::Arrange(const OfficeInfo& office, const DeskClaims& read,
+                             const Booking* exclude) const {
   OfficeClaims claims(office.schedule.desks.size());
   for (std::size_t i = 0; i < office.schedule.desks.size(); ++i) {
-    auto it = read->find(office.schedule.desks[i].id);
-    if (it == read->end()) continue;
+    auto it = read.find(office.schedule.desks[i].id);
+    if (it == read.end()) continue;
     claims[i] = it->second;
     // A move must not be blocked by the appointment's own claim.
     if (exclude && exclude->office_id == office.id && exclude->desk_id == it->first) {
@@ -152,22 +171,39 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
   const date::time_zone* zone = office.schedule.zone;
   LocalDate day = LocalDayOf(start, zone);
   DayRange days{day, day};
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+  const Interval range = UtcEnvelope(days, zone);
+  // First a recent snapshot, if there is one (claims_cache.h says what it
+  // may decide: only "looks free, write"). A move excludes its own claim,
+  // which the snapshot may lack or hold elsewhere: moves read fresh.
+  std::shared_ptr<const DeskClaims> snapshot;
+  if (!exclude) snapshot = claims_cache_.Get(office.id, range, std::chrono::steady_clock::now());
+  for (int attempt = 0; attempt < options_.max_attempts;) {
     Instant now = Now();
-    auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), exclude);
-    if (!claims.ok()) return claims.status();
-    auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
+    const bool from_snapshot = snapshot != nullptr;
+    OfficeClaims claims;
+    if (from_snapshot) {
+      claims = Arrange(office, *snapshot, exclude);
+      snapshot = nullptr;  // once: every later pass reads fresh
+    } else {
+      ++attempt;
+      auto fresh = FreshClaims(office, range, exclude);
+      if (!fresh.ok()) return fresh.status();
+      claims = std::move(fresh).value();
+    }
+    auto offers = Availability(office.schedule, rules, visit, days, now, claims);
     if (!Offered(offers, start)) {
+      if (from_snapshot) continue;  // taken in the snapshot: decided on a fresh read
       if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
       // Fresh and taken: answer 409 at once; the claims just read serve the
       // alternatives (a move's claims lack its own claim: not reused).
       if (alternatives) {
-        *alternatives = NearestOffers(office, visit, start, exclude ? nullptr : &claims.value());
+        *alternatives = NearestOffers(office, visit, start, exclude ? nullptr : &claims);
       }
       return Status::Conflict("the start is taken");
     }
-    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kLeastWaste);
+    auto desk = AssignDesk(office.schedule, visit, start, claims, AssignmentPolicy::kLeastWaste);
     if (!desk) {
+      if (from_snapshot) continue;
       if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
       return Status::Conflict("the start is taken");
     }
@@ -179,6 +215,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     b.end = start + visit.duration;
     b.claim_end = start + visit.occupancy();
     Result<T> r = write(b);
+    if (r.ok()) claims_cache_.AddClaim(office.id, b.desk_id, b.claim());
     if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
   }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "api/catalog.h"
+#include "api/claims_cache.h"
 #include "api/clock.h"
 #include "api/metrics.h"
 #include "api/problem.h"
@@ -36,6 +37,9 @@ struct BookingOptions {
   int max_attempts = 3;
   std::optional<std::chrono::seconds> hold_ttl_override;  // tests: short holds
   std::size_t alternatives = 5;                           // offered on 409
+  // How old a claims snapshot may be for a booking step to propose from it
+  // (api/claims_cache.h); 0 turns the snapshots off.
+  std::chrono::milliseconds claims_snapshot_max_age{1000};
 };
 
 // A new appointment and the manage secret that only its creator sees.
@@ -101,6 +105,13 @@ class Booker {
                       const std::function<Result<T>(const Booking&)>& write,
                       std::vector<Alternative>* alternatives);
 
+  // A fresh read of the claims (also recorded as the snapshot), in desk order.
+  Result<OfficeClaims> FreshClaims(const OfficeInfo& office, Interval range,
+                                   const Booking* exclude);
+  // Desk-ordered claims from a store answer; `exclude`'s own claim removed.
+  OfficeClaims Arrange(const OfficeInfo& office, const DeskClaims& read,
+                       const Booking* exclude) const;
+
   // The offered starts nearest to `start`. `day_claims`, if given, are the
   // office's claims on the start's local day just read by the claim loop;
   // they spare a second read when the day alone decides the answer.
@@ -111,6 +122,7 @@ class Booker {
   const Clock& clock_;
   ApiMetrics* metrics_;
   BookingOptions options_;
+  ClaimsCache claims_cache_;
 };
 
 }  // namespace termin::api

@@ -26,6 +26,9 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
     config.hold_ttl_override_seconds = static_cast<int>(*v);
   }
   if (auto v = r.Int("retention_days", false, 1, 3650)) config.retention_days = static_cast<int>(*v);
+  if (auto v = r.Int("claims_snapshot_ms", false, 0, 60000)) {
+    config.claims_snapshot_ms = static_cast<int>(*v);
+  }
   if (auto v = r.Bool("access_log", false)) config.access_log = *v;
   if (auto v = r.String("smtp", false, 1000)) config.smtp = *v;
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
@@ -80,6 +83,10 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--hold-ttl-override-seconds", config.hold_ttl_override_seconds,
                  "hold TTL for every office, in seconds (tests); 0 = the offices' own")
       ->envname("TERMIN_HOLD_TTL_OVERRIDE_SECONDS")->check(CLI::Range(0, 86400));
+  app.add_option("--claims-snapshot-ms", config.claims_snapshot_ms,
+                 "how old a claims snapshot may be for a booking step to propose a desk from it "
+                 "(the store's write still checks); 0 = read the claims for every step")
+      ->envname("TERMIN_CLAIMS_SNAPSHOT_MS")->check(CLI::Range(0, 60000))->capture_default_str();
   app.add_option("--retention-days", config.retention_days,
                  "days after a visit (or its cancellation) until contact data is erased")
       ->envname("TERMIN_RETENTION_DAYS")->check(CLI::Range(1, 3650))->capture_default_str();

@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   api::ApiOptions options;
   options.max_body = config->max_body;
   options.access_log = config->access_log;
+  options.claims_snapshot_max_age = std::chrono::milliseconds(config->claims_snapshot_ms);
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
   }

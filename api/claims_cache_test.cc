@@ -1,0 +1,68 @@
+#include "api/claims_cache.h"
+
+#include <doctest/doctest.h>
+
+namespace termin::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+Instant At(int minutes) { return Instant(Minutes(28000000 + minutes)); }
+Interval Range(int from, int to) { return Interval{At(from), At(to)}; }
+
+DeskClaims OneClaim(const std::string& desk, int from, int to) {
+  return DeskClaims{{desk, IntervalSet::FromSorted({Range(from, to)})}};
+}
+
+TEST_CASE("claims cache: a snapshot serves exactly its office and range, and only while young") {
+  ClaimsCache cache(ClaimsCache::Options{1000ms, 16});
+  auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  cache.Put("o1", Range(0, 1440), OneClaim("a", 60, 70), t0);
+  auto got = cache.Get("o1", Range(0, 1440), t0 + 999ms);
+  REQUIRE(got != nullptr);
+  CHECK(got->at("a").Overlaps(Range(65, 66)));
+  CHECK(cache.Get("o1", Range(0, 1440), t0 + 1000ms) == nullptr);  // too old
+  CHECK(cache.Get("o2", Range(0, 1440), t0) == nullptr);           // other office
+  CHECK(cache.Get("o1", Range(0, 1439), t0) == nullptr);           // other range
+  // An older read finishing late does not replace a newer one.
+  cache.Put("o1", Range(0, 1440), DeskClaims{}, t0 - 10ms);
+  CHECK(cache.Get("o1", Range(0, 1440), t0)->count("a") == 1);
+}
+
+TEST_CASE("claims cache: own writes join the snapshots they overlap; readers keep their copy") {
+  ClaimsCache cache(ClaimsCache::Options{1000ms, 16});
+  auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  cache.Put("o1", Range(0, 1440), OneClaim("a", 60, 70), t0);
+  cache.Put("o1", Range(1440, 2880), DeskClaims{}, t0);
+  cache.Put("o2", Range(0, 1440), DeskClaims{}, t0);
+  auto before = cache.Get("o1", Range(0, 1440), t0);
+  cache.AddClaim("o1", "b", Range(100, 110));
+  auto after = cache.Get("o1", Range(0, 1440), t0);
+  REQUIRE(after != nullptr);
+  CHECK(after->at("b").Overlaps(Range(105, 106)));
+  CHECK(after->at("a").Overlaps(Range(65, 66)));
+  CHECK(before->count("b") == 0);  // copy on write
+  CHECK(cache.Get("o1", Range(1440, 2880), t0)->empty());  // another day
+  CHECK(cache.Get("o2", Range(0, 1440), t0)->empty());     // another office
+}
+
+TEST_CASE("claims cache: bounded; a full cache drops old snapshots first; max_age 0 is off") {
+  ClaimsCache cache(ClaimsCache::Options{1000ms, 4});
+  auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  for (int i = 0; i < 3; ++i) cache.Put("old" + std::to_string(i), Range(0, 1), {}, t0);
+  cache.Put("young", Range(0, 1), {}, t0 + 1500ms);
+  cache.Put("new", Range(0, 1), {}, t0 + 2000ms);  // full: the three old ones go
+  CHECK(cache.size() == 2);
+  CHECK(cache.Get("young", Range(0, 1), t0 + 2000ms) != nullptr);
+  for (int i = 0; i < 3; ++i) cache.Put("more" + std::to_string(i), Range(0, 1), {}, t0 + 2000ms);
+  CHECK(cache.size() <= 4);
+
+  ClaimsCache off(ClaimsCache::Options{0ms, 4});
+  CHECK(!off.enabled());
+  off.Put("o1", Range(0, 1), {}, t0);
+  CHECK(off.Get("o1", Range(0, 1), t0) == nullptr);
+  CHECK(off.size() == 0);
+}
+
+}  // namespace
+}  // namespace termin::api
