@@ -1,11 +1,12 @@
-// One keep-alive HTTP/1.1 connection from the load generator to one
-// termin-api, with every call timed.
+// Targets, replies, and a blocking keep-alive HTTP/1.1 connection (over
+// cpp-httplib) with every call timed.
 //
-// Each load thread owns one ApiConnection, so a benchmark with N threads
-// holds exactly N connections open (cpp-httplib reconnects by itself if the
-// server closes one; `reconnects` would show up as extra latency, not as
-// errors). Every request says `Connection: keep-alive`: Pistache 0.0.5
-// closes the connection after each answer otherwise (shared/DESIGN.md).
+// The measured load runs on LoadConnection (event-driven, many connections
+// per thread: bench/load/load_connection.h); ApiConnection is for what is
+// not timed, such as VerifyRush reading the rush's outcome back. cpp-httplib
+// reconnects by itself if the server closes the connection. Every request
+// says `Connection: keep-alive`: Pistache 0.0.5 closes the connection after
+// each answer otherwise (shared/DESIGN.md).
 //
 // Thread safety: none; one connection per thread.
 #ifndef TERMIN_BENCH_LOAD_API_CONNECTION_H_
@@ -35,7 +36,7 @@ Result<std::vector<Target>> ParseTargets(std::string_view text);
 struct Reply {
   int status = 0;      // 0: no answer (connect, send or read failed or timed out)
   std::string body;
-  double micros = 0;   // wall time from sending to the whole answer read
+  double micros = 0;   // wall time from sending the first byte to the whole answer read
 };
 
 class ApiConnection {
