@@ -91,7 +91,7 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
       options_(options),
       booker_(*store_, *clock_, &metrics_,
               BookingOptions{options.max_attempts, options.hold_ttl_override, 5,
-                             options.claims_snapshot_max_age}) {
+                             options.claims_snapshot_max_age, options.claims_refusal_max_age}) {
   RegisterRoutes();
 }
 

@@ -89,8 +89,12 @@ Result<OfficeClaims> Booker::ReadOfficeClaims(const OfficeInfo& office, Interval
   return Arrange(office, *read, exclude);
 }
 
+bool Booker::MayRefuseFrom(ClaimsCache::SteadyTime read_at) const {
+  return std::chrono::steady_clock::now() - read_at < options_.claims_refusal_max_age;
+}
+
 Result<OfficeClaims> Booker::FreshClaims(const OfficeInfo& office, Interval range,
-                                         const Booking* exclude) {
+                                         const Booking* exclude) const {
   auto read_at = std::chrono::steady_clock::now();
   auto read = store_.ReadClaims(office.id, range);
   if (!read.ok()) return read.status();
@@ -149,7 +153,16 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
     }
   }
   if (!from_snapshot) {
-    auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), nullptr);
+    // The week: from a young snapshot if there is one (a rush asks for the
+    // same week thousands of times a second), else read and kept.
+    const Interval week = UtcEnvelope(days, zone);
+    auto snapshot = claims_cache_.Get(office.id, week, std::chrono::steady_clock::now());
+    Result<OfficeClaims> claims = Status::Unavailable("not read");
+    if (snapshot.claims && MayRefuseFrom(snapshot.read_at)) {
+      claims = Arrange(office, *snapshot.claims, nullptr);
+    } else {
+      claims = FreshClaims(office, week, nullptr);
+    }
     if (!claims.ok()) return {};
     offers = Availability(office.schedule, visit, days, now, *claims);
   }
@@ -175,15 +188,16 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
   // First a recent snapshot, if there is one (claims_cache.h says what it
   // may decide: only "looks free, write"). A move excludes its own claim,
   // which the snapshot may lack or hold elsewhere: moves read fresh.
-  std::shared_ptr<const DeskClaims> snapshot;
+  ClaimsCache::Snapshot snapshot;
   if (!exclude) snapshot = claims_cache_.Get(office.id, range, std::chrono::steady_clock::now());
   for (int attempt = 0; attempt < options_.max_attempts;) {
     Instant now = Now();
-    const bool from_snapshot = snapshot != nullptr;
+    const bool from_snapshot = snapshot.claims != nullptr;
+    const bool may_refuse = !from_snapshot || MayRefuseFrom(snapshot.read_at);
     OfficeClaims claims;
     if (from_snapshot) {
-      claims = Arrange(office, *snapshot, exclude);
-      snapshot = nullptr;  // once: every later pass reads fresh
+      claims = Arrange(office, *snapshot.claims, exclude);
+      snapshot.claims = nullptr;  // once: every later pass reads fresh
     } else {
       ++attempt;
       auto fresh = FreshClaims(office, range, exclude);
@@ -192,7 +206,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     }
     auto offers = Availability(office.schedule, rules, visit, days, now, claims);
     if (!Offered(offers, start)) {
-      if (from_snapshot) continue;  // taken in the snapshot: decided on a fresh read
+      if (!may_refuse) continue;  // taken in an older snapshot: decided on a fresh read
       if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
       // Fresh and taken: answer 409 at once; the claims just read serve the
       // alternatives (a move's claims lack its own claim: not reused).
@@ -203,7 +217,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     }
     auto desk = AssignDesk(office.schedule, visit, start, claims, AssignmentPolicy::kLeastWaste);
     if (!desk) {
-      if (from_snapshot) continue;
+      if (!may_refuse) continue;
       if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
       return Status::Conflict("the start is taken");
     }
@@ -350,6 +364,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;
     }
     if (r.ok()) {
+      claims_cache_.AddClaim(office.id, r->booking.desk_id, r->booking.claim());
       if (metrics_) metrics_->CountBooking("kiosk");
       return r;
     }
@@ -371,8 +386,10 @@ Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
     auto jobs = PlanJobs(PlanFor(JobType::kMoved, moved.contact, to_office), moved.reference, b.start);
     return store_.MoveAppointment(current.reference, b, std::move(jobs));
   };
-  return ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,
-                   alternatives);
+  auto moved = ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,
+                        alternatives);
+  if (moved.ok()) ForgetClaims(current.booking.office_id);  // the old claim is free now
+  return moved;
 }
 
 Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,
@@ -384,6 +401,7 @@ Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,
                              current.reference, clock_.Now()});
   }
   auto r = store_.CancelAppointment(current.reference, reason, std::move(jobs));
+  if (r.ok()) ForgetClaims(current.booking.office_id);
   if (r.ok() && metrics_) metrics_->CountCancellation();
   return r;
 }

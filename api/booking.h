@@ -40,6 +40,9 @@ struct BookingOptions {
   // How old a claims snapshot may be for a booking step to propose from it
   // (api/claims_cache.h); 0 turns the snapshots off.
   std::chrono::milliseconds claims_snapshot_max_age{1000};
+  // How old a snapshot may be for a 409 (and its alternatives) to rest on it
+  // (api/claims_cache.h); 0: every refusal reads fresh.
+  std::chrono::milliseconds claims_refusal_max_age{200};
 };
 
 // A new appointment and the manage secret that only its creator sees.
@@ -94,6 +97,10 @@ class Booker {
   // visit for `contact` at `office`: see JobPlan.
   JobPlan PlanFor(JobType first, const Contact& contact, const OfficeInfo& office) const;
 
+  // This process freed desk time at `office` outside the steps above (a
+  // released hold, an office change): its snapshots there are dropped.
+  void ForgetClaims(const std::string& office_id) { claims_cache_.ForgetOffice(office_id); }
+
   Instant Now() const { return ToInstant(clock_.Now()); }
 
  private:
@@ -107,7 +114,9 @@ class Booker {
 
   // A fresh read of the claims (also recorded as the snapshot), in desk order.
   Result<OfficeClaims> FreshClaims(const OfficeInfo& office, Interval range,
-                                   const Booking* exclude);
+                                   const Booking* exclude) const;
+  // True if a snapshot read at `read_at` may still decide a refusal.
+  bool MayRefuseFrom(ClaimsCache::SteadyTime read_at) const;
   // Desk-ordered claims from a store answer; `exclude`'s own claim removed.
   OfficeClaims Arrange(const OfficeInfo& office, const DeskClaims& read,
                        const Booking* exclude) const;
@@ -122,7 +131,7 @@ class Booker {
   const Clock& clock_;
   ApiMetrics* metrics_;
   BookingOptions options_;
-  ClaimsCache claims_cache_;
+  mutable ClaimsCache claims_cache_;  // a cache: filled by const reads too
 };
 
 }  // namespace termin::api

@@ -4,13 +4,13 @@
 
 namespace termin::api {
 
-std::shared_ptr<const DeskClaims> ClaimsCache::Get(const std::string& office, Interval range,
-                                                   SteadyTime now) const {
-  if (!enabled()) return nullptr;
+ClaimsCache::Snapshot ClaimsCache::Get(const std::string& office, Interval range,
+                                       SteadyTime now) const {
+  if (!enabled()) return {};
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(Key{office, {range.begin, range.end}});
-  if (it == entries_.end() || now - it->second.read_at >= options_.max_age) return nullptr;
-  return it->second.claims;
+  if (it == entries_.end() || now - it->second.read_at >= options_.max_age) return {};
+  return Snapshot{it->second.claims, it->second.read_at};
 }
 
 void ClaimsCache::Put(const std::string& office, Interval range, DeskClaims claims,
@@ -42,6 +42,14 @@ void ClaimsCache::AddClaim(const std::string& office, const std::string& desk, I
     set = set.Union(add);
     it->second.claims = std::move(next);
   }
+}
+
+void ClaimsCache::ForgetOffice(const std::string& office) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto first = entries_.lower_bound(Key{office, {Instant::min(), Instant::min()}});
+  auto last = first;
+  while (last != entries_.end() && last->first.first == office) ++last;
+  entries_.erase(first, last);
 }
 
 std::size_t ClaimsCache::size() const {

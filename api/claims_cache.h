@@ -9,13 +9,20 @@
 //
 // What a snapshot may and may not decide (api/booking.cc, Booker::ClaimLoop):
 //   - the start looks free in it: propose the desk and write; if the store
-//     says Conflict, read fresh and try again (as for any lost race);
-//   - the start looks taken in it: never answered from the snapshot; the
-//     step reads fresh and decides on that (a claim may have lapsed or been
-//     cancelled since);
-// so a snapshot can cost a retry, never a wrong answer. Claims this process
-// writes are added to its snapshots at once; claims of other replicas show
-// up when the snapshot is read again, at most `max_age` later.
+//     says Conflict, read fresh and try again (as for any lost race); a
+//     snapshot up to BookingOptions::claims_snapshot_max_age (1 s) old;
+//   - the start looks taken in it: a 409 only if the snapshot is younger
+//     than BookingOptions::claims_refusal_max_age (200 ms), else the step
+//     reads fresh and decides on that (a claim may have lapsed or been
+//     cancelled since). So a place freed in the last 200 ms may be refused
+//     once more: a bounded staleness every read answer has anyway (the
+//     place can be taken or freed while the 409 travels), which lets a
+//     midnight rush of thousands of refusals per second cost a few reads a
+//     second instead of one or two per refusal.
+// A snapshot never lets two bookings share a place: only the store's
+// checked write books. Claims this process writes are added to its
+// snapshots at once; claims of other replicas show up when the snapshot is
+// read again.
 //
 // Memory: at most `max_entries` snapshots; a full cache first drops the ones
 // past `max_age`, then everything (it refills from the next reads).
@@ -49,10 +56,14 @@ class ClaimsCache {
 
   bool enabled() const { return options_.max_age.count() > 0; }
 
+  struct Snapshot {
+    std::shared_ptr<const DeskClaims> claims;  // null: none young enough
+    SteadyTime read_at;
+  };
+
   // The snapshot of `office` over exactly `range`, if one was put less than
-  // max_age before `now`; else null.
-  std::shared_ptr<const DeskClaims> Get(const std::string& office, Interval range,
-                                        SteadyTime now) const;
+  // max_age before `now`; else one with null claims.
+  Snapshot Get(const std::string& office, Interval range, SteadyTime now) const;
 
   // Records a fresh read (taken at `read_at`).
   void Put(const std::string& office, Interval range, DeskClaims claims, SteadyTime read_at);
@@ -60,6 +71,11 @@ class ClaimsCache {
   // Adds a claim this process has just written to every snapshot of
   // `office` whose range it overlaps.
   void AddClaim(const std::string& office, const std::string& desk, Interval claim);
+
+  // Drops every snapshot of `office`: this process freed a claim there
+  // (cancel, move, released hold, office change), and its own next step
+  // must not be refused on the claim it just freed.
+  void ForgetOffice(const std::string& office);
 
   std::size_t size() const;
 

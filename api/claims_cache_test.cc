@@ -18,15 +18,16 @@ TEST_CASE("claims cache: a snapshot serves exactly its office and range, and onl
   ClaimsCache cache(ClaimsCache::Options{1000ms, 16});
   auto t0 = std::chrono::steady_clock::time_point{} + 1h;
   cache.Put("o1", Range(0, 1440), OneClaim("a", 60, 70), t0);
-  auto got = cache.Get("o1", Range(0, 1440), t0 + 999ms);
+  auto got = cache.Get("o1", Range(0, 1440), t0 + 999ms).claims;
   REQUIRE(got != nullptr);
+  CHECK(cache.Get("o1", Range(0, 1440), t0 + 999ms).read_at == t0);
   CHECK(got->at("a").Overlaps(Range(65, 66)));
-  CHECK(cache.Get("o1", Range(0, 1440), t0 + 1000ms) == nullptr);  // too old
-  CHECK(cache.Get("o2", Range(0, 1440), t0) == nullptr);           // other office
-  CHECK(cache.Get("o1", Range(0, 1439), t0) == nullptr);           // other range
+  CHECK(cache.Get("o1", Range(0, 1440), t0 + 1000ms).claims == nullptr);  // too old
+  CHECK(cache.Get("o2", Range(0, 1440), t0).claims == nullptr);           // other office
+  CHECK(cache.Get("o1", Range(0, 1439), t0).claims == nullptr);           // other range
   // An older read finishing late does not replace a newer one.
   cache.Put("o1", Range(0, 1440), DeskClaims{}, t0 - 10ms);
-  CHECK(cache.Get("o1", Range(0, 1440), t0)->count("a") == 1);
+  CHECK(cache.Get("o1", Range(0, 1440), t0).claims->count("a") == 1);
 }
 
 TEST_CASE("claims cache: own writes join the snapshots they overlap; readers keep their copy") {
@@ -35,15 +36,19 @@ TEST_CASE("claims cache: own writes join the snapshots they overlap; readers kee
   cache.Put("o1", Range(0, 1440), OneClaim("a", 60, 70), t0);
   cache.Put("o1", Range(1440, 2880), DeskClaims{}, t0);
   cache.Put("o2", Range(0, 1440), DeskClaims{}, t0);
-  auto before = cache.Get("o1", Range(0, 1440), t0);
+  auto before = cache.Get("o1", Range(0, 1440), t0).claims;
   cache.AddClaim("o1", "b", Range(100, 110));
-  auto after = cache.Get("o1", Range(0, 1440), t0);
+  auto after = cache.Get("o1", Range(0, 1440), t0).claims;
   REQUIRE(after != nullptr);
   CHECK(after->at("b").Overlaps(Range(105, 106)));
   CHECK(after->at("a").Overlaps(Range(65, 66)));
   CHECK(before->count("b") == 0);  // copy on write
-  CHECK(cache.Get("o1", Range(1440, 2880), t0)->empty());  // another day
-  CHECK(cache.Get("o2", Range(0, 1440), t0)->empty());     // another office
+  CHECK(cache.Get("o1", Range(1440, 2880), t0).claims->empty());  // another day
+  CHECK(cache.Get("o2", Range(0, 1440), t0).claims->empty());     // another office
+  cache.ForgetOffice("o1");
+  CHECK(cache.Get("o1", Range(0, 1440), t0).claims == nullptr);
+  CHECK(cache.Get("o1", Range(1440, 2880), t0).claims == nullptr);
+  CHECK(cache.Get("o2", Range(0, 1440), t0).claims != nullptr);
 }
 
 TEST_CASE("claims cache: bounded; a full cache drops old snapshots first; max_age 0 is off") {
@@ -53,14 +58,14 @@ TEST_CASE("claims cache: bounded; a full cache drops old snapshots first; max_ag
   cache.Put("young", Range(0, 1), {}, t0 + 1500ms);
   cache.Put("new", Range(0, 1), {}, t0 + 2000ms);  // full: the three old ones go
   CHECK(cache.size() == 2);
-  CHECK(cache.Get("young", Range(0, 1), t0 + 2000ms) != nullptr);
+  CHECK(cache.Get("young", Range(0, 1), t0 + 2000ms).claims != nullptr);
   for (int i = 0; i < 3; ++i) cache.Put("more" + std::to_string(i), Range(0, 1), {}, t0 + 2000ms);
   CHECK(cache.size() <= 4);
 
   ClaimsCache off(ClaimsCache::Options{0ms, 4});
   CHECK(!off.enabled());
   off.Put("o1", Range(0, 1), {}, t0);
-  CHECK(off.Get("o1", Range(0, 1), t0) == nullptr);
+  CHECK(off.Get("o1", Range(0, 1), t0).claims == nullptr);
   CHECK(off.size() == 0);
 }
 

@@ -105,6 +105,7 @@ HttpResponse App::AdminPutOffice(const Call& call) {
     return Error(call, version.status());
   }
   for (std::size_t i = 0; i < cancel.size(); ++i) metrics_.CountCancellation();
+  booker_.ForgetClaims(office_id);  // desks, hours or cancellations changed
   Catalog next = *catalog;
   UpsertOffice(next, *parsed);
   catalog_.Set(std::move(next));

@@ -331,8 +331,10 @@ HttpResponse App::DeleteHold(const Call& call) {
   if (!secret || secret->empty() || secret->size() > 200) {
     return Problem(call, MakeProblem("not-found", "no such hold"));
   }
-  Status s = store_->ReleaseHold(call.Param("holdId"), Sha256Hex(*secret));
+  const std::string& hold_id = call.Param("holdId");
+  Status s = store_->ReleaseHold(hold_id, Sha256Hex(*secret));
   if (!s.ok()) return Error(call, s);
+  booker_.ForgetClaims(hold_id.substr(0, hold_id.find('.')));  // ids name their office
   HttpResponse resp;
   resp.status = 204;
   resp.content_type.clear();

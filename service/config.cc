@@ -29,6 +29,9 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   if (auto v = r.Int("claims_snapshot_ms", false, 0, 60000)) {
     config.claims_snapshot_ms = static_cast<int>(*v);
   }
+  if (auto v = r.Int("claims_refusal_ms", false, 0, 10000)) {
+    config.claims_refusal_ms = static_cast<int>(*v);
+  }
   if (auto v = r.Bool("access_log", false)) config.access_log = *v;
   if (auto v = r.String("smtp", false, 1000)) config.smtp = *v;
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
@@ -87,6 +90,10 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
                  "how old a claims snapshot may be for a booking step to propose a desk from it "
                  "(the store's write still checks); 0 = read the claims for every step")
       ->envname("TERMIN_CLAIMS_SNAPSHOT_MS")->check(CLI::Range(0, 60000))->capture_default_str();
+  app.add_option("--claims-refusal-ms", config.claims_refusal_ms,
+                 "how old a claims snapshot may be for a 409 to rest on it (a place freed "
+                 "meanwhile is refused at most this long); 0 = every 409 reads fresh")
+      ->envname("TERMIN_CLAIMS_REFUSAL_MS")->check(CLI::Range(0, 10000))->capture_default_str();
   app.add_option("--retention-days", config.retention_days,
                  "days after a visit (or its cancellation) until contact data is erased")
       ->envname("TERMIN_RETENTION_DAYS")->check(CLI::Range(1, 3650))->capture_default_str();

@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   options.max_body = config->max_body;
   options.access_log = config->access_log;
   options.claims_snapshot_max_age = std::chrono::milliseconds(config->claims_snapshot_ms);
+  options.claims_refusal_max_age = std::chrono::milliseconds(config->claims_refusal_ms);
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
   }
