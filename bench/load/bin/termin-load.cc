@@ -7,6 +7,10 @@
 //   termin-load web|hotline --targets ... --key-file DIR/hotline.key
 //   termin-load rush --targets ... --connections 500 --attempts 10000
 //
+// The connections are event-driven (epoll, keep-alive, non-blocking), run by
+// --load-threads threads (default 1: on the 2-core bench machine, which the
+// servers share, a second load thread bought nothing; bench/README.md).
+//
 // Each run prints a small table and one line "RESULT name=value ..." that the
 // script reads. Exit status: 0 when the run met its own checks (no errors,
 // and for the rush: successes == places and no double booking), 1 when not,
