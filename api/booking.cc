@@ -89,18 +89,10 @@ Result<OfficeClaims> Booker::ReadOfficeClaims(const OfficeInfo& office, Interval
   return Arrange(office, *read, exclude);
 }
 
-bool Booker::MayRefuseFrom(ClaimsCache::SteadyTime read_at) const {
-  return std::chrono::steady_clock::now() - read_at < options_.claims_refusal_max_age;
-}
-
-Result<OfficeClaims> Booker::FreshClaims(const OfficeInfo& office, Interval range,
-                                         const Booking* exclude) const {
-  auto read_at = std::chrono::steady_clock::now();
-  auto read = store_.ReadClaims(office.id, range);
-  if (!read.ok()) return read.status();
-  OfficeClaims claims = Arrange(office, *read, exclude);
-  claims_cache_.Put(office.id, range, std::move(read).value(), read_at);
-  return claims;
+Result<ClaimsCache::Snapshot> Booker::Claims(const OfficeInfo& office, Interval range,
+                                             ClaimsCache::SteadyTime not_before) const {
+  return claims_cache_.Fetch(office.id, range, not_before,
+                             [&] { return store_.ReadClaims(office.id, range); });
 }
 
 OfficeClaims Booker::Arrange(const OfficeInfo& office, const DeskClaims& read,
@@ -153,18 +145,13 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
     }
   }
   if (!from_snapshot) {
-    // The week: from a young snapshot if there is one (a rush asks for the
-    // same week thousands of times a second), else read and kept.
+    // The week: from a snapshot young enough to refuse from (a rush asks
+    // for the same week thousands of times a second), else read once.
     const Interval week = UtcEnvelope(days, zone);
-    auto snapshot = claims_cache_.Get(office.id, week, std::chrono::steady_clock::now());
-    Result<OfficeClaims> claims = Status::Unavailable("not read");
-    if (snapshot.claims && MayRefuseFrom(snapshot.read_at)) {
-      claims = Arrange(office, *snapshot.claims, nullptr);
-    } else {
-      claims = FreshClaims(office, week, nullptr);
-    }
-    if (!claims.ok()) return {};
-    offers = Availability(office.schedule, visit, days, now, *claims);
+    auto snapshot =
+        Claims(office, week, std::chrono::steady_clock::now() - options_.claims_refusal_max_age);
+    if (!snapshot.ok()) return {};
+    offers = Availability(office.schedule, visit, days, now, Arrange(office, *snapshot->claims, nullptr));
   }
   std::stable_sort(offers.begin(), offers.end(),
                    [&](const Offer& a, const Offer& b) { return distance(a) < distance(b); });
@@ -181,44 +168,42 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
                             const BookingRules& rules, const Booking* exclude,
                             const std::function<Result<T>(const Booking&)>& write,
                             std::vector<Alternative>* alternatives) {
+  using SteadyClock = std::chrono::steady_clock;
   const date::time_zone* zone = office.schedule.zone;
   LocalDate day = LocalDayOf(start, zone);
   DayRange days{day, day};
   const Interval range = UtcEnvelope(days, zone);
-  // First a recent snapshot, if there is one (claims_cache.h says what it
-  // may decide: only "looks free, write"). A move excludes its own claim,
-  // which the snapshot may lack or hold elsewhere: moves read fresh.
-  ClaimsCache::Snapshot snapshot;
-  if (!exclude) snapshot = claims_cache_.Get(office.id, range, std::chrono::steady_clock::now());
+  const auto began = SteadyClock::now();
+  // First a recent snapshot (claims_cache.h says what it may decide). A move
+  // excludes its own claim, which an older snapshot may hold elsewhere: it
+  // takes claims read during this request.
+  auto snapshot = Claims(office, range, exclude ? began : began - options_.claims_snapshot_max_age);
+  if (!snapshot.ok()) return snapshot.status();
+  bool decisive = false;  // fetched to decide a refusal
   for (int attempt = 0; attempt < options_.max_attempts;) {
     Instant now = Now();
-    const bool from_snapshot = snapshot.claims != nullptr;
-    const bool may_refuse = !from_snapshot || MayRefuseFrom(snapshot.read_at);
-    OfficeClaims claims;
-    if (from_snapshot) {
-      claims = Arrange(office, *snapshot.claims, exclude);
-      snapshot.claims = nullptr;  // once: every later pass reads fresh
-    } else {
-      ++attempt;
-      auto fresh = FreshClaims(office, range, exclude);
-      if (!fresh.ok()) return fresh.status();
-      claims = std::move(fresh).value();
-    }
+    OfficeClaims claims = Arrange(office, *snapshot->claims, exclude);
+    const bool may_refuse = decisive || snapshot->read_at >= began ||
+                            SteadyClock::now() - snapshot->read_at < options_.claims_refusal_max_age;
     auto offers = Availability(office.schedule, rules, visit, days, now, claims);
-    if (!Offered(offers, start)) {
-      if (!may_refuse) continue;  // taken in an older snapshot: decided on a fresh read
+    std::optional<std::size_t> desk;
+    if (Offered(offers, start)) {
+      desk = AssignDesk(office.schedule, visit, start, claims, AssignmentPolicy::kLeastWaste);
+    }
+    if (!desk) {
+      if (!may_refuse) {
+        // Taken in an older snapshot: decide on a young one.
+        snapshot = Claims(office, range, SteadyClock::now() - options_.claims_refusal_max_age);
+        if (!snapshot.ok()) return snapshot.status();
+        decisive = true;
+        continue;
+      }
       if (Status why = CheckStart(office, visit, start, rules); !why.ok()) return why;
-      // Fresh and taken: answer 409 at once; the claims just read serve the
+      // Taken: answer 409 at once; the claims just used serve the
       // alternatives (a move's claims lack its own claim: not reused).
       if (alternatives) {
         *alternatives = NearestOffers(office, visit, start, exclude ? nullptr : &claims);
       }
-      return Status::Conflict("the start is taken");
-    }
-    auto desk = AssignDesk(office.schedule, visit, start, claims, AssignmentPolicy::kLeastWaste);
-    if (!desk) {
-      if (!may_refuse) continue;
-      if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
       return Status::Conflict("the start is taken");
     }
     Booking b;
@@ -228,10 +213,15 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     b.start = start;
     b.end = start + visit.duration;
     b.claim_end = start + visit.occupancy();
+    ++attempt;
     Result<T> r = write(b);
     if (r.ok()) claims_cache_.AddClaim(office.id, b.desk_id, b.claim());
     if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
+    // Taken meanwhile: go on with claims read after the store's answer.
+    snapshot = Claims(office, range, SteadyClock::now());
+    if (!snapshot.ok()) return snapshot.status();
+    decisive = true;
   }
   if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
   return Status::Conflict("the start was taken by others while we tried");

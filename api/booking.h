@@ -112,11 +112,10 @@ class Booker {
                       const std::function<Result<T>(const Booking&)>& write,
                       std::vector<Alternative>* alternatives);
 
-  // A fresh read of the claims (also recorded as the snapshot), in desk order.
-  Result<OfficeClaims> FreshClaims(const OfficeInfo& office, Interval range,
-                                   const Booking* exclude) const;
-  // True if a snapshot read at `read_at` may still decide a refusal.
-  bool MayRefuseFrom(ClaimsCache::SteadyTime read_at) const;
+  // The office's claims over `range` as read at or after `not_before`
+  // (ClaimsCache::Fetch: one read for many concurrent requests).
+  Result<ClaimsCache::Snapshot> Claims(const OfficeInfo& office, Interval range,
+                                       ClaimsCache::SteadyTime not_before) const;
   // Desk-ordered claims from a store answer; `exclude`'s own claim removed.
   OfficeClaims Arrange(const OfficeInfo& office, const DeskClaims& read,
                        const Booking* exclude) const;

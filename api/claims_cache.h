@@ -32,7 +32,10 @@
 #define TERMIN_API_CLAIMS_CACHE_H_
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,6 +68,15 @@ class ClaimsCache {
   // max_age before `now`; else one with null claims.
   Snapshot Get(const std::string& office, Interval range, SteadyTime now) const;
 
+  // A snapshot of `office` over `range` whose read began at or after
+  // `not_before`: the one held, else the one being read by another thread
+  // (waited for), else read now by `read` and kept. So a thousand requests
+  // that need the same claims at once cause one read, not a thousand (a
+  // rush's first instant). With the cache off, `read` every time. The
+  // read's error, if it fails, goes to every waiter.
+  Result<Snapshot> Fetch(const std::string& office, Interval range, SteadyTime not_before,
+                         const std::function<Result<DeskClaims>()>& read);
+
   // Records a fresh read (taken at `read_at`).
   void Put(const std::string& office, Interval range, DeskClaims claims, SteadyTime read_at);
 
@@ -84,11 +96,34 @@ class ClaimsCache {
     SteadyTime read_at;
     std::shared_ptr<const DeskClaims> claims;
   };
+  // A read in progress; waiters hold it until it is done.
+  struct Flight {
+    SteadyTime started;
+    bool done = false;                // guarded by the cache's mutex_
+    Result<Snapshot> result = Status::Unavailable("not read yet");
+  };
   using Key = std::pair<std::string, std::pair<Instant, Instant>>;
+
+  // A claim this process wrote, kept for max_age: a read that began before
+  // it was written may lack it, and gets it added when it is put.
+  struct OwnClaim {
+    SteadyTime at;
+    std::string desk;
+    Interval claim;
+  };
+  struct OfficeLog {
+    SteadyTime forgotten_at{};     // reads begun before this are not kept
+    std::deque<OwnClaim> claims;   // by `at`
+  };
+
+  void PutLocked(const Key& key, std::shared_ptr<const DeskClaims> claims, SteadyTime read_at);
 
   Options options_;
   mutable std::mutex mutex_;
-  std::map<Key, Entry> entries_;  // guarded by mutex_
+  std::condition_variable flight_done_;
+  std::map<Key, Entry> entries_;                     // guarded by mutex_
+  std::map<Key, std::shared_ptr<Flight>> flights_;  // guarded by mutex_
+  std::map<std::string, OfficeLog> logs_;           // guarded by mutex_
 };
 
 }  // namespace termin::api

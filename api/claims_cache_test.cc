@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace termin::api {
 namespace {
 
@@ -67,6 +71,53 @@ TEST_CASE("claims cache: bounded; a full cache drops old snapshots first; max_ag
   off.Put("o1", Range(0, 1), {}, t0);
   CHECK(off.Get("o1", Range(0, 1), t0).claims == nullptr);
   CHECK(off.size() == 0);
+}
+
+TEST_CASE("claims cache: concurrent fetches of the same claims share one read") {
+  ClaimsCache cache(ClaimsCache::Options{1000ms, 16});
+  std::atomic<int> reads{0};
+  auto slow_read = [&]() -> Result<DeskClaims> {
+    ++reads;
+    std::this_thread::sleep_for(100ms);
+    return OneClaim("a", 60, 70);
+  };
+  auto before = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      auto s = cache.Fetch("o1", Range(0, 1440), before - 1s, slow_read);
+      if (s.ok() && s->claims && s->claims->count("a") == 1) ++answered;
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(answered == 16);
+  CHECK(reads == 1);
+  // Held and young enough: no read. Asked for a read begun later: a read.
+  CHECK(cache.Fetch("o1", Range(0, 1440), before, slow_read).ok());
+  CHECK(reads == 1);
+  CHECK(cache.Fetch("o1", Range(0, 1440), std::chrono::steady_clock::now(), slow_read).ok());
+  CHECK(reads == 2);
+  // A failed read reaches its caller and keeps nothing.
+  auto failed = cache.Fetch("o2", Range(0, 1440), before,
+                            [] { return Result<DeskClaims>(Status::Unavailable("down")); });
+  CHECK(failed.status().code() == StatusCode::kUnavailable);
+  CHECK(cache.Get("o2", Range(0, 1440), std::chrono::steady_clock::now()).claims == nullptr);
+}
+
+TEST_CASE("claims cache: a read begun before a forget or an own claim does not undo it") {
+  ClaimsCache cache(ClaimsCache::Options{1000ms, 16});
+  auto t0 = std::chrono::steady_clock::now();
+  cache.ForgetOffice("o1");
+  cache.Put("o1", Range(0, 1440), OneClaim("a", 60, 70), t0);  // read before the forget
+  CHECK(cache.Get("o1", Range(0, 1440), std::chrono::steady_clock::now()).claims == nullptr);
+  auto t1 = std::chrono::steady_clock::now();
+  cache.AddClaim("o1", "b", Range(100, 110));
+  cache.Put("o1", Range(0, 1440), OneClaim("a", 60, 70), t1);  // began before the claim
+  auto got = cache.Get("o1", Range(0, 1440), std::chrono::steady_clock::now()).claims;
+  REQUIRE(got != nullptr);
+  CHECK(got->count("b") == 1);
+  CHECK(got->at("b").Overlaps(Range(105, 106)));
 }
 
 }  // namespace
