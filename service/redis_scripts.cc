@@ -101,8 +101,10 @@ end
 
 /* read_claims. KEYS: the office's desk set, cmax. ARGV: begin, end
    (minutes), the claims key of the office without the desk id (the desk id
-   is appended). Returns a flat list desk, start, claim_end of the live
-   claims that overlap [begin, end).
+   is appended). Returns {now_ms, desk, members, desk, members, ...}: for
+   each desk with claims starting before `end`, its claim members from
+   begin - cmax on (the caller drops lapsed holds and claims ending by
+   `begin`, judged by now_ms, the server's clock).
    One round trip: the script reads the desk set itself instead of the
    caller reading it first (SMEMBERS, then this script with one key per
    desk). The claims keys it builds are not in KEYS; they carry the same
@@ -110,28 +112,25 @@ end
    which is what Redis Cluster checks (Redis 7 refuses keys of another slot,
    not undeclared keys of the declared slot). Read only: a desk added after
    this read is harmless because every writing script checks overlap again
-   itself (the core proposes, the store disposes). It runs without the
-   common prelude: it needs none of the writers' helpers, and each helper
-   is a closure built anew on every call. */
+   itself (the core proposes, the store disposes). It parses no member:
+   Redis is the one process every replica shares, so the parsing is left to
+   the replicas, which scale out (it was most of this script's time). It
+   runs without the common prelude: it needs none of the writers' helpers,
+   and each helper is a closure built anew on every call. */
 const char* kReadClaims = R"lua(
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local b, e = tonumber(ARGV[1]), tonumber(ARGV[2])
-local upper = '(' .. string.format('%d', e)
+local out = {tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
+local b = tonumber(ARGV[1])
+local upper = '(' .. ARGV[2]
 local cmax = {}
 local flat = redis.call('HGETALL', KEYS[2])
 for i = 1, #flat, 2 do cmax[flat[i]] = tonumber(flat[i + 1]) end
-local out = {}
 for _, desk in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local lower = string.format('%d', b - (cmax[desk] or 0))
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', ARGV[3] .. desk, lower, upper)) do
-    local cs, ce, x = string.match(m, '^(%-?%d+):(%-?%d+):(%d+):')
-    x = tonumber(x)
-    if (x == 0 or x > now) and tonumber(ce) > b then
-      out[#out + 1] = desk
-      out[#out + 1] = tonumber(cs)
-      out[#out + 1] = tonumber(ce)
-    end
+  local members = redis.call('ZRANGEBYSCORE', ARGV[3] .. desk,
+                             string.format('%d', b - (cmax[desk] or 0)), upper)
+  if #members > 0 then
+    out[#out + 1] = desk
+    out[#out + 1] = members
   end
 end
 return out

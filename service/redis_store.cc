@@ -203,20 +203,45 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
   if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  api::DeskClaims out;
   auto r = lease->Eval(RedisScript::kReadClaims, {keys_.Desks(office_id), keys_.ClaimMax(office_id)},
                        {MinutesText(range.begin), MinutesText(range.end),
                         keys_.Claims(office_id, "")});
   if (!r.ok()) return r.status();
   const redisReply& flat = **r;
-  std::map<std::string, std::vector<Interval>> per_desk;
-  for (std::size_t i = 0; i + 2 < flat.elements + 0 && flat.type == REDIS_REPLY_ARRAY; i += 3) {
-    per_desk[std::string(Str(*flat.element[i]))].push_back(
-        Interval{Instant(Minutes(Int(*flat.element[i + 1]))),
-                 Instant(Minutes(Int(*flat.element[i + 2])))});
+  if (flat.type != REDIS_REPLY_ARRAY || flat.elements < 1) {
+    return Status::Internal("unexpected answer from the booking database");
   }
-  for (auto& [desk, intervals] : per_desk) {
-    out.emplace(desk, IntervalSet::FromUnsorted(std::move(intervals)));
+  // Members are "<start>:<claim_end>:<expires_ms>:<kind>:<id>" (redis_scripts.cc).
+  const long long now_ms = Int(*flat.element[0]);
+  const long long begin = range.begin.time_since_epoch().count();
+  api::DeskClaims out;
+  for (std::size_t i = 1; i + 1 < flat.elements; i += 2) {
+    const redisReply& members = *flat.element[i + 1];
+    if (members.type != REDIS_REPLY_ARRAY) continue;
+    std::vector<Interval> intervals;
+    intervals.reserve(members.elements);
+    for (std::size_t j = 0; j < members.elements; ++j) {
+      std::string_view m = Str(*members.element[j]);
+      long long fields[3] = {0, 0, 0};
+      const char* p = m.data();
+      const char* end = m.data() + m.size();
+      bool ok = true;
+      for (long long& f : fields) {
+        auto [next, ec] = std::from_chars(p, end, f);
+        if (ec != std::errc() || next == end || *next != ':') {
+          ok = false;
+          break;
+        }
+        p = next + 1;
+      }
+      if (!ok) continue;  // not a claim member: nothing written by us
+      const long long expires = fields[2];
+      if ((expires != 0 && expires <= now_ms) || fields[1] <= begin) continue;
+      intervals.push_back(Interval{Instant(Minutes(fields[0])), Instant(Minutes(fields[1]))});
+    }
+    if (!intervals.empty()) {
+      out.emplace(std::string(Str(*flat.element[i])), IntervalSet::FromUnsorted(std::move(intervals)));
+    }
   }
   return out;
 }
