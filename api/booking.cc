@@ -251,6 +251,12 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
   return std::make_pair(std::move(hold).value(), secret);
 }
 
+std::string Booker::DrawReference() const {
+  auto reserved = store_.ReserveReference();
+  if (reserved.ok() && !reserved->empty()) return std::move(reserved).value();
+  return NewReference();
+}
+
 JobPlan Booker::PlanFor(JobType first, const Contact& contact, const OfficeInfo& office) const {
   JobPlan plan;
   plan.reachable = !contact.email.empty() || !contact.phone.empty();
@@ -277,7 +283,7 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     NewAppointment made;
     made.manage_secret = NewSecret();
     AppointmentRecord& a = made.record;
-    a.reference = NewReference();
+    a.reference = DrawReference();
     a.secret_hash = Sha256Hex(made.manage_secret);
     a.status = AppointmentStatus::kConfirmed;
     a.channel = Channel::kWeb;
@@ -302,7 +308,7 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
     Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
     for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {
       AppointmentRecord a;
-      a.reference = NewReference();
+      a.reference = DrawReference();
       a.secret_hash = Sha256Hex(manage_secret);
       a.status = AppointmentStatus::kConfirmed;
       a.channel = channel;
@@ -339,7 +345,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
     Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
     for (int ref_attempt = 0; ref_attempt < kReferenceAttempts; ++ref_attempt) {
       AppointmentRecord a;
-      a.reference = NewReference();
+      a.reference = DrawReference();
       a.secret_hash = Sha256Hex(NewSecret());  // nobody manages a walk-in online
       a.status = AppointmentStatus::kCheckedIn;
       a.channel = Channel::kKiosk;

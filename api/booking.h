@@ -112,6 +112,10 @@ class Booker {
                       const std::function<Result<T>(const Booking&)>& write,
                       std::vector<Alternative>* alternatives);
 
+  // A reference the store reserved for us, else a random one (which the
+  // store may find in use: FailedPrecondition, and we draw again).
+  std::string DrawReference() const;
+
   // The office's claims over `range` as read at or after `not_before`
   // (ClaimsCache::Fetch: one read for many concurrent requests).
   Result<ClaimsCache::Snapshot> Claims(const OfficeInfo& office, Interval range,

@@ -216,6 +216,13 @@ class Store {
                                                 AppointmentRecord appointment,
                                                 const JobPlan& plan) = 0;
 
+  // A reference that nobody else can be given: reserved by the store for at
+  // least 50 minutes, for this caller's next ConfirmHold or CreateAppointment,
+  // which then need not check it is unused (for Redis: one round trip less
+  // per booking). Empty: this store reserves none; the caller draws one and
+  // the step may answer FailedPrecondition (in use).
+  virtual Result<std::string> ReserveReference() { return std::string(); }
+
   // Claims and confirms in one step (hotline, kiosk walk-in). If `ticket_day`
   // is set ("YYYY-MM-DD" local), a ticket of that office and day is drawn in
   // the same step. Conflict if the interval is taken.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "api/secrets.h"
 #include "service/redis_records.h"
 
 namespace termin::service {
@@ -27,6 +28,13 @@ constexpr int kRetryAttempts = 3;
 constexpr std::chrono::milliseconds kTicketKeyTtl = std::chrono::hours(72);
 // Commands per pipelined batch in scans.
 constexpr std::size_t kBatch = 200;
+// Reserved references (ReserveReference): the ref: entry's TTL; a handed-out
+// one counts as reserved only this long after its reservation (the rest is
+// margin for a slow step); reserved per round trip; handed out at most.
+constexpr std::chrono::milliseconds kReservationTtl = std::chrono::hours(1);
+constexpr std::chrono::minutes kReservedUse{50};
+constexpr std::size_t kReserveBatch = 32;
+constexpr std::size_t kMaxHandedOut = 4096;
 
 std::string_view Str(const redisReply& r) {
   if (r.type == REDIS_REPLY_STRING || r.type == REDIS_REPLY_STATUS) return {r.str, r.len};
@@ -179,6 +187,27 @@ Result<HoldRecord> ReadHold(Lease& lease, const RedisKeys& keys, const std::stri
   return ParseHold(f);
 }
 
+// The script's reply, with `before` pipelined ahead of it (errors of those
+// are errors of the step); with `index`, also SET ref:<reference> <office>
+// (for a reserved reference, whose entry only this caller holds).
+Result<RedisReply> EvalWithIndex(Lease& lease, const RedisKeys& keys, bool index,
+                                 const std::string& ref, const std::string& office,
+                                 std::vector<std::vector<std::string>> before, RedisScript script,
+                                 const std::vector<std::string>& script_keys,
+                                 const std::vector<std::string>& args) {
+  if (index) before.push_back({"SET", keys.RefIndex(ref), office});
+  if (before.empty()) return lease.Eval(script, script_keys, args);
+  auto replies = lease.PipelineEval(before, script, script_keys, args);
+  if (!replies.ok()) return replies.status();
+  if (replies->size() != before.size() + 1) {
+    return Status::Internal("unexpected answer from the booking database");
+  }
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if ((*replies)[i]->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(*(*replies)[i], "a command");
+  }
+  return std::move(replies->back());
+}
+
 bool SortByStart(const AppointmentRecord& a, const AppointmentRecord& b) {
   if (a.booking.start != b.booking.start) return a.booking.start < b.booking.start;
   return a.reference < b.reference;
@@ -311,6 +340,62 @@ Status RedisStore::ReleaseHold(const std::string& hold_id, const std::string& se
   return Status::Ok();
 }
 
+Result<std::string> RedisStore::ReserveReference() {
+  using SteadyClock = std::chrono::steady_clock;
+  {
+    std::lock_guard<std::mutex> lock(reserved_mutex_);
+    auto now = SteadyClock::now();
+    while (!reserved_.empty()) {
+      auto [ref, at] = std::move(reserved_.back());
+      reserved_.pop_back();
+      if (now - at >= kReservedUse) continue;
+      if (handed_out_.size() >= kMaxHandedOut) {
+        // Handed out and never used (a step that failed before its write).
+        std::erase_if(handed_out_, [&](const auto& e) { return now - e.second >= kReservedUse; });
+        if (handed_out_.size() >= kMaxHandedOut) handed_out_.clear();
+      }
+      handed_out_.emplace(ref, at);
+      return ref;
+    }
+  }
+  // A batch in one round trip: each a fresh random reference, reserved with
+  // SET NX and a TTL (the index entry's value "" names no office, so a
+  // lookup of a reserved reference finds nothing).
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  std::vector<std::string> candidates;
+  std::vector<std::vector<std::string>> commands;
+  for (std::size_t i = 0; i < kReserveBatch; ++i) {
+    candidates.push_back(api::NewReference());
+    commands.push_back({"SET", keys_.RefIndex(candidates.back()), "", "NX", "PX",
+                        std::to_string(kReservationTtl.count())});
+  }
+  auto at = SteadyClock::now();  // before the SETs: the reservation lasts at least from here
+  auto replies = lease->Pipeline(commands);
+  if (Status s = CheckReplies(replies); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(reserved_mutex_);
+  std::string out;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (IsNil(*(*replies)[i])) continue;  // in use: drawn twice in 2^40
+    if (out.empty()) {
+      out = candidates[i];
+    } else {
+      reserved_.emplace_back(candidates[i], at);
+    }
+  }
+  if (!out.empty()) handed_out_.emplace(out, at);
+  return out;
+}
+
+bool RedisStore::TakeReserved(const std::string& ref) {
+  std::lock_guard<std::mutex> lock(reserved_mutex_);
+  auto it = handed_out_.find(ref);
+  if (it == handed_out_.end()) return false;
+  bool within = std::chrono::steady_clock::now() - it->second < kReservedUse;
+  handed_out_.erase(it);
+  return within;
+}
+
 Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
                                                   const std::string& secret_hash,
                                                   std::optional<std::uint64_t> version,
@@ -330,34 +415,37 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
     if (!hold.ok()) return hold.status();
     office = hold->booking.office_id;
   }
-  // Two round trips: the reference index (SET NX: unique across offices,
-  // so it cannot be checked inside the office's script), then the step.
-  auto index = lease->Command({"SET", keys_.RefIndex(ref), office, "NX"});
-  if (Status s = CheckReply(index); !s.ok()) return s;
-  if (IsNil(**index)) return Status::FailedPrecondition("the reference is in use");
+  // The reference index: unique across offices, so it cannot be checked
+  // inside the office's script. A reserved reference is ours already: its
+  // entry is written in the script's round trip. Any other: SET NX first.
+  const bool reserved = TakeReserved(ref);
+  if (!reserved) {
+    auto index = lease->Command({"SET", keys_.RefIndex(ref), office, "NX"});
+    if (Status s = CheckReply(index); !s.ok()) return s;
+    if (IsNil(**index)) return Status::FailedPrecondition("the reference is in use");
+  }
 
   std::vector<std::string> fields = AppointmentFields(appointment);
   std::vector<std::string> args = {secret_hash, version ? std::to_string(*version) : "", ref,
                                    "", std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobPlan(plan, &args);
-  auto step = [&](const std::string& at) {
+  auto step = [&](const std::string& at, bool index) {
     args[3] = keys_.Claims(at, "");
-    return lease->Eval(RedisScript::kConfirmHold,
-                       {keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
-                        keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at)},
-                       args);
+    return EvalWithIndex(*lease, keys_, index, ref, at, {}, RedisScript::kConfirmHold,
+                         {keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
+                          keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at)},
+                         args);
   };
-  auto r = step(office);
+  auto r = step(office, reserved);
   if (r.ok() && self_locating && Word(**r) == "NOTFOUND") {
     // An id that only looks as if it named its office: the index knows.
     auto other = lease->Command({"GET", keys_.HoldIndex(hold_id)});
     if (Status s = CheckReply(other); !s.ok()) return s;
     if (!IsNil(**other) && Str(**other) != office) {
       office = std::string(Str(**other));
-      (void)lease->Command({"SET", keys_.RefIndex(ref), office});  // ours: set NX above
       self_locating = false;
-      r = step(office);
+      r = step(office, /*index=*/true);  // the entry is ours (NX above, or reserved)
     }
   }
   if (!r.ok()) return r.status();  // unknown outcome: keep the index
@@ -384,10 +472,13 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
   }
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
-                                {"SADD", keys_.Offices(), office}});
-  if (Status s = CheckReplies(index); !s.ok()) return s;
-  if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
+  const bool reserved = TakeReserved(ref);  // see ConfirmHold
+  if (!reserved) {
+    auto index = lease->Pipeline({{"SET", keys_.RefIndex(ref), office, "NX"},
+                                  {"SADD", keys_.Offices(), office}});
+    if (Status s = CheckReplies(index); !s.ok()) return s;
+    if (IsNil(*(*index)[0])) return Status::FailedPrecondition("the reference is in use");
+  }
 
   std::vector<std::string> fields = AppointmentFields(appointment);
   std::vector<std::string> args = {b.desk_id, MinutesText(b.start), MinutesText(b.end),
@@ -396,7 +487,10 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
                                    std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobs(jobs, &args);
-  auto r = lease->Eval(
+  auto r = EvalWithIndex(
+      *lease, keys_, reserved, ref, office,
+      reserved ? std::vector<std::vector<std::string>>{{"SADD", keys_.Offices(), office}}
+               : std::vector<std::vector<std::string>>{},
       RedisScript::kCreateAppointment,
       {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
        keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
@@ -418,7 +512,8 @@ Result<std::string> OfficeOf(Lease& lease, const RedisKeys& keys, const std::str
   if (!RedisKeys::ValidId(ref)) return Status::NotFound("no such appointment");
   auto office = lease.Command({"GET", keys.RefIndex(ref)});
   if (Status s = CheckReply(office); !s.ok()) return s;
-  if (IsNil(**office)) return Status::NotFound("no such appointment");
+  // "" is a reserved reference not used yet (ReserveReference).
+  if (IsNil(**office) || Str(**office).empty()) return Status::NotFound("no such appointment");
   return std::string(Str(**office));
 }
 

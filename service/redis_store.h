@@ -26,7 +26,10 @@
 #ifndef TERMIN_SERVICE_REDIS_STORE_H_
 #define TERMIN_SERVICE_REDIS_STORE_H_
 
+#include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "api/clock.h"
 #include "api/store.h"
@@ -57,6 +60,7 @@ class RedisStore final : public api::Store {
   Result<api::AppointmentRecord> CreateAppointment(api::AppointmentRecord appointment,
                                                    const std::string& ticket_day,
                                                    std::vector<api::OutboxJob> jobs) override;
+  Result<std::string> ReserveReference() override;
   Result<api::AppointmentRecord> GetAppointment(const std::string& reference) override;
   Result<api::AppointmentRecord> CancelAppointment(const std::string& reference,
                                                    const std::string& reason,
@@ -96,9 +100,19 @@ class RedisStore final : public api::Store {
  private:
   RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const api::Clock> clock);
 
+  // True (once) if `ref` came from ReserveReference within the reservation.
+  bool TakeReserved(const std::string& ref);
+
   std::unique_ptr<RedisPool> pool_;
   std::shared_ptr<const api::Clock> clock_;
   RedisKeys keys_;
+
+  // References reserved in Redis (ref: index set to "" with a TTL, in
+  // batches: one round trip per kReserveBatch bookings), waiting here or
+  // handed out; each with the time its reservation was made.
+  std::mutex reserved_mutex_;
+  std::vector<std::pair<std::string, std::chrono::steady_clock::time_point>> reserved_;
+  std::map<std::string, std::chrono::steady_clock::time_point> handed_out_;
 };
 
 }  // namespace termin::service

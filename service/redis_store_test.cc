@@ -404,3 +404,70 @@ TEST_CASE("redis: with AOF (appendfsync always) a confirmed booking survives a c
 
 }  // namespace
 }  // namespace termin::service
+
+namespace termin::service {
+namespace {
+
+long long RawInteger(int port, const std::string& command, const std::string& key) {
+  redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeval{1, 0});
+  REQUIRE((c && !c->err));
+  auto* r = static_cast<redisReply*>(redisCommand(c, "%s %s", command.c_str(), key.c_str()));
+  long long v = (r && r->type == REDIS_REPLY_INTEGER) ? r->integer : -99;
+  if (r) freeReplyObject(r);
+  redisFree(c);
+  return v;
+}
+
+TEST_CASE("redis: reserved references: unique before use, written with the step, freed on refusal") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  api::Store& s = **store;
+  const int port = (*server)->port();
+  Instant t = Tomorrow10();
+
+  auto ref = s.ReserveReference();
+  REQUIRE(ref.ok());
+  REQUIRE(!ref->empty());
+  // Reserved in Redis, in a batch, with a TTL; a lookup finds nothing yet.
+  CHECK(RawStrings(port, {"GET", "ref:" + *ref}) == std::vector<std::string>{""});
+  CHECK(RawInteger(port, "PTTL", "ref:" + *ref) > 3500 * 1000);
+  CHECK(RawStrings(port, {"KEYS", "ref:*"}).size() == 32);
+  CHECK(s.GetAppointment(*ref).status().code() == StatusCode::kNotFound);
+  // Nobody else can have it: a step with it as an unreserved reference
+  // (another process drew the same) finds it in use.
+  auto second = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(second.ok());
+  CHECK((*second)->CreateAppointment(Appointment(*ref, "o1", "d1", t), "", {}).status().code() ==
+        StatusCode::kFailedPrecondition);
+  // Used by the process that reserved it: the index names the office for good.
+  auto made = s.CreateAppointment(Appointment(*ref, "o1", "d1", t), "", {});
+  REQUIRE_MESSAGE(made.ok(), made.status().message());
+  CHECK(RawStrings(port, {"GET", "ref:" + *ref}) == std::vector<std::string>{"o1"});
+  CHECK(RawInteger(port, "PTTL", "ref:" + *ref) == -1);
+  CHECK(s.GetAppointment(*ref).ok());
+  // The next ones come from the batch (no new keys) and are distinct.
+  std::set<std::string> seen{*ref};
+  for (int i = 0; i < 31; ++i) {
+    auto r = s.ReserveReference();
+    REQUIRE(r.ok());
+    CHECK(seen.insert(*r).second);
+  }
+  CHECK(RawStrings(port, {"KEYS", "ref:*"}).size() == 32);
+  // A refused step (the place is taken) frees its reserved reference.
+  auto refused_ref = s.ReserveReference();  // a new batch
+  REQUIRE(refused_ref.ok());
+  CHECK(RawStrings(port, {"KEYS", "ref:*"}).size() == 64);
+  CHECK(s.CreateAppointment(Appointment(*refused_ref, "o1", "d1", t + 5min), "", {})
+            .status()
+            .code() == StatusCode::kConflict);
+  CHECK(RawInteger(port, "EXISTS", "ref:" + *refused_ref) == 0);
+  // A reserved reference is used once: a second step with it goes the
+  // checked way and finds it in use.
+  CHECK(s.CreateAppointment(Appointment(*ref, "o1", "d2", t), "", {}).status().code() ==
+        StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace termin::service
