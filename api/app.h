@@ -51,7 +51,7 @@ struct ApiOptions {
   int max_attempts = 3;                               // claim retries on conflict
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr
-  std::chrono::milliseconds claims_snapshot_max_age{1000};  // BookingOptions
+  std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
   std::chrono::milliseconds claims_refusal_max_age{200};    // BookingOptions
 };
 

@@ -39,7 +39,7 @@ struct BookingOptions {
   std::size_t alternatives = 5;                           // offered on 409
   // How old a claims snapshot may be for a booking step to propose from it
   // (api/claims_cache.h); 0 turns the snapshots off.
-  std::chrono::milliseconds claims_snapshot_max_age{1000};
+  std::chrono::milliseconds claims_snapshot_max_age{5000};
   // How old a snapshot may be for a 409 (and its alternatives) to rest on it
   // (api/claims_cache.h); 0: every refusal reads fresh.
   std::chrono::milliseconds claims_refusal_max_age{200};

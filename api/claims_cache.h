@@ -10,7 +10,7 @@
 // What a snapshot may and may not decide (api/booking.cc, Booker::ClaimLoop):
 //   - the start looks free in it: propose the desk and write; if the store
 //     says Conflict, read fresh and try again (as for any lost race); a
-//     snapshot up to BookingOptions::claims_snapshot_max_age (1 s) old;
+//     snapshot up to BookingOptions::claims_snapshot_max_age (5 s) old;
 //   - the start looks taken in it: a 409 only if the snapshot is younger
 //     than BookingOptions::claims_refusal_max_age (200 ms), else the step
 //     reads fresh and decides on that (a claim may have lapsed or been

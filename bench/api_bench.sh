@@ -23,13 +23,14 @@
 #
 # Settings (environment): TERMIN_BENCH_SECONDS (8) per steady workload,
 # TERMIN_BENCH_CONNECTIONS (32) for the steady workloads (both sides),
-# TERMIN_BENCH_API_THREADS (32) per termin-api, TERMIN_BENCH_FSYNC (always).
+# TERMIN_BENCH_API_THREADS (16) per termin-api (more threads only added
+# context switches on 2 cores: rush p99 31-35 ms at 16, 42-48 ms at 32), TERMIN_BENCH_FSYNC (always).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build-bench}
 SECS=${TERMIN_BENCH_SECONDS:-8}
 CONNS=${TERMIN_BENCH_CONNECTIONS:-32}
-API_THREADS=${TERMIN_BENCH_API_THREADS:-32}
+API_THREADS=${TERMIN_BENCH_API_THREADS:-16}
 FSYNC=${TERMIN_BENCH_FSYNC:-always}
 RUSH_CONNS=500
 RUSH_ATTEMPTS=10000
@@ -135,7 +136,7 @@ else
   STORE=memory
   SETUP="1 termin-api (--threads $API_THREADS) on the MEMORY store: Redis store not available"
 fi
-echo "setup: $SETUP; load: termin-load (cpp-httplib, keep-alive, one thread per connection)"
+echo "setup: $SETUP; load: termin-load (event-driven: epoll, keep-alive, one load thread)"
 
 # --- 3. termin-load workloads -------------------------------------------------
 run_load() {  # name, then termin-load arguments; output in $WORK/<name>.out

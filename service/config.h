@@ -27,7 +27,7 @@ struct ApiConfig {
   std::string keys;                // API keys JSON (SHA-256 digests)
   int hold_ttl_override_seconds = 0;  // 0 = the offices' own TTLs
   int retention_days = 30;         // contact data kept after the visit
-  int claims_snapshot_ms = 1000;   // api/claims_cache.h; 0 = off
+  int claims_snapshot_ms = 5000;   // api/claims_cache.h; 0 = off
   int claims_refusal_ms = 200;     // api/claims_cache.h; 0 = every 409 reads fresh
   bool access_log = true;
   bool print_routes = false;
