@@ -189,10 +189,11 @@ LoadConnectionOptions Short() {
   return o;
 }
 
-std::vector<Seen> Run(int port, std::vector<std::string> paths) {
+std::vector<Seen> Run(int port, std::vector<std::string> paths,
+                      LoadConnectionOptions options = Short()) {
   auto loop = EventLoop::Create();
   REQUIRE(loop.ok());
-  LoadConnection conn(**loop, Target{"127.0.0.1", port}, Short());
+  LoadConnection conn(**loop, Target{"127.0.0.1", port}, options);
   std::vector<Seen> seen;
   LoadTask task = Sequence(conn, std::move(paths), &seen);
   int running = 1;
@@ -249,7 +250,11 @@ TEST_CASE("connection: a POST sends head, extra header and body together") {
 
 TEST_CASE("connection: an answer trickled byte by byte is one reply, timed to its last byte") {
   ScriptedServer server({Act::kTrickle, Act::kAnswer});
-  auto seen = Run(server.port(), {"/slow", "/fast"});
+  // The trickle takes ~2 ms per byte, several hundred ms in all, more on a
+  // busy machine under ASan: a reply timeout far above it.
+  LoadConnectionOptions patient = Short();
+  patient.reply_timeout = 10000ms;
+  auto seen = Run(server.port(), {"/slow", "/fast"}, patient);
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].reply.status == 200);
   CHECK(seen[0].reply.body == Body("/slow"));
