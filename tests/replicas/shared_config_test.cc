@@ -179,5 +179,61 @@ TEST_CASE("replicas seeding an empty Redis at the same moment all start and agre
   }
 }
 
+// docs/api.md, "Claims snapshots": a place freed through one replica is
+// refused by another for at most --claims-refusal-ms (200 ms), then booked;
+// the replica that freed it books it again at once.
+TEST_CASE("a place freed through one replica: the other books it within the refusal age") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/false, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 2, error);
+  const HttpClient& a = replicas[0]->client();
+  const HttpClient& b = replicas[1]->client();
+  const std::string day = AddDays(LocalToday("Europe/Berlin"), 11);
+  auto targets = PickTargets(b, "test-nord", day, 1, std::chrono::minutes(60));  // one desk
+  REQUIRE(targets.size() == 1);
+  const std::string start = targets[0].start;
+  Tally holds, confirms;
+  std::optional<Acknowledged> ack;
+  REQUIRE(HoldAndConfirm(b, "test-nord", start, "Erika Muster", holds, confirms, &ack) == 201);
+  REQUIRE(ack.has_value());
+  // B now holds a snapshot with the place taken; A frees it.
+  CHECK(HoldAndConfirm(b, "test-nord", start, "Zweite", holds, confirms, &ack) == 409);
+  Response cancelled = a.Post("/v1/appointments/" + ack->reference + "/cancel", "{}",
+                              {{"X-Manage-Secret", ack->manage_secret}});
+  REQUIRE_MESSAGE(cancelled.status == 200, cancelled.Summary());
+  auto freed_at = std::chrono::steady_clock::now();
+  int refused = 0;
+  int status = 0;
+  while (std::chrono::steady_clock::now() - freed_at < std::chrono::seconds(3)) {
+    Response hold = b.Post("/v1/holds", "{\"office\":\"test-nord\",\"services\":[\"kurz\"],"
+                                        "\"start\":" + Q(start) + "}");
+    status = hold.status;
+    if (status != 409) break;
+    ++refused;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  double seconds = SecondsSince(freed_at);
+  std::printf("freed through A: B refused it %d time(s), then answered %d after %.3f s\n", refused,
+              status, seconds);
+  CHECK(status == 201);
+  CHECK(seconds < 1.0);  // 200 ms refusal age, plus a slow sanitizer build's margin
+  // The replica that frees a place books it at once (its own snapshots are dropped).
+  auto second = PickTargets(a, "test-nord", day, 2, std::chrono::minutes(60));
+  REQUIRE(second.size() == 2);
+  std::optional<Acknowledged> mine;
+  REQUIRE(HoldAndConfirm(a, "test-nord", second[1].start, "Dritte", holds, confirms, &mine) == 201);
+  CHECK(HoldAndConfirm(a, "test-nord", second[1].start, "Vierte", holds, confirms, &ack) == 409);
+  REQUIRE(a.Post("/v1/appointments/" + mine->reference + "/cancel", "{}",
+                 {{"X-Manage-Secret", mine->manage_secret}})
+              .status == 200);
+  CHECK(HoldAndConfirm(a, "test-nord", second[1].start, "Fuenfte", holds, confirms, &ack) == 201);
+  for (auto& r : replicas) {
+    auto info = r->Stop();
+    CHECK((info && info->clean()));
+  }
+}
+
 }  // namespace
 }  // namespace termin::testing
