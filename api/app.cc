@@ -93,6 +93,10 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
               BookingOptions{options.max_attempts, options.hold_ttl_override, 5,
                              options.claims_snapshot_max_age, options.claims_refusal_max_age}) {
   RegisterRoutes();
+  booker_.SetCatalogReloader([this] {
+    (void)RefreshCatalog();  // a document that does not parse keeps its last good version
+    return catalog_.Get();
+  });
 }
 
 Status App::SeedStore() {
@@ -165,6 +169,7 @@ Status App::RefreshCatalog() {
       ++broken;
       continue;
     }
+    parsed->config_version = doc->version;
     UpsertOffice(next, std::move(parsed).value());
     loaded.offices[id] = doc->version;
   }

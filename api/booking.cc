@@ -167,7 +167,7 @@ template <typename T>
 Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                             const BookingRules& rules, const Booking* exclude,
                             const std::function<Result<T>(const Booking&)>& write,
-                            std::vector<Alternative>* alternatives) {
+                            std::vector<Alternative>* alternatives, bool may_reload) {
   using SteadyClock = std::chrono::steady_clock;
   const date::time_zone* zone = office.schedule.zone;
   LocalDate day = LocalDayOf(start, zone);
@@ -213,9 +213,23 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     b.start = start;
     b.end = start + visit.duration;
     b.claim_end = start + visit.occupancy();
+    b.office_version = office.config_version;
     ++attempt;
     Result<T> r = write(b);
     if (r.ok()) claims_cache_.AddClaim(office.id, b.desk_id, b.claim());
+    if (r.status().code() == StatusCode::kAborted && may_reload && reload_catalog_) {
+      // Another replica changed the office since our catalog was loaded:
+      // reload, and decide again on the new configuration (once).
+      std::shared_ptr<const Catalog> fresh = reload_catalog_();
+      const OfficeInfo* now_office = fresh ? fresh->FindOffice(office.id) : nullptr;
+      if (!now_office || now_office->config_version == office.config_version) return r;
+      auto now_visit = VisitAt(*now_office, visit.service_ids);
+      if (!now_visit.ok()) return now_visit.status();
+      const BookingRules& now_rules = &rules == &office.schedule.rules ? now_office->schedule.rules
+                                                                        : rules;
+      return ClaimLoop<T>(*now_office, *now_visit, start, now_rules, exclude, write, alternatives,
+                          /*may_reload=*/false);
+    }
     if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
     // Taken meanwhile: go on with claims read after the store's answer.
@@ -355,6 +369,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       a.booking.start = start;
       a.booking.end = start + visit.duration;
       a.booking.claim_end = start + visit.occupancy();
+      a.booking.office_version = office.config_version;
       a.created_at = clock_.Now();
       r = store_.CreateAppointment(std::move(a), FormatDate(today), {});
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;

@@ -97,6 +97,13 @@ class Booker {
   // visit for `contact` at `office`: see JobPlan.
   JobPlan PlanFor(JobType first, const Contact& contact, const OfficeInfo& office) const;
 
+  // How a step whose store answered Aborted (the office's configuration
+  // changed in the store since it was loaded) gets the current catalogue:
+  // the App reloads it from the store. Without one, Aborted is returned.
+  void SetCatalogReloader(std::function<std::shared_ptr<const Catalog>()> reload) {
+    reload_catalog_ = std::move(reload);
+  }
+
   // This process freed desk time at `office` outside the steps above (a
   // released hold, an office change): its snapshots there are dropped.
   void ForgetClaims(const std::string& office_id) { claims_cache_.ForgetOffice(office_id); }
@@ -110,7 +117,7 @@ class Booker {
   Result<T> ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                       const BookingRules& rules, const Booking* exclude,
                       const std::function<Result<T>(const Booking&)>& write,
-                      std::vector<Alternative>* alternatives);
+                      std::vector<Alternative>* alternatives, bool may_reload = true);
 
   // A reference the store reserved for us, else a random one (which the
   // store may find in use: FailedPrecondition, and we draw again).
@@ -135,6 +142,7 @@ class Booker {
   ApiMetrics* metrics_;
   BookingOptions options_;
   mutable ClaimsCache claims_cache_;  // a cache: filled by const reads too
+  std::function<std::shared_ptr<const Catalog>()> reload_catalog_;  // set once, before serving
 };
 
 }  // namespace termin::api

@@ -93,6 +93,11 @@ struct OfficeInfo {
   std::vector<std::string> desk_names;    // display names, "Schalter 1"
   std::vector<std::string> closure_reasons;  // "Betriebsausflug"; may be empty
   Office schedule;
+  // The store's version of this office's configuration document (0: read
+  // from a file, not from the store). Booking steps pass it on (Booking::
+  // office_version) so that a replica that has not yet seen an admin change
+  // cannot book by the old configuration.
+  std::uint64_t config_version = 0;
 };
 
 struct Catalog {

@@ -106,6 +106,7 @@ HttpResponse App::AdminPutOffice(const Call& call) {
   }
   for (std::size_t i = 0; i < cancel.size(); ++i) metrics_.CountCancellation();
   booker_.ForgetClaims(office_id);  // desks, hours or cancellations changed
+  parsed->config_version = *version;
   Catalog next = *catalog;
   UpsertOffice(next, *parsed);
   catalog_.Set(std::move(next));

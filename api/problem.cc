@@ -64,6 +64,7 @@ Problem ProblemFromStatus(const Status& status) {
     case StatusCode::kGone: return MakeProblem("hold-expired", status.message());
     case StatusCode::kFailedPrecondition: return MakeProblem("conflict", status.message());
     case StatusCode::kUnavailable:
+    case StatusCode::kAborted:  // retried once after a reload; a second one is rare
       return MakeProblem("unavailable", "The service is temporarily unavailable; retry later.");
     case StatusCode::kOk:
     case StatusCode::kInternal:

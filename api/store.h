@@ -75,8 +75,16 @@ struct Booking {
   Instant start;
   Instant end;
   Instant claim_end;
+  // The version of the office configuration this booking was proposed on
+  // (OfficeInfo::config_version); a store that shares its configuration
+  // with other replicas refuses a claim made on an older one (Aborted).
+  // 0: not checked. Not stored, not compared.
+  std::uint64_t office_version = 0;
   Interval claim() const { return Interval{start, claim_end}; }
-  friend bool operator==(const Booking&, const Booking&) = default;
+  friend bool operator==(const Booking& a, const Booking& b) {
+    return a.office_id == b.office_id && a.desk_id == b.desk_id && a.services == b.services &&
+           a.start == b.start && a.end == b.end && a.claim_end == b.claim_end;
+  }
 };
 
 struct HoldRecord {

@@ -183,16 +183,17 @@ fi
 echo
 echo "== redis-benchmark EVALSHA place_hold"
 SHA=$("$PRINT_SCRIPT" place_hold | redis-cli -p "$REDIS_PORT" -x SCRIPT LOAD)
-# KEYS: hold, claims, cmax, desks, hold version; ARGV: desk, start, claim_end,
-# ttl_ms, keep_ms, hold id, then hold fields (as RedisStore::PlaceHold sends
-# them). Random desks of office {o:rb}: few conflicts.
+# KEYS: hold, claims, cmax, desks, hold version, cfg; ARGV: desk, start,
+# claim_end, ttl_ms, keep_ms, hold id, then hold fields, then the config
+# version ('0': unchecked) (as RedisStore::PlaceHold sends them). Random desks
+# of office {o:rb}: few conflicts.
 RB_N=100000
 RB_C=50
 RB_RPS=$(timeout 120 redis-benchmark -p "$REDIS_PORT" -n "$RB_N" -c "$RB_C" -r 100000000 -q \
-  EVALSHA "$SHA" 5 '{o:rb}:h:__rand_int__' '{o:rb}:c:__rand_int__' '{o:rb}:cmax' \
-  '{o:rb}:desks' '{o:rb}:hv' __rand_int__ 29000000 29000005 600000 3600000 __rand_int__ \
-  id x secret s office rb desk d services '["bench-visit"]' start 29000000 end 29000005 \
-  claim_end 29000005 | tr '\r' '\n' |
+  EVALSHA "$SHA" 6 '{o:rb}:h:__rand_int__' '{o:rb}:c:__rand_int__' '{o:rb}:cmax' \
+  '{o:rb}:desks' '{o:rb}:hv' '{o:rb}:cfg' __rand_int__ 29000000 29000005 600000 3600000 \
+  __rand_int__ id x secret s office rb desk d services '["bench-visit"]' start 29000000 \
+  end 29000005 claim_end 29000005 0 | tr '\r' '\n' |
   awk '/requests per second/ {for (i = 2; i <= NF; i++) if ($i == "requests") v = $(i - 1)} END {print v}')
 RB_HOLDS=$(redis-cli -p "$REDIS_PORT" GET '{o:rb}:hv')
 echo "place_hold EVALSHA: ${RB_RPS:-?} calls/s, ${RB_HOLDS:-0} holds written of $RB_N (n=$RB_N, c=$RB_C, AOF $FSYNC)"

@@ -63,9 +63,10 @@ end
 local function appt_member(start, claim_end, ref)
   return start .. ':' .. claim_end .. ':0:a:' .. ref
 end
-local function add_jobs(outbox, seq_key, from)
+local function add_jobs(outbox, seq_key, from, last)
   local i = from
-  while i + 2 <= #ARGV do
+  last = last or #ARGV
+  while i + 2 <= last do
     local seq = redis.call('INCR', seq_key)
     redis.call('ZADD', outbox, ARGV[i + 2],
                fmt(seq) .. ':' .. ARGV[i] .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 1])
@@ -88,6 +89,16 @@ local function plan_jobs(outbox, seq_key, ref, start_min, from)
     local due = (start_min - tonumber(ARGV[i])) * 60000
     if due > first_due then add(ARGV[from + 2], fmt(due)) end
   end
+end
+-- The office configuration fence: a claiming step passes the config
+-- version its replica proposed on as the last ARGV ('0' = unchecked) and the
+-- office's cfg hash as the last KEYS; a newer version in the store means an
+-- admin changed the office since that replica loaded it (STALE: the replica
+-- reloads and decides again). Same {o:X} slot as the step's other keys.
+local function stale()
+  local expected = ARGV[#ARGV]
+  if expected == '0' then return false end
+  return redis.call('HGET', KEYS[#KEYS], 'ver') ~= expected
 end
 local function record(akey, nkey)
   return {'OK', redis.call('HGETALL', akey), redis.call('LRANGE', nkey, 0, -1)}
@@ -136,9 +147,10 @@ end
 return out
 )lua";
 
-/* place_hold. KEYS: hold, claims, cmax, desks, hold version counter.
+/* place_hold. KEYS: hold, claims, cmax, desks, hold version counter, cfg.
    ARGV: desk, start, claim_end, ttl_ms, keep_ms, hold id, then field/value
-   pairs of the hold hash. Returns {OK, version, expires_ms}.
+   pairs of the hold hash, then the config version (see stale()). Returns
+   {OK, version, expires_ms}.
    The overlap check and the claim write happen in this one script, so two
    requests for the same interval cannot both pass the check: the second
    sees the first's claim. The version comes from a per-office counter that
@@ -149,6 +161,7 @@ return out
    then deletes it without any cleanup job. */
 const char* kPlaceHold = R"lua(
 local now = now_ms()
+if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
 if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
@@ -157,7 +170,7 @@ local ttl = tonumber(ARGV[4])
 local exp = now + ttl
 local member = ARGV[2] .. ':' .. ARGV[3] .. ':' .. fmt(exp) .. ':h:' .. ARGV[6]
 add_claim(KEYS[2], KEYS[3], KEYS[4], ARGV[1], s, e, member)
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7, #ARGV - 1))
 redis.call('HSET', KEYS[1], 'ver', fmt(ver), 'exp', fmt(exp), 'member', member)
 redis.call('PEXPIRE', KEYS[1], fmt(ttl + tonumber(ARGV[5])))
 return {'OK', ver, exp}
@@ -220,13 +233,15 @@ return {'OK', hold}
 
 /* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,
    desks, appointment, appointments, active, outbox, outbox seq, tickets of
-   the day. ARGV: desk, start, end, claim_end, reference, ticket day ('' =
-   none), ticket key TTL ms, n, n field/value elements, then job triples.
+   the day, cfg. ARGV: desk, start, end, claim_end, reference, ticket day
+   ('' = none), ticket key TTL ms, n, n field/value elements, then job
+   triples, then the config version (see stale()).
    Overlap check and write in one step, as in place_hold. The ticket counter
    is per office and day and drawn in the same step, so two walk-ins never
    share a number. Returns {OK, ticket}. */
 const char* kCreateAppointment = R"lua(
 local now = now_ms()
+if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {'PRECOND'} end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[4])
 if taken(KEYS[1], KEYS[2], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
@@ -243,7 +258,7 @@ if ARGV[6] ~= '' then
 end
 redis.call('SADD', KEYS[5], ref)
 redis.call('ZADD', KEYS[6], ARGV[3], ref)
-add_jobs(KEYS[7], KEYS[8], 9 + n)
+add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 1)
 return {'OK', tk}
 )lua";
 
@@ -265,14 +280,16 @@ return record(KEYS[1], KEYS[2])
 )lua";
 
 /* move (within one office). KEYS: appointment, notes, old claims, new
-   claims, cmax, desks, active, outbox, outbox seq. ARGV: old desk as read,
-   new desk, start, end, claim_end, services JSON, then job triples.
+   claims, cmax, desks, active, outbox, outbox seq, cfg. ARGV: old desk as
+   read, new desk, start, end, claim_end, services JSON, then job triples,
+   then the config version (see stale()).
    The new interval is checked against the new desk's live claims, ignoring
    the appointment's own claim (a visit may move by ten minutes on the same
    desk), then the old claim is removed and the new one written, all in one
    step: there is no moment at which the visit holds both places or none. */
 const char* kMove = R"lua(
 local now = now_ms()
+if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
 local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
 if a[1] ~= ARGV[1] then return {'RETRY'} end
@@ -285,7 +302,7 @@ add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5]
 redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
            'end', ARGV[4], 'claim_end', ARGV[5])
 redis.call('ZADD', KEYS[7], ARGV[4], a[5])
-add_jobs(KEYS[8], KEYS[9], 7)
+add_jobs(KEYS[8], KEYS[9], 7, #ARGV - 1)
 return record(KEYS[1], KEYS[2])
 )lua";
 

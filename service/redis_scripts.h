@@ -9,7 +9,8 @@
 // and ARGV.
 //
 // Reply convention: every script returns an array whose first element is a
-// word: OK, CONFLICT, NOTFOUND, GONE, PRECOND (state forbids the step, or the
+// word: OK, CONFLICT, NOTFOUND, GONE, STALE (the office configuration changed
+// since the caller loaded it), PRECOND (state forbids the step, or the
 // id is in use), RETRY (the caller's snapshot of which desk an appointment
 // sits on moved: read again and retry), MISMATCH/INPROGRESS/STARTED/REPLAY
 // (idempotency). Scripts return before their first write whenever they refuse,

@@ -80,6 +80,7 @@ Status Refusal(std::string_view word, const char* what) {
   if (word == "NOTFOUND") return Status::NotFound(std::string("no such ") + what);
   if (word == "GONE") return Status::Gone("the hold expired");
   if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
+  if (word == "STALE") return Status::Aborted("the office configuration changed since it was loaded");
   return Status::Internal("unexpected answer from the booking database");
 }
 
@@ -301,10 +302,12 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
                                    hold.id};
   std::vector<std::string> fields = HoldFields(hold);
   args.insert(args.end(), fields.begin(), fields.end());
+  args.push_back(std::to_string(b.office_version));
   auto replies = lease->PipelineEval(
       {{"SADD", keys_.Offices(), b.office_id}}, RedisScript::kPlaceHold,
       {keys_.Hold(b.office_id, hold.id), keys_.Claims(b.office_id, b.desk_id),
-       keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id), keys_.HoldVersion(b.office_id)},
+       keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id), keys_.HoldVersion(b.office_id),
+       keys_.OfficeConfig(b.office_id)},
       args);
   if (Status s = CheckReplies(replies); !s.ok()) return s;
   const redisReply& r = *replies->back();
@@ -487,6 +490,7 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
                                    std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobs(jobs, &args);
+  args.push_back(std::to_string(b.office_version));
   auto r = EvalWithIndex(
       *lease, keys_, reserved, ref, office,
       reserved ? std::vector<std::vector<std::string>>{{"SADD", keys_.Offices(), office}}
@@ -494,7 +498,8 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
       RedisScript::kCreateAppointment,
       {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
        keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
-       keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day)},
+       keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day),
+       keys_.OfficeConfig(office)},
       args);
   if (!r.ok()) return r.status();
   if (Word(**r) != "OK") {
@@ -623,10 +628,12 @@ Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& referen
                                      MinutesText(to.claim_end),
                                      ServicesJson(to.services)};
     AppendJobs(jobs, &args);
+    args.push_back(std::to_string(to.office_version));
     auto r = lease->Eval(RedisScript::kMove,
                          {keys_.Appointment(o, reference), keys_.Notes(o, reference),
                           keys_.Claims(o, *desk), keys_.Claims(o, to.desk_id), keys_.ClaimMax(o),
-                          keys_.Desks(o), keys_.Active(o), keys_.Outbox(o), keys_.OutboxSeq(o)},
+                          keys_.Desks(o), keys_.Active(o), keys_.Outbox(o), keys_.OutboxSeq(o),
+                          keys_.OfficeConfig(o)},
                          args);
     if (!r.ok()) return r.status();
     std::string_view word = Word(**r);

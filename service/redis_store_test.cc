@@ -471,3 +471,47 @@ TEST_CASE("redis: reserved references: unique before use, written with the step,
 
 }  // namespace
 }  // namespace termin::service
+
+namespace termin::service {
+namespace {
+
+TEST_CASE("redis: a claim proposed on an older office configuration is refused (Aborted)") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  auto store = RedisStore::Connect(OptionsFor(**server));
+  REQUIRE(store.ok());
+  api::Store& s = **store;
+  auto v1 = s.PutOfficeConfig("o1", "{}", 0, {}, {});
+  REQUIRE(v1.ok());
+  auto v2 = s.PutOfficeConfig("o1", "{\"changed\":true}", *v1, {}, {});
+  REQUIRE(v2.ok());
+  Instant t = Tomorrow10();
+  auto stale = Appointment("FN-0001", "o1", "d1", t);
+  stale.booking.office_version = *v1;
+  CHECK(s.CreateAppointment(stale, "", {}).status().code() == StatusCode::kAborted);
+  CHECK(s.GetAppointment("FN-0001").status().code() == StatusCode::kNotFound);  // nothing written
+  api::HoldRecord h;
+  h.id = "o1.fence";
+  h.secret_hash = "sh";
+  h.booking = stale.booking;
+  h.expires_at = api::SystemClock().Now() + 60s;
+  CHECK(s.PlaceHold(h).status().code() == StatusCode::kAborted);
+  // On the current version, or unchecked (0), the steps go through.
+  h.booking.office_version = *v2;
+  CHECK(s.PlaceHold(h).ok());
+  auto current = Appointment("FN-0002", "o1", "d2", t);
+  current.booking.office_version = 0;
+  auto made = s.CreateAppointment(current, "", {});
+  REQUIRE(made.ok());
+  api::Booking to = made->booking;
+  to.start = t + 60min;
+  to.end = to.start + 20min;
+  to.claim_end = to.start + 25min;
+  to.office_version = *v1;
+  CHECK(s.MoveAppointment("FN-0002", to, {}).status().code() == StatusCode::kAborted);
+  to.office_version = *v2;
+  CHECK(s.MoveAppointment("FN-0002", to, {}).ok());
+}
+
+}  // namespace
+}  // namespace termin::service
