@@ -82,13 +82,21 @@ async def session(args, reader, writer):
                     continue
                 await reply("354 go ahead")
                 chunks = []
+                complete = False
                 while True:
                     l = await reader.readline()
-                    if not l or l in (b".\r\n", b".\n"):
+                    if not l:
+                        break  # the client died mid-message (kill -9)
+                    if l in (b".\r\n", b".\n"):
+                        complete = True
                         break
                     if l.startswith(b".."):
                         l = l[1:]
                     chunks.append(l)
+                if not complete:
+                    # As a real MTA: a message without its final "." was never
+                    # accepted and is not delivered.
+                    break
                 store(args, mail_from, rcpts, b"".join(chunks))
                 mail_from, rcpts = None, []
                 await reply("250 queued")
