@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -834,6 +835,33 @@ Result<std::map<std::string, api::ConfigDocument>> RedisStore::GetServiceConfigs
     auto v = versions.find(id);
     if (v != versions.end()) d.version = std::strtoull(v->second.c_str(), nullptr, 10);
     out.emplace(id, std::move(d));
+  }
+  return out;
+}
+
+Result<api::ConfigVersions> RedisStore::GetConfigVersions() {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto members = lease->Command({"SMEMBERS", keys_.Offices()});
+  if (Status s = CheckReply(members); !s.ok()) return s;
+  std::vector<std::string> offices;
+  std::vector<std::vector<std::string>> commands;
+  for (std::string& id : Strings(**members)) {
+    if (!RedisKeys::ValidId(id)) continue;
+    commands.push_back({"HGET", keys_.OfficeConfig(id), "ver"});
+    offices.push_back(std::move(id));
+  }
+  commands.push_back({"HGETALL", keys_.ServiceVersions()});
+  auto replies = lease->Pipeline(commands);
+  if (Status s = CheckReplies(replies); !s.ok()) return s;
+  api::ConfigVersions out;
+  for (std::size_t i = 0; i < offices.size(); ++i) {
+    const redisReply& r = *(*replies)[i];
+    if (IsNil(r)) continue;  // an office with claims but no config
+    out.offices[offices[i]] = static_cast<std::uint64_t>(Int(r));
+  }
+  for (const auto& [id, version] : Fields(*replies->back())) {
+    out.services[id] = std::strtoull(version.c_str(), nullptr, 10);
   }
   return out;
 }

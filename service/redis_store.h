@@ -82,6 +82,12 @@ class RedisStore final : public api::Store {
                                         const std::vector<std::string>& cancel,
                                         std::vector<api::OutboxJob> jobs) override;
   Result<std::map<std::string, api::ConfigDocument>> GetServiceConfigs() override;
+  // Two round trips: SMEMBERS of the offices, then one pipeline of each
+  // office's `cfg` `ver` and the service versions. Each key is read on its
+  // own (valid on Redis Cluster); the snapshot is not atomic across offices,
+  // which is harmless: a version that moves between the trips is reloaded
+  // on the next poll.
+  Result<api::ConfigVersions> GetConfigVersions() override;
   Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
                                          const std::string& document) override;
 
