@@ -13,16 +13,12 @@
 
 namespace termin::testing {
 
-namespace {
-
 std::string FindRedisServer() {
   for (const char* path : {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {
     if (::access(path, X_OK) == 0) return path;
   }
   return "";
 }
-
-}  // namespace
 
 std::unique_ptr<RedisServer> RedisServer::Start(std::string* error) {
   const std::string binary = FindRedisServer();

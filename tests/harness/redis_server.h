@@ -14,6 +14,9 @@
 
 namespace termin::testing {
 
+// The Debian redis-server binary's path, or "" if it is not installed.
+std::string FindRedisServer();
+
 class RedisServer {
  public:
   // nullptr and *error when redis-server is missing or does not come up

@@ -11,17 +11,11 @@
 #include <thread>
 
 #include "tests/harness/ports.h"
+#include "tests/harness/redis_server.h"
 #include "tests/harness/test_keys.h"
 
 namespace termin::testing {
 namespace {
-
-std::string FindRedisServer() {
-  for (const char* path : {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {
-    if (::access(path, X_OK) == 0) return path;
-  }
-  return "";
-}
 
 std::string Text(const redisReply* r) {
   if (r == nullptr) return "";
