@@ -40,6 +40,7 @@
 #include "service/job_queue_factory.h"
 #include "service/mail_smtp.h"
 #include "service/queue_dead_letters.h"
+#include "service/stop_signals.h"
 #include "service/store_factory.h"
 #include "service/worker.h"
 #include "service/worker_templates.h"
@@ -64,13 +65,7 @@ void Log(const std::string& msg) {
 
 int main(int argc, char** argv) {
   using namespace termin;
-  signal(SIGPIPE, SIG_IGN);
-  // Block the stop signals in every thread; main waits for them with sigwait.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = service::BlockStopSignals();
 
   bool exit_now = false;
   int exit_code = 0;

@@ -22,17 +22,13 @@
 #include "api/catalog.h"
 #include "service/job_queue_redis.h"
 #include "service/redis_store.h"
+#include "service/stop_signals.h"
 #include "service/worker.h"
 
 int main(int argc, char** argv) {
   using namespace termin;
   using namespace termin::service;
-  signal(SIGPIPE, SIG_IGN);
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = BlockStopSignals();
 
   std::string store = "redis://127.0.0.1:6379";
   std::string key_prefix;
