@@ -52,18 +52,12 @@ done
 WORK=$(mktemp -d /tmp/termin-api-bench-XXXXXX)
 PGDIR=""
 PGBIN=""
-PIDS=()
 failed=()
+# shellcheck source=bench/servers.sh
+. bench/servers.sh
 
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    # Bounded: termin-api exits within 9 s on SIGTERM; after 10 s, SIGKILL.
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_servers
   if [ -n "$PGDIR" ] && [ -f "$PGDIR/data/postmaster.pid" ]; then
     as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
   fi
@@ -73,23 +67,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }  # field NAME "RESULT line"
 result_of() { sed -n 's/^RESULT //p' "$1" | tail -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-
-wait_healthz() {  # port pid
-  for _ in $(seq 200); do
-    if ! kill -0 "$2" 2>/dev/null; then return 1; fi
-    if python3 - "$1" <<'EOF' 2>/dev/null; then return 0; fi
-import sys, urllib.request
-urllib.request.urlopen("http://127.0.0.1:%s/healthz" % sys.argv[1], timeout=1).read()
-EOF
-    sleep 0.05
-  done
-  return 1
-}
 
 echo "API, Redis and PostgreSQL benchmarks: $(nproc) cores shared by servers and load generators"
 
@@ -101,29 +82,14 @@ mkdir -p "$CITY_DIR"
 CITY_ARGS=(--offices "$SPREAD_OFFICES" --desks "$SPREAD_DESKS" --rush-places "$RUSH_PLACES")
 
 # --- 2. redis-server and two termin-api ---------------------------------------
-REDIS_PORT=$(free_port)
-mkdir -p "$WORK/redis"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
-  --appendonly yes --appendfsync "$FSYNC" --maxclients 2000 \
-  --logfile "$WORK/redis/redis.log" --daemonize no &
-PIDS+=($!)
-for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
-redis-cli -p "$REDIS_PORT" ping >/dev/null
-
-start_api() {  # store-spec port log -> pid in API_PID
-  "$API" --bind 127.0.0.1 --port "$2" --threads "$API_THREADS" --store "$1" \
-    --seed "$CITY_DIR/bench-city.json" --keys "$CITY_DIR/bench-keys.json" --no-access-log \
-    2>"$3" &
-  API_PID=$!
-  PIDS+=("$API_PID")
-  wait_healthz "$2" "$API_PID"
-}
+start_redis "$WORK/redis" "$FSYNC"
 
 STORE="redis://127.0.0.1:$REDIS_PORT"
 P1=$(free_port)
-if start_api "$STORE" "$P1" "$WORK/api1.log"; then
+if start_api "$API" "$P1" "$STORE" "$CITY_DIR" "$API_THREADS" "$WORK/api1.log"; then
   P2=$(free_port)
-  start_api "$STORE" "$P2" "$WORK/api2.log" || { cat "$WORK/api2.log" >&2; exit 2; }
+  start_api "$API" "$P2" "$STORE" "$CITY_DIR" "$API_THREADS" "$WORK/api2.log" ||
+    { cat "$WORK/api2.log" >&2; exit 2; }
   TARGETS="127.0.0.1:$P1,127.0.0.1:$P2"
   SETUP="2 termin-api (--threads $API_THREADS each) on one Redis (AOF appendfsync $FSYNC)"
 else
@@ -131,7 +97,8 @@ else
   # process on the embedded store rather than nothing, and say so loudly.
   echo "api_bench: termin-api refused --store redis:// ($(tail -1 "$WORK/api1.log"))" >&2
   P1=$(free_port)
-  start_api memory "$P1" "$WORK/api1.log" || { cat "$WORK/api1.log" >&2; exit 2; }
+  start_api "$API" "$P1" memory "$CITY_DIR" "$API_THREADS" "$WORK/api1.log" ||
+    { cat "$WORK/api1.log" >&2; exit 2; }
   TARGETS="127.0.0.1:$P1"
   STORE=memory
   SETUP="1 termin-api (--threads $API_THREADS) on the MEMORY store: Redis store not available"

@@ -28,21 +28,15 @@ API=${COMPARE_API:-$BUILD/bin/termin-api}
 CITY_ARGS=(--offices 20 --desks 20 --rush-places 100)
 
 WORK=$(mktemp -d /tmp/termin-load-compare-XXXXXX)
-PIDS=()
+# shellcheck source=bench/servers.sh
+. bench/servers.sh
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_servers
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ticks() {  # utime+stime of the given pids, in clock ticks
   local sum=0 pid f
   for pid in "$@"; do
@@ -54,25 +48,11 @@ ticks() {  # utime+stime of the given pids, in clock ticks
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
 "$A" city --dir "$WORK" "${CITY_ARGS[@]}"
-REDIS_PORT=$(free_port)
-mkdir -p "$WORK/redis"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --save '' \
-  --appendonly yes --appendfsync always --maxclients 2000 \
-  --logfile "$WORK/redis/redis.log" --daemonize no &
-PIDS+=($!)
-for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
+start_redis "$WORK/redis" always
 TARGETS=""
 for _ in 1 2; do
   port=$(free_port)
-  "$API" --bind 127.0.0.1 --port "$port" --threads 32 --store "redis://127.0.0.1:$REDIS_PORT" \
-    --seed "$WORK/bench-city.json" --keys "$WORK/bench-keys.json" --no-access-log \
-    2>"$WORK/api-$port.log" &
-  PIDS+=($!)
-  for _ in $(seq 200); do
-    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=1)" \
-      2>/dev/null && break
-    sleep 0.05
-  done
+  start_api "$API" "$port" "redis://127.0.0.1:$REDIS_PORT" "$WORK" 32 "$WORK/api-$port.log"
   TARGETS+="${TARGETS:+,}127.0.0.1:$port"
 done
 HZ=$(getconf CLK_TCK)
@@ -89,10 +69,10 @@ run() {  # label binary extra-args workload
           --seed 4 --day-offset "$day")
     day=$((day + 1))
   fi
-  before=$(ticks "${PIDS[@]}")
+  before=$(ticks "${SERVER_PIDS[@]}")
   # shellcheck disable=SC2086
   out=$(timeout 300 /usr/bin/time -f "TIME %U %S" "$bin" "${args[@]}" $extra 2>&1) || true
-  after=$(ticks "${PIDS[@]}")
+  after=$(ticks "${SERVER_PIDS[@]}")
   local result cpu
   result=$(sed -n 's/^RESULT //p' <<<"$out" | tail -1)
   cpu=$(awk '/^TIME/ {printf "%.2f", $2 + $3}' <<<"$out")
