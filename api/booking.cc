@@ -289,8 +289,9 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
   // The hold id names its office ("<office>.<random>", see PlaceHold), and
   // the store checks secret, version and expiry and takes the visit from the
   // hold in its one step: no read of the hold first.
-  const OfficeInfo* office = catalog.FindOffice(hold_id.substr(0, hold_id.find('.')));
-  if (!office || hold_id.find('.') == std::string::npos) return Status::NotFound("no such hold");
+  std::string_view named = OfficeInHoldId(hold_id);
+  const OfficeInfo* office = named.empty() ? nullptr : catalog.FindOffice(named);
+  if (!office) return Status::NotFound("no such hold");
   std::string secret_hash = Sha256Hex(secret);
   JobPlan plan = PlanFor(JobType::kConfirmation, contact, *office);
   for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {

@@ -334,7 +334,7 @@ HttpResponse App::DeleteHold(const Call& call) {
   const std::string& hold_id = call.Param("holdId");
   Status s = store_->ReleaseHold(hold_id, Sha256Hex(*secret));
   if (!s.ok()) return Error(call, s);
-  booker_.ForgetClaims(hold_id.substr(0, hold_id.find('.')));  // ids name their office
+  booker_.ForgetClaims(std::string(OfficeInHoldId(hold_id)));
   HttpResponse resp;
   resp.status = 204;
   resp.content_type.clear();

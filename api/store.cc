@@ -2,6 +2,12 @@
 
 namespace termin::api {
 
+std::string_view OfficeInHoldId(std::string_view hold_id) {
+  auto dot = hold_id.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == hold_id.size()) return {};
+  return hold_id.substr(0, dot);
+}
+
 std::vector<OutboxJob> PlanJobs(const JobPlan& plan, const std::string& reference, Instant start) {
   std::vector<OutboxJob> jobs;
   if (!plan.reachable) return jobs;

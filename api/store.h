@@ -34,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/clock.h"
@@ -143,6 +144,11 @@ struct JobPlan {
   TimePoint first_due;
   std::vector<Minutes> reminder_offsets;  // empty: no reminders
 };
+
+// The office a hold id names: the API draws hold ids as "<office>.<random>"
+// (Booker::PlaceHold; office ids never contain '.'), so a store can find a
+// hold from its id alone. Empty for an id without a '.' before other text.
+std::string_view OfficeInHoldId(std::string_view hold_id);
 
 // The jobs `plan` means for the visit `reference` starting at `start`.
 std::vector<OutboxJob> PlanJobs(const JobPlan& plan, const std::string& reference, Instant start);

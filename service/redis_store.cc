@@ -147,14 +147,7 @@ std::string Fold(std::string_view s) {
   return out;
 }
 
-// The office a hold id names: "<office>.<random>" (api/booking.cc draws them
-// so; office ids never contain '.'). Empty for an id without a '.', which is
-// found through the hold index instead.
-std::string_view OfficeInHoldId(std::string_view hold_id) {
-  auto dot = hold_id.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == hold_id.size()) return {};
-  return hold_id.substr(0, dot);
-}
+using api::OfficeInHoldId;
 
 // True if PlaceHold needs no hold index for this hold: its id names its office.
 bool SelfLocating(const HoldRecord& hold) {
