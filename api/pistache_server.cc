@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <sstream>
 
 #include <pistache/endpoint.h>
@@ -97,6 +98,14 @@ class PistacheHandler : public Http::Handler {
     } catch (...) {
       out = RenderProblem(MakeProblem("internal", ""), Language::kDe);
     }
+    std::shared_ptr<Tcp::Peer> peer = response.getPeer();
+    if (!peer) return;  // the client is gone
+    if (!peer->tryGetData(kQueuedData)) {
+      SendDirect(peer, Serialize(out, http10, client_close), client_close);
+      return;
+    }
+    // An earlier response of this connection is still in Pistache's queue:
+    // this one must queue behind it.
     response.headers().remove<Http::Header::Connection>();
     response.headers().add<Http::Header::Connection>(
         client_close ? Http::ConnectionControl::Close : Http::ConnectionControl::KeepAlive);
@@ -137,12 +146,7 @@ class PistacheHandler : public Http::Handler {
   // Writes the answer on the socket directly and closes the connection: the
   // rest of the request (a body we refused) must not be read as a new one.
   static void RejectAndClose(const std::shared_ptr<Tcp::Peer>& peer, const HttpResponse& out) {
-    std::string raw = "HTTP/1.1 " + std::to_string(out.status) + " " +
-                      Http::codeString(static_cast<Http::Code>(out.status)) + "\r\n";
-    if (!out.content_type.empty()) raw += "Content-Type: " + out.content_type + "\r\n";
-    for (const auto& [name, value] : out.headers) raw += name + ": " + value + "\r\n";
-    raw += "Connection: close\r\nContent-Length: " + std::to_string(out.body.size()) +
-           "\r\n\r\n" + out.body;
+    std::string raw = Serialize(out, false, true);
     std::size_t sent = 0;
     while (sent < raw.size()) {
       ssize_t n = ::send(peer->fd(), raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
@@ -151,6 +155,58 @@ class PistacheHandler : public Http::Handler {
     }
     ::shutdown(peer->fd(), SHUT_RDWR);
   }
+
+  // The response as it goes on the wire, in the form Pistache writes it.
+  static std::string Serialize(const HttpResponse& out, bool http10, bool close) {
+    std::string raw;
+    raw.reserve(160 + out.body.size());
+    raw += http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    raw += std::to_string(out.status);
+    raw += ' ';
+    raw += Http::codeString(static_cast<Http::Code>(out.status));
+    raw += close ? "\r\nConnection: Close\r\n" : "\r\nConnection: Keep-Alive\r\n";
+    if (!out.content_type.empty()) raw += "Content-Type: " + out.content_type + "\r\n";
+    for (const auto& [name, value] : out.headers) raw += name + ": " + value + "\r\n";
+    raw += "Content-Length: " + std::to_string(out.body.size()) + "\r\n\r\n";
+    raw += out.body;
+    return raw;
+  }
+
+  // Pistache 0.0.5 sends every response through its transport's write
+  // queue, even from the peer's own reactor thread: an eventfd wake-up,
+  // EPOLLOUT armed, another epoll round, then the send, and EPOLLOUT
+  // disarmed: about ten system calls around each send (strace; bench/
+  // README.md). onRequest runs on the peer's reactor thread and answers at
+  // once, so it writes on the (non-blocking) socket itself. What the socket
+  // does not take at once is handed to Pistache's queue, and the connection
+  // is marked so that its later responses queue behind it (ours must never
+  // overtake bytes Pistache still holds). A write error is left to
+  // Pistache, which sees the connection fail on its next read. After a
+  // "Connection: close" answer sent whole, our side of the connection is
+  // shut (RFC 9112, 9.6); Pistache itself never closed it.
+  static void SendDirect(const std::shared_ptr<Tcp::Peer>& peer, std::string raw, bool close) {
+    peer->setIdle(true);  // what ResponseWriter::send does: no request pending
+    std::size_t sent = 0;
+    while (sent < raw.size()) {
+      ssize_t n = ::send(peer->fd(), raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        peer->putData(kQueuedData, std::make_shared<bool>(true));
+        raw.erase(0, sent);
+        std::size_t length = raw.size();
+        peer->send(RawBuffer(std::move(raw), length));
+        return;
+      } else {
+        return;
+      }
+    }
+    if (close) ::shutdown(peer->fd(), SHUT_WR);
+  }
+
+  static constexpr const char* kQueuedData = "termin.queued";
 
   App* app_;
   std::size_t max_body_;
