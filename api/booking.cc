@@ -342,7 +342,8 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
   return NewAppointment{std::move(made).value(), manage_secret};
 }
 
-Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& visit) {
+Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& visit,
+                                         bool may_reload) {
   BookingRules rules = office.schedule.rules;
   rules.min_notice = Minutes(0);  // a walk-in is served now: no notice
   const date::time_zone* zone = office.schedule.zone;
@@ -379,6 +380,16 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       claims_cache_.AddClaim(office.id, r->booking.desk_id, r->booking.claim());
       if (metrics_) metrics_->CountBooking("kiosk");
       return r;
+    }
+    if (r.status().code() == StatusCode::kAborted && may_reload && reload_catalog_) {
+      // Changed by another replica since our catalog was loaded (as in
+      // ClaimLoop): reload and decide again on the new configuration.
+      std::shared_ptr<const Catalog> fresh = reload_catalog_();
+      const OfficeInfo* now_office = fresh ? fresh->FindOffice(office.id) : nullptr;
+      if (!now_office || now_office->config_version == office.config_version) return r;
+      auto now_visit = VisitAt(*now_office, visit.service_ids);
+      if (!now_visit.ok()) return now_visit.status();
+      return WalkIn(*now_office, *now_visit, /*may_reload=*/false);
     }
     if (r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();

@@ -85,7 +85,11 @@ class Booker {
                                     const Contact& contact, Channel channel,
                                     std::vector<Alternative>* alternatives = nullptr);
   // The next free start today at `office` without notice, checked in at once.
-  Result<AppointmentRecord> WalkIn(const OfficeInfo& office, const Visit& visit);
+  // If another replica changed the office meanwhile (the store's config
+  // fence), the catalog is reloaded and the walk-in decided again on the new
+  // configuration, once; the office it was booked at is in the record.
+  Result<AppointmentRecord> WalkIn(const OfficeInfo& office, const Visit& visit,
+                                   bool may_reload = true);
   Result<AppointmentRecord> Move(const AppointmentRecord& current, const OfficeInfo& to_office,
                                  const Visit& visit, Instant start,
                                  std::vector<Alternative>* alternatives = nullptr);

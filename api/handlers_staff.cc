@@ -264,8 +264,11 @@ HttpResponse App::KioskWalkIn(const Call& call) {
     }
     return Error(call, made.status());
   }
-  HttpResponse resp = Json(201, RenderKioskVisit(*made, *office));
-  return resp;
+  // The walk-in may have been decided on a reloaded catalog (Booker::WalkIn):
+  // show it with the office as it is now.
+  auto now = catalog_.Get();
+  const OfficeInfo* shown = now->FindOffice(made->booking.office_id);
+  return Json(201, RenderKioskVisit(*made, shown ? *shown : *office));
 }
 
 }  // namespace termin::api

@@ -21,7 +21,10 @@ class AllDayServer {
     std::string error;
     server_ = ApiServer::Start(options, &error);
     REQUIRE_MESSAGE(server_ != nullptr, error);
-    for (const char* office : {kOfficeMitte, kOfficeNord}) OpenAllDay(office);
+    for (const char* office : {kOfficeMitte, kOfficeNord}) {
+      std::string opened = OpenAllDay(api(), office, Bearer(kAdminKey));
+      REQUIRE_MESSAGE(opened.empty(), opened);
+    }
   }
   ~AllDayServer() {
     if (server_) server_->Stop(10000);
@@ -29,34 +32,6 @@ class AllDayServer {
   const HttpClient& api() const { return server_->client(); }
 
  private:
-  void OpenAllDay(const std::string& office) {
-    const std::string path = "/v1/admin/offices/" + office;
-    Response doc = api().Get(path, Bearer(kAdminKey));
-    REQUIRE_MESSAGE(doc.status == 200, doc.Summary());
-    rapidjson::Document d;
-    d.CopyFrom(doc.json, d.GetAllocator());
-    auto& alloc = d.GetAllocator();
-    auto all_day = [&alloc] {
-      rapidjson::Value week(rapidjson::kObjectType);
-      for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-        rapidjson::Value interval(rapidjson::kArrayType);
-        interval.PushBack("00:00", alloc).PushBack("24:00", alloc);
-        rapidjson::Value intervals(rapidjson::kArrayType);
-        intervals.PushBack(interval, alloc);
-        week.AddMember(rapidjson::StringRef(day), intervals, alloc);
-      }
-      return week;
-    };
-    if (d.HasMember("opening")) d["opening"] = all_day();
-    REQUIRE(d.HasMember("desks"));
-    for (auto& desk : d["desks"].GetArray()) {
-      if (desk.HasMember("opening")) desk["opening"] = all_day();
-      if (desk.HasMember("breaks")) desk["breaks"].SetObject();
-    }
-    Response put = api().Put(path + "?cancel_conflicting=false", ToJson(d), Bearer(kAdminKey));
-    REQUIRE_MESSAGE(put.status == 200, put.Summary());
-  }
-
   std::unique_ptr<ApiServer> server_;
 };
 

@@ -12,6 +12,38 @@ bool OfficeRef::Offers(const std::string& service) const {
   return std::find(services.begin(), services.end(), service) != services.end();
 }
 
+std::string OpenAllDay(const HttpClient& client, const std::string& office,
+                       const Headers& admin) {
+  const std::string path = "/v1/admin/offices/" + office;
+  Response doc = client.Get(path, admin);
+  if (doc.status != 200) return "GET " + path + ": " + doc.Summary();
+  rapidjson::Document d;
+  d.CopyFrom(doc.json, d.GetAllocator());
+  auto& alloc = d.GetAllocator();
+  auto all_day = [&alloc] {
+    rapidjson::Value week(rapidjson::kObjectType);
+    for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
+      rapidjson::Value interval(rapidjson::kArrayType);
+      interval.PushBack("00:00", alloc).PushBack("24:00", alloc);
+      rapidjson::Value intervals(rapidjson::kArrayType);
+      intervals.PushBack(interval, alloc);
+      week.AddMember(rapidjson::StringRef(day), intervals, alloc);
+    }
+    return week;
+  };
+  if (!d.IsObject() || !d.HasMember("desks") || !d["desks"].IsArray()) {
+    return "GET " + path + ": no desks in " + doc.body.substr(0, 200);
+  }
+  if (d.HasMember("opening")) d["opening"] = all_day();
+  for (auto& desk : d["desks"].GetArray()) {
+    if (desk.HasMember("opening")) desk["opening"] = all_day();
+    if (desk.HasMember("breaks")) desk["breaks"].SetObject();
+  }
+  Response put = client.Put(path + "?cancel_conflicting=false", ToJson(d), admin);
+  if (put.status != 200) return "PUT " + path + ": " + put.Summary();
+  return "";
+}
+
 const OfficeRef* City::FindOffice(const std::string& id) const {
   for (const auto& o : offices) {
     if (o.id == id) return &o;

@@ -50,6 +50,13 @@ std::vector<Slot> FreeSlots(const HttpClient& client, const std::string& office,
                             const std::vector<std::string>& services, const std::string& from,
                             const std::string& to);
 
+// Opens `office` 00:00-24:00 every day, its desks too, without breaks, by
+// the admin API (PUT with cancel_conflicting=false), so that tests of
+// "today" do not depend on the hour they run at. "" on success, else what
+// went wrong.
+std::string OpenAllDay(const HttpClient& client, const std::string& office,
+                       const Headers& admin);
+
 // Today's date in a time zone ("Europe/Berlin"), YYYY-MM-DD.
 std::string LocalToday(const std::string& timezone);
 // Minutes since local midnight, now, in a time zone.
