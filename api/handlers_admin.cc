@@ -1,5 +1,8 @@
 // Handlers of the admin API and the operations endpoints.
 #include "api/app.h"
+
+#include <algorithm>
+
 #include "api/json_input.h"
 #include "api/render.h"
 #include "api/request_parsing.h"
@@ -171,12 +174,38 @@ HttpResponse App::AdminPutService(const Call& call) {
   }
   std::lock_guard<std::mutex> lock(admin_mutex_);
   auto catalog = catalog_.Get();
-  bool existed = catalog->FindService(service_id) != nullptr;
+  const bool existed = catalog->FindService(service_id) != nullptr;
   auto version = store_->PutServiceConfig(service_id, ServiceToJson(*parsed));
   if (!version.ok()) return Error(call, version.status());
   Catalog next = *catalog;
   UpsertService(next, *parsed);
+  // A service's duration and buffer decide what a booking claims. Every
+  // office offering the service gets a new config version (its document
+  // unchanged), so a replica that has not polled this change yet meets the
+  // office config fence on its next booking there and decides again on the
+  // new service (docs/redis.md, "Configuration across replicas"). Done for
+  // every save, changed or not, so that repeating a save whose touches
+  // failed half-way completes them.
+  Status touched = Status::Ok();
+  for (OfficeInfo& office : next.offices) {
+    const auto& offered = office.schedule.services;
+    if (office.config_version == 0 ||
+        std::none_of(offered.begin(), offered.end(),
+                     [&](const Service& s) { return s.id == service_id; })) {
+      continue;
+    }
+    auto v = store_->TouchOfficeConfig(office.id);
+    if (v.ok()) {
+      office.config_version = *v;
+    } else if (v.status().code() != StatusCode::kNotFound) {
+      touched = v.status();
+      break;
+    }
+  }
   catalog_.Set(std::move(next));
+  // The service is saved either way; the caller sees the store's error
+  // (e.g. 503) and repeats the save to fence the remaining offices.
+  if (!touched.ok()) return Error(call, touched);
   return Json(existed ? 200 : 201, ServiceToJson(*parsed));
 }
 

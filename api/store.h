@@ -283,6 +283,13 @@ class Store {
                                                 std::uint64_t expected_version,
                                                 const std::vector<std::string>& cancel,
                                                 std::vector<OutboxJob> jobs) = 0;
+  // A new version of the office's configuration, its document unchanged;
+  // returns it. Called after a change to a service the office offers: a
+  // booking step proposed on the old service (a replica that has not polled
+  // the change yet) carries the office's old version and meets the office
+  // config fence (Booking::office_version), so it is decided again on the
+  // new service. NotFound for an office without a configuration.
+  virtual Result<std::uint64_t> TouchOfficeConfig(const std::string& office_id) = 0;
   virtual Result<std::map<std::string, ConfigDocument>> GetServiceConfigs() = 0;
   virtual Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
                                                  const std::string& document) = 0;

@@ -453,6 +453,14 @@ Result<std::uint64_t> MemoryStore::PutOfficeConfig(const std::string& office_id,
   return shard.config.version;
 }
 
+Result<std::uint64_t> MemoryStore::TouchOfficeConfig(const std::string& office_id) {
+  Shard* shard = FindShard(office_id);
+  if (!shard) return Status::NotFound("the office has no configuration");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  if (shard->config.version == 0) return Status::NotFound("the office has no configuration");
+  return ++shard->config.version;
+}
+
 Result<std::map<std::string, ConfigDocument>> MemoryStore::GetServiceConfigs() {
   std::lock_guard<std::mutex> lock(config_mutex_);
   return services_;

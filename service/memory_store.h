@@ -80,6 +80,7 @@ class MemoryStore final : public api::Store {
                                         std::uint64_t expected_version,
                                         const std::vector<std::string>& cancel,
                                         std::vector<OutboxJob> jobs) override;
+  Result<std::uint64_t> TouchOfficeConfig(const std::string& office_id) override;
   Result<std::map<std::string, ConfigDocument>> GetServiceConfigs() override;
   Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
                                          const std::string& document) override;

@@ -367,6 +367,18 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return {'OK', redis.call('HINCRBY', KEYS[2], ARGV[1], 1)}
 )lua";
 
+/* touch_office_config. KEYS: cfg. Returns {OK, new version}, or NOTFOUND
+   if the office has no configuration.
+   A new version with the document unchanged, after a change to a service
+   the office offers. Services live in their own hash slot ({svc}), which no
+   office script may read, so the claiming scripts cannot check a service's
+   version themselves; they check the office's (stale()), and this moves it:
+   a step proposed on the old service carries the old office version. */
+const char* kTouchOfficeConfig = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+return {'OK', redis.call('HINCRBY', KEYS[1], 'ver', 1)}
+)lua";
+
 /* idem_begin. KEYS: the record. ARGV: request hash, ttl_ms.
    First use writes "started" with its TTL in the same step as the check, so
    of two concurrent first uses exactly one starts; the other sees it in
@@ -442,6 +454,7 @@ std::vector<RedisScriptSource> Build() {
   set(RedisScript::kAddNote, "add_note", kAddNote);
   set(RedisScript::kPutOfficeConfig, "put_office_config", kPutOfficeConfig);
   set(RedisScript::kPutServiceConfig, "put_service_config", kPutServiceConfig);
+  set(RedisScript::kTouchOfficeConfig, "touch_office_config", kTouchOfficeConfig);
   set(RedisScript::kIdemBegin, "idem_begin", kIdemBegin);
   set(RedisScript::kIdemFinish, "idem_finish", kIdemFinish);
   set(RedisScript::kEraseContact, "erase_contact", kEraseContact);

@@ -38,6 +38,7 @@ enum class RedisScript {
   kAddNote,            // appends a staff note
   kPutOfficeConfig,    // compare-and-set config + cancellations + jobs
   kPutServiceConfig,   // document + version
+  kTouchOfficeConfig,  // a new office config version, document unchanged
   kIdemBegin,          // first use / replay / mismatch of an Idempotency-Key
   kIdemFinish,         // stores the first response
   kEraseContact,       // drops contact data of one finished visit

@@ -814,6 +814,18 @@ Result<std::uint64_t> RedisStore::PutOfficeConfig(const std::string& office_id,
   return Status::Conflict("appointments kept moving; try again");
 }
 
+Result<std::uint64_t> RedisStore::TouchOfficeConfig(const std::string& office_id) {
+  if (!RedisKeys::ValidId(office_id)) return Status::NotFound("the office has no configuration");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kTouchOfficeConfig, {keys_.OfficeConfig(office_id)}, {});
+  if (!r.ok()) return r.status();
+  std::string_view word = Word(**r);
+  if (word == "NOTFOUND") return Status::NotFound("the office has no configuration");
+  if (word != "OK") return Refusal(word, "office");
+  return static_cast<std::uint64_t>(Int(*(*r)->element[1]));
+}
+
 Result<std::map<std::string, api::ConfigDocument>> RedisStore::GetServiceConfigs() {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();

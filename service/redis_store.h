@@ -81,6 +81,7 @@ class RedisStore final : public api::Store {
                                         std::uint64_t expected_version,
                                         const std::vector<std::string>& cancel,
                                         std::vector<api::OutboxJob> jobs) override;
+  Result<std::uint64_t> TouchOfficeConfig(const std::string& office_id) override;
   Result<std::map<std::string, api::ConfigDocument>> GetServiceConfigs() override;
   // Two round trips: SMEMBERS of the offices, then one pipeline of each
   // office's `cfg` `ver` and the service versions. Each key is read on its

@@ -511,6 +511,16 @@ TEST_CASE("redis: a claim proposed on an older office configuration is refused (
   CHECK(s.MoveAppointment("FN-0002", to, {}).status().code() == StatusCode::kAborted);
   to.office_version = *v2;
   CHECK(s.MoveAppointment("FN-0002", to, {}).ok());
+  // A touch (a service the office offers changed) fences out steps proposed
+  // on the version before it, as a document change does.
+  auto v3 = s.TouchOfficeConfig("o1");
+  REQUIRE(v3.ok());
+  CHECK(*v3 == *v2 + 1);
+  auto after_touch = Appointment("FN-0003", "o1", "d1", t + 3h);
+  after_touch.booking.office_version = *v2;
+  CHECK(s.CreateAppointment(after_touch, "", {}).status().code() == StatusCode::kAborted);
+  after_touch.booking.office_version = *v3;
+  CHECK(s.CreateAppointment(after_touch, "", {}).ok());
 }
 
 }  // namespace

@@ -450,6 +450,16 @@ TEST_CASE("conformance: office configuration is compare-and-set and cancels in t
     CHECK(s.PutOfficeConfig("o1", "{}", 1, {"CFG-0002"}, {}).status().code() == StatusCode::kConflict);
     CHECK(s.GetAppointment("CFG-0002")->status == AppointmentStatus::kConfirmed);
 
+    // A touch moves the version, not the document: a save against the old
+    // version is then refused, one against the new goes through.
+    auto touched = s.TouchOfficeConfig("o1");
+    REQUIRE(touched.ok());
+    CHECK(*touched == 3);
+    CHECK(s.GetOfficeConfig("o1")->document == "{\"v\":2}");
+    CHECK(s.GetOfficeConfig("o1")->version == 3);
+    CHECK(s.PutOfficeConfig("o1", "{}", 2, {}, {}).status().code() == StatusCode::kConflict);
+    CHECK(s.TouchOfficeConfig("no-such-office").status().code() == StatusCode::kNotFound);
+
     CHECK(*s.PutServiceConfig("id-card", "{\"a\":1}") == 1);
     CHECK(*s.PutServiceConfig("id-card", "{\"a\":2}") == 2);
     CHECK(*s.PutServiceConfig("passport", "{}") == 1);

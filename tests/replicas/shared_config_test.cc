@@ -279,6 +279,58 @@ TEST_CASE("a day closed through one replica is refused at once by another, befor
   }
 }
 
+// A service's duration is configuration too: a replica that has not yet
+// polled a new duration saved through another must not claim by the old one.
+// Saving the service moves the version of every office offering it, so the
+// stale replica meets the office fence, reloads and claims the new length.
+TEST_CASE("a service's new duration saved through one replica is claimed at once by another") {
+  std::string error;
+  auto redis = DurableRedis::Start(/*aof=*/false, &error);
+  REQUIRE_MESSAGE(redis != nullptr, error);
+  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 2, error);
+  const HttpClient& a = replicas[0]->client();
+  const HttpClient& b = replicas[1]->client();
+  const Headers admin = Bearer(kAdminKey);
+  Response services = a.Get("/v1/admin/services", admin);
+  REQUIRE_MESSAGE(services.status == 200, services.Summary());
+  const rapidjson::Value& list = services.json.IsArray() ? services.json : services.json["services"];
+  REQUIRE(list.IsArray());
+  rapidjson::Document kurz;
+  for (const auto& svc : list.GetArray()) {
+    if (std::string(svc["id"].GetString()) == "kurz") kurz.CopyFrom(svc, kurz.GetAllocator());
+  }
+  REQUIRE(kurz.IsObject());
+  int right = 0, tries = 0;
+  for (int i = 0; i < 4; ++i) {  // several saves: each try is one race with the poll
+    const int minutes = i % 2 == 0 ? 25 : 15;  // "kurz" starts at 10
+    kurz["duration_minutes"].SetInt(minutes);
+    Response saved = a.Put("/v1/admin/services/kurz", ToJson(kurz), admin);
+    REQUIRE_MESSAGE(saved.status == 200, saved.Summary());
+    // At once through B, well within its 250 ms poll interval: B's copy
+    // still says the previous duration. The first start of a day B has
+    // free (a morning start: the longer visit fits too).
+    const std::string day = AddDays(LocalToday("Europe/Berlin"), 10 + i);
+    auto free = FreeSlots(b, "test-mitte", {"kurz"}, day, day);
+    REQUIRE(!free.empty());
+    Response hold = b.Post("/v1/holds", "{\"office\":\"test-mitte\",\"services\":[\"kurz\"],"
+                                        "\"start\":" + Q(free[0].start) + "}");
+    ++tries;
+    REQUIRE_MESSAGE(hold.status == 201, hold.Summary());
+    auto start = ParseRfc3339(hold.Str("start"));
+    auto end = ParseRfc3339(hold.Str("end"));
+    REQUIRE((start && end));
+    CHECK_MESSAGE(*end - *start == std::chrono::minutes(minutes),
+                  "held " << (*end - *start).count() / 60 << " min, want " << minutes);
+    if (*end - *start == std::chrono::minutes(minutes)) ++right;
+  }
+  std::printf("new durations claimed at once through the other replica: %d of %d\n", right, tries);
+  for (auto& r : replicas) {
+    auto info = r->Stop();
+    CHECK((info && info->clean()));
+  }
+}
+
 // The same fence for a kiosk walk-in: a replica that has not yet polled an
 // admin change decides on its old copy; the store refuses the claim (STALE),
 // and the replica reloads and books on the new configuration instead of
