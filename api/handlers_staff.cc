@@ -266,8 +266,8 @@ HttpResponse App::KioskWalkIn(const Call& call) {
   }
   // The walk-in may have been decided on a reloaded catalog (Booker::WalkIn):
   // show it with the office as it is now.
-  auto now = catalog_.Get();
-  const OfficeInfo* shown = now->FindOffice(made->booking.office_id);
+  auto current = catalog_.Get();
+  const OfficeInfo* shown = current->FindOffice(made->booking.office_id);
   return Json(201, RenderKioskVisit(*made, shown ? *shown : *office));
 }
 
