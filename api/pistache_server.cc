@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
+#include <string_view>
 #include <sstream>
 
 #include <pistache/endpoint.h>
@@ -59,6 +61,34 @@ class NamedHeader : public Http::Header::Header {
   std::string value_;
 };
 
+// A connection's request that has not fully arrived (see onInput). Stored
+// on the Tcp::Peer, which only its reactor thread touches.
+struct Framing {
+  std::string pending;     // the start of the next request
+  std::size_t scanned = 0; // bytes of `pending` known to hold no head end
+  std::size_t length = 0;  // the whole request's bytes once its head is in, else 0
+  bool done = false;       // refused or closed: further input is dropped
+
+  void Clear() {
+    // A large head or body is not held for the rest of the connection.
+    if (pending.capacity() > 65536) {
+      std::string().swap(pending);
+    } else {
+      pending.clear();
+    }
+    scanned = 0;
+    length = 0;
+  }
+};
+
+// What onRequest tells the onInput that called it: Pistache runs onRequest
+// synchronously inside its own input step, on the same thread.
+struct RequestOutcome {
+  bool answered = false;  // onRequest ran (else Pistache answered by itself)
+  bool close = false;     // the client asked to close after this answer
+};
+thread_local RequestOutcome t_outcome;
+
 class PistacheHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
@@ -66,6 +96,7 @@ class PistacheHandler : public Http::Handler {
   PistacheHandler(App* app, std::size_t max_body) : app_(app), max_body_(max_body) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter response) override {
+    t_outcome.answered = true;
     HttpResponse out;
     bool client_close = false;
     bool http10 = request.version() == Http::Version::Http10;
@@ -94,6 +125,7 @@ class PistacheHandler : public Http::Handler {
       client_close = connection && Lower(*connection).find("close") != std::string::npos;
       if (http10) client_close = !connection || Lower(*connection).find("keep-alive") == std::string::npos;
       in.body = request.body();
+      t_outcome.close = client_close;
       out = app_->Handle(in);
     } catch (...) {
       out = RenderProblem(MakeProblem("internal", ""), Language::kDe);
@@ -119,28 +151,139 @@ class PistacheHandler : public Http::Handler {
   }
 
  private:
-  // Screens the head of each new request (see api/request_screen.h) before
-  // Pistache's parser sees it.
+  // Pistache 0.0.5 takes whatever one read brought as (part of) one request:
+  // its onInput feeds the bytes to the parser, answers the first request
+  // and then resets the parser, which throws away everything after it. A
+  // pipelined request that arrived in the same read got no answer at all.
+  // So we cut the byte stream into requests here and hand Pistache exactly
+  // one whole request per call; what belongs to a request that has not
+  // fully arrived waits in the connection's Framing. The cut is safe
+  // because the screen lets through only heads whose request is exactly
+  // head + Content-Length bytes (no Transfer-Encoding, one length).
+  // onRequest answers synchronously inside the call, so answers leave in
+  // request order. A read that holds whole requests only (the common case:
+  // one) is fed without a copy.
   void onInput(const char* buffer, std::size_t len,
                const std::shared_ptr<Tcp::Peer>& peer) override {
-    auto parser = Http::Handler::getParser(peer);
-    if (parser && parser->step() && parser->step()->id() == Http::Private::RequestLineStep::Id) {
-      ScreenResult screen = ScreenRequestHead(std::string_view(buffer, len), max_body_);
-      if (screen.reject) {
-        HttpResponse out;
-        if (screen.unknown_method) {
-          HttpRequest in;
-          in.method = screen.method;
-          in.path = screen.path;
-          out = app_->Handle(in);
-        } else {
-          out = RenderProblem(MakeProblem(screen.slug, screen.detail), Language::kDe);
+    auto framing = std::static_pointer_cast<Framing>(peer->tryGetData(kFramingData));
+    if (framing && framing->done) return;
+    std::string_view input(buffer, len);
+    std::size_t scanned = 0;  // bytes at the start of `input` known to hold no head end
+    const bool from_pending = framing && !framing->pending.empty();
+    if (from_pending) {
+      framing->pending.append(buffer, len);
+      if (framing->length > framing->pending.size()) return;  // the body is still arriving
+      input = framing->pending;
+      scanned = framing->scanned;
+    }
+    std::size_t used = 0;       // bytes of `input` fed to Pistache
+    std::size_t keep_scanned = 0;
+    std::size_t keep_length = 0;
+    while (used < input.size()) {
+      std::string_view rest = input.substr(used);
+      std::size_t head_end = rest.find("\r\n\r\n", scanned);
+      scanned = 0;
+      if (head_end == std::string_view::npos) {
+        // Pistache would hold up to maxRequestSize of a head; we hold no
+        // more head than kHeaderHeadroom.
+        if (rest.size() >= kHeaderHeadroom) return Refuse(peer, HeadTooLarge());
+        // Refuse a bad line at once, before the head ends (a client may
+        // wait for an answer before it sends more). Only while the head is
+        // short and only when a line has ended in this read: screening
+        // grows with the head, and a head that trickles in must not cost
+        // its length squared.
+        if (rest.size() <= kEarlyScreenBytes &&
+            (!from_pending || std::memchr(buffer, '\n', len) != nullptr)) {
+          ScreenResult screen = ScreenRequestHead(rest, max_body_);
+          if (screen.reject) return Refuse(peer, screen);
         }
-        RejectAndClose(peer, out);
+        keep_scanned = rest.size() >= 3 ? rest.size() - 3 : 0;
+        break;
+      }
+      const std::size_t head_length = head_end + 4;
+      if (head_length > kHeaderHeadroom) return Refuse(peer, HeadTooLarge());
+      ScreenResult screen = ScreenRequestHead(rest.substr(0, head_length), max_body_);
+      if (screen.reject) return Refuse(peer, screen);
+      const std::size_t length = head_length + screen.content_length;
+      if (rest.size() < length) {
+        keep_scanned = head_end;
+        keep_length = length;
+        break;
+      }
+      t_outcome = RequestOutcome{};
+      PistacheHttpHandlerOnInput(this, rest.data(), length, peer);
+      used += length;
+      auto parser = Http::Handler::getParser(peer);
+      if (!parser || !parser->step() || parser->step()->id() != Http::Private::RequestLineStep::Id) {
+        // Pistache wants more bytes than the screen said the request has:
+        // we no longer know where the next request starts.
+        return Refuse(peer, Reject("bad-request", "malformed request head"));
+      }
+      if (!t_outcome.answered) {
+        // Pistache refused the request itself (its parser threw) and put
+        // that answer in its write queue: later answers must queue behind it.
+        if (!peer->tryGetData(kQueuedData)) peer->putData(kQueuedData, std::make_shared<bool>(true));
+      } else if (t_outcome.close) {
+        // Answered with "Connection: close": nothing after it is a request
+        // we serve (RFC 9112, 9.6).
+        MutableFraming(peer, framing).done = true;
         return;
       }
     }
-    PistacheHttpHandlerOnInput(this, buffer, len, peer);
+    std::string_view rest = input.substr(used);
+    if (rest.empty()) {
+      if (from_pending) framing->Clear();
+      return;
+    }
+    Framing& keep = MutableFraming(peer, framing);
+    if (from_pending) {
+      keep.pending.erase(0, used);
+    } else {
+      keep.pending.assign(rest);
+    }
+    keep.scanned = keep_scanned;
+    keep.length = keep_length;
+  }
+
+  // Answers a refused request (problem+json, or routing for an unknown
+  // method), closes the connection and drops whatever else it sends.
+  void Refuse(const std::shared_ptr<Tcp::Peer>& peer, const ScreenResult& screen) {
+    std::shared_ptr<Framing> framing;
+    Framing& state = MutableFraming(peer, framing);
+    state.done = true;
+    state.Clear();
+    HttpResponse out;
+    if (screen.unknown_method) {
+      HttpRequest in;
+      in.method = screen.method;
+      in.path = screen.path;
+      out = app_->Handle(in);
+    } else {
+      out = RenderProblem(MakeProblem(screen.slug, screen.detail), Language::kDe);
+    }
+    RejectAndClose(peer, out);
+  }
+
+  static ScreenResult Reject(std::string slug, std::string detail) {
+    ScreenResult r;
+    r.reject = true;
+    r.slug = std::move(slug);
+    r.detail = std::move(detail);
+    return r;
+  }
+
+  static ScreenResult HeadTooLarge() { return Reject("bad-request", "request head too large"); }
+
+  // The connection's Framing, made on first use (most connections never
+  // need one). `framing` is what the caller already looked up, if anything.
+  static Framing& MutableFraming(const std::shared_ptr<Tcp::Peer>& peer,
+                                 std::shared_ptr<Framing>& framing) {
+    if (!framing) framing = std::static_pointer_cast<Framing>(peer->tryGetData(kFramingData));
+    if (!framing) {
+      framing = std::make_shared<Framing>();
+      peer->putData(kFramingData, framing);
+    }
+    return *framing;
   }
 
   // Writes the answer on the socket directly and closes the connection: the
@@ -207,6 +350,9 @@ class PistacheHandler : public Http::Handler {
   }
 
   static constexpr const char* kQueuedData = "termin.queued";
+  static constexpr const char* kFramingData = "termin.framing";
+  // Heads up to this size are screened while they still arrive.
+  static constexpr std::size_t kEarlyScreenBytes = 8192;
 
   App* app_;
   std::size_t max_body_;

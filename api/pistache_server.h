@@ -7,10 +7,18 @@
 // asked to close (Pistache defaults to close when the client sent no
 // Connection header, which costs a TCP handshake per request).
 //
-// Limits: maxRequestSize is the body limit plus headroom for the request
-// line and headers (kHeaderHeadroom). Bodies between the body limit and that
-// size get our 413 problem+json; beyond it Pistache answers 413 by itself
-// with text/plain (it does not let a handler see the request).
+// Framing: Pistache 0.0.5 parses one request per read and drops whatever
+// else the read held, so the handler cuts the byte stream into requests
+// itself and hands Pistache one whole request at a time. Pipelined requests
+// are answered, in order; a request split over many reads is answered once
+// it is complete. After a refused request or a "Connection: close" answer
+// the rest of the connection's input is dropped.
+//
+// Limits: a head that has not ended within kHeaderHeadroom bytes gets a 400
+// problem+json, a Content-Length beyond the body limit a 413 problem+json,
+// both before Pistache sees the request, so maxRequestSize (the body limit
+// plus kHeaderHeadroom) is never reached and Pistache's own text/plain 413
+// does not occur. A connection holds at most one incomplete request.
 //
 // Thread safety: Start from one thread; Shutdown from any thread once.
 #ifndef TERMIN_API_PISTACHE_SERVER_H_
@@ -25,7 +33,7 @@
 
 namespace termin::api {
 
-inline constexpr std::size_t kHeaderHeadroom = 1 << 20;  // 1 MiB beyond the body limit
+inline constexpr std::size_t kHeaderHeadroom = 1 << 20;  // 1 MiB: the longest request head
 
 struct ServerOptions {
   std::string bind = "0.0.0.0";

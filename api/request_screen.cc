@@ -33,6 +33,15 @@ ScreenResult Reject(std::string slug, std::string detail) {
 }  // namespace
 
 ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
+  // A line that ends in a bare LF: Pistache 0.0.5 looks only for CRLF, so it
+  // would read on into the next line (a request line becomes a bad version,
+  // text/plain 400) or wait for a CRLF that never comes (no answer at all).
+  // RFC 9112, 2.2 lets a server refuse it; we do, at once.
+  std::size_t head_end = head.find("\r\n\r\n");
+  std::string_view lines = head_end == std::string_view::npos ? head : head.substr(0, head_end + 4);
+  for (std::size_t lf = lines.find('\n'); lf != std::string_view::npos; lf = lines.find('\n', lf + 1)) {
+    if (lf == 0 || lines[lf - 1] != '\r') return Reject("bad-request", "lines must end with CRLF");
+  }
   std::size_t eol = head.find("\r\n");
   if (eol == std::string_view::npos) return {};  // the request line is not complete yet
   std::string_view line = head.substr(0, eol);
@@ -52,6 +61,7 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
     r.path = std::string(target.substr(0, target.find('?')));
     return r;
   }
+  ScreenResult result;
   std::size_t pos = eol + 2;
   std::string content_length;
   while (true) {
@@ -75,7 +85,8 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
         return Reject("bad-request", "conflicting Content-Length headers");
       }
       content_length = std::string(value);
-      if (std::stoull(content_length) > max_body) {
+      result.content_length = std::stoull(content_length);
+      if (result.content_length > max_body) {
         return Reject("payload-too-large",
                       "the request body exceeds " + std::to_string(max_body) + " bytes");
       }
@@ -88,7 +99,7 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
       }
     }
   }
-  return {};
+  return result;
 }
 
 }  // namespace termin::api

@@ -24,6 +24,22 @@ TEST_CASE("bad Content-Length, Transfer-Encoding, media types and sizes are refu
   CHECK(slug("GARBAGE\r\n\r\n") == "bad-request");
 }
 
+TEST_CASE("an accepted head says how long its body is") {
+  CHECK(ScreenRequestHead("GET /x HTTP/1.1\r\nHost: x\r\n\r\n", 100).content_length == 0);
+  CHECK(ScreenRequestHead("POST /x HTTP/1.1\r\ncontent-length:  42 \r\n\r\n", 100).content_length == 42);
+  CHECK(ScreenRequestHead("POST /x HTTP/1.1\r\nContent-Length: 7\r\nContent-Length: 7\r\n\r\n", 100)
+            .content_length == 7);
+}
+
+TEST_CASE("bare LF line endings are refused, also before the head ends") {
+  auto slug = [](std::string_view head) { return ScreenRequestHead(head, 100).slug; };
+  CHECK(slug("GET /healthz HTTP/1.1\nHost: x\n\n") == "bad-request");
+  CHECK(slug("GET /healthz HTTP/1.1\n") == "bad-request");
+  CHECK(slug("GET /healthz HTTP/1.1\r\nHost: x\nX-A: b\r\n\r\n") == "bad-request");
+  // A body is not a head: LF there is fine.
+  CHECK_FALSE(ScreenRequestHead("POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\n{\n}", 100).reject);
+}
+
 TEST_CASE("unknown methods are routed for 405 or 404") {
   auto r = ScreenRequestHead("BREW /v1/offices?x=1 HTTP/1.1\r\nHost: x\r\n\r\n", 100);
   CHECK(r.reject);
