@@ -65,7 +65,7 @@ class NamedHeader : public Http::Header::Header {
 // on the Tcp::Peer, which only its reactor thread touches.
 struct Framing {
   std::string pending;     // the start of the next request
-  std::size_t scanned = 0; // bytes of `pending` known to hold no head end
+  std::size_t scanned = 0; // where the search for the head's end resumes
   std::size_t length = 0;  // the whole request's bytes once its head is in, else 0
   bool done = false;       // refused or closed: further input is dropped
 
