@@ -48,8 +48,13 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
   std::size_t sp1 = line.find(' ');
   std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp1 == std::string_view::npos || sp2 == std::string_view::npos || sp1 == 0 ||
-      line.substr(sp2 + 1).rfind("HTTP/1.", 0) != 0) {
+      line.substr(sp2 + 1).rfind("HTTP/", 0) != 0) {
     return Reject("bad-request", "malformed request line");
+  }
+  // Pistache knows 1.0 and 1.1 only and answers any other version itself,
+  // in text/plain.
+  if (std::string_view version = line.substr(sp2 + 1); version != "HTTP/1.1" && version != "HTTP/1.0") {
+    return Reject("bad-request", "only HTTP/1.0 and HTTP/1.1 are served");
   }
   std::string_view method = line.substr(0, sp1);
   std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);

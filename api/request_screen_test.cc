@@ -22,6 +22,10 @@ TEST_CASE("bad Content-Length, Transfer-Encoding, media types and sizes are refu
   CHECK(slug("POST /x HTTP/1.1\r\nContent-Type: application/jsonx\r\n\r\n") == "unsupported-media-type");
   CHECK(slug("POST /x HTTP/1.1\r\nno colon here\r\n\r\n") == "bad-request");
   CHECK(slug("GARBAGE\r\n\r\n") == "bad-request");
+  CHECK(slug("GET /x HTTP/1.2\r\n\r\n") == "bad-request");  // Pistache would answer text/plain
+  CHECK(slug("GET /x HTTP/2.0\r\n\r\n") == "bad-request");
+  CHECK(slug("GET /x HTTP/1.1 \r\n\r\n") == "bad-request");
+  CHECK_FALSE(ScreenRequestHead("GET /x HTTP/1.0\r\n\r\n", 100).reject);
 }
 
 TEST_CASE("an accepted head says how long its body is") {
