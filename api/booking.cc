@@ -163,6 +163,15 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
   return out;
 }
 
+const OfficeInfo* Booker::ReloadedOffice(const OfficeInfo& office,
+                                         std::shared_ptr<const Catalog>* keep) const {
+  if (!reload_catalog_) return nullptr;
+  *keep = reload_catalog_();
+  const OfficeInfo* now_office = *keep ? (*keep)->FindOffice(office.id) : nullptr;
+  if (!now_office || now_office->config_version == office.config_version) return nullptr;
+  return now_office;
+}
+
 template <typename T>
 Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                             const BookingRules& rules, const Booking* exclude,
@@ -217,12 +226,12 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     ++attempt;
     Result<T> r = write(b);
     if (r.ok()) claims_cache_.AddClaim(office.id, b.desk_id, b.claim());
-    if (r.status().code() == StatusCode::kAborted && may_reload && reload_catalog_) {
+    if (r.status().code() == StatusCode::kAborted && may_reload) {
       // Another replica changed the office since our catalog was loaded:
       // reload, and decide again on the new configuration (once).
-      std::shared_ptr<const Catalog> fresh = reload_catalog_();
-      const OfficeInfo* now_office = fresh ? fresh->FindOffice(office.id) : nullptr;
-      if (!now_office || now_office->config_version == office.config_version) return r;
+      std::shared_ptr<const Catalog> fresh;
+      const OfficeInfo* now_office = ReloadedOffice(office, &fresh);
+      if (!now_office) return r;
       auto now_visit = VisitAt(*now_office, visit.service_ids);
       if (!now_visit.ok()) return now_visit.status();
       const BookingRules& now_rules = &rules == &office.schedule.rules ? now_office->schedule.rules
@@ -381,12 +390,12 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       if (metrics_) metrics_->CountBooking("kiosk");
       return r;
     }
-    if (r.status().code() == StatusCode::kAborted && may_reload && reload_catalog_) {
+    if (r.status().code() == StatusCode::kAborted && may_reload) {
       // Changed by another replica since our catalog was loaded (as in
       // ClaimLoop): reload and decide again on the new configuration.
-      std::shared_ptr<const Catalog> fresh = reload_catalog_();
-      const OfficeInfo* now_office = fresh ? fresh->FindOffice(office.id) : nullptr;
-      if (!now_office || now_office->config_version == office.config_version) return r;
+      std::shared_ptr<const Catalog> fresh;
+      const OfficeInfo* now_office = ReloadedOffice(office, &fresh);
+      if (!now_office) return r;
       auto now_visit = VisitAt(*now_office, visit.service_ids);
       if (!now_visit.ok()) return now_visit.status();
       return WalkIn(*now_office, *now_visit, /*may_reload=*/false);

@@ -123,6 +123,13 @@ class Booker {
                       const std::function<Result<T>(const Booking&)>& write,
                       std::vector<Alternative>* alternatives, bool may_reload = true);
 
+  // After the store answered Aborted for a step on `office` (another
+  // replica changed its configuration): the catalogue reloaded, and the
+  // office in it if its version moved (nullptr otherwise, or without a
+  // reloader). `*keep` holds the catalogue the office lives in.
+  const OfficeInfo* ReloadedOffice(const OfficeInfo& office,
+                                   std::shared_ptr<const Catalog>* keep) const;
+
   // A reference the store reserved for us, else a random one (which the
   // store may find in use: FailedPrecondition, and we draw again).
   std::string DrawReference() const;
