@@ -163,13 +163,12 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
   return out;
 }
 
-const OfficeInfo* Booker::ReloadedOffice(const OfficeInfo& office,
-                                         std::shared_ptr<const Catalog>* keep) const {
-  if (!reload_catalog_) return nullptr;
-  *keep = reload_catalog_();
-  const OfficeInfo* now_office = *keep ? (*keep)->FindOffice(office.id) : nullptr;
-  if (!now_office || now_office->config_version == office.config_version) return nullptr;
-  return now_office;
+std::optional<Booker::Reloaded> Booker::Reload(const OfficeInfo& office, const Visit& visit) const {
+  if (!reload_catalog_) return std::nullopt;
+  std::shared_ptr<const Catalog> fresh = reload_catalog_();
+  const OfficeInfo* now_office = fresh ? fresh->FindOffice(office.id) : nullptr;
+  if (!now_office || now_office->config_version == office.config_version) return std::nullopt;
+  return Reloaded{fresh, now_office, VisitAt(*now_office, visit.service_ids)};
 }
 
 template <typename T>
@@ -229,15 +228,13 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     if (r.status().code() == StatusCode::kAborted && may_reload) {
       // Another replica changed the office since our catalog was loaded:
       // reload, and decide again on the new configuration (once).
-      std::shared_ptr<const Catalog> fresh;
-      const OfficeInfo* now_office = ReloadedOffice(office, &fresh);
-      if (!now_office) return r;
-      auto now_visit = VisitAt(*now_office, visit.service_ids);
-      if (!now_visit.ok()) return now_visit.status();
-      const BookingRules& now_rules = &rules == &office.schedule.rules ? now_office->schedule.rules
-                                                                        : rules;
-      return ClaimLoop<T>(*now_office, *now_visit, start, now_rules, exclude, write, alternatives,
-                          /*may_reload=*/false);
+      auto again = Reload(office, visit);
+      if (!again) return r;
+      if (!again->visit.ok()) return again->visit.status();
+      const BookingRules& now_rules =
+          &rules == &office.schedule.rules ? again->office->schedule.rules : rules;
+      return ClaimLoop<T>(*again->office, *again->visit, start, now_rules, exclude, write,
+                          alternatives, /*may_reload=*/false);
     }
     if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
@@ -393,12 +390,10 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
     if (r.status().code() == StatusCode::kAborted && may_reload) {
       // Changed by another replica since our catalog was loaded (as in
       // ClaimLoop): reload and decide again on the new configuration.
-      std::shared_ptr<const Catalog> fresh;
-      const OfficeInfo* now_office = ReloadedOffice(office, &fresh);
-      if (!now_office) return r;
-      auto now_visit = VisitAt(*now_office, visit.service_ids);
-      if (!now_visit.ok()) return now_visit.status();
-      return WalkIn(*now_office, *now_visit, /*may_reload=*/false);
+      auto again = Reload(office, visit);
+      if (!again) return r;
+      if (!again->visit.ok()) return again->visit.status();
+      return WalkIn(*again->office, *again->visit, /*may_reload=*/false);
     }
     if (r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();

@@ -124,11 +124,16 @@ class Booker {
                       std::vector<Alternative>* alternatives, bool may_reload = true);
 
   // After the store answered Aborted for a step on `office` (another
-  // replica changed its configuration): the catalogue reloaded, and the
-  // office in it if its version moved (nullptr otherwise, or without a
-  // reloader). `*keep` holds the catalogue the office lives in.
-  const OfficeInfo* ReloadedOffice(const OfficeInfo& office,
-                                   std::shared_ptr<const Catalog>* keep) const;
+  // replica changed its configuration): the office and `visit` again, from
+  // the reloaded catalogue; nullopt if the office's version did not move
+  // (or there is no reloader). `visit` fails if the new configuration no
+  // longer allows it.
+  struct Reloaded {
+    std::shared_ptr<const Catalog> catalog;  // owns *office
+    const OfficeInfo* office;
+    Result<Visit> visit;
+  };
+  std::optional<Reloaded> Reload(const OfficeInfo& office, const Visit& visit) const;
 
   // A reference the store reserved for us, else a random one (which the
   // store may find in use: FailedPrecondition, and we draw again).

@@ -14,6 +14,7 @@
 #include <cctype>
 #include <cstring>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -126,21 +127,28 @@ int SlowReader(int port) {
   return fd;
 }
 
+// The length of the answer at the start of `raw` (head and Content-Length
+// body): 0 while it is incomplete, npos if its head has no Content-Length.
+std::size_t AnswerLength(std::string_view raw) {
+  auto head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string_view::npos) return 0;
+  std::string head(raw.substr(0, head_end));
+  for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto at = head.find("content-length: ");
+  if (at == std::string::npos) return std::string_view::npos;
+  std::size_t length = head_end + 4 + std::stoul(head.substr(at + 16));
+  return raw.size() >= length ? length : 0;
+}
+
 // Reads one response with a Content-Length body from `buffered` + fd.
 std::optional<std::string> ReadOne(int fd, std::string& buffered) {
   for (;;) {
-    auto head_end = buffered.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      std::string head = buffered.substr(0, head_end);
-      for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      auto at = head.find("content-length: ");
-      if (at == std::string::npos) return std::nullopt;
-      std::size_t length = std::stoul(head.substr(at + 16));
-      if (buffered.size() >= head_end + 4 + length) {
-        std::string one = buffered.substr(0, head_end + 4 + length);
-        buffered.erase(0, one.size());
-        return one;
-      }
+    std::size_t length = AnswerLength(buffered);
+    if (length == std::string_view::npos) return std::nullopt;
+    if (length > 0) {
+      std::string one = buffered.substr(0, length);
+      buffered.erase(0, length);
+      return one;
     }
     char chunk[65536];
     ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
@@ -157,16 +165,12 @@ struct Answer {
 };
 std::vector<Answer> SplitAnswers(const std::string& raw) {
   std::vector<Answer> answers;
-  std::size_t at = 0;
+  std::string_view rest(raw);
   for (;;) {
-    auto head_end = raw.find("\r\n\r\n", at);
-    if (head_end == std::string::npos || raw.compare(at, 5, "HTTP/") != 0) return answers;
-    std::string head = raw.substr(at, head_end - at);
+    std::size_t length = AnswerLength(rest);
+    if (length == 0 || length == std::string_view::npos || !rest.starts_with("HTTP/")) return answers;
+    std::string head(rest.substr(0, rest.find("\r\n\r\n")));
     for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    auto length_at = head.find("content-length: ");
-    if (length_at == std::string::npos) return answers;
-    std::size_t end = head_end + 4 + std::stoul(head.substr(length_at + 16));
-    if (raw.size() < end) return answers;
     Answer answer;
     answer.status = std::atoi(head.c_str() + head.find(' ') + 1);
     auto type_at = head.find("content-type: ");
@@ -174,7 +178,7 @@ std::vector<Answer> SplitAnswers(const std::string& raw) {
       answer.content_type = head.substr(type_at + 14, head.find("\r\n", type_at) - type_at - 14);
     }
     answers.push_back(answer);
-    at = end;
+    rest.remove_prefix(length);
   }
 }
 

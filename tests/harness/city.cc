@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -12,36 +13,67 @@ bool OfficeRef::Offers(const std::string& service) const {
   return std::find(services.begin(), services.end(), service) != services.end();
 }
 
-std::string OpenAllDay(const HttpClient& client, const std::string& office,
-                       const Headers& admin) {
+namespace {
+
+// Reads `office`'s document through the admin API, lets `edit` change it
+// (it answers what is missing from the document, "" if nothing), and PUTs
+// it back with `query`. "" on success, else what went wrong.
+std::string EditOffice(const HttpClient& client, const std::string& office, const Headers& admin,
+                       const std::string& query,
+                       const std::function<std::string(rapidjson::Document&)>& edit) {
   const std::string path = "/v1/admin/offices/" + office;
   Response doc = client.Get(path, admin);
   if (doc.status != 200) return "GET " + path + ": " + doc.Summary();
   rapidjson::Document d;
   d.CopyFrom(doc.json, d.GetAllocator());
-  auto& alloc = d.GetAllocator();
-  auto all_day = [&alloc] {
-    rapidjson::Value week(rapidjson::kObjectType);
-    for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
-      rapidjson::Value interval(rapidjson::kArrayType);
-      interval.PushBack("00:00", alloc).PushBack("24:00", alloc);
-      rapidjson::Value intervals(rapidjson::kArrayType);
-      intervals.PushBack(interval, alloc);
-      week.AddMember(rapidjson::StringRef(day), intervals, alloc);
-    }
-    return week;
-  };
-  if (!d.IsObject() || !d.HasMember("desks") || !d["desks"].IsArray()) {
-    return "GET " + path + ": no desks in " + doc.body.substr(0, 200);
+  if (!d.IsObject()) return "GET " + path + ": not an object: " + doc.body.substr(0, 200);
+  if (std::string missing = edit(d); !missing.empty()) {
+    return "GET " + path + ": no " + missing + " in " + doc.body.substr(0, 200);
   }
-  if (d.HasMember("opening")) d["opening"] = all_day();
-  for (auto& desk : d["desks"].GetArray()) {
-    if (desk.HasMember("opening")) desk["opening"] = all_day();
-    if (desk.HasMember("breaks")) desk["breaks"].SetObject();
-  }
-  Response put = client.Put(path + "?cancel_conflicting=false", ToJson(d), admin);
+  Response put = client.Put(path + query, ToJson(d), admin);
   if (put.status != 200) return "PUT " + path + ": " + put.Summary();
   return "";
+}
+
+}  // namespace
+
+std::string OpenAllDay(const HttpClient& client, const std::string& office,
+                       const Headers& admin) {
+  return EditOffice(client, office, admin, "?cancel_conflicting=false", [](rapidjson::Document& d) {
+    if (!d.HasMember("desks") || !d["desks"].IsArray()) return std::string("desks");
+    auto& alloc = d.GetAllocator();
+    auto all_day = [&alloc] {
+      rapidjson::Value week(rapidjson::kObjectType);
+      for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}) {
+        rapidjson::Value interval(rapidjson::kArrayType);
+        interval.PushBack("00:00", alloc).PushBack("24:00", alloc);
+        rapidjson::Value intervals(rapidjson::kArrayType);
+        intervals.PushBack(interval, alloc);
+        week.AddMember(rapidjson::StringRef(day), intervals, alloc);
+      }
+      return week;
+    };
+    if (d.HasMember("opening")) d["opening"] = all_day();
+    for (auto& desk : d["desks"].GetArray()) {
+      if (desk.HasMember("opening")) desk["opening"] = all_day();
+      if (desk.HasMember("breaks")) desk["breaks"].SetObject();
+    }
+    return std::string();
+  });
+}
+
+std::string CloseOfficeOn(const HttpClient& client, const std::string& office,
+                          const std::string& day, const std::string& reason,
+                          const Headers& admin) {
+  return EditOffice(client, office, admin, "", [&](rapidjson::Document& d) {
+    if (!d.HasMember("closures") || !d["closures"].IsArray()) return std::string("closures");
+    auto& alloc = d.GetAllocator();
+    rapidjson::Value closure(rapidjson::kObjectType);
+    closure.AddMember("date", rapidjson::Value(day.c_str(), alloc), alloc);
+    closure.AddMember("reason", rapidjson::Value(reason.c_str(), alloc), alloc);
+    d["closures"].PushBack(closure, alloc);
+    return std::string();
+  });
 }
 
 const OfficeRef* City::FindOffice(const std::string& id) const {

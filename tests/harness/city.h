@@ -57,6 +57,13 @@ std::vector<Slot> FreeSlots(const HttpClient& client, const std::string& office,
 std::string OpenAllDay(const HttpClient& client, const std::string& office,
                        const Headers& admin);
 
+// Closes `office` on `day` (YYYY-MM-DD) for `reason` by the admin API (the
+// office's document read, one closure added, PUT back). "" on success, else
+// what went wrong.
+std::string CloseOfficeOn(const HttpClient& client, const std::string& office,
+                          const std::string& day, const std::string& reason,
+                          const Headers& admin);
+
 // Today's date in a time zone ("Europe/Berlin"), YYYY-MM-DD.
 std::string LocalToday(const std::string& timezone);
 // Minutes since local midnight, now, in a time zone.

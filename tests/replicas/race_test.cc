@@ -121,9 +121,7 @@ void CheckAcknowledgedStored(const std::vector<Acknowledged>& acks,
 
 TEST_CASE("two replicas, 400 clients, 50 places: one winner per place, 409 for the rest, no overlap in Redis") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
   RedisView view(redis->port());
@@ -180,9 +178,7 @@ TEST_CASE("two replicas, 400 clients, 50 places: one winner per place, 409 for t
 TEST_CASE("kill -9 of one replica mid-race: no acknowledged appointment lost, its holds lapse after the TTL") {
   constexpr int kTtlSeconds = 3;
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, kTtlSeconds, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, kTtlSeconds, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
   RedisView view(redis->port());

@@ -203,9 +203,7 @@ double WaitReady(const HttpClient& api, int status, std::chrono::seconds bound) 
 
 TEST_CASE("kill -9 of redis-server (AOF, appendfsync always) mid-run: every 201 survives the restart") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/true, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/true, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
   // Days 13-27: enough places that bookings are still being made after the
@@ -269,9 +267,7 @@ TEST_CASE("kill -9 of redis-server (AOF, appendfsync always) mid-run: every 201 
 
 TEST_CASE("redis-server stopped for 5 s under load: fast 503s and /readyz 503, then normal service") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
   auto starts = ManyStarts(*clients[0], 2, 3);

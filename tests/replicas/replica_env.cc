@@ -243,6 +243,14 @@ std::vector<std::string> Overlaps(const std::vector<StoredAppointment>& appointm
 
 // --- Replicas and targets -----------------------------------------------------------
 
+RedisWithReplicas StartRedisWithReplicas(bool aof, int count, int hold_ttl_seconds,
+                                         std::string* error) {
+  RedisWithReplicas out;
+  out.redis = DurableRedis::Start(aof, error);
+  if (out.redis) out.replicas = StartReplicas(out.redis->url(), count, hold_ttl_seconds, error);
+  return out;
+}
+
 std::vector<std::unique_ptr<ApiServer>> StartReplicas(const std::string& store, int count,
                                                       int hold_ttl_seconds, std::string* error) {
   std::vector<std::unique_ptr<ApiServer>> out;

@@ -101,6 +101,16 @@ std::vector<std::string> Overlaps(const std::vector<StoredAppointment>& appointm
 std::vector<std::unique_ptr<ApiServer>> StartReplicas(const std::string& store, int count,
                                                       int hold_ttl_seconds, std::string* error);
 
+// A redis-server and `count` replicas on it: how most replica tests begin.
+// If either does not start, *error says why and `replicas` is short of
+// `count`.
+struct RedisWithReplicas {
+  std::unique_ptr<DurableRedis> redis;
+  std::vector<std::unique_ptr<ApiServer>> replicas;
+};
+RedisWithReplicas StartRedisWithReplicas(bool aof, int count, int hold_ttl_seconds,
+                                         std::string* error);
+
 // A place to race for: a start at an office and how many desks are free there.
 struct Target {
   std::string office;

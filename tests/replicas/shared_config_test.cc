@@ -32,9 +32,7 @@ double SecondsUntil(Probe probe) {
 
 TEST_CASE("an admin change through one replica is served by the others") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   const HttpClient& a = replicas[0]->client();
   const HttpClient& b = replicas[1]->client();
@@ -58,17 +56,8 @@ TEST_CASE("an admin change through one replica is served by the others") {
   const std::string day = AddDays(LocalToday("Europe/Berlin"), 9);
   auto before = FreeSlots(b, "test-nord", {"kurz"}, day, day);
   REQUIRE(!before.empty());
-  Response office = a.Get("/v1/admin/offices/test-nord", admin);
-  REQUIRE_MESSAGE(office.status == 200, office.Summary());
-  std::string doc = office.body;
-  const std::string closures = "\"closures\":[";
-  auto at = doc.find(closures);
-  REQUIRE(at != std::string::npos);
-  const bool empty = doc.compare(at + closures.size(), 1, "]") == 0;
-  doc.insert(at + closures.size(), "{\"date\":" + Q(day) + ",\"reason\":\"Betriebsausflug\"}" +
-                                       (empty ? "" : ","));
-  Response changed = a.Put("/v1/admin/offices/test-nord", doc, admin);
-  REQUIRE_MESSAGE(changed.status == 200, changed.Summary());
+  std::string closed = CloseOfficeOn(a, "test-nord", day, "Betriebsausflug", admin);
+  REQUIRE_MESSAGE(closed.empty(), closed);
   double closure_seen = SecondsUntil([&] {
     return FreeSlots(b, "test-nord", {"kurz"}, day, day).empty();
   });
@@ -184,9 +173,7 @@ TEST_CASE("replicas seeding an empty Redis at the same moment all start and agre
 // the replica that freed it books it again at once.
 TEST_CASE("a place freed through one replica: the other books it within the refusal age") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   const HttpClient& a = replicas[0]->client();
   const HttpClient& b = replicas[1]->client();
@@ -241,9 +228,7 @@ TEST_CASE("a place freed through one replica: the other books it within the refu
 // replica reloads and decides on the new one.
 TEST_CASE("a day closed through one replica is refused at once by another, before its poll") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   const HttpClient& a = replicas[0]->client();
   const HttpClient& b = replicas[1]->client();
@@ -253,17 +238,8 @@ TEST_CASE("a day closed through one replica is refused at once by another, befor
     const std::string day = AddDays(LocalToday("Europe/Berlin"), d);
     auto free = FreeSlots(b, "test-mitte", {"kurz"}, day, day);  // B has the office loaded
     REQUIRE(!free.empty());
-    Response office = a.Get("/v1/admin/offices/test-mitte", admin);
-    REQUIRE(office.status == 200);
-    std::string doc = office.body;
-    const std::string closures = "\"closures\":[";
-    auto at = doc.find(closures);
-    REQUIRE(at != std::string::npos);
-    const bool empty = doc.compare(at + closures.size(), 1, "]") == 0;
-    doc.insert(at + closures.size(),
-               "{\"date\":" + Q(day) + ",\"reason\":\"Betriebsausflug\"}" + (empty ? "" : ","));
-    Response closed = a.Put("/v1/admin/offices/test-mitte", doc, admin);
-    REQUIRE_MESSAGE(closed.status == 200, closed.Summary());
+    std::string closed = CloseOfficeOn(a, "test-mitte", day, "Betriebsausflug", admin);
+    REQUIRE_MESSAGE(closed.empty(), closed);
     // At once through B, well within its 250 ms poll interval.
     Response hold = b.Post("/v1/holds", "{\"office\":\"test-mitte\",\"services\":[\"kurz\"],"
                                         "\"start\":" + Q(free[0].start) + "}");
@@ -285,9 +261,7 @@ TEST_CASE("a day closed through one replica is refused at once by another, befor
 // stale replica meets the office fence, reloads and claims the new length.
 TEST_CASE("a service's new duration saved through one replica is claimed at once by another") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   const HttpClient& a = replicas[0]->client();
   const HttpClient& b = replicas[1]->client();
@@ -337,9 +311,7 @@ TEST_CASE("a service's new duration saved through one replica is claimed at once
 // answering 503.
 TEST_CASE("a walk-in through a replica that has not yet polled an admin change is booked") {
   std::string error;
-  auto redis = DurableRedis::Start(/*aof=*/false, &error);
-  REQUIRE_MESSAGE(redis != nullptr, error);
-  auto replicas = StartReplicas(redis->url(), 2, 0, &error);
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 2, 0, &error);
   REQUIRE_MESSAGE(replicas.size() == 2, error);
   const HttpClient& a = replicas[0]->client();
   const HttpClient& b = replicas[1]->client();
@@ -359,17 +331,8 @@ TEST_CASE("a walk-in through a replica that has not yet polled an admin change i
   int booked = 0, tries = 0;
   for (int d = 20; d <= 23; ++d) {  // several changes: each try is one race with the poll
     // A change that leaves today as it is: a closure on a later day.
-    Response doc = a.Get("/v1/admin/offices/" + office, admin);
-    REQUIRE(doc.status == 200);
-    std::string body = doc.body;
-    const std::string closures = "\"closures\":[";
-    auto at = body.find(closures);
-    REQUIRE(at != std::string::npos);
-    const bool empty = body.compare(at + closures.size(), 1, "]") == 0;
-    body.insert(at + closures.size(), "{\"date\":" + Q(AddDays(today, d)) +
-                                          ",\"reason\":\"Inventur\"}" + (empty ? "" : ","));
-    Response changed = a.Put("/v1/admin/offices/" + office, body, admin);
-    REQUIRE_MESSAGE(changed.status == 200, changed.Summary());
+    std::string changed = CloseOfficeOn(a, office, AddDays(today, d), "Inventur", admin);
+    REQUIRE_MESSAGE(changed.empty(), changed);
     // At once through B, well within its 250 ms poll interval.
     Response walk_in = b.Post("/v1/kiosk/walkins", "{\"services\":[\"kurz\"]}", Bearer(kKioskNordKey));
     ++tries;
