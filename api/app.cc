@@ -95,6 +95,10 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
   RegisterRoutes();
   booker_.SetCatalogReloader([this] {
     (void)RefreshCatalog();  // a document that does not parse keeps its last good version
+    // An admin change of this process saves to the store and then to the
+    // catalogue under admin_mutex_: a step that met the store's new version
+    // waits for the catalogue to follow.
+    { std::lock_guard<std::mutex> wait(admin_mutex_); }
     return catalog_.Get();
   });
 }
@@ -108,15 +112,24 @@ Status App::SeedStore() {
     auto put = store_->PutServiceConfig(s.id, ServiceToJson(s));
     if (!put.ok()) return put.status();
   }
-  for (const OfficeInfo& o : catalog->offices) {
+  // Each office's version in the store goes into the catalogue, so that
+  // every booking step carries it (the office config fence, api/store.h)
+  // from the first request on, on the embedded store too.
+  Catalog next = *catalog;
+  for (OfficeInfo& o : next.offices) {
     auto current = store_->GetOfficeConfig(o.id);
     if (!current.ok()) return current.status();
-    if (current->version != 0) continue;
-    auto put = store_->PutOfficeConfig(o.id, OfficeToJson(o), 0, {}, {});
-    // Conflict: another replica starting at the same moment seeded it
-    // first; what the store holds wins, as for an office found above.
-    if (!put.ok() && put.status().code() != StatusCode::kConflict) return put.status();
+    if (current->version == 0) {
+      OfficeChange first;
+      first.document = OfficeToJson(o);
+      auto put = store_->PutOfficeConfig(o.id, first);
+      // Conflict: another replica starting at the same moment seeded it
+      // first; what the store holds wins, as for an office found above.
+      if (!put.ok() && put.status().code() != StatusCode::kConflict) return put.status();
+      if (put.ok()) o.config_version = put->version;
+    }  // else the document in the store may differ: RefreshCatalog loads it with its version
   }
+  catalog_.Set(std::move(next));
   return Status::Ok();
 }
 

@@ -43,6 +43,33 @@ constexpr Minutes kDstMargin{120};
 
 }  // namespace
 
+std::map<std::string, DeskFit> DeskFits(const OfficeInfo& office, Interval range) {
+  const date::time_zone* zone = office.schedule.zone;
+  // A day either side: a claim's local days, whatever the zone's offset.
+  DayRange days{LocalDayOf(range.begin, zone) - date::days(1),
+                LocalDayOf(range.end, zone) + date::days(1)};
+  std::map<std::string, DeskFit> out;
+  for (const Desk& desk : office.schedule.desks) {
+    DeskFit& fit = out[desk.id];
+    for (const Service& s : office.schedule.services) {
+      if (desk.CanDo(s.id)) fit.services.push_back(s.id);
+    }
+    fit.open = DeskOpenTime(office.schedule, desk, days);
+  }
+  return out;
+}
+
+bool StillFits(const OfficeInfo& office, const Booking& booking) {
+  auto visit = MakeVisit(office.schedule, booking.services);
+  if (!visit.ok() || booking.end != booking.start + visit->duration ||
+      booking.claim_end != booking.start + visit->occupancy()) {
+    return false;
+  }
+  OfficeChange c;
+  c.desks = DeskFits(office, booking.claim());
+  return c.Fits(booking.desk_id, booking.services, booking.claim());
+}
+
 Booker::Booker(Store& store, const Clock& clock, ApiMetrics* metrics, BookingOptions options)
     : store_(store),
       clock_(clock),
@@ -291,16 +318,18 @@ JobPlan Booker::PlanFor(JobType first, const Contact& contact, const OfficeInfo&
 Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string& hold_id,
                                        const std::string& secret,
                                        std::optional<std::uint64_t> version,
-                                       const Contact& contact) {
+                                       const Contact& contact, ConfirmRefusal* refusal) {
   // The hold id names its office ("<office>.<random>", see PlaceHold), and
   // the store checks secret, version and expiry and takes the visit from the
   // hold in its one step: no read of the hold first.
   std::string_view named = OfficeInHoldId(hold_id);
   const OfficeInfo* office = named.empty() ? nullptr : catalog.FindOffice(named);
   if (!office) return Status::NotFound("no such hold");
+  std::shared_ptr<const Catalog> reloaded;  // owns *office once reloaded
   std::string secret_hash = Sha256Hex(secret);
   JobPlan plan = PlanFor(JobType::kConfirmation, contact, *office);
-  for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {
+  std::uint64_t checked_on = 0;  // the config version the hold was checked on
+  for (int attempt = 0; attempt < kReferenceAttempts + options_.max_attempts; ++attempt) {
     NewAppointment made;
     made.manage_secret = NewSecret();
     AppointmentRecord& a = made.record;
@@ -310,13 +339,61 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     a.channel = Channel::kWeb;
     a.contact = contact;
     a.created_at = clock_.Now();
+    a.booking.office_version = checked_on;
     auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan);
     if (done.ok()) {
       made.record = std::move(done).value();
       if (metrics_) metrics_->CountBooking("web");
       return made;
     }
-    if (done.status().code() != StatusCode::kFailedPrecondition) return done.status();
+    const StatusCode code = done.status().code();
+    if (code == StatusCode::kAborted) {
+      // The office's services changed since the hold was placed (the store's
+      // config fence): check the held visit on the current configuration,
+      // and confirm on that version, or void the hold.
+      if (reload_catalog_) reloaded = reload_catalog_();
+      const Catalog& now_catalog = reloaded ? *reloaded : catalog;
+      const OfficeInfo* now_office = now_catalog.FindOffice(named);
+      auto hold = store_.GetHold(hold_id);
+      if (!hold.ok()) return hold.status();
+      if (now_office && StillFits(*now_office, hold->booking)) {
+        office = now_office;
+        checked_on = now_office->config_version;
+        continue;
+      }
+      // Its start is no longer offered as held: the place goes back.
+      (void)store_.ReleaseHold(hold_id, secret_hash);
+      ForgetClaims(hold->booking.office_id);
+      if (refusal) {
+        refusal->voided = true;
+        if (now_office) {
+          auto visit = VisitAt(*now_office, hold->booking.services);
+          if (visit.ok()) {
+            refusal->alternatives = NearestOffers(*now_office, *visit, hold->booking.start, nullptr);
+          }
+        }
+      }
+      return Status::Gone("the office's services changed; the held visit is no longer offered");
+    }
+    if (code == StatusCode::kGone) {
+      if (refusal) {
+        auto hold = store_.GetHold(hold_id);
+        if (hold.ok()) {
+          refusal->voided = hold->voided;
+          const OfficeInfo* now_office = office;
+          if (reload_catalog_ && hold->voided) {
+            reloaded = reload_catalog_();
+            if (reloaded && reloaded->FindOffice(named)) now_office = reloaded->FindOffice(named);
+          }
+          auto visit = VisitAt(*now_office, hold->booking.services);
+          if (visit.ok()) {
+            refusal->alternatives = NearestOffers(*now_office, *visit, hold->booking.start, nullptr);
+          }
+        }
+      }
+      return done.status();
+    }
+    if (code != StatusCode::kFailedPrecondition) return done.status();
   }
   return Status::Internal("could not draw a free reference");
 }

@@ -17,6 +17,7 @@
 #define TERMIN_API_BOOKING_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -43,6 +44,23 @@ struct BookingOptions {
   // How old a snapshot may be for a 409 (and its alternatives) to rest on it
   // (api/claims_cache.h); 0: every refusal reads fresh.
   std::chrono::milliseconds claims_refusal_max_age{200};
+};
+
+// What each desk of `office` offers within `range`: the services it can do
+// and its open time (the OfficeChange a store judges claims against).
+std::map<std::string, DeskFit> DeskFits(const OfficeInfo& office, Interval range);
+
+// Whether a claim made earlier still fits `office` as configured now: its
+// desk exists, can do every service, is open for the whole claim, and the
+// visit's duration and buffer are those of the services now.
+bool StillFits(const OfficeInfo& office, const Booking& booking);
+
+// Why a confirm was refused, for the answer: `voided` if an office change
+// removed the held start (else it expired), and the offered starts nearest
+// to it.
+struct ConfirmRefusal {
+  bool voided = false;
+  std::vector<Alternative> alternatives;
 };
 
 // A new appointment and the manage secret that only its creator sees.
@@ -76,10 +94,12 @@ class Booker {
   Result<std::pair<HoldRecord, std::string>> PlaceHold(
       const OfficeInfo& office, const Visit& visit, Instant start,
       std::vector<Alternative>* alternatives = nullptr);
-  // Confirms a hold (web). `catalog` finds the hold's office.
+  // Confirms a hold (web). `catalog` finds the hold's office. Gone if the
+  // hold expired or an office change voided it; then *refusal (if given)
+  // says which, with alternatives near the held start.
   Result<NewAppointment> Confirm(const Catalog& catalog, const std::string& hold_id,
                                  const std::string& secret, std::optional<std::uint64_t> version,
-                                 const Contact& contact);
+                                 const Contact& contact, ConfirmRefusal* refusal = nullptr);
   // Claim and confirm at once (hotline).
   Result<NewAppointment> BookDirect(const OfficeInfo& office, const Visit& visit, Instant start,
                                     const Contact& contact, Channel channel,

@@ -6,28 +6,10 @@
 #include "api/json_input.h"
 #include "api/render.h"
 #include "api/request_parsing.h"
+#include "api/booking.h"
 #include "scheduler/calendar.h"
 
 namespace termin::api {
-namespace {
-
-// Whether an appointment still fits an office's new configuration: its desk
-// still exists, can still do its services, and is open for its whole claim.
-bool StillFits(const AppointmentRecord& a, const OfficeInfo& office) {
-  for (const Desk& desk : office.schedule.desks) {
-    if (desk.id != a.booking.desk_id) continue;
-    for (const auto& s : a.booking.services) {
-      if (!desk.CanDo(s)) return false;
-    }
-    LocalDate first = LocalDayOf(a.booking.start, office.schedule.zone);
-    LocalDate last = LocalDayOf(a.booking.claim_end - Minutes(1), office.schedule.zone);
-    IntervalSet open = DeskOpenTime(office.schedule, desk, DayRange{first, last});
-    return open.Containing(a.booking.claim()).has_value();
-  }
-  return false;
-}
-
-}  // namespace
 
 HttpResponse App::AdminGetOffice(const Call& call) {
   auto p = Authenticate(call);
@@ -73,22 +55,42 @@ HttpResponse App::AdminPutOffice(const Call& call) {
   }
   auto current = store_->GetOfficeConfig(office_id);
   if (!current.ok()) return Error(call, current.status());
-  std::vector<AffectedAppointment> affected;
-  std::vector<std::string> cancel;
-  std::vector<OutboxJob> jobs;
-  if (current->version != 0) {
-    auto active = store_->ListActiveAppointments(office_id, booker_.Now());
-    if (!active.ok()) return Error(call, active.status());
-    for (const AppointmentRecord& a : *active) {
-      if (StillFits(a, *parsed)) continue;
-      affected.push_back({a.reference, FormatInstant(a.booking.start, *parsed)});
-      cancel.push_back(a.reference);
-      if (!a.contact.email.empty() || !a.contact.phone.empty()) {
-        jobs.push_back(OutboxJob{JobType::kCancelledByOffice, a.reference, clock_->Now()});
-      }
-    }
+  // The store judges every hold and appointment of the office against the
+  // new desks in the same step that saves them (Store::PutOfficeConfig), so
+  // nothing booked meanwhile escapes the answer. The judged range covers
+  // every claim a booking horizon, old or new, allows; a claim beyond it
+  // (a horizon shortened since) widens it.
+  OfficeChange change;
+  change.document = OfficeToJson(*parsed);
+  change.expected_version = current->version;
+  change.cancel_conflicting = cancel_conflicting;
+  int horizon = parsed->schedule.rules.max_days_ahead;
+  if (const OfficeInfo* old = catalog->FindOffice(office_id)) {
+    horizon = std::max(horizon, old->schedule.rules.max_days_ahead);
   }
-  if (!affected.empty() && !cancel_conflicting) {
+  const Instant now = booker_.Now();
+  Instant until = now + date::days(horizon + 2);
+  Result<OfficeChangeOutcome> outcome = Status::Internal("not judged");
+  for (int round = 0; round < 3; ++round) {
+    change.judged = Interval{now, until};
+    change.desks = DeskFits(*parsed, change.judged);
+    outcome = store_->PutOfficeConfig(office_id, change);
+    if (!outcome.ok() || !outcome->beyond) break;
+    until = *outcome->beyond + date::days(1);
+  }
+  if (!outcome.ok()) {
+    if (outcome.status().code() == StatusCode::kConflict) {
+      return Problem(call, MakeProblem("conflict",
+                                       "the office changed meanwhile; read it again and retry"));
+    }
+    return Error(call, outcome.status());
+  }
+  if (outcome->beyond) return Error(call, Status::Unavailable("appointments kept moving"));
+  std::vector<AffectedAppointment> affected;
+  for (const AffectedVisit& v : outcome->appointments) {
+    affected.push_back({v.reference, FormatInstant(v.start, *parsed)});
+  }
+  if (outcome->version == 0) {
     struct Problem prob = MakeProblem(
         "conflict", std::to_string(affected.size()) +
                         " booked appointment(s) would fall outside the new hours; change the "
@@ -97,19 +99,10 @@ HttpResponse App::AdminPutOffice(const Call& call) {
     prob.has_appointments = true;
     return Problem(call, prob);
   }
-  std::string document = OfficeToJson(*parsed);
-  auto version = store_->PutOfficeConfig(office_id, document, current->version, cancel,
-                                         std::move(jobs));
-  if (!version.ok()) {
-    if (version.status().code() == StatusCode::kConflict) {
-      return Problem(call, MakeProblem("conflict",
-                                       "the office changed meanwhile; read it again and retry"));
-    }
-    return Error(call, version.status());
-  }
-  for (std::size_t i = 0; i < cancel.size(); ++i) metrics_.CountCancellation();
+  const std::uint64_t version = outcome->version;
+  for (std::size_t i = 0; i < affected.size(); ++i) metrics_.CountCancellation();
   booker_.ForgetClaims(office_id);  // desks, hours or cancellations changed
-  parsed->config_version = *version;
+  parsed->config_version = version;
   Catalog next = *catalog;
   UpsertOffice(next, *parsed);
   catalog_.Set(std::move(next));
@@ -120,7 +113,7 @@ HttpResponse App::AdminPutOffice(const Call& call) {
   w.Key("office");
   WriteOffice(*parsed, w);
   w.Key("version");
-  w.Uint64(*version);
+  w.Uint64(version);
   w.Key("cancelled");
   w.StartArray();
   for (const auto& a : affected) {
@@ -132,6 +125,8 @@ HttpResponse App::AdminPutOffice(const Call& call) {
     w.EndObject();
   }
   w.EndArray();
+  w.Key("voided_holds");
+  w.Uint64(outcome->voided_holds);
   w.EndObject();
   return Json(current->version == 0 ? 201 : 200, JsonString(buf));
 }

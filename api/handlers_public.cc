@@ -357,13 +357,23 @@ HttpResponse App::CreateAppointment(const Call& call) {
   auto catalog = catalog_.Get();
   std::optional<std::uint64_t> v;
   if (version) v = static_cast<std::uint64_t>(*version);
-  auto made = booker_.Confirm(*catalog, *hold_id, *hold_secret, v, contact);
+  ConfirmRefusal refusal;
+  auto made = booker_.Confirm(*catalog, *hold_id, *hold_secret, v, contact, &refusal);
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kNotFound) {
       return Problem(call, MakeProblem("not-found", "no such hold"));
     }
     if (made.status().code() == StatusCode::kGone) {
-      return Problem(call, MakeProblem("hold-expired", "the hold expired; choose a start again"));
+      // Nothing was booked; the nearest free starts are offered instead.
+      struct Problem p =
+          refusal.voided
+              ? MakeProblem("hold-void",
+                            "the office changed its opening hours or desks, and the held start "
+                            "is no longer offered; nothing was booked; choose another start")
+              : MakeProblem("hold-expired", "the hold expired; choose a start again");
+      p.alternatives = std::move(refusal.alternatives);
+      p.has_alternatives = true;
+      return Problem(call, p);
     }
     return Error(call, made.status());
   }

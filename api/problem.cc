@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <string_view>
+
 namespace termin::api {
 namespace {
 
@@ -22,6 +24,8 @@ constexpr SlugInfo kSlugs[] = {
     {"slot-taken", 409, "Termin bereits vergeben", "Slot taken"},
     {"conflict", 409, "Konflikt", "Conflict"},
     {"hold-expired", 410, "Reservierung abgelaufen", "Hold expired"},
+    {"hold-void", 410, "Reservierung nicht mehr gültig: Das Amt hat seine Zeiten geändert",
+     "Hold no longer valid: the office changed its hours"},
     {"payload-too-large", 413, "Anfrage zu groß", "Payload too large"},
     {"unsupported-media-type", 415, "Nicht unterstützter Inhaltstyp", "Unsupported media type"},
     {"unprocessable", 422, "Nicht verarbeitbar", "Unprocessable"},
@@ -34,7 +38,10 @@ const SlugInfo& Find(const std::string& slug) {
   for (const auto& s : kSlugs) {
     if (slug == s.slug) return s;
   }
-  return kSlugs[12];  // internal
+  for (const auto& s : kSlugs) {
+    if (std::string_view(s.slug) == "internal") return s;
+  }
+  return kSlugs[0];  // not reached: "internal" is in the table
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "api/store.h"
 
+#include <algorithm>
+
 namespace termin::api {
 
 std::string_view OfficeInHoldId(std::string_view hold_id) {
@@ -17,6 +19,19 @@ std::vector<OutboxJob> PlanJobs(const JobPlan& plan, const std::string& referenc
     if (due > plan.first_due) jobs.push_back(OutboxJob{JobType::kReminder, reference, due});
   }
   return jobs;
+}
+
+bool OfficeChange::Fits(const std::string& desk, const std::vector<std::string>& services,
+                        Interval claim) const {
+  auto d = desks.find(desk);
+  if (d == desks.end()) return false;
+  for (const std::string& s : services) {
+    if (std::find(d->second.services.begin(), d->second.services.end(), s) ==
+        d->second.services.end()) {
+      return false;
+    }
+  }
+  return d->second.open.Containing(claim).has_value();
 }
 
 }  // namespace termin::api

@@ -77,9 +77,12 @@ struct Booking {
   Instant end;
   Instant claim_end;
   // The version of the office configuration this booking was proposed on
-  // (OfficeInfo::config_version); a store that shares its configuration
-  // with other replicas refuses a claim made on an older one (Aborted).
-  // 0: not checked. Not stored, not compared.
+  // (OfficeInfo::config_version): the office config fence. Every claiming
+  // step (PlaceHold, CreateAppointment, MoveAppointment) is refused with
+  // Aborted if the office's version in the store is another one, in the same
+  // atomic step as its write; the caller reloads the office and decides
+  // again. 0: not checked. Stored with a hold (the version it was placed
+  // on); for ConfirmHold see there. Not compared by ==.
   std::uint64_t office_version = 0;
   Interval claim() const { return Interval{start, claim_end}; }
   friend bool operator==(const Booking& a, const Booking& b) {
@@ -94,6 +97,7 @@ struct HoldRecord {
   std::uint64_t version = 0;  // set by the store (fencing number)
   Booking booking;
   TimePoint expires_at;
+  bool voided = false;  // an office change removed its start: it claims nothing, confirms never
 };
 
 struct Note {
@@ -159,6 +163,38 @@ struct ConfigDocument {
   std::uint64_t version = 0;
 };
 
+// An office change as the store judges it (PutOfficeConfig): for each desk
+// of the new configuration, the services it can do and its open time within
+// `judged`. A claim (live hold or active appointment) that ends after
+// judged.begin fits if its desk is listed, can do every service of its visit
+// and is open for the whole claim.
+struct DeskFit {
+  std::vector<std::string> services;
+  IntervalSet open;
+};
+struct OfficeChange {
+  std::string document;
+  std::uint64_t expected_version = 0;  // compare-and-set; 0 = must not exist yet
+  Interval judged;                     // claims ending after judged.end: see `beyond`
+  std::map<std::string, DeskFit> desks;
+  bool cancel_conflicting = false;  // false: appointments that do not fit refuse the change
+  bool Fits(const std::string& desk, const std::vector<std::string>& services, Interval claim) const;
+};
+struct AffectedVisit {
+  std::string reference;
+  Instant start;
+};
+struct OfficeChangeOutcome {
+  // The new version; 0 if nothing was written (then `appointments` lists
+  // those that refused the change, or `beyond` is set).
+  std::uint64_t version = 0;
+  std::vector<AffectedVisit> appointments;  // that did not fit (cancelled if written), by start
+  std::size_t voided_holds = 0;             // live holds that did not fit (voided if written)
+  // A claim ends after judged.end (beyond what the caller described): nothing
+  // was written; judge again up to at least this instant.
+  std::optional<Instant> beyond;
+};
+
 // Versions of the configuration documents, by office id and service id.
 struct ConfigVersions {
   std::map<std::string, std::uint64_t> offices;
@@ -221,9 +257,18 @@ class Store {
   // Turns a live hold into `appointment` (whose booking is replaced by the
   // hold's) and writes the jobs `plan` means for it, in one step: the caller
   // need not read the hold first. NotFound: unknown hold, wrong secret or
-  // version. Gone: the hold expired (even if its place was taken since).
+  // version. Gone: the hold expired (even if its place was taken since), or
+  // an office change voided it (the record says `voided`; GetHold).
   // FailedPrecondition: the appointment's reference is already in use (the
   // caller draws another; also for CreateAppointment).
+  // The office config fence for a confirm: every office change
+  // (PutOfficeConfig) judges live holds in its own step and voids those that
+  // no longer fit, so a hold that survived one is still good. Not so a
+  // service change (TouchOfficeConfig): the hold's claim was computed from
+  // the old service. A hold placed on a version older than the office's
+  // last touch answers Aborted unless `appointment.booking.office_version`
+  // is the office's current version, which the caller sets after it checked
+  // (on that version) that the hold's visit still fits.
   virtual Result<AppointmentRecord> ConfirmHold(const std::string& hold_id,
                                                 const std::string& secret_hash,
                                                 std::optional<std::uint64_t> version,
@@ -274,15 +319,20 @@ class Store {
   // --- Configuration ----------------------------------------------------------
   // version 0 with an empty document if the office is unknown.
   virtual Result<ConfigDocument> GetOfficeConfig(const std::string& office_id) = 0;
-  // Compare-and-set: writes `document` if the current version is
-  // `expected_version` (0 = must not exist yet), cancels `cancel` (reason
-  // "office_change") and writes `jobs`, all in one step; returns the new
-  // version. Conflict if the version moved meanwhile.
-  virtual Result<std::uint64_t> PutOfficeConfig(const std::string& office_id,
-                                                const std::string& document,
-                                                std::uint64_t expected_version,
-                                                const std::vector<std::string>& cancel,
-                                                std::vector<OutboxJob> jobs) = 0;
+  // An office change, in ONE step with every booking step of the office:
+  // compare-and-set of the version (Conflict if it is not
+  // `change.expected_version`), then every claim of the office is judged
+  // against the new desks (OfficeChange); unless an appointment that does
+  // not fit refuses the change (cancel_conflicting false), the document and
+  // a new version are written, appointments that do not fit are cancelled
+  // (reason "office_change", with a kCancelledByOffice job for those with an
+  // e-mail or phone, due at the store's now), and live holds that do not fit
+  // are voided. Because the listing happens inside the step, a booking that
+  // lands before it is judged by it, and one after it carries the old
+  // version and meets the fence: once the change is written, no visit
+  // outside the new configuration exists that the outcome does not list.
+  virtual Result<OfficeChangeOutcome> PutOfficeConfig(const std::string& office_id,
+                                                      const OfficeChange& change) = 0;
   // A new version of the office's configuration, its document unchanged;
   // returns it. Called after a change to a service the office offers: a
   // booking step proposed on the old service (a replica that has not polled

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include "api/request_parsing.h"
 #include "api/secrets.h"
@@ -50,7 +51,13 @@ struct MemoryStore::Shard {
   std::map<std::string, AppointmentRecord> appointments;
   std::map<std::string, int> tickets;  // local day -> tickets drawn
   ConfigDocument config;
+  std::uint64_t touch_version = 0;  // config.version of the last TouchOfficeConfig
   std::uint64_t hold_version = 0;
+
+  // The office config fence (api/store.h, Booking::office_version).
+  bool Stale(const Booking& b) const {
+    return b.office_version != 0 && b.office_version != config.version;
+  }
 
   // Whether any live claim on `desk` overlaps `iv`, ignoring `ignore_id`.
   // Expired holds met on the way are dropped.
@@ -163,6 +170,7 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   Shard& shard = ShardFor(hold.booking.office_id);
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.Stale(hold.booking)) return Status::Aborted("the office configuration changed");
   if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "")) {
     return Status::Conflict("the interval is taken");
   }
@@ -218,9 +226,15 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
     return Status::NotFound("no such hold");
   }
   const HoldRecord& hold = it->second;
+  if (hold.voided) return Status::Gone("an office change removed the held start");
   // Expired means gone, even if nobody took the place since: the citizen
   // was promised the place only until expires_at.
   if (hold.expires_at <= now) return Status::Gone("the hold expired");
+  // Placed before a service change: the caller checks it still fits first.
+  if (hold.booking.office_version < shard->touch_version &&
+      appointment.booking.office_version != shard->config.version) {
+    return Status::Aborted("the office's services changed since the hold was placed");
+  }
   {
     std::lock_guard<std::mutex> index(index_mutex_);
     if (!reference_office_.emplace(appointment.reference, office).second) {
@@ -245,6 +259,7 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
   Shard& shard = ShardFor(office);
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.Stale(appointment.booking)) return Status::Aborted("the office configuration changed");
   if (shard.Taken(appointment.booking.desk_id, appointment.booking.claim(), now, "")) {
     return Status::Conflict("the interval is taken");
   }
@@ -316,6 +331,7 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
   if (a.status != AppointmentStatus::kConfirmed) {
     return Status::FailedPrecondition("only a confirmed appointment can be moved");
   }
+  if (dest.Stale(to)) return Status::Aborted("the office configuration changed");
   if (dest.Taken(to.desk_id, to.claim(), now, reference)) {
     return Status::Conflict("the interval is taken");
   }
@@ -427,30 +443,82 @@ Result<ConfigDocument> MemoryStore::GetOfficeConfig(const std::string& office_id
   return shard->config;
 }
 
-Result<std::uint64_t> MemoryStore::PutOfficeConfig(const std::string& office_id,
-                                                   const std::string& document,
-                                                   std::uint64_t expected_version,
-                                                   const std::vector<std::string>& cancel,
-                                                   std::vector<OutboxJob> jobs) {
+/* An office change judges every claim under the shard's lock, the same lock
+   every booking step of the office takes: a booking either wrote before
+   (and is judged here) or writes after (and meets the fence, its version
+   being the old one). Nothing is written before the judging is done, so a
+   refused change changes nothing. */
+Result<api::OfficeChangeOutcome> MemoryStore::PutOfficeConfig(const std::string& office_id,
+                                                              const api::OfficeChange& change) {
   Shard& shard = ShardFor(office_id);
   std::lock_guard<std::mutex> lock(shard.mutex);
-  if (shard.config.version != expected_version) {
+  if (shard.config.version != change.expected_version) {
     return Status::Conflict("the office configuration changed meanwhile");
   }
   TimePoint now = clock_->Now();
-  for (const auto& reference : cancel) {
-    auto it = shard.appointments.find(reference);
-    if (it == shard.appointments.end() || !Active(it->second.status)) continue;
-    AppointmentRecord& a = it->second;
-    shard.RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+  api::OfficeChangeOutcome out;
+  struct Misfit {
+    std::string desk;
+    Instant begin;
+    const ClaimEntry* entry;
+  };
+  std::vector<Misfit> misfits;
+  for (const auto& [desk, line] : shard.desks) {
+    for (auto it = line.lower_bound(change.judged.begin - shard.longest_claim); it != line.end();
+         ++it) {
+      const ClaimEntry& e = it->second;
+      if (e.end <= change.judged.begin || (e.is_hold && e.expires_at <= now)) continue;
+      if (e.end > change.judged.end) {
+        out.beyond = std::max(out.beyond.value_or(e.end), e.end);
+        continue;
+      }
+      const std::vector<std::string>* services = nullptr;
+      if (e.is_hold) {
+        auto h = shard.holds.find(e.id);
+        if (h != shard.holds.end()) services = &h->second.booking.services;
+      } else {
+        auto a = shard.appointments.find(e.id);
+        if (a != shard.appointments.end() && Active(a->second.status)) {
+          services = &a->second.booking.services;
+        }
+      }
+      if (!services || change.Fits(desk, *services, Interval{it->first, e.end})) continue;
+      misfits.push_back(Misfit{desk, it->first, &e});
+      if (e.is_hold) {
+        ++out.voided_holds;
+      } else {
+        out.appointments.push_back(api::AffectedVisit{e.id, it->first});
+      }
+    }
+  }
+  std::sort(out.appointments.begin(), out.appointments.end(),
+            [](const api::AffectedVisit& a, const api::AffectedVisit& b) {
+              return std::tie(a.start, a.reference) < std::tie(b.start, b.reference);
+            });
+  if (out.beyond) return out;
+  if (!out.appointments.empty() && !change.cancel_conflicting) return out;
+  std::vector<OutboxJob> jobs;
+  for (const Misfit& m : misfits) {
+    const std::string id = m.entry->id;  // the entry goes with RemoveClaim
+    const bool is_hold = m.entry->is_hold;
+    shard.RemoveClaim(m.desk, m.begin, id);
+    if (is_hold) {
+      shard.holds[id].voided = true;
+      continue;
+    }
+    AppointmentRecord& a = shard.appointments[id];
     a.status = AppointmentStatus::kCancelled;
     a.cancel_reason = "office_change";
     a.closed_at = now;
+    if (!a.contact.email.empty() || !a.contact.phone.empty()) {
+      jobs.push_back(OutboxJob{api::JobType::kCancelledByOffice, id, now});
+    }
   }
-  shard.config.document = document;
-  shard.config.version = expected_version + 1;
+  shard.config.document = change.document;
+  shard.config.version = change.expected_version + 1;
   AppendJobs(std::move(jobs));
-  return shard.config.version;
+  out.version = shard.config.version;
+  return out;
 }
 
 Result<std::uint64_t> MemoryStore::TouchOfficeConfig(const std::string& office_id) {
@@ -458,7 +526,8 @@ Result<std::uint64_t> MemoryStore::TouchOfficeConfig(const std::string& office_i
   if (!shard) return Status::NotFound("the office has no configuration");
   std::lock_guard<std::mutex> lock(shard->mutex);
   if (shard->config.version == 0) return Status::NotFound("the office has no configuration");
-  return ++shard->config.version;
+  shard->touch_version = ++shard->config.version;
+  return shard->touch_version;
 }
 
 Result<std::map<std::string, ConfigDocument>> MemoryStore::GetServiceConfigs() {

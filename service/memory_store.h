@@ -76,10 +76,8 @@ class MemoryStore final : public api::Store {
   Result<std::vector<AppointmentRecord>> ListActiveAppointments(const std::string& office_id,
                                                                 Instant from) override;
   Result<ConfigDocument> GetOfficeConfig(const std::string& office_id) override;
-  Result<std::uint64_t> PutOfficeConfig(const std::string& office_id, const std::string& document,
-                                        std::uint64_t expected_version,
-                                        const std::vector<std::string>& cancel,
-                                        std::vector<OutboxJob> jobs) override;
+  Result<api::OfficeChangeOutcome> PutOfficeConfig(const std::string& office_id,
+                                                   const api::OfficeChange& change) override;
   Result<std::uint64_t> TouchOfficeConfig(const std::string& office_id) override;
   Result<std::map<std::string, ConfigDocument>> GetServiceConfigs() override;
   Result<std::uint64_t> PutServiceConfig(const std::string& service_id,

@@ -264,18 +264,30 @@ TEST_CASE("idempotency records: start, replay, mismatch, in progress, abandon, e
 TEST_CASE("office configuration is compare-and-set and cancels in the same step") {
   Fixture f;
   CHECK(f.store.GetOfficeConfig("o1")->version == 0);
-  CHECK(*f.store.PutOfficeConfig("o1", "{}", 0, {}, {}) == 1);
-  CHECK(f.store.PutOfficeConfig("o1", "{}", 0, {}, {}).status().code() == StatusCode::kConflict);
+  CHECK(f.store.PutOfficeConfig("o1", api::OfficeChange{"{}", 0, {}, {}, false})->version == 1);
+  CHECK(f.store.PutOfficeConfig("o1", api::OfficeChange{"{}", 0, {}, {}, false}).status().code() ==
+        StatusCode::kConflict);
   AppointmentRecord a = Appointment();
   a.booking = Claim("d1", 0, 30);
   REQUIRE(f.store.CreateAppointment(a, "", {}).ok());
-  CHECK(*f.store.PutOfficeConfig("o1", "{\"v\":2}", 1, {a.reference},
-                                 {{api::JobType::kCancelledByOffice, a.reference, f.clock->Now()}}) == 2);
+  // Desk d1 is gone in the new configuration: its appointment is cancelled
+  // in the change's step, with its notice (by the store's clock).
+  api::OfficeChange removed{"{\"v\":2}", 1,
+                            Interval{a.booking.start - std::chrono::hours(24),
+                                     a.booking.start + std::chrono::hours(48)},
+                            {}, true};
+  auto changed = f.store.PutOfficeConfig("o1", removed);
+  REQUIRE(changed.ok());
+  CHECK(changed->version == 2);
+  REQUIRE(changed->appointments.size() == 1);
+  CHECK(changed->appointments[0].reference == a.reference);
   auto got = f.store.GetAppointment(a.reference);
   CHECK(got->status == api::AppointmentStatus::kCancelled);
   CHECK(got->cancel_reason == "office_change");
   CHECK(f.store.GetOfficeConfig("o1")->document == "{\"v\":2}");
-  CHECK(f.store.PendingJobs()->size() == 1);
+  REQUIRE(f.store.PendingJobs()->size() == 1);
+  CHECK(f.store.PendingJobs()->at(0) ==
+        api::OutboxJob{api::JobType::kCancelledByOffice, a.reference, f.clock->Now()});
 }
 
 TEST_CASE("outbox hands out due jobs once, by due time") {

@@ -146,7 +146,8 @@ std::vector<std::string> AppointmentFields(const api::AppointmentRecord& a) {
 }
 
 std::vector<std::string> HoldFields(const api::HoldRecord& h) {
-  std::vector<std::string> f = {"id", h.id, "secret", h.secret_hash};
+  std::vector<std::string> f = {"id", h.id, "secret", h.secret_hash, "cfgver",
+                                std::to_string(h.booking.office_version)};
   AppendBooking(h.booking, &f);
   return f;
 }
@@ -200,6 +201,11 @@ Result<api::HoldRecord> ParseHold(const FieldMap& f) {
   if (!BookingFrom(f, &h.booking) || !GetMillis(f, "exp", &h.expires_at)) {
     return Status::Internal("stored hold is malformed");
   }
+  long long placed_on = 0;
+  if (ParseInt(Get(f, "cfgver"), &placed_on) && placed_on > 0) {
+    h.booking.office_version = static_cast<std::uint64_t>(placed_on);
+  }
+  h.voided = Get(f, "void") == "1";
   return h;
 }
 

@@ -189,10 +189,11 @@ return {'OK'}
 )lua";
 
 /* confirm_hold. KEYS: hold, appointment, appointments, active, outbox,
-   outbox seq. ARGV: secret hash, version ('' = not checked), reference,
+   outbox seq, cfg. ARGV: secret hash, version ('' = not checked), reference,
    the office's claims key without the desk id (the hold's desk is
-   appended), n, n field/value elements of the appointment, then the job
-   plan (see plan_jobs). Returns {OK, the hold's fields as HGETALL}.
+   appended), the config version the caller checked the hold on ('0' =
+   none), n, n field/value elements of the appointment, then the job plan
+   (see plan_jobs). Returns {OK, the hold's fields as HGETALL}.
    One round trip, no read before: the script reads the hold itself, so the
    caller needs neither the hold's desk (the claims key is built from it:
    same {o:<office>} tag, same slot, as in read_claims) nor its start (the
@@ -205,29 +206,41 @@ return {'OK'}
    pass the overlap check against it), so swapping the hold's claim for the
    appointment's needs no new check. The booking comes from the hold, not from
    the caller, and the outbox jobs are written in this same step: a confirmed
-   visit never lacks its confirmation message. */
+   visit never lacks its confirmation message.
+   The config fence (api/store.h, ConfirmHold): an office change judged every
+   live hold in its own step (put_office_config) and voided those that did
+   not fit (VOID here); a service change (touch_office_config) judged none,
+   so a hold placed before the last touch is confirmed only once the caller
+   says it checked it on the current version (else STALE: check, and come
+   back with that version in ARGV[5]). All after the secret check: a
+   stranger learns nothing from the answer. */
 const char* kConfirmHold = R"lua(
 local now = now_ms()
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
 local h = redis.call('HMGET', KEYS[1], 'secret', 'ver', 'exp', 'member', 'office', 'desk',
-                     'services', 'start', 'end', 'claim_end')
+                     'services', 'start', 'end', 'claim_end', 'void', 'cfgver')
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
 if ARGV[2] ~= '' and h[2] ~= ARGV[2] then return {'NOTFOUND'} end
+if h[11] == '1' then return {'VOID'} end
 if tonumber(h[3]) <= now then return {'GONE'} end
+local cfg = redis.call('HMGET', KEYS[7], 'ver', 'touch')
+if tonumber(h[12] or '0') < tonumber(cfg[2] or '0') and ARGV[5] ~= (cfg[1] or '0') then
+  return {'STALE'}
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'PRECOND'} end
 local ref = ARGV[3]
 local claims = ARGV[4] .. h[6]
 redis.call('ZREM', claims, h[4])
 redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
-local n = tonumber(ARGV[5])
-redis.call('HSET', KEYS[2], unpack(ARGV, 6, 5 + n))
+local n = tonumber(ARGV[6])
+redis.call('HSET', KEYS[2], unpack(ARGV, 7, 6 + n))
 redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
            'end', h[9], 'claim_end', h[10])
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
-plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 6 + n)
+plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 7 + n)
 return {'OK', hold}
 )lua";
 
@@ -329,35 +342,116 @@ redis.call('RPUSH', KEYS[2], ARGV[1])
 return record(KEYS[1], KEYS[2])
 )lua";
 
-/* put_office_config. KEYS: config, active, outbox, outbox seq, then per
-   appointment to cancel: its hash and the claims set of the desk the caller
-   read. ARGV: expected version, document, closed_ms, m, m desks as read,
-   then job triples. Returns {OK, new version}. Unknown references are
-   skipped, as are appointments no longer active.
-   Compare-and-set: the version is read and written in the same script, so
-   two admins saving at once cannot both win. Every appointment is checked
-   (RETRY if it moved desk) before anything is written, so a refused save
-   cancels nothing. Appointments no longer active are left as they are. */
+/* put_office_config. KEYS: cfg, active, outbox, outbox seq, desks, cmax.
+   ARGV: expected version, document, now_ms, cancel_conflicting ('1'/'0'),
+   judged begin, judged end (minutes), the office's claims, hold and
+   appointment key prefixes (the id is appended), the job type number of a
+   cancellation by the office, d, then per desk of the new configuration:
+   its id, k, k service ids, m, m begin/end pairs of its open time (minutes).
+   Returns {OK, new version, voided holds, ref, start, ref, start, ...} once
+   written; {AFFECTED, 0, voided holds, ref, start, ...} if appointments do
+   not fit and cancel_conflicting is off (nothing written); {BEYOND, end} if
+   a claim ends after the judged range (nothing written: judge a longer one);
+   {CONFLICT} if the version moved.
+   Why the judging is here and not in the API: this script runs in the same
+   serial order as every booking step of the office (same hash slot, one
+   script at a time). A hold or appointment written before it is among the
+   claims judged below; one written after it carries the old version and
+   meets stale(). So there is no window between listing what a change
+   affects and saving it, which a list made by the API beforehand had: a
+   hotline booking landing in between stayed on the closed day. Every claim
+   of the office from the judged begin on is read (ZRANGEBYSCORE from
+   begin - cmax, as in taken()); its visit's services come from its record
+   (JSON array, cjson). An admin change is rare and an office holds a few
+   thousand claims: this is milliseconds of Redis time. Nothing is written
+   until every claim is judged, so a refused change changes nothing. A voided
+   hold keeps its record (confirm answers VOID) but loses its claim. */
 const char* kPutOfficeConfig = R"lua(
 local cur = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
 if cur ~= tonumber(ARGV[1]) then return {'CONFLICT'} end
-local m = tonumber(ARGV[4])
-for i = 1, m do
-  local desk = redis.call('HGET', KEYS[3 + 2 * i], 'desk')
-  if desk and desk ~= ARGV[4 + i] then return {'RETRY'} end
-end
-for i = 1, m do
-  local akey, ckey = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
-  local a = redis.call('HMGET', akey, 'status', 'start', 'claim_end', 'ref')
-  if active(a[1]) then
-    redis.call('ZREM', ckey, appt_member(a[2], a[3], a[4]))
-    redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
-    redis.call('ZREM', KEYS[2], a[4])
+local now = tonumber(ARGV[3])
+local b, e = tonumber(ARGV[5]), tonumber(ARGV[6])
+local cpre, hpre, apre = ARGV[7], ARGV[8], ARGV[9]
+local fit = {}
+local i = 12
+for _ = 1, tonumber(ARGV[11]) do
+  local f = {can = {}, open = {}}
+  fit[ARGV[i]] = f
+  local k = tonumber(ARGV[i + 1])
+  i = i + 2
+  for _ = 1, k do f.can[ARGV[i]] = true; i = i + 1 end
+  local m = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, m do
+    f.open[#f.open + 1] = {tonumber(ARGV[i]), tonumber(ARGV[i + 1])}
+    i = i + 2
   end
 end
+local function fits(desk, services, s, ce)
+  local f = fit[desk]
+  if not f then return false end
+  local ok, list = pcall(cjson.decode, services or '[]')
+  if not ok or type(list) ~= 'table' then return false end
+  for _, sv in ipairs(list) do
+    if not f.can[sv] then return false end
+  end
+  for _, iv in ipairs(f.open) do
+    if iv[1] <= s and ce <= iv[2] then return true end
+  end
+  return false
+end
+local appts, holds, beyond = {}, {}, 0
+for _, desk in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+  local ckey = cpre .. desk
+  local maxlen = tonumber(redis.call('HGET', KEYS[6], desk) or '0')
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', ckey, fmt(b - maxlen), '+inf')) do
+    local s, ce, x = parse_claim(m)
+    local kind, id = string.match(m, '^%-?%d+:%-?%d+:%d+:(%a):(.*)$')
+    if ce > b and (x == 0 or x > now) then
+      if ce > e then
+        if ce > beyond then beyond = ce end
+      elseif kind == 'h' then
+        if not fits(desk, redis.call('HGET', hpre .. id, 'services'), s, ce) then
+          holds[#holds + 1] = {ckey, m, hpre .. id}
+        end
+      else
+        local a = redis.call('HMGET', apre .. id, 'status', 'services')
+        if active(a[1]) and not fits(desk, a[2], s, ce) then
+          appts[#appts + 1] = {ckey, m, id, s}
+        end
+      end
+    end
+  end
+end
+if beyond > 0 then return {'BEYOND', beyond} end
+table.sort(appts, function(x, y) return x[4] < y[4] or (x[4] == y[4] and x[3] < y[3]) end)
+local out = {'OK', 0, #holds}
+for _, a in ipairs(appts) do
+  out[#out + 1] = a[3]
+  out[#out + 1] = a[4]
+end
+if #appts > 0 and ARGV[4] ~= '1' then
+  out[1] = 'AFFECTED'
+  return out
+end
+for _, a in ipairs(appts) do
+  local akey = apre .. a[3]
+  redis.call('ZREM', a[1], a[2])
+  redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
+  redis.call('ZREM', KEYS[2], a[3])
+  local c = redis.call('HMGET', akey, 'email', 'phone')
+  if (c[1] or '') ~= '' or (c[2] or '') ~= '' then
+    local seq = redis.call('INCR', KEYS[4])
+    redis.call('ZADD', KEYS[3], ARGV[3], fmt(seq) .. ':' .. ARGV[10] .. ':' .. ARGV[3] .. ':' .. a[3])
+  end
+end
+for _, h in ipairs(holds) do
+  redis.call('ZREM', h[1], h[2])
+  redis.call('HSET', h[3], 'void', '1')
+end
 redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'ver', fmt(cur + 1))
-add_jobs(KEYS[3], KEYS[4], 5 + m)
-return {'OK', cur + 1}
+out[2] = cur + 1
+return out
 )lua";
 
 /* put_service_config. KEYS: documents, versions ({svc} tag). ARGV: id,
@@ -373,10 +467,14 @@ return {'OK', redis.call('HINCRBY', KEYS[2], ARGV[1], 1)}
    the office offers. Services live in their own hash slot ({svc}), which no
    office script may read, so the claiming scripts cannot check a service's
    version themselves; they check the office's (stale()), and this moves it:
-   a step proposed on the old service carries the old office version. */
+   a step proposed on the old service carries the old office version. The
+   version is also kept as 'touch': holds placed before it are checked again
+   before they are confirmed (confirm_hold). */
 const char* kTouchOfficeConfig = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-return {'OK', redis.call('HINCRBY', KEYS[1], 'ver', 1)}
+local v = redis.call('HINCRBY', KEYS[1], 'ver', 1)
+redis.call('HSET', KEYS[1], 'touch', v)
+return {'OK', v}
 )lua";
 
 /* idem_begin. KEYS: the record. ARGV: request hash, ttl_ms.

@@ -82,6 +82,7 @@ Status Refusal(std::string_view word, const char* what) {
   if (word == "GONE") return Status::Gone("the hold expired");
   if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
   if (word == "STALE") return Status::Aborted("the office configuration changed since it was loaded");
+  if (word == "VOID") return Status::Gone("an office change removed the held start");
   return Status::Internal("unexpected answer from the booking database");
 }
 
@@ -424,14 +425,16 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
 
   std::vector<std::string> fields = AppointmentFields(appointment);
   std::vector<std::string> args = {secret_hash, version ? std::to_string(*version) : "", ref,
-                                   "", std::to_string(fields.size())};
+                                   "", std::to_string(appointment.booking.office_version),
+                                   std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobPlan(plan, &args);
   auto step = [&](const std::string& at, bool index) {
     args[3] = keys_.Claims(at, "");
     return EvalWithIndex(*lease, keys_, index, ref, at, {}, RedisScript::kConfirmHold,
                          {keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
-                          keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at)},
+                          keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at),
+                          keys_.OfficeConfig(at)},
                          args);
   };
   auto r = step(office, reserved);
@@ -769,49 +772,59 @@ Result<api::ConfigDocument> RedisStore::GetOfficeConfig(const std::string& offic
   return doc;
 }
 
-Result<std::uint64_t> RedisStore::PutOfficeConfig(const std::string& office_id,
-                                                  const std::string& document,
-                                                  std::uint64_t expected_version,
-                                                  const std::vector<std::string>& cancel,
-                                                  std::vector<OutboxJob> jobs) {
-  if (!RedisKeys::ValidId(office_id) || !ValidJobs(jobs)) return Status::InvalidArgument("bad office");
+Result<api::OfficeChangeOutcome> RedisStore::PutOfficeConfig(const std::string& office_id,
+                                                             const api::OfficeChange& change) {
+  if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office");
+  for (const auto& [desk, fit] : change.desks) {
+    if (!RedisKeys::ValidId(desk)) return Status::InvalidArgument("bad desk");
+  }
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  // Unknown references and those of other offices are skipped, as the
-  // memory store does: there is nothing of this office to cancel.
-  std::vector<std::string> own;
-  for (const std::string& ref : cancel) {
-    auto office = OfficeOf(*lease, keys_, ref);
-    if (office.ok() && *office == office_id) own.push_back(ref);
-    else if (!office.ok() && office.status().code() != StatusCode::kNotFound) return office.status();
-  }
-  if (Status s = CheckReply(lease->Command({"SADD", keys_.Offices(), office_id})); !s.ok()) return s;
-  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
-    std::vector<std::string> keys = {keys_.OfficeConfig(office_id), keys_.Active(office_id),
-                                     keys_.Outbox(office_id), keys_.OutboxSeq(office_id)};
-    std::vector<std::string> args = {std::to_string(expected_version), document,
-                                     MillisText(clock_->Now()), ""};
-    std::vector<std::string> desks;
-    for (const std::string& ref : own) {
-      auto desk = DeskOf(*lease, keys_, office_id, ref);
-      if (!desk.ok() && desk.status().code() == StatusCode::kNotFound) continue;
-      if (!desk.ok()) return desk.status();
-      keys.push_back(keys_.Appointment(office_id, ref));
-      keys.push_back(keys_.Claims(office_id, *desk));
-      desks.push_back(*desk);
+  std::vector<std::string> args = {std::to_string(change.expected_version),
+                                   change.document,
+                                   MillisText(clock_->Now()),
+                                   change.cancel_conflicting ? "1" : "0",
+                                   MinutesText(change.judged.begin),
+                                   MinutesText(change.judged.end),
+                                   keys_.Claims(office_id, ""),
+                                   keys_.Hold(office_id, ""),
+                                   keys_.Appointment(office_id, ""),
+                                   std::to_string(JobTypeNumber(api::JobType::kCancelledByOffice)),
+                                   std::to_string(change.desks.size())};
+  for (const auto& [desk, fit] : change.desks) {
+    args.push_back(desk);
+    args.push_back(std::to_string(fit.services.size()));
+    args.insert(args.end(), fit.services.begin(), fit.services.end());
+    args.push_back(std::to_string(fit.open.intervals().size()));
+    for (const Interval& iv : fit.open.intervals()) {
+      args.push_back(MinutesText(iv.begin));
+      args.push_back(MinutesText(iv.end));
     }
-    args[3] = std::to_string(desks.size());
-    args.insert(args.end(), desks.begin(), desks.end());
-    AppendJobs(jobs, &args);
-    auto r = lease->Eval(RedisScript::kPutOfficeConfig, keys, args);
-    if (!r.ok()) return r.status();
-    std::string_view word = Word(**r);
-    if (word == "RETRY") continue;
-    if (word == "CONFLICT") return Status::Conflict("the office configuration changed meanwhile");
-    if (word != "OK") return Refusal(word, "office");
-    return static_cast<std::uint64_t>(Int(*(*r)->element[1]));
   }
-  return Status::Conflict("appointments kept moving; try again");
+  // The office list entry goes in the same round trip (SADD of a known
+  // member writes nothing).
+  auto replies = lease->PipelineEval(
+      {{"SADD", keys_.Offices(), office_id}}, RedisScript::kPutOfficeConfig,
+      {keys_.OfficeConfig(office_id), keys_.Active(office_id), keys_.Outbox(office_id),
+       keys_.OutboxSeq(office_id), keys_.Desks(office_id), keys_.ClaimMax(office_id)},
+      args);
+  if (Status s = CheckReplies(replies); !s.ok()) return s;
+  const redisReply& r = *replies->back();
+  std::string_view word = Word(r);
+  if (word == "CONFLICT") return Status::Conflict("the office configuration changed meanwhile");
+  api::OfficeChangeOutcome out;
+  if (word == "BEYOND" && r.elements >= 2) {
+    out.beyond = Instant(Minutes(Int(*r.element[1])));
+    return out;
+  }
+  if ((word != "OK" && word != "AFFECTED") || r.elements < 3) return Refusal(word, "office");
+  out.version = static_cast<std::uint64_t>(Int(*r.element[1]));
+  out.voided_holds = static_cast<std::size_t>(Int(*r.element[2]));
+  for (std::size_t i = 3; i + 1 < r.elements; i += 2) {
+    out.appointments.push_back(
+        api::AffectedVisit{std::string(Str(*r.element[i])), Instant(Minutes(Int(*r.element[i + 1])))});
+  }
+  return out;
 }
 
 Result<std::uint64_t> RedisStore::TouchOfficeConfig(const std::string& office_id) {

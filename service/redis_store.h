@@ -77,10 +77,8 @@ class RedisStore final : public api::Store {
                                                                      Instant from) override;
 
   Result<api::ConfigDocument> GetOfficeConfig(const std::string& office_id) override;
-  Result<std::uint64_t> PutOfficeConfig(const std::string& office_id, const std::string& document,
-                                        std::uint64_t expected_version,
-                                        const std::vector<std::string>& cancel,
-                                        std::vector<api::OutboxJob> jobs) override;
+  Result<api::OfficeChangeOutcome> PutOfficeConfig(const std::string& office_id,
+                                                   const api::OfficeChange& change) override;
   Result<std::uint64_t> TouchOfficeConfig(const std::string& office_id) override;
   Result<std::map<std::string, api::ConfigDocument>> GetServiceConfigs() override;
   // Two round trips: SMEMBERS of the offices, then one pipeline of each

@@ -261,7 +261,7 @@ TEST_CASE("redis: every key of an office shares its hash tag; the rest sit outsi
                               {api::OutboxJob{api::JobType::kConfirmation, "TAG-0001", now}})
               .ok());
   REQUIRE(s.AddNote("TAG-0001", api::Note{now, "staff", "n"}).ok());
-  REQUIRE(s.PutOfficeConfig("amt-nord", "{}", 0, {}, {}).ok());
+  REQUIRE(s.PutOfficeConfig("amt-nord", api::OfficeChange{"{}", 0, {}, {}, false}).ok());
   REQUIRE(s.PutServiceConfig("id-card", "{}").ok());
   REQUIRE(s.BeginIdempotent("key-1", "rh", 60s).ok());
   auto keys = RawStrings((*server)->port(), {"KEYS", "*"});
@@ -481,10 +481,12 @@ TEST_CASE("redis: a claim proposed on an older office configuration is refused (
   auto store = RedisStore::Connect(OptionsFor(**server));
   REQUIRE(store.ok());
   api::Store& s = **store;
-  auto v1 = s.PutOfficeConfig("o1", "{}", 0, {}, {});
-  REQUIRE(v1.ok());
-  auto v2 = s.PutOfficeConfig("o1", "{\"changed\":true}", *v1, {}, {});
-  REQUIRE(v2.ok());
+  auto put1 = s.PutOfficeConfig("o1", api::OfficeChange{"{}", 0, {}, {}, false});
+  REQUIRE(put1.ok());
+  auto put2 = s.PutOfficeConfig("o1", api::OfficeChange{"{\"changed\":true}", put1->version, {}, {}, false});
+  REQUIRE(put2.ok());
+  auto v1 = std::optional<std::uint64_t>(put1->version);
+  auto v2 = std::optional<std::uint64_t>(put2->version);
   Instant t = Tomorrow10();
   auto stale = Appointment("FN-0001", "o1", "d1", t);
   stale.booking.office_version = *v1;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <vector>
 #include <thread>
 
 #include "api/clock.h"
@@ -418,46 +419,172 @@ TEST_CASE("conformance: the outbox hands out due jobs in order, once") {
   }
 }
 
-TEST_CASE("conformance: office configuration is compare-and-set and cancels in the same step") {
+// An office change as the admin handler describes it: desk d1 (and d2 if
+// `two_desks`) doing id-card, open over `open` (empty: desk d1 removed).
+api::OfficeChange Change(std::string doc, std::uint64_t expected, std::vector<Interval> open,
+                         bool cancel, bool two_desks = false) {
+  api::OfficeChange c;
+  c.document = std::move(doc);
+  c.expected_version = expected;
+  c.cancel_conflicting = cancel;
+  Instant t = Base();
+  c.judged = Interval{t - 24h, t + 48h};
+  if (!open.empty()) {
+    std::sort(open.begin(), open.end(),
+              [](const Interval& x, const Interval& y) { return x.begin < y.begin; });
+    c.desks["d1"] = api::DeskFit{{"id-card"}, IntervalSet::FromSorted(open)};
+  }
+  if (two_desks) c.desks["d2"] = api::DeskFit{{"id-card"}, IntervalSet::FromSorted({c.judged})};
+  return c;
+}
+
+TEST_CASE("conformance: every booking step meets the office config fence, a confirm after a service change too") {
   for (Backend& b : Backends()) {
     CAPTURE(b.name);
     api::Store& s = *b.store;
     Instant t = Base();
+    auto v1 = s.PutOfficeConfig("o1", Change("{}", 0, {Interval{t - 24h, t + 48h}}, false, true));
+    REQUIRE(v1.ok());
+    api::Booking stale = MakeBooking("o1", "d1", t, 30);
+    stale.office_version = v1->version + 7;
+    CHECK(s.CreateAppointment(MakeAppointment("FEN-0001", stale), "", {}).status().code() ==
+          StatusCode::kAborted);
+    CHECK(s.PlaceHold(MakeHold("o1.stale", stale, 60s)).status().code() == StatusCode::kAborted);
+    CHECK(s.GetAppointment("FEN-0001").status().code() == StatusCode::kNotFound);
+
+    api::Booking current = MakeBooking("o1", "d1", t, 30);
+    current.office_version = v1->version;
+    auto early = s.PlaceHold(MakeHold("o1.early", current, 60s));
+    REQUIRE(early.ok());
+    auto v2 = s.TouchOfficeConfig("o1");  // a service the office offers changed
+    REQUIRE(v2.ok());
+    // Placed before the touch: confirmed only once checked on the new version.
+    AppointmentRecord appt = MakeAppointment("FEN-0002", {});
+    CHECK(s.ConfirmHold("o1.early", "secret-of-o1.early", early->version, appt, {}).status().code() ==
+          StatusCode::kAborted);
+    appt.booking.office_version = v1->version;
+    CHECK(s.ConfirmHold("o1.early", "secret-of-o1.early", early->version, appt, {}).status().code() ==
+          StatusCode::kAborted);
+    CHECK(s.GetAppointment("FEN-0002").status().code() == StatusCode::kNotFound);
+    // A stranger learns nothing from the fence: the secret is checked first.
+    CHECK(s.ConfirmHold("o1.early", "wrong", early->version, appt, {}).status().code() ==
+          StatusCode::kNotFound);
+    appt.booking.office_version = *v2;
+    auto confirmed = s.ConfirmHold("o1.early", "secret-of-o1.early", early->version, appt, {});
+    REQUIRE(confirmed.ok());
+    CHECK(confirmed->booking.start == t);
+    // Placed after the touch: no check needed.
+    api::Booking later = MakeBooking("o1", "d2", t, 30);
+    later.office_version = *v2;
+    auto late = s.PlaceHold(MakeHold("o1.late", later, 60s));
+    REQUIRE(late.ok());
+    CHECK(s.ConfirmHold("o1.late", "secret-of-o1.late", late->version, MakeAppointment("FEN-0003", {}), {})
+              .ok());
+    // Moves meet the fence as well.
+    api::Booking to = confirmed->booking;
+    to.start = t + 60min;
+    to.end = to.start + 30min;
+    to.claim_end = to.end;
+    to.office_version = v1->version;
+    CHECK(s.MoveAppointment("FEN-0002", to, {}).status().code() == StatusCode::kAborted);
+    to.office_version = *v2;
+    CHECK(s.MoveAppointment("FEN-0002", to, {}).ok());
+  }
+}
+
+TEST_CASE("conformance: an office change is compare-and-set and judges every claim in its step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    const Interval all_day{t - 24h, t + 48h};
     auto none = s.GetOfficeConfig("o1");
     REQUIRE(none.ok());
     CHECK(none->version == 0);
-    auto v1 = s.PutOfficeConfig("o1", "{\"v\":1}", 0, {}, {});
+    auto v1 = s.PutOfficeConfig("o1", Change("{\"v\":1}", 0, {all_day}, false));
     REQUIRE(v1.ok());
-    CHECK(*v1 == 1);
-    CHECK(s.PutOfficeConfig("o1", "{\"v\":\"lost\"}", 0, {}, {}).status().code() ==
+    CHECK(v1->version == 1);
+    CHECK(s.PutOfficeConfig("o1", Change("{\"v\":\"lost\"}", 0, {all_day}, false)).status().code() ==
           StatusCode::kConflict);
+
+    // CFG-0001 at t fits the new hours, CFG-0002 at t+60 does not, nor the
+    // hold at t+120; the hold at t+180 does.
     REQUIRE(s.CreateAppointment(MakeAppointment("CFG-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("CFG-0002", MakeBooking("o1", "d1", t + 60min, 30)), "", {}).ok());
+    auto h1 = s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t + 120min, 30), 60s));
+    auto h2 = s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d1", t + 180min, 30), 60s));
+    REQUIRE(h1.ok());
+    REQUIRE(h2.ok());
+    const std::vector<Interval> shorter = {Interval{t - 24h, t + 30min}, Interval{t + 3h, t + 4h}};
+
+    // Without cancel_conflicting the misfit refuses the change; nothing is written.
+    auto refused = s.PutOfficeConfig("o1", Change("{\"v\":2}", 1, shorter, false));
+    REQUIRE(refused.ok());
+    CHECK(refused->version == 0);
+    REQUIRE(refused->appointments.size() == 1);
+    CHECK(refused->appointments[0].reference == "CFG-0002");
+    CHECK(refused->appointments[0].start == t + 60min);
+    CHECK(refused->voided_holds == 1);
+    CHECK(s.GetOfficeConfig("o1")->version == 1);
+    CHECK(s.GetAppointment("CFG-0002")->status == AppointmentStatus::kConfirmed);
+    CHECK_FALSE(s.GetHold("h1")->voided);
+
+    // A claim beyond the judged range: nothing written, judge a longer one.
+    api::OfficeChange narrow = Change("{\"v\":2}", 1, shorter, true);
+    narrow.judged.end = t + 150min;
+    auto beyond = s.PutOfficeConfig("o1", narrow);
+    REQUIRE(beyond.ok());
+    REQUIRE(beyond->beyond.has_value());
+    CHECK(*beyond->beyond == t + 210min);
+    CHECK(s.GetOfficeConfig("o1")->version == 1);
+
     auto now = api::SystemClock().Now();
-    auto v2 = s.PutOfficeConfig("o1", "{\"v\":2}", 1, {"CFG-0001", "UNKNOWN-1"},
-                                {Job(JobType::kCancelledByOffice, "CFG-0001", now)});
+    auto v2 = s.PutOfficeConfig("o1", Change("{\"v\":2}", 1, shorter, true));
     REQUIRE(v2.ok());
-    CHECK(*v2 == 2);
+    CHECK(v2->version == 2);
+    REQUIRE(v2->appointments.size() == 1);
+    CHECK(v2->appointments[0].reference == "CFG-0002");
+    CHECK(v2->voided_holds == 1);
     auto doc = s.GetOfficeConfig("o1");
     CHECK(doc->document == "{\"v\":2}");
     CHECK(doc->version == 2);
-    auto a = s.GetAppointment("CFG-0001");
+    auto a = s.GetAppointment("CFG-0002");
     CHECK(a->status == AppointmentStatus::kCancelled);
     CHECK(a->cancel_reason == "office_change");
-    CHECK(s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 60s)).ok());
-    CHECK(*s.PendingJobs() == std::vector<OutboxJob>{Job(JobType::kCancelledByOffice, "CFG-0001", now)});
-    // A refused save cancels nothing.
-    REQUIRE(s.CreateAppointment(MakeAppointment("CFG-0002", MakeBooking("o1", "d1", t + 60min, 30)), "", {}).ok());
-    CHECK(s.PutOfficeConfig("o1", "{}", 1, {"CFG-0002"}, {}).status().code() == StatusCode::kConflict);
-    CHECK(s.GetAppointment("CFG-0002")->status == AppointmentStatus::kConfirmed);
+    CHECK(s.GetAppointment("CFG-0001")->status == AppointmentStatus::kConfirmed);
+    auto jobs = s.PendingJobs();
+    REQUIRE(jobs.ok());
+    REQUIRE(jobs->size() == 1);
+    CHECK(jobs->at(0).type == JobType::kCancelledByOffice);
+    CHECK(jobs->at(0).reference == "CFG-0002");
+    CHECK(jobs->at(0).due >= now - 1s);
+    // The voided hold claims nothing and never confirms; the other one does.
+    CHECK(s.GetHold("h1")->voided);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 4h});
+    REQUIRE(claims.ok());
+    CHECK_FALSE(HasClaim(*claims, "d1", Interval{t + 120min, t + 150min}));
+    CHECK(s.ConfirmHold("h1", "secret-of-h1", h1->version, MakeAppointment("CFG-0003", {}), {})
+              .status().code() == StatusCode::kGone);
+    CHECK(s.GetAppointment("CFG-0003").status().code() == StatusCode::kNotFound);
+    CHECK(s.ConfirmHold("h2", "secret-of-h2", h2->version, MakeAppointment("CFG-0004", {}), {}).ok());
+
+    // A desk removed: everything on it is affected.
+    auto v3 = s.PutOfficeConfig("o1", Change("{\"v\":3}", 2, {}, true, /*two_desks=*/true));
+    REQUIRE(v3.ok());
+    CHECK(v3->version == 3);
+    REQUIRE(v3->appointments.size() == 2);
+    CHECK(v3->appointments[0].reference == "CFG-0001");
+    CHECK(v3->appointments[1].reference == "CFG-0004");
 
     // A touch moves the version, not the document: a save against the old
     // version is then refused, one against the new goes through.
     auto touched = s.TouchOfficeConfig("o1");
     REQUIRE(touched.ok());
-    CHECK(*touched == 3);
-    CHECK(s.GetOfficeConfig("o1")->document == "{\"v\":2}");
-    CHECK(s.GetOfficeConfig("o1")->version == 3);
-    CHECK(s.PutOfficeConfig("o1", "{}", 2, {}, {}).status().code() == StatusCode::kConflict);
+    CHECK(*touched == 4);
+    CHECK(s.GetOfficeConfig("o1")->document == "{\"v\":3}");
+    CHECK(s.GetOfficeConfig("o1")->version == 4);
+    CHECK(s.PutOfficeConfig("o1", Change("{}", 3, {all_day}, true)).status().code() ==
+          StatusCode::kConflict);
     CHECK(s.TouchOfficeConfig("no-such-office").status().code() == StatusCode::kNotFound);
 
     CHECK(*s.PutServiceConfig("id-card", "{\"a\":1}") == 1);
