@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "api/booking.h"
 #include "api/json_input.h"
 #include "api/render.h"
 #include "api/secrets.h"
@@ -276,23 +277,45 @@ HttpResponse App::Handle(const HttpRequest& req) {
           resp = BadRequest(call, {FieldError{"Idempotency-Key", "must be 1 to 200 visible ASCII characters"}},
                             "invalid Idempotency-Key header");
         } else {
-          // The key is scoped by credential and path, so one client's key
-          // never replays another's answer; the request hash binds the body.
+          // The record is named by a hash of the route, the caller's
+          // credential and the key (docs/api.md, "Idempotent retries"): a
+          // stranger who sends the same key without the credential names
+          // another record, so nothing replays to them, and nobody can
+          // pre-seed a victim's key. The credential is the staff key, else
+          // the manage secret; a public hold or confirm has none but the
+          // key itself (a confirm's hold secret is in the body, which the
+          // request hash binds: the same key with another body is a
+          // mismatch, never a replay). The stored answer is sealed under the
+          // same material, which no store holds: what a store keeps is an
+          // opaque name and ciphertext, never a secret or contact data in
+          // clear.
           auto auth = req.Header("authorization");
-          std::string scope = auth ? Sha256Hex(*auth).substr(0, 32) : "public";
-          std::string store_key = scope + "|" + req.method + " " + req.path + "|" + *key;
+          auto manage = req.Header("x-manage-secret");
+          std::string credential = auth     ? "key:" + *auth
+                                   : manage ? "manage:" + *manage
+                                            : std::string("anonymous");
+          const std::string material =
+              req.method + " " + req.path + "\n" + credential + "\n" + *key;
+          const std::string store_key = Sha256Hex("termin idempotency record v1\n" + material);
+          const std::string seal_key = "termin idempotency answer v1\n" + material;
           std::string request_hash = Sha256Hex(req.body);
-          auto begin = store_->BeginIdempotent(store_key, request_hash, options_.idempotency_ttl);
+          auto begin = store_->BeginIdempotent(store_key, request_hash, options_.idempotency_ttl,
+                                               options_.idempotency_lease);
           if (!begin.ok()) {
             resp = Error(call, begin.status());
           } else if (begin->outcome == IdempotencyBegin::Outcome::kReplay) {
-            resp.status = begin->response.status;
-            resp.content_type = begin->response.content_type;
-            resp.body = begin->response.body;
-            if (!begin->response.location.empty()) {
-              resp.headers.emplace_back("Location", begin->response.location);
+            auto body = Unseal(seal_key, begin->response.body);
+            if (!body) {
+              resp = Error(call, Status::Internal("idempotency record does not open"));
+            } else {
+              resp.status = begin->response.status;
+              resp.content_type = begin->response.content_type;
+              resp.body = std::move(*body);
+              if (!begin->response.location.empty()) {
+                resp.headers.emplace_back("Location", begin->response.location);
+              }
+              resp.headers.emplace_back("Idempotent-Replayed", "true");
             }
-            resp.headers.emplace_back("Idempotent-Replayed", "true");
           } else if (begin->outcome == IdempotencyBegin::Outcome::kMismatch) {
             resp = Problem(call, MakeProblem("unprocessable",
                                              "this Idempotency-Key was used with a different "
@@ -300,18 +323,29 @@ HttpResponse App::Handle(const HttpRequest& req) {
           } else if (begin->outcome == IdempotencyBegin::Outcome::kInProgress) {
             resp = Problem(call, MakeProblem("conflict",
                                              "a request with this Idempotency-Key is still in "
-                                             "progress; retry later"));
+                                             "progress; retry in a second"));
+            resp.headers.emplace_back("Retry-After", "1");
           } else {
+            // The booking steps record this request's token with their own
+            // write (StepKey), so a retry after an unknown outcome finds
+            // what the first attempt did, whatever this record says.
+            StepScope step(StepContext{
+                StepKey{Sha256Hex("termin idempotency step v1\n" + material).substr(0, 40),
+                        options_.idempotency_ttl},
+                "termin idempotency secret v1\n" + material});
             try {
               resp = lookup.route->handler(call);
             } catch (...) {
               (void)store_->AbandonIdempotent(store_key);
               throw;
             }
-            if (resp.status >= 500) {
+            if (resp.status >= 400) {
+              // A refusal changed nothing worth replaying (and a 5xx is an
+              // unknown outcome, which the step markers settle on retry):
+              // nothing is kept.
               (void)store_->AbandonIdempotent(store_key);
             } else {
-              StoredResponse stored{resp.status, resp.content_type, resp.body, ""};
+              StoredResponse stored{resp.status, resp.content_type, Seal(seal_key, resp.body), ""};
               for (const auto& [name, value] : resp.headers) {
                 if (name == "Location") stored.location = value;
               }

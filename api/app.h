@@ -48,6 +48,10 @@ struct ApiOptions {
   std::size_t max_body = 65536;                       // bytes of request body
   std::optional<std::chrono::seconds> hold_ttl_override;
   std::chrono::seconds idempotency_ttl{24 * 3600};
+  // How long a started request with an Idempotency-Key is taken to be
+  // running; a retry after that runs it again (safe: the steps are
+  // idempotent themselves), so a replica killed mid-request costs seconds.
+  std::chrono::milliseconds idempotency_lease{5000};
   int max_attempts = 3;                               // claim retries on conflict
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr

@@ -70,6 +70,30 @@ bool StillFits(const OfficeInfo& office, const Booking& booking) {
   return c.Fits(booking.desk_id, booking.services, booking.claim());
 }
 
+namespace {
+thread_local StepContext current_step;
+}  // namespace
+
+StepScope::StepScope(StepContext context) { current_step = std::move(context); }
+StepScope::~StepScope() { current_step = StepContext{}; }
+const StepContext& CurrentStep() { return current_step; }
+
+namespace {
+// A manage secret: derived for a request with an Idempotency-Key (the same
+// on every retry), else random.
+std::string ManageSecret() {
+  const StepContext& step = CurrentStep();
+  return step.secret_seed.empty() ? NewSecret() : DeriveSecret(step.secret_seed);
+}
+}  // namespace
+
+bool Booker::DoneByThisRequest(const std::string& office_id, const std::string& reference) const {
+  const StepContext& step = CurrentStep();
+  if (step.key.empty()) return false;
+  auto prior = store_.StepResult(office_id, step.key.token);
+  return prior.ok() && *prior == reference;
+}
+
 Booker::Booker(Store& store, const Clock& clock, ApiMetrics* metrics, BookingOptions options)
     : store_(store),
       clock_(clock),
@@ -331,7 +355,7 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
   std::uint64_t checked_on = 0;  // the config version the hold was checked on
   for (int attempt = 0; attempt < kReferenceAttempts + options_.max_attempts; ++attempt) {
     NewAppointment made;
-    made.manage_secret = NewSecret();
+    made.manage_secret = ManageSecret();
     AppointmentRecord& a = made.record;
     a.reference = DrawReference();
     a.secret_hash = Sha256Hex(made.manage_secret);
@@ -340,7 +364,7 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     a.contact = contact;
     a.created_at = clock_.Now();
     a.booking.office_version = checked_on;
-    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan);
+    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan, CurrentStep().key);
     if (done.ok()) {
       made.record = std::move(done).value();
       if (metrics_) metrics_->CountBooking("web");
@@ -401,7 +425,18 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
 Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit& visit,
                                           Instant start, const Contact& contact, Channel channel,
                                           std::vector<Alternative>* alternatives) {
-  std::string manage_secret = NewSecret();
+  std::string manage_secret = ManageSecret();
+  // A retry of a booking whose answer was lost: its first attempt took the
+  // start, so the claims would say "taken"; the marker says "yours".
+  if (const StepContext& step = CurrentStep(); !step.key.empty()) {
+    auto prior = store_.StepResult(office.id, step.key.token);
+    if (!prior.ok()) return prior.status();
+    if (!prior->empty()) {
+      auto record = store_.GetAppointment(*prior);
+      if (!record.ok()) return record.status();
+      return NewAppointment{std::move(record).value(), manage_secret};
+    }
+  }
   std::function<Result<AppointmentRecord>(const Booking&)> write = [&](const Booking& b) {
     Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
     for (int attempt = 0; attempt < kReferenceAttempts; ++attempt) {
@@ -414,7 +449,7 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
       a.contact = contact;
       a.created_at = clock_.Now();
       auto jobs = PlanJobs(PlanFor(JobType::kConfirmation, contact, office), a.reference, b.start);
-      r = store_.CreateAppointment(std::move(a), "", std::move(jobs));
+      r = store_.CreateAppointment(std::move(a), "", std::move(jobs), CurrentStep().key);
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) return r;
     }
     return r;
@@ -427,6 +462,11 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
 
 Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& visit,
                                          bool may_reload) {
+  if (const StepContext& step = CurrentStep(); !step.key.empty()) {
+    auto prior = store_.StepResult(office.id, step.key.token);  // see BookDirect
+    if (!prior.ok()) return prior.status();
+    if (!prior->empty()) return store_.GetAppointment(*prior);
+  }
   BookingRules rules = office.schedule.rules;
   rules.min_notice = Minutes(0);  // a walk-in is served now: no notice
   const date::time_zone* zone = office.schedule.zone;
@@ -456,7 +496,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       a.booking.claim_end = start + visit.occupancy();
       a.booking.office_version = office.config_version;
       a.created_at = clock_.Now();
-      r = store_.CreateAppointment(std::move(a), FormatDate(today), {});
+      r = store_.CreateAppointment(std::move(a), FormatDate(today), {}, CurrentStep().key);
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;
     }
     if (r.ok()) {
@@ -488,7 +528,7 @@ Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
     AppointmentRecord moved = current;
     moved.booking = b;
     auto jobs = PlanJobs(PlanFor(JobType::kMoved, moved.contact, to_office), moved.reference, b.start);
-    return store_.MoveAppointment(current.reference, b, std::move(jobs));
+    return store_.MoveAppointment(current.reference, b, std::move(jobs), CurrentStep().key);
   };
   auto moved = ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,
                         alternatives);
@@ -504,7 +544,7 @@ Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,
                                                        : JobType::kCancelled,
                              current.reference, clock_.Now()});
   }
-  auto r = store_.CancelAppointment(current.reference, reason, std::move(jobs));
+  auto r = store_.CancelAppointment(current.reference, reason, std::move(jobs), CurrentStep().key);
   if (r.ok()) ForgetClaims(current.booking.office_id);
   if (r.ok() && metrics_) metrics_->CountCancellation();
   return r;

@@ -63,6 +63,29 @@ struct ConfirmRefusal {
   std::vector<Alternative> alternatives;
 };
 
+// The idempotency context of the request a thread serves: App::Handle sets
+// it (StepScope) around a handler that carries an Idempotency-Key. The
+// booking steps hand its key to the store (StepKey: the step's write and
+// its marker are one), and a new appointment's manage secret is derived
+// from `secret_seed`, so that a retry of a request whose answer was lost
+// gets the same appointment with the same secret, while no store holds it.
+struct StepContext {
+  StepKey key;
+  std::string secret_seed;  // empty: draw a random secret
+};
+
+// Sets this thread's StepContext until it goes out of scope.
+class StepScope {
+ public:
+  explicit StepScope(StepContext context);
+  ~StepScope();
+  StepScope(const StepScope&) = delete;
+  StepScope& operator=(const StepScope&) = delete;
+};
+
+// This thread's StepContext (empty outside a StepScope).
+const StepContext& CurrentStep();
+
 // A new appointment and the manage secret that only its creator sees.
 struct NewAppointment {
   AppointmentRecord record;
@@ -116,6 +139,11 @@ class Booker {
   Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
   // FailedPrecondition-free kiosk step: the caller checked office and day.
   Result<AppointmentRecord> CheckIn(const AppointmentRecord& current, const OfficeInfo& office);
+
+  // The appointment `reference` at `office_id` was written by this
+  // request's earlier attempt (CurrentStep's marker): the answer to give
+  // again instead of refusing a step that already happened.
+  bool DoneByThisRequest(const std::string& office_id, const std::string& reference) const;
 
   // The notification jobs of a step that confirms (or moves, cancels) a
   // visit for `contact` at `office`: see JobPlan.

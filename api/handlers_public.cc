@@ -414,6 +414,11 @@ HttpResponse App::CancelAppointment(const Call& call) {
   }
   auto a = AppointmentWithSecret(call, call.request.Header("x-manage-secret"));
   if (!a.ok()) return Error(call, a.status());
+  // The retry of this very cancel, whose answer was lost: answer it again.
+  if (a->status == AppointmentStatus::kCancelled &&
+      booker_.DoneByThisRequest(a->booking.office_id, a->reference)) {
+    return AppointmentResponse(call, *a, AppointmentView{});
+  }
   // Once checked in, the visitor is at the office: only staff may cancel.
   if (a->status != AppointmentStatus::kConfirmed) {
     return Problem(call, MakeProblem("conflict", "only a confirmed appointment can be cancelled "

@@ -1,9 +1,14 @@
 #include "api/secrets.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <memory>
+
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstdio>
@@ -79,6 +84,70 @@ std::string NewSecret() {
   std::array<unsigned char, 18> bytes;
   FillRandom(bytes.data(), static_cast<int>(bytes.size()));
   return Base64Url(bytes.data(), bytes.size());
+}
+
+std::string DeriveSecret(std::string_view seed) {
+  static constexpr std::string_view kPurpose = "termin manage secret v1";
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), seed.data(), static_cast<int>(seed.size()),
+       reinterpret_cast<const unsigned char*>(kPurpose.data()), kPurpose.size(), mac, &len);
+  return Base64Url(mac, 18);  // as long as NewSecret's
+}
+
+namespace {
+
+constexpr int kNonce = 12;
+constexpr int kTag = 16;
+
+std::array<unsigned char, SHA256_DIGEST_LENGTH> SealKey(std::string_view material) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> key;
+  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), key.data());
+  return key;
+}
+
+using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+}  // namespace
+
+std::string Seal(std::string_view key_material, std::string_view plaintext) {
+  auto key = SealKey(key_material);
+  std::string out(kNonce + plaintext.size() + kTag, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  FillRandom(bytes, kNonce);
+  CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  int n = 0;
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), bytes) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), bytes + kNonce, &n,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
+                        static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx.get(), bytes + kNonce + n, &n) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag,
+                          bytes + kNonce + plaintext.size()) != 1) {
+    std::fputs("termin: AES-GCM failed\n", stderr);
+    std::abort();  // as for RAND_bytes: no safe way on
+  }
+  return out;
+}
+
+std::optional<std::string> Unseal(std::string_view key_material, std::string_view sealed) {
+  if (sealed.size() < static_cast<std::size_t>(kNonce + kTag)) return std::nullopt;
+  auto key = SealKey(key_material);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
+  const std::size_t len = sealed.size() - kNonce - kTag;
+  std::string out(len, '\0');
+  CipherContext ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  int n = 0;
+  std::array<unsigned char, kTag> tag;
+  std::copy(bytes + kNonce + len, bytes + kNonce + len + kTag, tag.begin());
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), bytes) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n, bytes + kNonce,
+                        static_cast<int>(len)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1 ||
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &n) != 1) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::string NewId() {

@@ -33,6 +33,18 @@ std::string NewId();
 
 std::string Sha256Hex(std::string_view data);
 
+// A secret of NewSecret's form derived from `seed` (HMAC-SHA256): the same
+// seed gives the same secret. For a manage secret that the retry of a
+// request must get again without the store keeping it (the seed is the
+// request's Idempotency-Key with its credential, which no store holds).
+std::string DeriveSecret(std::string_view seed);
+
+// Authenticated encryption (AES-256-GCM, random nonce) under a key derived
+// from `key_material` (SHA-256). Unseal is nullopt for anything that was
+// not sealed under the same material, or was changed.
+std::string Seal(std::string_view key_material, std::string_view plaintext);
+std::optional<std::string> Unseal(std::string_view key_material, std::string_view sealed);
+
 // Equal contents, compared in time that depends only on the lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -202,6 +202,22 @@ struct ConfigVersions {
   friend bool operator==(const ConfigVersions&, const ConfigVersions&) = default;
 };
 
+// A booking step's idempotency token: the request's Idempotency-Key hashed
+// with its scope (route, credential), so it names one caller's one request
+// and reveals neither. The step records it with its own write, in the same
+// atomic step (a marker in the office's keys, kept `ttl`), and a later step
+// with the same token writes nothing and answers what the first one wrote
+// (the same appointment). That is what makes a retry after an unknown
+// outcome (a timeout, a 503, a replica killed mid-request) book once: the
+// retry either finds the first write's marker or the first write never
+// happened, decided inside the store, not by the API's bookkeeping.
+// Empty: no token.
+struct StepKey {
+  std::string token;  // hex
+  std::chrono::seconds ttl{0};
+  bool empty() const { return token.empty(); }
+};
+
 // The first response to a request with an Idempotency-Key.
 struct StoredResponse {
   int status = 0;
@@ -273,7 +289,8 @@ class Store {
                                                 const std::string& secret_hash,
                                                 std::optional<std::uint64_t> version,
                                                 AppointmentRecord appointment,
-                                                const JobPlan& plan) = 0;
+                                                const JobPlan& plan,
+                                                const StepKey& key = {}) = 0;
 
   // A reference that nobody else can be given: reserved by the store for at
   // least 50 minutes, for this caller's next ConfirmHold or CreateAppointment,
@@ -287,20 +304,29 @@ class Store {
   // the same step. Conflict if the interval is taken.
   virtual Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
                                                       const std::string& ticket_day,
-                                                      std::vector<OutboxJob> jobs) = 0;
+                                                      std::vector<OutboxJob> jobs,
+                                                      const StepKey& key = {}) = 0;
 
   virtual Result<AppointmentRecord> GetAppointment(const std::string& reference) = 0;
 
   // FailedPrecondition unless confirmed or checked in.
   virtual Result<AppointmentRecord> CancelAppointment(const std::string& reference,
                                                       const std::string& reason,
-                                                      std::vector<OutboxJob> jobs) = 0;
+                                                      std::vector<OutboxJob> jobs,
+                                                      const StepKey& key = {}) = 0;
 
   // Claims `to` and releases the old claim in one step (the appointment's
   // own claim does not block its move). Conflict if `to` is taken;
   // FailedPrecondition unless confirmed.
   virtual Result<AppointmentRecord> MoveAppointment(const std::string& reference, Booking to,
-                                                    std::vector<OutboxJob> jobs) = 0;
+                                                    std::vector<OutboxJob> jobs,
+                                                    const StepKey& key = {}) = 0;
+
+  // The reference a step with `token` wrote at `office_id` (StepKey), if
+  // any: how a retry of a booking that must first look at the claims (a
+  // hotline booking, whose start its own first attempt took) finds out it is
+  // done. Empty if none.
+  virtual Result<std::string> StepResult(const std::string& office_id, const std::string& token) = 0;
 
   // Marks a confirmed appointment checked in and draws its ticket for
   // `ticket_day`; an appointment already checked in is returned as it is.
@@ -355,10 +381,16 @@ class Store {
   }
 
   // --- Idempotency ----------------------------------------------------------
-  // Keys live `ttl` from their first use.
+  // Keys live `ttl` from their first use. A started key whose request has
+  // not finished within `lease` (its process died, or gave up on an unknown
+  // outcome) is taken over by the next Begin (kStarted again): the booking
+  // steps themselves are idempotent (StepKey), so running the request again
+  // is safe and ends in the true answer.
   virtual Result<IdempotencyBegin> BeginIdempotent(const std::string& key,
                                                    const std::string& request_hash,
-                                                   std::chrono::seconds ttl) = 0;
+                                                   std::chrono::seconds ttl,
+                                                   std::chrono::milliseconds lease =
+                                                       std::chrono::seconds(5)) = 0;
   virtual Status FinishIdempotent(const std::string& key, const StoredResponse& response) = 0;
   // Forgets a started key (the request failed in a way worth retrying).
   virtual Status AbandonIdempotent(const std::string& key) = 0;

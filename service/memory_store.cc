@@ -53,6 +53,23 @@ struct MemoryStore::Shard {
   ConfigDocument config;
   std::uint64_t touch_version = 0;  // config.version of the last TouchOfficeConfig
   std::uint64_t hold_version = 0;
+  // Step markers (api/store.h, StepKey): token -> reference, until expiry.
+  std::map<std::string, std::pair<std::string, TimePoint>> steps;
+
+  // The reference a step with `key` wrote, "" if none (or none asked).
+  std::string PriorStep(const api::StepKey& key, TimePoint now) {
+    if (key.empty()) return "";
+    auto it = steps.find(key.token);
+    if (it == steps.end()) return "";
+    if (it->second.second <= now) {
+      steps.erase(it);
+      return "";
+    }
+    return it->second.first;
+  }
+  void RecordStep(const api::StepKey& key, const std::string& reference, TimePoint now) {
+    if (!key.empty()) steps[key.token] = {reference, now + key.ttl};
+  }
 
   // The office config fence (api/store.h, Booking::office_version).
   bool Stale(const Booking& b) const {
@@ -214,12 +231,19 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
                                                    const std::string& secret_hash,
                                                    std::optional<std::uint64_t> version,
                                                    AppointmentRecord appointment,
-                                                   const JobPlan& plan) {
-  std::string office = OfficeOfHold(hold_id);
+                                                   const JobPlan& plan,
+                                                   const api::StepKey& key) {
+  std::string office(api::OfficeInHoldId(hold_id));
+  if (office.empty() || !FindShard(office)) office = OfficeOfHold(hold_id);
   Shard* shard = office.empty() ? nullptr : FindShard(office);
   if (!shard) return Status::NotFound("no such hold");
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard->mutex);
+  // Done before (the hold is gone by now): the appointment it became.
+  if (std::string prior = shard->PriorStep(key, now); !prior.empty()) {
+    auto done = shard->appointments.find(prior);
+    if (done != shard->appointments.end()) return done->second;
+  }
   auto it = shard->holds.find(hold_id);
   if (it == shard->holds.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash) ||
       (version && *version != it->second.version)) {
@@ -248,17 +272,23 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
                   appointment.reference, TimePoint{});
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
+  shard->RecordStep(key, appointment.reference, now);
   AppendJobs(api::PlanJobs(plan, appointment.reference, appointment.booking.start));
   return appointment;
 }
 
 Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appointment,
                                                          const std::string& ticket_day,
-                                                         std::vector<OutboxJob> jobs) {
+                                                         std::vector<OutboxJob> jobs,
+                                                         const api::StepKey& key) {
   const std::string office = appointment.booking.office_id;
   Shard& shard = ShardFor(office);
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard.mutex);
+  if (std::string prior = shard.PriorStep(key, now); !prior.empty()) {
+    auto done = shard.appointments.find(prior);
+    if (done != shard.appointments.end()) return done->second;
+  }
   if (shard.Stale(appointment.booking)) return Status::Aborted("the office configuration changed");
   if (shard.Taken(appointment.booking.desk_id, appointment.booking.claim(), now, "")) {
     return Status::Conflict("the interval is taken");
@@ -273,8 +303,16 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
   shard.AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
                  appointment.reference, TimePoint{});
   shard.appointments[appointment.reference] = appointment;
+  shard.RecordStep(key, appointment.reference, now);
   AppendJobs(std::move(jobs));
   return appointment;
+}
+
+Result<std::string> MemoryStore::StepResult(const std::string& office_id, const std::string& token) {
+  Shard* shard = FindShard(office_id);
+  if (!shard || token.empty()) return std::string();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  return shard->PriorStep(api::StepKey{token, std::chrono::seconds(1)}, clock_->Now());
 }
 
 Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& reference) {
@@ -288,13 +326,15 @@ Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& referen
 
 Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& reference,
                                                          const std::string& reason,
-                                                         std::vector<OutboxJob> jobs) {
+                                                         std::vector<OutboxJob> jobs,
+                                                         const api::StepKey& key) {
   Shard* shard = ShardOfReference(reference);
   if (!shard) return Status::NotFound("no such appointment");
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);
   if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
   AppointmentRecord& a = it->second;
+  if (shard->PriorStep(key, clock_->Now()) == reference) return a;  // cancelled by this request
   if (!Active(a.status)) {
     return Status::FailedPrecondition("the appointment is already " +
                                       std::string(a.status == AppointmentStatus::kCancelled
@@ -305,12 +345,14 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   a.status = AppointmentStatus::kCancelled;
   a.cancel_reason = reason;
   a.closed_at = clock_->Now();
+  shard->RecordStep(key, reference, a.closed_at);
   AppendJobs(std::move(jobs));
   return a;
 }
 
 Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& reference, Booking to,
-                                                       std::vector<OutboxJob> jobs) {
+                                                       std::vector<OutboxJob> jobs,
+                                                       const api::StepKey& key) {
   std::string from_office = OfficeOfReference(reference);
   if (from_office.empty()) return Status::NotFound("no such appointment");
   Shard* from = FindShard(from_office);
@@ -328,6 +370,7 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
   auto it = from->appointments.find(reference);
   if (it == from->appointments.end()) return Status::NotFound("no such appointment");
   AppointmentRecord a = it->second;
+  if (dest.PriorStep(key, now) == reference) return a;  // moved by this request
   if (a.status != AppointmentStatus::kConfirmed) {
     return Status::FailedPrecondition("only a confirmed appointment can be moved");
   }
@@ -346,6 +389,7 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
   } else {
     it->second = a;
   }
+  dest.RecordStep(key, reference, now);
   AppendJobs(std::move(jobs));
   return a;
 }
@@ -545,7 +589,8 @@ Result<std::uint64_t> MemoryStore::PutServiceConfig(const std::string& service_i
 
 Result<IdempotencyBegin> MemoryStore::BeginIdempotent(const std::string& key,
                                                       const std::string& request_hash,
-                                                      std::chrono::seconds ttl) {
+                                                      std::chrono::seconds ttl,
+                                                      std::chrono::milliseconds lease) {
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(idempotency_mutex_);
   auto it = idempotency_.find(key);
@@ -553,6 +598,9 @@ Result<IdempotencyBegin> MemoryStore::BeginIdempotent(const std::string& key,
     IdempotencyBegin b;
     if (!api::ConstantTimeEquals(it->second.request_hash, request_hash)) {
       b.outcome = IdempotencyBegin::Outcome::kMismatch;
+    } else if (!it->second.done && it->second.lease_until <= now) {
+      it->second.lease_until = now + lease;  // its owner is gone: ours now
+      b.outcome = IdempotencyBegin::Outcome::kStarted;
     } else if (!it->second.done) {
       b.outcome = IdempotencyBegin::Outcome::kInProgress;
     } else {
@@ -561,7 +609,18 @@ Result<IdempotencyBegin> MemoryStore::BeginIdempotent(const std::string& key,
     }
     return b;
   }
-  idempotency_[key] = IdempotencyEntry{request_hash, false, {}, now + ttl};
+  // Bounded: past the cap, the entries nearest to their end go first.
+  if (idempotency_.size() >= kMaxIdempotencyEntries) {
+    std::erase_if(idempotency_, [&](const auto& e) { return e.second.expires_at <= now; });
+    while (idempotency_.size() >= kMaxIdempotencyEntries) {
+      auto oldest = std::min_element(idempotency_.begin(), idempotency_.end(),
+                                     [](const auto& x, const auto& y) {
+                                       return x.second.expires_at < y.second.expires_at;
+                                     });
+      idempotency_.erase(oldest);
+    }
+  }
+  idempotency_[key] = IdempotencyEntry{request_hash, false, {}, now + ttl, now + lease};
   return IdempotencyBegin{};
 }
 
@@ -609,6 +668,7 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
   std::vector<std::string> dropped_holds;
   for (Shard* shard : shards) {
     std::lock_guard<std::mutex> lock(shard->mutex);
+    std::erase_if(shard->steps, [&](const auto& e) { return e.second.second <= now; });
     for (auto& [ref, a] : shard->appointments) {
       if (a.contact_erased) continue;
       bool visit_over = api::ToTimePoint(a.booking.claim_end) < cutoff;

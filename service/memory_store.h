@@ -46,6 +46,8 @@ using api::StoredResponse;
 using api::TimePoint;
 
 inline constexpr std::chrono::hours kHoldGrace{1};
+// Idempotency records kept at most (each a hash key and one answer).
+inline constexpr std::size_t kMaxIdempotencyEntries = 100000;
 
 class MemoryStore final : public api::Store {
  public:
@@ -59,16 +61,20 @@ class MemoryStore final : public api::Store {
   Result<AppointmentRecord> ConfirmHold(const std::string& hold_id, const std::string& secret_hash,
                                         std::optional<std::uint64_t> version,
                                         AppointmentRecord appointment,
-                                        const JobPlan& plan) override;
+                                        const JobPlan& plan, const api::StepKey& key = {}) override;
   Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
                                               const std::string& ticket_day,
-                                              std::vector<OutboxJob> jobs) override;
+                                              std::vector<OutboxJob> jobs,
+                                              const api::StepKey& key = {}) override;
+  Result<std::string> StepResult(const std::string& office_id, const std::string& token) override;
   Result<AppointmentRecord> GetAppointment(const std::string& reference) override;
   Result<AppointmentRecord> CancelAppointment(const std::string& reference,
                                               const std::string& reason,
-                                              std::vector<OutboxJob> jobs) override;
+                                              std::vector<OutboxJob> jobs,
+                                              const api::StepKey& key = {}) override;
   Result<AppointmentRecord> MoveAppointment(const std::string& reference, Booking to,
-                                            std::vector<OutboxJob> jobs) override;
+                                            std::vector<OutboxJob> jobs,
+                                            const api::StepKey& key = {}) override;
   Result<AppointmentRecord> CheckIn(const std::string& reference,
                                     const std::string& ticket_day) override;
   Result<AppointmentRecord> AddNote(const std::string& reference, Note note) override;
@@ -83,7 +89,8 @@ class MemoryStore final : public api::Store {
   Result<std::uint64_t> PutServiceConfig(const std::string& service_id,
                                          const std::string& document) override;
   Result<IdempotencyBegin> BeginIdempotent(const std::string& key, const std::string& request_hash,
-                                           std::chrono::seconds ttl) override;
+                                           std::chrono::seconds ttl,
+                                           std::chrono::milliseconds lease = std::chrono::seconds(5)) override;
   Status FinishIdempotent(const std::string& key, const StoredResponse& response) override;
   Status AbandonIdempotent(const std::string& key) override;
   Result<std::vector<OutboxJob>> TakeDueJobs(TimePoint now, std::size_t limit) override;
@@ -98,6 +105,7 @@ class MemoryStore final : public api::Store {
     bool done = false;
     StoredResponse response;
     TimePoint expires_at;
+    TimePoint lease_until;  // while not done: its request is taken to be running until then
   };
 
   Shard& ShardFor(const std::string& office_id);

@@ -41,6 +41,12 @@ std::string RedisKeys::Tickets(std::string_view office, std::string_view day) co
 std::string RedisKeys::Outbox(std::string_view office) const { return OfficeKey(office, "ob"); }
 std::string RedisKeys::OutboxSeq(std::string_view office) const { return OfficeKey(office, "obseq"); }
 
+std::string RedisKeys::StepMarker(std::string_view office, std::string_view token) const {
+  // A request without a token still names a key of the office's slot (Redis
+  // Cluster checks declared keys); the script does not touch it.
+  return OfficeKey(office, std::string("ik:").append(token.empty() ? "-" : token));
+}
+
 std::string RedisKeys::HoldIndex(std::string_view hold_id) const {
   return prefix_ + "hold:" + std::string(hold_id);
 }

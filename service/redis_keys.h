@@ -44,6 +44,7 @@ class RedisKeys {
   std::string Tickets(std::string_view office, std::string_view day) const;  // counter
   std::string Outbox(std::string_view office) const;         // zset job by due (ms)
   std::string OutboxSeq(std::string_view office) const;      // counter: job ids
+  std::string StepMarker(std::string_view office, std::string_view token) const;  // string: ref
 
   // --- Keys outside any office -------------------------------------------------
   std::string HoldIndex(std::string_view hold_id) const;     // string: office id

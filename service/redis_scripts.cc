@@ -104,6 +104,19 @@ local function record(akey, nkey)
   return {'OK', redis.call('HGETALL', akey), redis.call('LRANGE', nkey, 0, -1)}
 end
 local function active(status) return status == 'confirmed' or status == 'checked_in' end
+-- Step markers (api/store.h, StepKey): a booking step with an idempotency
+-- token writes {o:X}:ik:<token> = reference with its own write, and a later
+-- step with the same token finds it here and writes nothing. ttl '0': the
+-- request carried no Idempotency-Key.
+local function step_done(marker, ttl)
+  if ttl == '0' then return nil end
+  local prior = redis.call('GET', marker)
+  if prior then return prior end
+  return nil
+end
+local function step_record(marker, ttl, ref)
+  if ttl ~= '0' then redis.call('SET', marker, ref, 'PX', ttl) end
+end
 -- "A001" .. "A999", then "B001" ...: the memory store's numbering.
 local function ticket(n)
   return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
@@ -189,11 +202,13 @@ return {'OK'}
 )lua";
 
 /* confirm_hold. KEYS: hold, appointment, appointments, active, outbox,
-   outbox seq, cfg. ARGV: secret hash, version ('' = not checked), reference,
-   the office's claims key without the desk id (the hold's desk is
-   appended), the config version the caller checked the hold on ('0' =
-   none), n, n field/value elements of the appointment, then the job plan
-   (see plan_jobs). Returns {OK, the hold's fields as HGETALL}.
+   outbox seq, cfg, step marker. ARGV: secret hash, version ('' = not
+   checked), reference, the office's claims key without the desk id (the
+   hold's desk is appended), the config version the caller checked the hold
+   on ('0' = none), the step marker's TTL ms ('0' = no marker), n, n
+   field/value elements of the appointment, then the job plan (see
+   plan_jobs). Returns {OK, the hold's fields as HGETALL}, or {DONE, ref}
+   if a step with this marker wrote before (see step_done).
    One round trip, no read before: the script reads the hold itself, so the
    caller needs neither the hold's desk (the claims key is built from it:
    same {o:<office>} tag, same slot, as in read_claims) nor its start (the
@@ -216,6 +231,8 @@ return {'OK'}
    stranger learns nothing from the answer. */
 const char* kConfirmHold = R"lua(
 local now = now_ms()
+local prior = step_done(KEYS[8], ARGV[6])
+if prior then return {'DONE', prior} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
 local h = redis.call('HMGET', KEYS[1], 'secret', 'ver', 'exp', 'member', 'office', 'desk',
                      'services', 'start', 'end', 'claim_end', 'void', 'cfgver')
@@ -232,28 +249,33 @@ local ref = ARGV[3]
 local claims = ARGV[4] .. h[6]
 redis.call('ZREM', claims, h[4])
 redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
-local n = tonumber(ARGV[6])
-redis.call('HSET', KEYS[2], unpack(ARGV, 7, 6 + n))
+local n = tonumber(ARGV[7])
+redis.call('HSET', KEYS[2], unpack(ARGV, 8, 7 + n))
 redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
            'end', h[9], 'claim_end', h[10])
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
-plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 7 + n)
+plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 8 + n)
+step_record(KEYS[8], ARGV[6], ref)
 return {'OK', hold}
 )lua";
 
 /* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,
    desks, appointment, appointments, active, outbox, outbox seq, tickets of
-   the day, cfg. ARGV: desk, start, end, claim_end, reference, ticket day
-   ('' = none), ticket key TTL ms, n, n field/value elements, then job
-   triples, then the config version (see stale()).
+   the day, step marker, cfg. ARGV: desk, start, end, claim_end, reference,
+   ticket day ('' = none), ticket key TTL ms, n, n field/value elements,
+   then job triples, then the step marker's TTL ms ('0' = none), then the
+   config version (see stale()). {DONE, ref} if the marker's step wrote
+   before (the retry of a booking whose outcome its client did not learn).
    Overlap check and write in one step, as in place_hold. The ticket counter
    is per office and day and drawn in the same step, so two walk-ins never
    share a number. Returns {OK, ticket}. */
 const char* kCreateAppointment = R"lua(
 local now = now_ms()
+local prior = step_done(KEYS[10], ARGV[#ARGV - 1])
+if prior then return {'DONE', prior} end
 if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {'PRECOND'} end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[4])
@@ -271,40 +293,47 @@ if ARGV[6] ~= '' then
 end
 redis.call('SADD', KEYS[5], ref)
 redis.call('ZADD', KEYS[6], ARGV[3], ref)
-add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 1)
+add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 2)
+step_record(KEYS[10], ARGV[#ARGV - 1], ref)
 return {'OK', tk}
 )lua";
 
 /* cancel. KEYS: appointment, notes, claims of the desk the caller read,
-   active, outbox, outbox seq. ARGV: that desk, reason, closed_ms, then job
-   triples. The caller had to name the claims key before the script ran; if
+   active, outbox, outbox seq, step marker. ARGV: that desk, reason,
+   closed_ms, the step marker's TTL ms ('0' = none), then job triples. A
+   cancel that this marker's step already made answers the record again. The caller had to name the claims key before the script ran; if
    the appointment moved to another desk meanwhile the script answers RETRY
    (before writing anything) and the caller reads again. */
 const char* kCancel = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
 local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if step_done(KEYS[7], ARGV[4]) == a[5] then return record(KEYS[1], KEYS[2]) end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
 if not active(a[2]) then return {'PRECOND'} end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
 redis.call('ZREM', KEYS[4], a[5])
-add_jobs(KEYS[5], KEYS[6], 4)
+add_jobs(KEYS[5], KEYS[6], 5)
+step_record(KEYS[7], ARGV[4], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";
 
 /* move (within one office). KEYS: appointment, notes, old claims, new
-   claims, cmax, desks, active, outbox, outbox seq, cfg. ARGV: old desk as
-   read, new desk, start, end, claim_end, services JSON, then job triples,
-   then the config version (see stale()).
+   claims, cmax, desks, active, outbox, outbox seq, step marker, cfg. ARGV:
+   old desk as read, new desk, start, end, claim_end, services JSON, the
+   step marker's TTL ms ('0' = none), then job triples, then the config
+   version (see stale()). A move this marker's step already made answers
+   the record again.
    The new interval is checked against the new desk's live claims, ignoring
    the appointment's own claim (a visit may move by ten minutes on the same
    desk), then the old claim is removed and the new one written, all in one
    step: there is no moment at which the visit holds both places or none. */
 const char* kMove = R"lua(
 local now = now_ms()
-if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
 local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if step_done(KEYS[10], ARGV[7]) == a[5] then return record(KEYS[1], KEYS[2]) end
+if stale() then return {'STALE'} end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
 if a[2] ~= 'confirmed' then return {'PRECOND'} end
 local own = appt_member(a[3], a[4], a[5])
@@ -315,7 +344,8 @@ add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5]
 redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
            'end', ARGV[4], 'claim_end', ARGV[5])
 redis.call('ZADD', KEYS[7], ARGV[4], a[5])
-add_jobs(KEYS[8], KEYS[9], 7, #ARGV - 1)
+add_jobs(KEYS[8], KEYS[9], 8, #ARGV - 1)
+step_record(KEYS[10], ARGV[7], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";
 
@@ -477,19 +507,30 @@ redis.call('HSET', KEYS[1], 'touch', v)
 return {'OK', v}
 )lua";
 
-/* idem_begin. KEYS: the record. ARGV: request hash, ttl_ms.
+/* idem_begin. KEYS: the record. ARGV: request hash, ttl_ms, lease_ms.
    First use writes "started" with its TTL in the same step as the check, so
    of two concurrent first uses exactly one starts; the other sees it in
-   progress. The same key with another request body is a mismatch. */
+   progress. The same key with another request body is a mismatch. A
+   started record whose lease ran out (its process died, or answered 5xx
+   without finishing) is taken over: the booking steps are idempotent on
+   their own (step markers), so running the request again ends in the true
+   answer instead of "in progress" for a day. */
 const char* kIdemBegin = R"lua(
-local r = redis.call('HMGET', KEYS[1], 'hash', 'state', 'status', 'ctype', 'body', 'location')
+local now = now_ms()
+local r = redis.call('HMGET', KEYS[1], 'hash', 'state', 'status', 'ctype', 'body', 'location', 'lease')
 if not r[1] then
-  redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'state', 'started')
+  redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'state', 'started', 'lease', fmt(now + tonumber(ARGV[3])))
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return {'STARTED'}
 end
 if r[1] ~= ARGV[1] then return {'MISMATCH'} end
-if r[2] ~= 'done' then return {'INPROGRESS'} end
+if r[2] ~= 'done' then
+  if tonumber(r[7] or '0') <= now then
+    redis.call('HSET', KEYS[1], 'lease', fmt(now + tonumber(ARGV[3])))
+    return {'STARTED'}
+  end
+  return {'INPROGRESS'}
+end
 return {'REPLAY', r[3] or '0', r[4] or '', r[5] or '', r[6] or ''}
 )lua";
 

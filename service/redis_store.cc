@@ -120,6 +120,15 @@ void AppendJobPlan(const api::JobPlan& plan, std::vector<std::string>* args) {
   for (Minutes offset : plan.reminder_offsets) args->push_back(std::to_string(offset.count()));
 }
 
+Result<AppointmentRecord> ReadAppointment(Lease& lease, const RedisKeys& keys,
+                                          const std::string& office, const std::string& ref);
+
+// ARGV for a step marker's TTL ('0': no Idempotency-Key, no marker).
+std::string MarkerTtl(const api::StepKey& key) {
+  if (key.empty()) return "0";
+  return std::to_string(std::chrono::milliseconds(key.ttl).count());
+}
+
 bool ValidJobs(const std::vector<OutboxJob>& jobs) {
   return std::all_of(jobs.begin(), jobs.end(),
                      [](const OutboxJob& j) { return !j.reference.empty(); });
@@ -398,9 +407,12 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
                                                   const std::string& secret_hash,
                                                   std::optional<std::uint64_t> version,
                                                   AppointmentRecord appointment,
-                                                  const api::JobPlan& plan) {
+                                                  const api::JobPlan& plan,
+                                                  const api::StepKey& key) {
   const std::string& ref = appointment.reference;
-  if (!RedisKeys::ValidId(ref)) return Status::InvalidArgument("bad appointment");
+  if (!RedisKeys::ValidId(ref) || (!key.empty() && !RedisKeys::ValidId(key.token))) {
+    return Status::InvalidArgument("bad appointment");
+  }
   if (!RedisKeys::ValidId(hold_id)) return Status::NotFound("no such hold");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
@@ -426,7 +438,7 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
   std::vector<std::string> fields = AppointmentFields(appointment);
   std::vector<std::string> args = {secret_hash, version ? std::to_string(*version) : "", ref,
                                    "", std::to_string(appointment.booking.office_version),
-                                   std::to_string(fields.size())};
+                                   MarkerTtl(key), std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobPlan(plan, &args);
   auto step = [&](const std::string& at, bool index) {
@@ -434,7 +446,7 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
     return EvalWithIndex(*lease, keys_, index, ref, at, {}, RedisScript::kConfirmHold,
                          {keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
                           keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at),
-                          keys_.OfficeConfig(at)},
+                          keys_.OfficeConfig(at), keys_.StepMarker(at, key.token)},
                          args);
   };
   auto r = step(office, reserved);
@@ -449,6 +461,11 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
     }
   }
   if (!r.ok()) return r.status();  // unknown outcome: keep the index
+  if (Word(**r) == "DONE" && (*r)->elements >= 2) {
+    // This request's first attempt confirmed the hold: its appointment.
+    (void)lease->Command({"DEL", keys_.RefIndex(ref)});
+    return ReadAppointment(*lease, keys_, office, std::string(Str(*(*r)->element[1])));
+  }
   if (Word(**r) != "OK" || (*r)->elements < 2) {
     (void)lease->Command({"DEL", keys_.RefIndex(ref)});
     return Refusal(Word(**r), "hold");
@@ -462,12 +479,14 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
 
 Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appointment,
                                                         const std::string& ticket_day,
-                                                        std::vector<OutboxJob> jobs) {
+                                                        std::vector<OutboxJob> jobs,
+                                                        const api::StepKey& key) {
   const api::Booking& b = appointment.booking;
   const std::string& office = b.office_id;
   const std::string& ref = appointment.reference;
   if (!RedisKeys::ValidId(ref) || !RedisKeys::ValidId(office) || !RedisKeys::ValidId(b.desk_id) ||
-      b.claim_end <= b.start || !ValidJobs(jobs)) {
+      b.claim_end <= b.start || !ValidJobs(jobs) ||
+      (!key.empty() && !RedisKeys::ValidId(key.token))) {
     return Status::InvalidArgument("bad appointment");
   }
   auto lease = pool_->Acquire();
@@ -487,6 +506,7 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
                                    std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobs(jobs, &args);
+  args.push_back(MarkerTtl(key));
   args.push_back(std::to_string(b.office_version));
   auto r = EvalWithIndex(
       *lease, keys_, reserved, ref, office,
@@ -496,9 +516,13 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
       {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
        keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
        keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day),
-       keys_.OfficeConfig(office)},
+       keys_.StepMarker(office, key.token), keys_.OfficeConfig(office)},
       args);
   if (!r.ok()) return r.status();
+  if (Word(**r) == "DONE" && (*r)->elements >= 2) {
+    (void)lease->Command({"DEL", keys_.RefIndex(ref)});
+    return ReadAppointment(*lease, keys_, office, std::string(Str(*(*r)->element[1])));
+  }
   if (Word(**r) != "OK") {
     (void)lease->Command({"DEL", keys_.RefIndex(ref)});
     return Refusal(Word(**r), "appointment");
@@ -574,8 +598,11 @@ Result<AppointmentRecord> RedisStore::GetAppointment(const std::string& referenc
 
 Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& reference,
                                                         const std::string& reason,
-                                                        std::vector<OutboxJob> jobs) {
-  if (!ValidJobs(jobs)) return Status::InvalidArgument("bad job");
+                                                        std::vector<OutboxJob> jobs,
+                                                        const api::StepKey& key) {
+  if (!ValidJobs(jobs) || (!key.empty() && !RedisKeys::ValidId(key.token))) {
+    return Status::InvalidArgument("bad job");
+  }
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   auto office = OfficeOf(*lease, keys_, reference);
@@ -584,12 +611,12 @@ Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& refer
   for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
     auto desk = DeskOf(*lease, keys_, o, reference);
     if (!desk.ok()) return desk.status();
-    std::vector<std::string> args = {*desk, reason, MillisText(clock_->Now())};
+    std::vector<std::string> args = {*desk, reason, MillisText(clock_->Now()), MarkerTtl(key)};
     AppendJobs(jobs, &args);
     auto r = lease->Eval(RedisScript::kCancel,
                          {keys_.Appointment(o, reference), keys_.Notes(o, reference),
                           keys_.Claims(o, *desk), keys_.Active(o), keys_.Outbox(o),
-                          keys_.OutboxSeq(o)},
+                          keys_.OutboxSeq(o), keys_.StepMarker(o, key.token)},
                          args);
     if (!r.ok()) return r.status();
     std::string_view word = Word(**r);
@@ -602,8 +629,10 @@ Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& refer
 
 Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& reference,
                                                       api::Booking to,
-                                                      std::vector<OutboxJob> jobs) {
-  if (!RedisKeys::ValidId(to.desk_id) || to.claim_end <= to.start || !ValidJobs(jobs)) {
+                                                      std::vector<OutboxJob> jobs,
+                                                      const api::StepKey& key) {
+  if (!RedisKeys::ValidId(to.desk_id) || to.claim_end <= to.start || !ValidJobs(jobs) ||
+      (!key.empty() && !RedisKeys::ValidId(key.token))) {
     return Status::InvalidArgument("bad booking");
   }
   auto lease = pool_->Acquire();
@@ -623,14 +652,15 @@ Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& referen
                                      MinutesText(to.start),
                                      MinutesText(to.end),
                                      MinutesText(to.claim_end),
-                                     ServicesJson(to.services)};
+                                     ServicesJson(to.services),
+                                     MarkerTtl(key)};
     AppendJobs(jobs, &args);
     args.push_back(std::to_string(to.office_version));
     auto r = lease->Eval(RedisScript::kMove,
                          {keys_.Appointment(o, reference), keys_.Notes(o, reference),
                           keys_.Claims(o, *desk), keys_.Claims(o, to.desk_id), keys_.ClaimMax(o),
                           keys_.Desks(o), keys_.Active(o), keys_.Outbox(o), keys_.OutboxSeq(o),
-                          keys_.OfficeConfig(o)},
+                          keys_.StepMarker(o, key.token), keys_.OfficeConfig(o)},
                          args);
     if (!r.ok()) return r.status();
     std::string_view word = Word(**r);
@@ -639,6 +669,18 @@ Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& referen
     return RecordFromReply(**r);
   }
   return Status::Conflict("the appointment kept moving; try again");
+}
+
+Result<std::string> RedisStore::StepResult(const std::string& office_id, const std::string& token) {
+  if (token.empty() || !RedisKeys::ValidId(office_id) || !RedisKeys::ValidId(token)) {
+    return std::string();
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Command({"GET", keys_.StepMarker(office_id, token)});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  if (IsNil(**r)) return std::string();
+  return std::string(Str(**r));
 }
 
 Result<AppointmentRecord> RedisStore::CheckIn(const std::string& reference,
@@ -900,12 +942,14 @@ Result<std::uint64_t> RedisStore::PutServiceConfig(const std::string& service_id
 
 Result<api::IdempotencyBegin> RedisStore::BeginIdempotent(const std::string& key,
                                                           const std::string& request_hash,
-                                                          std::chrono::seconds ttl) {
+                                                          std::chrono::seconds ttl,
+                                                          std::chrono::milliseconds lease_for) {
   if (key.empty() || ttl.count() <= 0) return Status::InvalidArgument("bad idempotency key");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   auto r = lease->Eval(RedisScript::kIdemBegin, {keys_.Idempotency(key)},
-                       {request_hash, std::to_string(std::chrono::milliseconds(ttl).count())});
+                       {request_hash, std::to_string(std::chrono::milliseconds(ttl).count()),
+                        std::to_string(lease_for.count())});
   if (!r.ok()) return r.status();
   std::string_view word = Word(**r);
   api::IdempotencyBegin out;

@@ -56,17 +56,22 @@ class RedisStore final : public api::Store {
                                              const std::string& secret_hash,
                                              std::optional<std::uint64_t> version,
                                              api::AppointmentRecord appointment,
-                                             const api::JobPlan& plan) override;
+                                             const api::JobPlan& plan,
+                                             const api::StepKey& key = {}) override;
   Result<api::AppointmentRecord> CreateAppointment(api::AppointmentRecord appointment,
                                                    const std::string& ticket_day,
-                                                   std::vector<api::OutboxJob> jobs) override;
+                                                   std::vector<api::OutboxJob> jobs,
+                                                   const api::StepKey& key = {}) override;
+  Result<std::string> StepResult(const std::string& office_id, const std::string& token) override;
   Result<std::string> ReserveReference() override;
   Result<api::AppointmentRecord> GetAppointment(const std::string& reference) override;
   Result<api::AppointmentRecord> CancelAppointment(const std::string& reference,
                                                    const std::string& reason,
-                                                   std::vector<api::OutboxJob> jobs) override;
+                                                   std::vector<api::OutboxJob> jobs,
+                                                   const api::StepKey& key = {}) override;
   Result<api::AppointmentRecord> MoveAppointment(const std::string& reference, api::Booking to,
-                                                 std::vector<api::OutboxJob> jobs) override;
+                                                 std::vector<api::OutboxJob> jobs,
+                                                 const api::StepKey& key = {}) override;
   Result<api::AppointmentRecord> CheckIn(const std::string& reference,
                                          const std::string& ticket_day) override;
   Result<api::AppointmentRecord> AddNote(const std::string& reference, api::Note note) override;
@@ -92,7 +97,8 @@ class RedisStore final : public api::Store {
 
   Result<api::IdempotencyBegin> BeginIdempotent(const std::string& key,
                                                 const std::string& request_hash,
-                                                std::chrono::seconds ttl) override;
+                                                std::chrono::seconds ttl,
+                                                std::chrono::milliseconds lease = std::chrono::seconds(5)) override;
   Status FinishIdempotent(const std::string& key, const api::StoredResponse& response) override;
   Status AbandonIdempotent(const std::string& key) override;
 
