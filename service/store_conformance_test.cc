@@ -392,6 +392,85 @@ TEST_CASE("conformance: idempotency begin, finish, replay, mismatch, abandon") {
   }
 }
 
+TEST_CASE("conformance: a step with the token of an earlier one writes nothing and answers what it wrote") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    const api::StepKey key{"tok" + b.name + "create", std::chrono::seconds(60)};
+    auto first = s.CreateAppointment(MakeAppointment("STP-0001", MakeBooking("o1", "d1", t, 30)), "",
+                                     {Job(JobType::kConfirmation, "STP-0001", api::SystemClock().Now())},
+                                     key);
+    REQUIRE(first.ok());
+    // The retry of a booking whose answer was lost: another reference drawn,
+    // the same desk time; it gets the first appointment and writes nothing.
+    auto again = s.CreateAppointment(MakeAppointment("STP-0002", MakeBooking("o1", "d1", t, 30)), "",
+                                     {Job(JobType::kConfirmation, "STP-0002", api::SystemClock().Now())},
+                                     key);
+    REQUIRE(again.ok());
+    CHECK(again->reference == "STP-0001");
+    CHECK(s.GetAppointment("STP-0002").status().code() == StatusCode::kNotFound);
+    CHECK(s.PendingJobs()->size() == 1);
+    CHECK(*s.StepResult("o1", key.token) == "STP-0001");
+    CHECK(s.StepResult("o1", "other-token")->empty());
+    // Without a token the same step is refused as taken.
+    CHECK(s.CreateAppointment(MakeAppointment("STP-0003", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+
+    // A confirm retried after it happened: the hold is gone, the marker answers.
+    auto hold = s.PlaceHold(MakeHold("o1.stp", MakeBooking("o1", "d2", t, 30), 60s));
+    REQUIRE(hold.ok());
+    const api::StepKey ckey{"tok" + b.name + "confirm", std::chrono::seconds(60)};
+    auto c1 = s.ConfirmHold("o1.stp", "secret-of-o1.stp", hold->version, MakeAppointment("STP-0004", {}), {}, ckey);
+    REQUIRE(c1.ok());
+    auto c2 = s.ConfirmHold("o1.stp", "secret-of-o1.stp", hold->version, MakeAppointment("STP-0005", {}), {}, ckey);
+    REQUIRE(c2.ok());
+    CHECK(c2->reference == "STP-0004");
+    CHECK(c2->booking.start == t);
+    CHECK(s.GetAppointment("STP-0005").status().code() == StatusCode::kNotFound);
+    CHECK(s.ConfirmHold("o1.stp", "secret-of-o1.stp", hold->version, MakeAppointment("STP-0006", {}), {})
+              .status().code() == StatusCode::kNotFound);  // no token: the hold is gone
+
+    // A cancel retried after it happened answers the record, not "already cancelled".
+    const api::StepKey xkey{"tok" + b.name + "cancel", std::chrono::seconds(60)};
+    REQUIRE(s.CancelAppointment("STP-0001", "hotline", {}, xkey).ok());
+    auto x2 = s.CancelAppointment("STP-0001", "hotline", {}, xkey);
+    REQUIRE(x2.ok());
+    CHECK(x2->status == AppointmentStatus::kCancelled);
+    CHECK(s.CancelAppointment("STP-0001", "hotline", {}).status().code() ==
+          StatusCode::kFailedPrecondition);
+    // A move retried after it happened answers the record.
+    const api::StepKey mkey{"tok" + b.name + "move", std::chrono::seconds(60)};
+    api::Booking to = c1->booking;
+    to.start = t + 2h;
+    to.end = to.start + 30min;
+    to.claim_end = to.end;
+    REQUIRE(s.MoveAppointment("STP-0004", to, {}, mkey).ok());
+    auto m2 = s.MoveAppointment("STP-0004", to, {}, mkey);
+    REQUIRE(m2.ok());
+    CHECK(m2->booking.start == t + 2h);
+  }
+}
+
+TEST_CASE("conformance: a started idempotency key whose lease ran out is taken over") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    using O = api::IdempotencyBegin::Outcome;
+    CHECK(s.BeginIdempotent("lease-1", "h", 60s, 300ms)->outcome == O::kStarted);
+    CHECK(s.BeginIdempotent("lease-1", "h", 60s, 300ms)->outcome == O::kInProgress);
+    CHECK(s.BeginIdempotent("lease-1", "other", 60s, 300ms)->outcome == O::kMismatch);
+    std::this_thread::sleep_for(400ms);  // its owner died
+    CHECK(s.BeginIdempotent("lease-1", "h", 60s, 300ms)->outcome == O::kStarted);
+    CHECK(s.BeginIdempotent("lease-1", "h", 60s, 300ms)->outcome == O::kInProgress);
+    REQUIRE(s.FinishIdempotent("lease-1", api::StoredResponse{201, "application/json", "sealed", ""}).ok());
+    std::this_thread::sleep_for(400ms);  // done records are never taken over
+    auto replay = s.BeginIdempotent("lease-1", "h", 60s, 300ms);
+    CHECK(replay->outcome == O::kReplay);
+    CHECK(replay->response.body == "sealed");
+  }
+}
+
 TEST_CASE("conformance: the outbox hands out due jobs in order, once") {
   for (Backend& b : Backends()) {
     CAPTURE(b.name);
