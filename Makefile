@@ -5,6 +5,7 @@ BUILD_ASAN ?= build-asan
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 PORT       ?= 8080
+BIND       ?= 127.0.0.1
 
 .PHONY: all deps build build-asan run test test-fast bench clean
 
@@ -23,7 +24,7 @@ build-asan: deps
 
 # Starts the main job: the API with the embedded store and the demo city.
 run: build
-	sh scripts/run.sh $(BUILD) $(PORT)
+	sh scripts/run.sh $(BUILD) $(PORT) $(BIND)
 
 # Every test: unit and property tests, black-box API tests with real servers,
 # the contract checks; then the same tests under ASan + UBSan.

@@ -122,3 +122,114 @@ TEST_CASE("concurrent retries of one hotline booking never book twice") {
 
 }  // namespace
 }  // namespace termin::testing
+
+namespace termin::testing {
+namespace {
+
+// What a stranger must never see of someone else's answer.
+void CheckNoReplayToStranger(const Response& r, const Booking& victim, const std::string& name) {
+  CHECK_MESSAGE(r.Header("Idempotent-Replayed") != "true", r.Summary());
+  CHECK(r.status >= 400);
+  CHECK(r.IsProblem());
+  CHECK(r.body.find(name) == std::string::npos);
+  CHECK(r.body.find("buerger@example.org") == std::string::npos);
+  CHECK(r.body.find(victim.manage_secret) == std::string::npos);
+}
+
+TEST_CASE("a stranger with the victim's idempotency key gets no replay of the victim's answer") {
+  const HttpClient& api = SharedServer().client();
+  auto slots = RequireFreeSlots(api, kOfficeMitte, kKurz, DayFromToday(3));
+  const std::string tag = UniqueTag();
+  const std::string name = "Opfer " + tag;
+  Booking victim = BookAsCitizen(api, kOfficeMitte, kKurz, slots[slots.size() / 4].start, name);
+  const std::string cancel = "/v1/appointments/" + victim.reference + "/cancel";
+  const std::string key = "cancel-" + tag;
+
+  Response mine = api.Post(cancel, "{}", {{"X-Manage-Secret", victim.manage_secret}, {"Idempotency-Key", key}});
+  REQUIRE_MESSAGE(mine.status == 200, mine.Summary());
+  REQUIRE(mine.body.find(name) != std::string::npos);  // the victim's own answer names them
+
+  SUBCASE("without a secret") {
+    CheckNoReplayToStranger(api.Post(cancel, "{}", {{"Idempotency-Key", key}}), victim, name);
+  }
+  SUBCASE("with a wrong secret") {
+    CheckNoReplayToStranger(
+        api.Post(cancel, "{}", {{"X-Manage-Secret", "x" + victim.manage_secret.substr(1)}, {"Idempotency-Key", key}}),
+        victim, name);
+  }
+  SUBCASE("with a staff key of another scope") {
+    Response r = api.Post(cancel, "{}", With(Bearer(kHotlineAllKey), "Idempotency-Key", key));
+    CHECK(r.Header("Idempotent-Replayed") != "true");
+    CHECK(r.body.find(victim.manage_secret) == std::string::npos);
+  }
+  // The victim's own retry still replays.
+  Response again = api.Post(cancel, "{}", {{"X-Manage-Secret", victim.manage_secret}, {"Idempotency-Key", key}});
+  CHECK(again.status == 200);
+  CHECK(again.Header("Idempotent-Replayed") == "true");
+  CHECK(again.body == mine.body);
+}
+
+TEST_CASE("a move replays only to the caller that made it") {
+  const HttpClient& api = SharedServer().client();
+  auto slots = RequireFreeSlots(api, kOfficeMitte, kKurz, DayFromToday(3));
+  const std::string tag = UniqueTag();
+  const std::string name = "Umzug " + tag;
+  Booking victim = BookAsCitizen(api, kOfficeMitte, kKurz, slots[slots.size() / 3].start, name);
+  const std::string move = "/v1/appointments/" + victim.reference + "/move";
+  const std::string body = "{\"start\":" + Q(slots[slots.size() / 3 + 2].start) + "}";
+  const std::string key = "move-" + tag;
+
+  Response mine = api.Post(move, body, {{"X-Manage-Secret", victim.manage_secret}, {"Idempotency-Key", key}});
+  REQUIRE_MESSAGE(mine.status == 200, mine.Summary());
+  CheckNoReplayToStranger(api.Post(move, body, {{"X-Manage-Secret", "wrong-secret"}, {"Idempotency-Key", key}}),
+                          victim, name);
+  CheckNoReplayToStranger(api.Post(move, body, {{"Idempotency-Key", key}}), victim, name);
+}
+
+TEST_CASE("a key seeded by a stranger does not swallow the victim's own cancel or move") {
+  const HttpClient& api = SharedServer().client();
+  auto slots = RequireFreeSlots(api, kOfficeMitte, kKurz, DayFromToday(4));
+  const std::string tag = UniqueTag();
+  Booking victim = BookAsCitizen(api, kOfficeMitte, kKurz, slots[slots.size() / 5].start, "Vorbelegt " + tag);
+
+  // The attacker guesses the key the victim's client will send, and goes first.
+  const std::string move = "/v1/appointments/" + victim.reference + "/move";
+  const std::string body = "{\"start\":" + Q(slots[slots.size() / 5 + 3].start) + "}";
+  const std::string mkey = "seeded-move-" + tag;
+  CHECK(api.Post(move, body, {{"Idempotency-Key", mkey}}).status >= 400);
+  CHECK(api.Post(move, body, {{"X-Manage-Secret", "wrong"}, {"Idempotency-Key", mkey}}).status >= 400);
+  Response moved = api.Post(move, body, {{"X-Manage-Secret", victim.manage_secret}, {"Idempotency-Key", mkey}});
+  CHECK_MESSAGE(moved.status == 200, moved.Summary());
+  CHECK(moved.Header("Idempotent-Replayed") != "true");
+  CHECK(moved.Str("start") == slots[slots.size() / 5 + 3].start);
+
+  const std::string cancel = "/v1/appointments/" + victim.reference + "/cancel";
+  const std::string ckey = "seeded-cancel-" + tag;
+  CHECK(api.Post(cancel, "{}", {{"Idempotency-Key", ckey}}).status >= 400);
+  CHECK(api.Post(cancel, "{}", {{"X-Manage-Secret", "wrong"}, {"Idempotency-Key", ckey}}).status >= 400);
+  Response cancelled = api.Post(cancel, "{}", {{"X-Manage-Secret", victim.manage_secret}, {"Idempotency-Key", ckey}});
+  CHECK_MESSAGE(cancelled.status == 200, cancelled.Summary());
+  CHECK(cancelled.Header("Idempotent-Replayed") != "true");
+  CHECK(StatusOf(api, victim) == "cancelled");
+}
+
+TEST_CASE("one hotline key's idempotency key is not another hotline key's") {
+  const HttpClient& api = SharedServer().client();
+  auto slots = RequireFreeSlots(api, kOfficeMitte, kKurz, DayFromToday(4));
+  const std::string tag = UniqueTag();
+  const std::string body = "{\"office\":" + Q(kOfficeMitte) + ",\"services\":[\"kurz\"],\"start\":" +
+                           Q(slots[slots.size() / 2].start) + ",\"contact\":" +
+                           ContactJson("Anrufer " + tag, "", "+49 30 1234567") + "}";
+  const std::string key = "hotline-" + tag;
+  Response first = api.Post("/v1/hotline/appointments", body, With(Bearer(kHotlineAllKey), "Idempotency-Key", key));
+  REQUIRE_MESSAGE(first.status == 201, first.Summary());
+  Response other = api.Post("/v1/hotline/appointments", body, With(Bearer(kHotlineMitteKey), "Idempotency-Key", key));
+  CHECK(other.Header("Idempotent-Replayed") != "true");
+  if (other.status == 201) CHECK(other.Str("reference") != first.Str("reference"));
+  Response same = api.Post("/v1/hotline/appointments", body, With(Bearer(kHotlineAllKey), "Idempotency-Key", key));
+  CHECK(same.Header("Idempotent-Replayed") == "true");
+  CHECK(same.body == first.body);
+}
+
+}  // namespace
+}  // namespace termin::testing
