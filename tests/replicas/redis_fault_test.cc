@@ -5,15 +5,19 @@
 // - redis-server stopped (SIGSTOP) for 5 s: the replicas answer 503
 //   problem+json quickly while it is away and /readyz says so; then normal
 //   service, no 500, no crash.
+// - hotline bookings retried with their Idempotency-Key through Redis pauses
+//   and the kill -9 of a replica: every key ends in one appointment, soon.
 #include <signal.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <thread>
 
 #include <doctest/doctest.h>
 
+#include "tests/harness/test_keys.h"
 #include "tests/replicas/replica_env.h"
 
 namespace termin::testing {
@@ -407,6 +411,150 @@ TEST_CASE("a replica started before Redis is up waits for it, then serves") {
               took);
   auto info = replicas[0]->Stop();
   CHECK((info && info->clean()));
+}
+
+}  // namespace
+}  // namespace termin::testing
+
+namespace termin::testing {
+namespace {
+
+// One hotline booking as a client with retries makes it: one Idempotency-Key,
+// sent again (to any replica) after every unknown outcome, until an answer
+// that is final.
+struct KeyedBooking {
+  std::string key, start, name;
+  int attempts = 0;
+  int unanswered = 0, unavailable = 0, in_progress = 0;  // the unknown outcomes it met
+  int final_status = 0;
+  std::string reference;
+  bool replay_matches = false;  // one more retry afterwards gives the same reference
+  double seconds = 0;           // first send to final answer
+};
+
+// 503 (the store did not answer in time), no answer (the replica died), and
+// 409 with Retry-After (another attempt with the key is still running) leave
+// the outcome unknown: send again.
+bool Unknown(const Response& r) {
+  return r.status == 0 || r.status == 503 || (r.status == 409 && !r.Header("Retry-After").empty());
+}
+
+TEST_CASE("retries with one Idempotency-Key through Redis pauses and a killed replica book once") {
+  std::string error;
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/false, 3, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 3, error);
+  std::vector<const HttpClient*> clients;
+  for (auto& r : replicas) clients.push_back(&r->client());
+  auto starts = ManyStarts(*clients[1], 2, 2);
+  constexpr std::size_t kWave = 16;
+  std::vector<KeyedBooking> bookings;
+  for (const Target& t : starts) {
+    if (t.office != "test-mitte" || bookings.size() == 3 * kWave) continue;
+    KeyedBooking b;
+    b.key = "unknown-outcome-" + std::to_string(bookings.size());
+    b.start = t.start;
+    b.name = "Anrufer " + std::to_string(bookings.size());
+    bookings.push_back(b);
+  }
+  REQUIRE(bookings.size() == 3 * kWave);
+  const Headers staff = Bearer(kHotlineAllKey);
+
+  // One client per key: the first attempt on `first`, every retry on a
+  // replica drawn at random (a dead one answers nothing, at once).
+  auto run = [&](KeyedBooking& b, const HttpClient* first, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    const std::string body = "{\"office\":\"test-mitte\",\"services\":[\"kurz\"],\"start\":" +
+                             Q(b.start) + ",\"contact\":{\"name\":" + Q(b.name) +
+                             ",\"phone\":\"+49 30 1234567\"}}";
+    const Headers headers = With(staff, "Idempotency-Key", b.key);
+    const auto begin = Clock::now();
+    Response r;
+    do {
+      if (b.attempts > 0) std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      const HttpClient* to = b.attempts == 0 ? first : clients[rng() % clients.size()];
+      ++b.attempts;
+      r = to->Post("/v1/hotline/appointments", body, headers);
+      b.unanswered += r.status == 0;
+      b.unavailable += r.status == 503;
+      b.in_progress += r.status == 409 && Unknown(r);
+    } while (Unknown(r) && Clock::now() - begin < std::chrono::seconds(40));
+    b.seconds = SecondsSince(begin);
+    b.final_status = r.status;
+    if (r.status == 201) b.reference = r.Str("reference");
+    Response again;
+    do {
+      again = clients[1 + rng() % 2]->Post("/v1/hotline/appointments", body, headers);
+    } while (Unknown(again) && Clock::now() - begin < std::chrono::seconds(50));
+    b.replay_matches = again.status == r.status &&
+                       (r.status != 201 || again.Str("reference") == b.reference);
+  };
+  std::vector<std::thread> threads;
+  auto wave = [&](std::size_t w, std::function<const HttpClient*(std::size_t)> first) {
+    for (std::size_t i = w * kWave; i < (w + 1) * kWave; ++i) {
+      threads.emplace_back(run, std::ref(bookings[i]), first(i), static_cast<std::uint32_t>(i));
+    }
+  };
+  const auto t0 = Clock::now();
+  // Wave 1: sent into a frozen Redis: each first attempt times out (503)
+  // with its commands queued in Redis, which runs them when it wakes.
+  redis->Pause();
+  wave(0, [&](std::size_t i) { return clients[1 + i % 2]; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Wave 2: sent to replica 0, which is killed while they wait on Redis:
+  // no answer, an idempotency record started by a process that is gone.
+  wave(1, [&](std::size_t) { return clients[0]; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  (void)replicas[0]->process().SignalAndWait(SIGKILL, std::chrono::seconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  redis->Resume();
+  // Wave 3: on the two survivors, no fault.
+  wave(2, [&](std::size_t i) { return clients[1 + i % 2]; });
+  for (auto& t : threads) t.join();
+  const double total = SecondsSince(t0);
+
+  RedisView view(redis->port());
+  REQUIRE(view.ok());
+  std::map<std::string, int> stored;  // reference -> count of confirmed
+  int confirmed = 0;
+  for (const auto& a : view.Appointments("test-mitte")) {
+    if (a.status != "confirmed") continue;
+    ++confirmed;
+    ++stored[a.reference];
+  }
+  int booked = 0, retried = 0, max_attempts = 0, missing = 0, mismatched = 0;
+  int unanswered = 0, unavailable = 0, in_progress = 0;
+  double slowest = 0;
+  for (const auto& b : bookings) {
+    INFO(b.key << ": " << b.attempts << " attempts, final " << b.final_status);
+    CHECK(b.final_status == 201);
+    CHECK(b.replay_matches);
+    if (b.final_status == 201) ++booked;
+    if (b.attempts > 1) ++retried;
+    unanswered += b.unanswered;
+    unavailable += b.unavailable;
+    in_progress += b.in_progress;
+    if (!b.reference.empty() && stored.count(b.reference) == 0) ++missing;
+    if (!b.replay_matches) ++mismatched;
+    max_attempts = std::max(max_attempts, b.attempts);
+    slowest = std::max(slowest, b.seconds);
+  }
+  std::printf("idempotent retries through faults: %zu keys, %d booked, %d retried (up to %d "
+              "attempts; unknown outcomes met: %d no answer, %d 503, %d in progress), slowest key "
+              "%.2f s; Redis holds %d confirmed appointments; %.1f s in all\n",
+              bookings.size(), booked, retried, max_attempts, unanswered, unavailable, in_progress,
+              slowest, confirmed, total);
+  // The faults did hit: the frozen Redis and the dead replica left unknown outcomes.
+  CHECK(unavailable >= static_cast<int>(kWave));
+  CHECK(unanswered >= static_cast<int>(kWave));
+  CHECK(missing == 0);
+  CHECK(mismatched == 0);
+  // Exactly one appointment per key: none written twice, none written unseen.
+  CHECK(confirmed == booked);
+  CHECK(stored.size() == static_cast<std::size_t>(booked));
+  // Every key ended within seconds of the faults (the lease of a record
+  // whose replica died is 5 s).
+  CHECK(slowest < 15.0);
+  CHECK(Overlaps(view.Appointments("test-mitte")).empty());
 }
 
 }  // namespace
