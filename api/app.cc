@@ -92,7 +92,8 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
       options_(options),
       booker_(*store_, *clock_, &metrics_,
               BookingOptions{options.max_attempts, options.hold_ttl_override, 5,
-                             options.claims_snapshot_max_age, options.claims_refusal_max_age}) {
+                             options.claims_snapshot_max_age, options.claims_refusal_max_age}),
+      fair_use_(store_, options.fair_use) {
   RegisterRoutes();
   booker_.SetCatalogReloader([this] {
     (void)RefreshCatalog();  // a document that does not parse keeps its last good version
@@ -246,6 +247,27 @@ Result<Principal> App::Authenticate(const Call& call) const {
   return keys_.Authenticate(call.request.Header("authorization"));
 }
 
+HttpResponse App::TooManyRequests(const Call& call, const LimitRefusal& refusal) const {
+  HttpResponse resp = Problem(call, MakeProblem("too-many-requests", refusal.detail));
+  resp.headers.emplace_back("Retry-After", std::to_string(refusal.retry_after.count()));
+  return resp;
+}
+
+std::optional<HttpResponse> App::OverRequestLimit(const Call& call) {
+  const std::string& path = call.route;
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics") return std::nullopt;
+  // A staff key counts per key; an unknown key counts as its address (so
+  // made-up keys do not open new buckets).
+  std::optional<std::string> staff;
+  if (auto auth = call.request.Header("authorization"); auth && Authenticate(call).ok()) {
+    staff = Sha256Hex(*auth);
+  }
+  auto refused = fair_use_.AdmitRequest(call.request, staff);
+  if (!refused) return std::nullopt;
+  metrics_.CountLimited(staff ? "staff_requests" : "requests");
+  return TooManyRequests(call, *refused);
+}
+
 HttpResponse App::Handle(const HttpRequest& req) {
   auto t0 = std::chrono::steady_clock::now();
   Language lang = ParseAcceptLanguage(req.Header("accept-language"));
@@ -268,7 +290,9 @@ HttpResponse App::Handle(const HttpRequest& req) {
       route_name = lookup.route->path;
       Call call{req, lookup.params, lang, route_name};
       auto key = req.Header("idempotency-key");
-      if (req.body.size() > options_.max_body) {
+      if (auto limited = OverRequestLimit(call)) {
+        resp = std::move(*limited);
+      } else if (req.body.size() > options_.max_body) {
         resp = Problem(call, MakeProblem("payload-too-large",
                                          "the request body exceeds " +
                                              std::to_string(options_.max_body) + " bytes"));

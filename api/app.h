@@ -33,6 +33,7 @@
 #include "api/clock.h"
 #include "api/dead_letters.h"
 #include "api/http_types.h"
+#include "api/limits.h"
 #include "api/metrics.h"
 #include "api/problem.h"
 #include "api/render.h"
@@ -57,6 +58,7 @@ struct ApiOptions {
   bool access_log = true;                             // JSON lines on stderr
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
   std::chrono::milliseconds claims_refusal_max_age{200};    // BookingOptions
+  FairUseOptions fair_use;  // no limits unless set (termin-api sets them: service/config.h)
 };
 
 class App {
@@ -166,6 +168,10 @@ class App {
   HttpResponse Readyz(const Call& call);
   HttpResponse Metrics(const Call& call);
 
+  // 429 if the request's client is over its request limit (api/limits.h).
+  std::optional<HttpResponse> OverRequestLimit(const Call& call);
+  HttpResponse TooManyRequests(const Call& call, const LimitRefusal& refusal) const;
+
   // The move shared by citizens and the hotline.
   HttpResponse MoveCommon(const Call& call, const AppointmentRecord& current, bool staff);
 
@@ -176,6 +182,7 @@ class App {
   ApiOptions options_;
   ApiMetrics metrics_;
   Booker booker_;
+  FairUse fair_use_;
   Router router_;
   // Serializes admin configuration changes and catalogue reloads, so a
   // reload that read the store before an admin change on this replica never

@@ -298,19 +298,23 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
   return Status::Conflict("the start was taken by others while we tried");
 }
 
+std::string Booker::NewHoldId(const OfficeInfo& office) { return office.id + "." + NewId(); }
+
+std::chrono::milliseconds Booker::HoldTtl(const OfficeInfo& office) const {
+  return options_.hold_ttl_override ? std::chrono::milliseconds(*options_.hold_ttl_override)
+                                    : std::chrono::milliseconds(office.schedule.rules.hold_ttl);
+}
+
 Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
     const OfficeInfo& office, const Visit& visit, Instant start,
-    std::vector<Alternative>* alternatives) {
+    std::vector<Alternative>* alternatives, std::string hold_id) {
   std::string secret = NewSecret();
-  std::chrono::milliseconds ttl = options_.hold_ttl_override
-                                      ? std::chrono::milliseconds(*options_.hold_ttl_override)
-                                      : std::chrono::milliseconds(office.schedule.rules.hold_ttl);
+  const std::chrono::milliseconds ttl = HoldTtl(office);
+  if (hold_id.empty()) hold_id = NewHoldId(office);
+  // A refused write writes nothing, so every attempt may use the one id.
   std::function<Result<HoldRecord>(const Booking&)> write = [&](const Booking& b) {
     HoldRecord h;
-    // "<office>.<random>": a store can find the hold from its id alone (office
-    // ids are [a-z0-9-], random ids base64url, so the first '.' splits them;
-    // at most 40 + 1 + 16 characters, within the 64 a confirm accepts).
-    h.id = office.id + "." + NewId();
+    h.id = hold_id;
     h.secret_hash = Sha256Hex(secret);
     h.booking = b;
     h.expires_at = clock_.Now() + ttl;

@@ -113,10 +113,16 @@ class Booker {
   // if `alternatives` is given, they fill it with the offered starts nearest
   // to `start` (same day and the following week), sorted by start.
 
-  // A hold and its secret.
+  // A hold and its secret. `hold_id` from NewHoldId (drawn here if empty).
   Result<std::pair<HoldRecord, std::string>> PlaceHold(
       const OfficeInfo& office, const Visit& visit, Instant start,
-      std::vector<Alternative>* alternatives = nullptr);
+      std::vector<Alternative>* alternatives = nullptr, std::string hold_id = {});
+  // "<office>.<random>": a store can find the hold from its id alone (office
+  // ids are [a-z0-9-], random ids base64url, so the first '.' splits them;
+  // at most 40 + 1 + 16 characters, within the 64 a confirm accepts).
+  static std::string NewHoldId(const OfficeInfo& office);
+  // How long a hold at `office` lasts.
+  std::chrono::milliseconds HoldTtl(const OfficeInfo& office) const;
   // Confirms a hold (web). `catalog` finds the hold's office. Gone if the
   // hold expired or an office change voided it; then *refusal (if given)
   // says which, with alternatives near the held start.

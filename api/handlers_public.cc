@@ -313,9 +313,15 @@ HttpResponse App::CreateHold(const Call& call) {
   if (!office) return Problem(call, MakeProblem("unprocessable", "no such office"));
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
+  const std::string hold_id = Booker::NewHoldId(*office);
+  if (auto refused = fair_use_.AdmitHold(call.request, hold_id, booker_.HoldTtl(*office))) {
+    metrics_.CountLimited("open_holds");
+    return TooManyRequests(call, *refused);
+  }
   std::vector<Alternative> alternatives;
-  auto hold = booker_.PlaceHold(*office, *visit, *start, &alternatives);
+  auto hold = booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id);
   if (!hold.ok()) {
+    fair_use_.ForgetHold(call.request, hold_id);
     if (hold.status().code() == StatusCode::kConflict) {
       return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
@@ -334,6 +340,7 @@ HttpResponse App::DeleteHold(const Call& call) {
   const std::string& hold_id = call.Param("holdId");
   Status s = store_->ReleaseHold(hold_id, Sha256Hex(*secret));
   if (!s.ok()) return Error(call, s);
+  fair_use_.ForgetHold(call.request, hold_id);
   booker_.ForgetClaims(std::string(OfficeInHoldId(hold_id)));
   HttpResponse resp;
   resp.status = 204;
@@ -377,6 +384,7 @@ HttpResponse App::CreateAppointment(const Call& call) {
     }
     return Error(call, made.status());
   }
+  fair_use_.ForgetHold(call.request, *hold_id);
   const OfficeInfo* office = catalog->FindOffice(made->record.booking.office_id);
   if (!office) return Error(call, Status::Internal("office vanished"));
   AppointmentView view;

@@ -25,6 +25,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   bool http10 = false;   // HTTP/1.0 request
+  std::string peer;      // the socket's remote address ("" in unit tests)
 
   // nullopt if the header is absent.
   std::optional<std::string> Header(const std::string& lower_name) const {

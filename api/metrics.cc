@@ -43,6 +43,12 @@ struct ApiMetrics::Impl {
                                            .Register(*registry)
                                            .Add({});
 
+  prometheus::Family<prometheus::Counter>& limited =
+      prometheus::BuildCounter()
+          .Name("termin_limited_total")
+          .Help("Requests refused with 429 by a fair-use limit, by limit")
+          .Register(*registry);
+
   // Family::Add builds a metric object before it looks the labels up; these
   // caches keep the per-request cost at one hash lookup.
   std::mutex mutex;
@@ -87,6 +93,9 @@ void ApiMetrics::CountBooking(const std::string& channel) {
 void ApiMetrics::CountHold() { impl_->holds.Increment(); }
 void ApiMetrics::CountConflict() { impl_->conflicts.Increment(); }
 void ApiMetrics::CountCancellation() { impl_->cancellations.Increment(); }
+void ApiMetrics::CountLimited(const std::string& limit) {
+  impl_->limited.Add({{"limit", limit}}).Increment();
+}
 
 std::string ApiMetrics::Serialize() const {
   prometheus::TextSerializer serializer;

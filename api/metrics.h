@@ -7,6 +7,7 @@
 //   termin_holds_total                                     counter (holds placed)
 //   termin_booking_conflicts_total                         counter (store refused a claim)
 //   termin_cancellations_total                             counter
+//   termin_limited_total{limit}                            counter
 // Routes are templates, never raw paths, so label sets stay bounded.
 //
 // Thread safety: all methods may be called from many threads at once.
@@ -35,6 +36,7 @@ class ApiMetrics {
   void CountHold();
   void CountConflict();
   void CountCancellation();
+  void CountLimited(const std::string& limit);  // "requests", "staff_requests", "open_holds"
 
   // Prometheus text exposition format 0.0.4.
   std::string Serialize() const;

@@ -105,6 +105,7 @@ class PistacheHandler : public Http::Handler {
       in.method = Http::methodString(request.method());
       in.path = request.resource();
       in.http10 = http10;
+      in.peer = request.address().host();
       const auto& query = request.query();
       for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
         auto key = DecodeQueryComponent(it->first);

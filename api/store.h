@@ -250,6 +250,12 @@ struct AppointmentQuery {
 // Per desk id, the claimed intervals.
 using DeskClaims = std::map<std::string, IntervalSet>;
 
+// A fair-use limit's answer (Store::TakeToken, Store::AdmitOpenHold).
+struct LimitDecision {
+  bool allowed = true;
+  std::chrono::milliseconds retry_after{0};  // when refused
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -394,6 +400,23 @@ class Store {
   virtual Status FinishIdempotent(const std::string& key, const StoredResponse& response) = 0;
   // Forgets a started key (the request failed in a way worth retrying).
   virtual Status AbandonIdempotent(const std::string& key) = 0;
+
+  // --- Fair-use limits (api/limits.h), shared by every replica ---------------
+  // `bucket` names a client ("ip:203.0.113.7", "key:<digest>"); the store
+  // keeps only counters under a hash of it. Both steps are atomic: of many
+  // concurrent requests exactly as many pass as the limit allows.
+  //
+  // Token bucket: `capacity` tokens, refilled at `capacity` per `period`;
+  // takes one. Refused: how long until a token is back.
+  virtual Result<LimitDecision> TakeToken(const std::string& bucket, int capacity,
+                                          std::chrono::milliseconds period) = 0;
+  // Open holds of a client: admits `hold_id` (open for `ttl`) while fewer
+  // than `max` are open (admitting one already admitted changes nothing).
+  // Refused: how long until the oldest open hold lapses.
+  virtual Result<LimitDecision> AdmitOpenHold(const std::string& bucket, const std::string& hold_id,
+                                              int max, std::chrono::milliseconds ttl) = 0;
+  // The hold was confirmed, given back or never placed.
+  virtual Status ForgetOpenHold(const std::string& bucket, const std::string& hold_id) = 0;
 
   // --- Outbox and housekeeping ----------------------------------------------
   // Removes and returns up to `limit` jobs due at or before `now`, by due time.

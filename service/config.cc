@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "api/json_input.h"
+#include "api/limits.h"
 
 namespace termin::service {
 
@@ -32,6 +33,17 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   if (auto v = r.Int("claims_refusal_ms", false, 0, 10000)) {
     config.claims_refusal_ms = static_cast<int>(*v);
   }
+  if (auto v = r.Int("public_requests_per_minute", false, 0, 1000000)) {
+    config.public_requests_per_minute = static_cast<int>(*v);
+  }
+  if (auto v = r.Int("staff_requests_per_minute", false, 0, 1000000)) {
+    config.staff_requests_per_minute = static_cast<int>(*v);
+  }
+  if (auto v = r.Int("open_holds_per_client", false, 0, 1000)) {
+    config.open_holds_per_client = static_cast<int>(*v);
+  }
+  if (auto v = r.StringArray("trusted_proxies", false, 100, 50)) config.trusted_proxies = *v;
+  if (auto v = r.String("client_ip_header", false, 100)) config.client_ip_header = *v;
   if (auto v = r.Bool("access_log", false)) config.access_log = *v;
   if (auto v = r.String("smtp", false, 1000)) config.smtp = *v;
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
@@ -107,6 +119,23 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
       ->envname("TERMIN_MAIL_FROM")->capture_default_str();
   app.add_option("--base-url", config.base_url, "booking site, for links in messages")
       ->envname("TERMIN_BASE_URL")->capture_default_str();
+  app.add_option("--public-requests-per-minute", config.public_requests_per_minute,
+                 "fair use: requests a minute per client address (IPv6: per /64), as a burst "
+                 "then a steady rate; 0 = no limit")
+      ->envname("TERMIN_PUBLIC_REQUESTS_PER_MINUTE")->check(CLI::Range(0, 1000000))->capture_default_str();
+  app.add_option("--staff-requests-per-minute", config.staff_requests_per_minute,
+                 "fair use: requests a minute per staff key; 0 = no limit")
+      ->envname("TERMIN_STAFF_REQUESTS_PER_MINUTE")->check(CLI::Range(0, 1000000))->capture_default_str();
+  app.add_option("--open-holds-per-client", config.open_holds_per_client,
+                 "fair use: holds one client address may have open at once; 0 = no limit")
+      ->envname("TERMIN_OPEN_HOLDS_PER_CLIENT")->check(CLI::Range(0, 1000))->capture_default_str();
+  app.add_option("--trusted-proxy", config.trusted_proxies,
+                 "address or prefix (10.0.0.0/8) of a reverse proxy whose client-address header "
+                 "is believed; repeat for several")
+      ->envname("TERMIN_TRUSTED_PROXY")->delimiter(',');
+  app.add_option("--client-ip-header", config.client_ip_header,
+                 "the header in which trusted proxies pass the client's address")
+      ->envname("TERMIN_CLIENT_IP_HEADER")->capture_default_str();
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,
@@ -126,6 +155,11 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
     return Status::InvalidArgument(
         "--smtp runs a worker inside termin-api, which only the memory store needs; with a "
         "Redis store run termin-worker beside the API replicas");
+  }
+  for (const auto& proxy : config.trusted_proxies) {
+    if (!api::ParsePrefix(proxy)) {
+      return Status::InvalidArgument("--trusted-proxy: not an address or prefix: " + proxy);
+    }
   }
   if (config.threads == 0) {
     config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

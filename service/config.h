@@ -29,6 +29,12 @@ struct ApiConfig {
   int retention_days = 30;         // contact data kept after the visit
   int claims_snapshot_ms = 5000;   // api/claims_cache.h; 0 = off
   int claims_refusal_ms = 200;     // api/claims_cache.h; 0 = every 409 reads fresh
+  // Fair use (api/limits.h); 0 = no limit.
+  int public_requests_per_minute = 600;  // per client address (IPv6: per /64)
+  int staff_requests_per_minute = 6000;  // per staff key
+  int open_holds_per_client = 2;         // per client address
+  std::vector<std::string> trusted_proxies;  // their client-address header is believed
+  std::string client_ip_header = "X-Forwarded-For";
   bool access_log = true;
   bool print_routes = false;
   // The in-process notification worker (embedded store only; with Redis,

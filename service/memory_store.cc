@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <tuple>
 
 #include "api/request_parsing.h"
@@ -636,6 +637,72 @@ Status MemoryStore::FinishIdempotent(const std::string& key, const StoredRespons
 Status MemoryStore::AbandonIdempotent(const std::string& key) {
   std::lock_guard<std::mutex> lock(idempotency_mutex_);
   idempotency_.erase(key);
+  return Status::Ok();
+}
+
+Result<api::LimitDecision> MemoryStore::TakeToken(const std::string& bucket, int capacity,
+                                                  std::chrono::milliseconds period) {
+  if (capacity <= 0 || period.count() <= 0) return api::LimitDecision{};
+  const TimePoint now = clock_->Now();
+  const double per_ms = static_cast<double>(capacity) / static_cast<double>(period.count());
+  std::lock_guard<std::mutex> lock(limits_mutex_);
+  auto it = buckets_.find(bucket);
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= kMaxLimitClients) {
+      std::erase_if(buckets_, [&](const auto& b) { return now - b.second.at >= b.second.period; });
+      if (buckets_.size() >= kMaxLimitClients) buckets_.erase(buckets_.begin());
+    }
+    it = buckets_.emplace(bucket, TokenBucket{static_cast<double>(capacity), now, period}).first;
+  }
+  TokenBucket& b = it->second;
+  const double elapsed = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - b.at).count());
+  b.tokens = std::min(static_cast<double>(capacity), b.tokens + std::max(0.0, elapsed) * per_ms);
+  b.at = std::max(b.at, now);
+  b.period = period;
+  if (b.tokens < 1.0) {
+    auto wait = static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / per_ms));
+    return api::LimitDecision{false, std::chrono::milliseconds(wait)};
+  }
+  b.tokens -= 1.0;
+  return api::LimitDecision{};
+}
+
+Result<api::LimitDecision> MemoryStore::AdmitOpenHold(const std::string& bucket,
+                                                      const std::string& hold_id, int max,
+                                                      std::chrono::milliseconds ttl) {
+  if (max <= 0) return api::LimitDecision{};
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(limits_mutex_);
+  auto it = open_holds_.find(bucket);
+  if (it == open_holds_.end()) {
+    if (open_holds_.size() >= kMaxLimitClients) {
+      for (auto& [client, holds] : open_holds_) {
+        std::erase_if(holds, [&](const auto& h) { return h.second <= now; });
+      }
+      std::erase_if(open_holds_, [](const auto& c) { return c.second.empty(); });
+      if (open_holds_.size() >= kMaxLimitClients) open_holds_.erase(open_holds_.begin());
+    }
+    it = open_holds_.emplace(bucket, std::map<std::string, TimePoint>{}).first;
+  }
+  auto& holds = it->second;
+  std::erase_if(holds, [&](const auto& h) { return h.second <= now; });
+  if (holds.count(hold_id)) return api::LimitDecision{};
+  if (holds.size() >= static_cast<std::size_t>(max)) {
+    TimePoint first = holds.begin()->second;
+    for (const auto& [id, until] : holds) first = std::min(first, until);
+    return api::LimitDecision{false, std::chrono::duration_cast<std::chrono::milliseconds>(first - now)};
+  }
+  holds[hold_id] = now + ttl;
+  return api::LimitDecision{};
+}
+
+Status MemoryStore::ForgetOpenHold(const std::string& bucket, const std::string& hold_id) {
+  std::lock_guard<std::mutex> lock(limits_mutex_);
+  auto it = open_holds_.find(bucket);
+  if (it == open_holds_.end()) return Status::Ok();
+  it->second.erase(hold_id);
+  if (it->second.empty()) open_holds_.erase(it);
   return Status::Ok();
 }
 

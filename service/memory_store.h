@@ -48,6 +48,10 @@ using api::TimePoint;
 inline constexpr std::chrono::hours kHoldGrace{1};
 // Idempotency records kept at most (each a hash key and one answer).
 inline constexpr std::size_t kMaxIdempotencyEntries = 100000;
+// Clients whose fair-use counters are kept at most (token buckets, and
+// clients with open holds, each); beyond that the ones that tell nothing
+// (full buckets, lapsed holds) go first, then the oldest.
+inline constexpr std::size_t kMaxLimitClients = 100000;
 
 class MemoryStore final : public api::Store {
  public:
@@ -93,6 +97,11 @@ class MemoryStore final : public api::Store {
                                            std::chrono::milliseconds lease = std::chrono::seconds(5)) override;
   Status FinishIdempotent(const std::string& key, const StoredResponse& response) override;
   Status AbandonIdempotent(const std::string& key) override;
+  Result<api::LimitDecision> TakeToken(const std::string& bucket, int capacity,
+                                       std::chrono::milliseconds period) override;
+  Result<api::LimitDecision> AdmitOpenHold(const std::string& bucket, const std::string& hold_id,
+                                           int max, std::chrono::milliseconds ttl) override;
+  Status ForgetOpenHold(const std::string& bucket, const std::string& hold_id) override;
   Result<std::vector<OutboxJob>> TakeDueJobs(TimePoint now, std::size_t limit) override;
   Result<std::vector<OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(TimePoint cutoff) override;
@@ -135,6 +144,15 @@ class MemoryStore final : public api::Store {
 
   std::mutex idempotency_mutex_;
   std::map<std::string, IdempotencyEntry> idempotency_;  // guarded by idempotency_mutex_
+
+  struct TokenBucket {
+    double tokens = 0;
+    TimePoint at;
+    std::chrono::milliseconds period{0};
+  };
+  std::mutex limits_mutex_;
+  std::map<std::string, TokenBucket> buckets_;                            // guarded by limits_mutex_
+  std::map<std::string, std::map<std::string, TimePoint>> open_holds_;  // guarded by limits_mutex_
 };
 
 }  // namespace termin::service

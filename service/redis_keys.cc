@@ -54,6 +54,12 @@ std::string RedisKeys::RefIndex(std::string_view ref) const { return prefix_ + "
 std::string RedisKeys::Idempotency(std::string_view key) const {
   return prefix_ + "idem:" + std::string(key);
 }
+std::string RedisKeys::TokenBucket(std::string_view digest) const {
+  return prefix_ + "lim:tb:" + std::string(digest);
+}
+std::string RedisKeys::OpenHolds(std::string_view digest) const {
+  return prefix_ + "lim:oh:" + std::string(digest);
+}
 std::string RedisKeys::ServiceDocs() const { return prefix_ + "{svc}:docs"; }
 std::string RedisKeys::ServiceVersions() const { return prefix_ + "{svc}:ver"; }
 std::string RedisKeys::Offices() const { return prefix_ + "offices"; }

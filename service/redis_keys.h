@@ -50,6 +50,9 @@ class RedisKeys {
   std::string HoldIndex(std::string_view hold_id) const;     // string: office id
   std::string RefIndex(std::string_view ref) const;          // string: office id
   std::string Idempotency(std::string_view key) const;       // hash
+  // Fair-use counters of a client (named by a digest of its bucket name).
+  std::string TokenBucket(std::string_view digest) const;    // hash t, at
+  std::string OpenHolds(std::string_view digest) const;      // zset hold id -> lapses at
   std::string ServiceDocs() const;                           // hash id -> document
   std::string ServiceVersions() const;                       // hash id -> version
   std::string Offices() const;                               // set of office ids

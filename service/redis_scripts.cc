@@ -543,6 +543,43 @@ redis.call('HSET', KEYS[1], 'state', 'done', 'status', ARGV[1], 'ctype', ARGV[2]
 return {'OK'}
 )lua";
 
+/* take_token. KEYS: the client's bucket (hash t, at). ARGV: capacity,
+   period_ms. A token bucket on the server clock: `capacity` tokens, refilled
+   at capacity per period; takes one. A bucket left alone for a period is
+   full again, so it expires then. */
+const char* kTakeToken = R"lua(
+local now = now_ms()
+local cap = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local r = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens = tonumber(r[1] or '') or cap
+local at = tonumber(r[2] or '') or now
+if now > at then tokens = math.min(cap, tokens + (now - at) * cap / period) end
+if tokens < 1 then
+  return {'LIMIT', fmt(math.ceil((1 - tokens) * period / cap))}
+end
+redis.call('HSET', KEYS[1], 't', string.format('%.4f', tokens - 1), 'at', fmt(math.max(now, at)))
+redis.call('PEXPIRE', KEYS[1], fmt(period))
+return {'OK'}
+)lua";
+
+/* admit_open_hold. KEYS: the client's open holds (zset id -> lapses at ms).
+   ARGV: hold id, max, ttl_ms. */
+const char* kAdmitOpenHold = R"lua(
+local now = now_ms()
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', fmt(now))
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {'OK'} end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {'LIMIT', fmt(math.max(0, tonumber(first[2]) - now))}
+end
+local until_ms = now + tonumber(ARGV[3])
+redis.call('ZADD', KEYS[1], fmt(until_ms), ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, tonumber(last[2]) - now)))
+return {'OK'}
+)lua";
+
 /* erase_contact. KEYS: appointment, notes. ARGV: cutoff_ms.
    Contact data goes when the visit's claim ended before the cutoff, or when
    it was cancelled before the cutoff (the memory store's rule). Judged here,
@@ -598,6 +635,8 @@ std::vector<RedisScriptSource> Build() {
   set(RedisScript::kIdemFinish, "idem_finish", kIdemFinish);
   set(RedisScript::kEraseContact, "erase_contact", kEraseContact);
   set(RedisScript::kPurgeClaims, "purge_claims", kPurgeClaims);
+  set(RedisScript::kTakeToken, "take_token", kTakeToken);
+  set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
   return v;
 }
 

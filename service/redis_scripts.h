@@ -43,6 +43,8 @@ enum class RedisScript {
   kIdemFinish,         // stores the first response
   kEraseContact,       // drops contact data of one finished visit
   kPurgeClaims,        // drops claims of expired holds of one desk
+  kTakeToken,          // fair use: one token of a client's bucket
+  kAdmitOpenHold,      // fair use: one more open hold of a client
   kCount               // not a script: the number of scripts
 };
 

@@ -989,6 +989,50 @@ Status RedisStore::AbandonIdempotent(const std::string& key) {
   return CheckReply(lease->Command({"DEL", keys_.Idempotency(key)}));
 }
 
+// --- Fair-use limits ---------------------------------------------------------------------------
+
+namespace {
+
+Result<api::LimitDecision> LimitAnswer(const redisReply& r) {
+  std::string_view word = Word(r);
+  if (word == "OK") return api::LimitDecision{};
+  if (word == "LIMIT" && r.elements == 2) {
+    return api::LimitDecision{false, std::chrono::milliseconds(Int(*r.element[1]))};
+  }
+  return Status::Internal("unexpected answer from the booking database");
+}
+
+}  // namespace
+
+Result<api::LimitDecision> RedisStore::TakeToken(const std::string& bucket, int capacity,
+                                                 std::chrono::milliseconds period) {
+  if (capacity <= 0 || period.count() <= 0) return api::LimitDecision{};
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kTakeToken, {keys_.TokenBucket(api::Sha256Hex(bucket).substr(0, 32))},
+                       {std::to_string(capacity), std::to_string(period.count())});
+  if (!r.ok()) return r.status();
+  return LimitAnswer(**r);
+}
+
+Result<api::LimitDecision> RedisStore::AdmitOpenHold(const std::string& bucket,
+                                                     const std::string& hold_id, int max,
+                                                     std::chrono::milliseconds ttl) {
+  if (max <= 0) return api::LimitDecision{};
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kAdmitOpenHold, {keys_.OpenHolds(api::Sha256Hex(bucket).substr(0, 32))},
+                       {hold_id, std::to_string(max), std::to_string(ttl.count())});
+  if (!r.ok()) return r.status();
+  return LimitAnswer(**r);
+}
+
+Status RedisStore::ForgetOpenHold(const std::string& bucket, const std::string& hold_id) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  return CheckReply(lease->Command({"ZREM", keys_.OpenHolds(api::Sha256Hex(bucket).substr(0, 32)), hold_id}));
+}
+
 // --- Outbox and housekeeping -----------------------------------------------------------------
 
 namespace {

@@ -101,6 +101,11 @@ class RedisStore final : public api::Store {
                                                 std::chrono::milliseconds lease = std::chrono::seconds(5)) override;
   Status FinishIdempotent(const std::string& key, const api::StoredResponse& response) override;
   Status AbandonIdempotent(const std::string& key) override;
+  Result<api::LimitDecision> TakeToken(const std::string& bucket, int capacity,
+                                       std::chrono::milliseconds period) override;
+  Result<api::LimitDecision> AdmitOpenHold(const std::string& bucket, const std::string& hold_id,
+                                           int max, std::chrono::milliseconds ttl) override;
+  Status ForgetOpenHold(const std::string& bucket, const std::string& hold_id) override;
 
   Result<std::vector<api::OutboxJob>> TakeDueJobs(api::TimePoint now, std::size_t limit) override;
   Result<std::vector<api::OutboxJob>> PendingJobs() override;

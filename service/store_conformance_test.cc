@@ -787,5 +787,80 @@ TEST_CASE("conformance: many threads racing for one interval: exactly one wins")
   }
 }
 
+TEST_CASE("conformance: fair-use counters: a token bucket and open holds, exact under races") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    // A bucket of 5 a minute: 5 pass, the 6th waits about 12 s for its token.
+    for (int i = 0; i < 5; ++i) {
+      auto d = s.TakeToken("ip:192.0.2.1", 5, std::chrono::minutes(1));
+      REQUIRE(d.ok());
+      CHECK(d->allowed);
+    }
+    auto over = s.TakeToken("ip:192.0.2.1", 5, std::chrono::minutes(1));
+    REQUIRE(over.ok());
+    CHECK_FALSE(over->allowed);
+    CHECK(over->retry_after > 10s);
+    CHECK(over->retry_after <= 12s);
+    auto other = s.TakeToken("ip:192.0.2.2", 5, std::chrono::minutes(1));
+    REQUIRE(other.ok());
+    CHECK(other->allowed);  // another client, its own bucket
+    // Refilled at 5 per 600 ms: after ~150 ms one token is back.
+    for (int i = 0; i < 5; ++i) (void)s.TakeToken("fast", 5, 600ms);
+    CHECK_FALSE(s.TakeToken("fast", 5, 600ms)->allowed);
+    std::this_thread::sleep_for(200ms);
+    CHECK(s.TakeToken("fast", 5, 600ms)->allowed);
+
+    // 16 threads at once for 10 tokens: exactly 10 pass.
+    std::atomic<int> passed{0};
+    {
+      std::barrier start(16);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < 16; ++i) {
+        threads.emplace_back([&] {
+          start.arrive_and_wait();
+          auto d = s.TakeToken("race", 10, std::chrono::minutes(10));
+          if (d.ok() && d->allowed) ++passed;
+        });
+      }
+      for (auto& t : threads) t.join();
+    }
+    CHECK(passed == 10);
+
+    // Open holds: two at once; the same hold again changes nothing; a
+    // forgotten one makes room; a lapsed one stops counting.
+    CHECK(s.AdmitOpenHold("holds:a", "h1", 2, 60s)->allowed);
+    CHECK(s.AdmitOpenHold("holds:a", "h1", 2, 60s)->allowed);
+    CHECK(s.AdmitOpenHold("holds:a", "h2", 2, 60s)->allowed);
+    auto third = s.AdmitOpenHold("holds:a", "h3", 2, 60s);
+    REQUIRE(third.ok());
+    CHECK_FALSE(third->allowed);
+    CHECK(third->retry_after > 55s);
+    CHECK(s.AdmitOpenHold("holds:b", "h3", 2, 60s)->allowed);  // another client
+    REQUIRE(s.ForgetOpenHold("holds:a", "h1").ok());
+    CHECK(s.AdmitOpenHold("holds:a", "h3", 2, 60s)->allowed);
+    CHECK(s.ForgetOpenHold("holds:none", "x").ok());
+    CHECK(s.AdmitOpenHold("holds:c", "short", 1, 300ms)->allowed);
+    CHECK_FALSE(s.AdmitOpenHold("holds:c", "next", 1, 60s)->allowed);
+    std::this_thread::sleep_for(400ms);
+    CHECK(s.AdmitOpenHold("holds:c", "next", 1, 60s)->allowed);
+
+    std::atomic<int> admitted{0};
+    {
+      std::barrier start(12);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < 12; ++i) {
+        threads.emplace_back([&, i] {
+          start.arrive_and_wait();
+          auto d = s.AdmitOpenHold("holds:race", "h" + std::to_string(i), 2, 60s);
+          if (d.ok() && d->allowed) ++admitted;
+        });
+      }
+      for (auto& t : threads) t.join();
+    }
+    CHECK(admitted == 2);
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

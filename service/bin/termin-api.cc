@@ -24,6 +24,7 @@
 // connections), so the process is gone within 10 s in any case.
 #include <signal.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -125,6 +126,12 @@ int main(int argc, char** argv) {
   options.access_log = config->access_log;
   options.claims_snapshot_max_age = std::chrono::milliseconds(config->claims_snapshot_ms);
   options.claims_refusal_max_age = std::chrono::milliseconds(config->claims_refusal_ms);
+  options.fair_use.public_requests_per_minute = config->public_requests_per_minute;
+  options.fair_use.staff_requests_per_minute = config->staff_requests_per_minute;
+  options.fair_use.open_holds_per_client = config->open_holds_per_client;
+  options.fair_use.trusted_proxies = config->trusted_proxies;
+  options.fair_use.client_ip_header = config->client_ip_header;
+  for (auto& c : options.fair_use.client_ip_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
   }

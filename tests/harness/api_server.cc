@@ -62,6 +62,15 @@ std::unique_ptr<ApiServer> ApiServer::Start(const ApiServerOptions& options, std
       argv.push_back("--store");
       argv.push_back(store);
     }
+    if (!options.fair_use_limits) {
+      // The tests send thousands of requests from one address: the
+      // limits are tested by themselves (tests/blackbox/fair_use_test.cc).
+      for (const char* flag : {"--public-requests-per-minute", "--staff-requests-per-minute",
+                               "--open-holds-per-client"}) {
+        argv.push_back(flag);
+        argv.push_back("0");
+      }
+    }
     for (const auto& a : options.extra_args) argv.push_back(a);
     const std::string log = TestLogDir() + "/" + options.name + "-" + std::to_string(::getpid()) +
                             "-" + std::to_string(counter++) + ".log";

@@ -27,6 +27,9 @@ struct ApiServerOptions {
   std::string keys = "tests/fixtures/keys.json";
   int hold_ttl_seconds = 0;  // > 0: --hold-ttl-override-seconds
   int threads = 4;
+  // false: the fair-use limits are off (--...-per-minute 0 and so on);
+  // true: termin-api's defaults, changed by extra_args.
+  bool fair_use_limits = false;
   std::vector<std::string> extra_args;
   std::string name = "api";  // log file name part
   // The --store to use. "" = as the environment variable TERMIN_TEST_STORE
