@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "api/limits.h"
 #include "api/render.h"
 #include "api/secrets.h"
 #include "scheduler/calendar.h"
@@ -368,6 +369,9 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     a.contact = contact;
     a.created_at = clock_.Now();
     a.booking.office_version = checked_on;
+    // Fair use: the office's quota per identity, judged in the store's step.
+    a.identity_limit = office->appointments_per_identity;
+    if (a.identity_limit > 0) a.identities = IdentityDigests(contact);
     auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan, CurrentStep().key);
     if (done.ok()) {
       made.record = std::move(done).value();

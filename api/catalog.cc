@@ -490,11 +490,12 @@ std::optional<ServiceInfo> ServiceAt(const Value& v, const std::string& path, Er
 bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Errors& e) {
   office.schedule.rules = kDefaultRules;
   office.reminder_offsets = kDefaultReminders;
+  office.appointments_per_identity = 0;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
-                    "reminder_minutes_before"});
+                    "reminder_minutes_before", "appointments_per_identity"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
   if (auto g = ReadInt(obj.Get("grid_minutes"), obj.Path("grid_minutes"), 1, 60, e)) {
@@ -514,6 +515,10 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto t = ReadInt(obj.Get("hold_ttl_minutes"), obj.Path("hold_ttl_minutes"), 1, kMaxHoldTtl,
                        e)) {
     r.hold_ttl = Minutes{*t};
+  }
+  if (auto a = ReadInt(obj.Get("appointments_per_identity"), obj.Path("appointments_per_identity"), 0,
+                       100, e)) {
+    office.appointments_per_identity = static_cast<int>(*a);
   }
   if (const Value* rem = obj.Get("reminder_minutes_before")) {
     const std::string at = obj.Path("reminder_minutes_before");
@@ -943,6 +948,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   w.StartArray();
   for (Minutes m : o.reminder_offsets) w.Int64(m.count());
   w.EndArray();
+  if (o.appointments_per_identity > 0) {
+    Key(w, "appointments_per_identity");
+    w.Int(o.appointments_per_identity);
+  }
   w.EndObject();
 
   Key(w, "services");

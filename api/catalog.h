@@ -90,6 +90,9 @@ struct OfficeInfo {
   Address address;
   std::string timezone;  // IANA name, == schedule.zone->name()
   std::vector<Minutes> reminder_offsets;  // before the start, descending, e.g. 24 h, 2 h
+  // Fair use: future appointments one identity (e-mail, phone) may book
+  // online here per service (ZMS's appointmentsPerMail); 0 = no limit.
+  int appointments_per_identity = 0;
   std::vector<std::string> desk_names;    // display names, "Schalter 1"
   std::vector<std::string> closure_reasons;  // "Betriebsausflug"; may be empty
   Office schedule;

@@ -88,6 +88,7 @@ void CheckSameOffice(const OfficeInfo& a, const OfficeInfo& b) {
   CHECK(a.address == b.address);
   CHECK(a.timezone == b.timezone);
   CHECK(a.reminder_offsets == b.reminder_offsets);
+  CHECK(a.appointments_per_identity == b.appointments_per_identity);
   CHECK(a.desk_names == b.desk_names);
   CHECK(a.closure_reasons == b.closure_reasons);
   CheckSameSchedule(a.schedule, b.schedule);

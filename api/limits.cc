@@ -4,7 +4,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+
+#include "api/secrets.h"
 
 namespace termin::api {
 namespace {
@@ -88,6 +91,42 @@ std::string AddressBucket(std::string_view address) {
     return "ip:" + std::string(out) + "/64";
   }
   return "ip:?";
+}
+
+std::string NormalizedEmail(std::string_view email) {
+  std::string e(Trim(email));
+  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::size_t at = e.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == e.size()) return e;
+  std::string local = e.substr(0, at);
+  std::string domain = e.substr(at + 1);
+  if (auto plus = local.find('+'); plus != std::string::npos && plus > 0) local.resize(plus);
+  if (domain == "googlemail.com") domain = "gmail.com";
+  if (domain == "gmail.com") std::erase(local, '.');
+  return local + "@" + domain;
+}
+
+std::string NormalizedPhone(std::string_view phone) {
+  phone = Trim(phone);
+  std::string digits;
+  for (char c : phone) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  if (!phone.empty() && phone.front() == '+') digits = "00" + digits;
+  if (digits.rfind("0049", 0) == 0) digits = "0" + digits.substr(4);
+  if (digits.size() < 5) return "";
+  return digits;
+}
+
+std::vector<std::string> IdentityDigests(const Contact& contact) {
+  std::vector<std::string> out;
+  if (std::string e = NormalizedEmail(contact.email); !e.empty()) {
+    out.push_back(Sha256Hex("termin identity v1\nmail:" + e).substr(0, 32));
+  }
+  if (std::string p = NormalizedPhone(contact.phone); !p.empty()) {
+    out.push_back(Sha256Hex("termin identity v1\ntel:" + p).substr(0, 32));
+  }
+  return out;
 }
 
 FairUse::FairUse(std::shared_ptr<Store> store, FairUseOptions options)

@@ -56,6 +56,16 @@ bool PrefixContains(const AddressPrefix& prefix, std::string_view address);
 // "ip:?" for what is no address.
 std::string AddressBucket(std::string_view address);
 
+// The identities a contact counts as for a per-identity quota (an office's
+// appointments_per_identity): digests of the normalised e-mail (lower case,
+// "+tag" dropped from the local part, and at Gmail the dots) and of the
+// normalised phone (digits only, +49 and 0049 read as a leading 0). Digests,
+// so the store keeps no contact data for them. Empty for a contact without
+// either.
+std::vector<std::string> IdentityDigests(const Contact& contact);
+std::string NormalizedEmail(std::string_view email);  // "" if none
+std::string NormalizedPhone(std::string_view phone);  // "" if fewer than 5 digits
+
 // A refusal: 429 with Retry-After (whole seconds, at least 1).
 struct LimitRefusal {
   std::chrono::seconds retry_after{1};

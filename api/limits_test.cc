@@ -58,5 +58,27 @@ TEST_CASE("the client address: the header only from a trusted proxy, the last ho
   CHECK(none.ClientAddress(r) == "10.0.0.5");  // no trusted proxies: never the header
 }
 
+TEST_CASE("identities: one person, one identity, however the address is written") {
+  CHECK(NormalizedEmail(" Erika.Muster+termin@Example.ORG ") == "erika.muster@example.org");
+  CHECK(NormalizedEmail("e.r.i.k.a+1@googlemail.com") == "erika@gmail.com");
+  CHECK(NormalizedEmail("erika@gmail.com") == "erika@gmail.com");
+  CHECK(NormalizedEmail("+x@example.org") == "+x@example.org");  // no local part left: kept
+  CHECK(NormalizedPhone("+49 7361 52-0") == "07361520");
+  CHECK(NormalizedPhone("0049 (7361) 520") == "07361520");
+  CHECK(NormalizedPhone("07361/520") == "07361520");
+  CHECK(NormalizedPhone("+43 1 234567") == "00431234567");
+  CHECK(NormalizedPhone("12") == "");
+  Contact a;
+  a.email = "Erika+a@example.org";
+  a.phone = "+49 7361 52-0";
+  Contact b;
+  b.email = "erika@EXAMPLE.org";
+  b.phone = "07361 520";
+  CHECK(IdentityDigests(a) == IdentityDigests(b));
+  CHECK(IdentityDigests(a).size() == 2);
+  CHECK(IdentityDigests(Contact{}).empty());
+  for (const auto& d : IdentityDigests(a)) CHECK(d.find("erika") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace termin::api

@@ -26,6 +26,8 @@ constexpr SlugInfo kSlugs[] = {
     {"hold-expired", 410, "Reservierung abgelaufen", "Hold expired"},
     {"hold-void", 410, "Reservierung nicht mehr gültig: Das Amt hat seine Zeiten geändert",
      "Hold no longer valid: the office changed its hours"},
+    {"too-many-appointments", 409, "Mit diesen Kontaktdaten sind schon genug Termine gebucht",
+     "These contact details already have enough appointments booked"},
     {"payload-too-large", 413, "Anfrage zu groß", "Payload too large"},
     {"unsupported-media-type", 415, "Nicht unterstützter Inhaltstyp", "Unsupported media type"},
     {"unprocessable", 422, "Nicht verarbeitbar", "Unprocessable"},
@@ -70,6 +72,7 @@ Problem ProblemFromStatus(const Status& status) {
     case StatusCode::kConflict: return MakeProblem("conflict", status.message());
     case StatusCode::kGone: return MakeProblem("hold-expired", status.message());
     case StatusCode::kFailedPrecondition: return MakeProblem("conflict", status.message());
+    case StatusCode::kResourceExhausted: return MakeProblem("too-many-appointments", status.message());
     case StatusCode::kUnavailable:
     case StatusCode::kAborted:  // retried once after a reload; a second one is rare
       return MakeProblem("unavailable", "The service is temporarily unavailable; retry later.");

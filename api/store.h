@@ -119,6 +119,14 @@ struct AppointmentRecord {
   std::string cancel_reason;    // "citizen", "hotline", "office_change"
   TimePoint created_at;
   TimePoint closed_at;          // when it became cancelled/done/no_show
+  // Fair use: digests of the contact's normalised e-mail and phone
+  // (api/booking.h, IdentityDigests), erased with the contact data.
+  std::vector<std::string> identities;
+  // A step input, never stored: ConfirmHold refuses (ResourceExhausted)
+  // when one of `identities` already has this many future confirmed or
+  // checked-in appointments at the office that share a service with this
+  // one; 0 = no limit.
+  int identity_limit = 0;
 };
 
 enum class JobType {

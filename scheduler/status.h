@@ -29,6 +29,7 @@ enum class StatusCode {
   kFailedPrecondition,  // state forbids the step, e.g. cancel a done visit (HTTP 409)
   kUnavailable,         // a dependency is down; retry later (HTTP 503)
   kAborted,             // the step ran on an outdated configuration: reload, retry (HTTP 503)
+  kResourceExhausted,   // a fair-use quota is used up (HTTP 409 too-many-appointments)
   kInternal,            // a bug; never carries details to clients (HTTP 500)
 };
 
@@ -47,6 +48,7 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string msg) { return {StatusCode::kFailedPrecondition, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status Aborted(std::string msg) { return {StatusCode::kAborted, std::move(msg)}; }
+  static Status ResourceExhausted(std::string msg) { return {StatusCode::kResourceExhausted, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <tuple>
 
 #include "api/request_parsing.h"
@@ -56,6 +57,44 @@ struct MemoryStore::Shard {
   std::uint64_t hold_version = 0;
   // Step markers (api/store.h, StepKey): token -> reference, until expiry.
   std::map<std::string, std::pair<std::string, TimePoint>> steps;
+  // Fair use: identity digest -> references confirmed with it (pruned as
+  // they end, are cancelled or erased).
+  std::map<std::string, std::set<std::string>> by_identity;
+
+  // Whether one of `a.identities` has `a.identity_limit` future confirmed
+  // or checked-in appointments sharing a service with `services`.
+  bool OverIdentityLimit(const AppointmentRecord& a, const std::vector<std::string>& services,
+                         TimePoint now) {
+    if (a.identity_limit <= 0) return false;
+    const Instant at = std::chrono::time_point_cast<Minutes>(
+        std::chrono::floor<std::chrono::minutes>(now));
+    for (const std::string& identity : a.identities) {
+      auto it = by_identity.find(identity);
+      if (it == by_identity.end()) continue;
+      int count = 0;
+      for (auto ref = it->second.begin(); ref != it->second.end();) {
+        auto other = appointments.find(*ref);
+        const bool active = other != appointments.end() && !other->second.contact_erased &&
+                            (other->second.status == AppointmentStatus::kConfirmed ||
+                             other->second.status == AppointmentStatus::kCheckedIn) &&
+                            other->second.booking.end > at;
+        if (!active) {
+          ref = it->second.erase(ref);
+          continue;
+        }
+        const auto& theirs = other->second.booking.services;
+        if (std::any_of(services.begin(), services.end(), [&](const std::string& svc) {
+              return std::find(theirs.begin(), theirs.end(), svc) != theirs.end();
+            })) {
+          ++count;
+        }
+        ++ref;
+      }
+      if (it->second.empty()) by_identity.erase(it);
+      if (count >= a.identity_limit) return true;
+    }
+    return false;
+  }
 
   // The reference a step with `key` wrote, "" if none (or none asked).
   std::string PriorStep(const api::StepKey& key, TimePoint now) {
@@ -260,6 +299,9 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
       appointment.booking.office_version != shard->config.version) {
     return Status::Aborted("the office's services changed since the hold was placed");
   }
+  if (shard->OverIdentityLimit(appointment, hold.booking.services, now)) {
+    return Status::ResourceExhausted("these contact details have enough appointments here");
+  }
   {
     std::lock_guard<std::mutex> index(index_mutex_);
     if (!reference_office_.emplace(appointment.reference, office).second) {
@@ -267,6 +309,13 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
     }
     hold_office_.erase(hold_id);
   }
+  if (appointment.identity_limit > 0) {
+    for (const std::string& identity : appointment.identities) {
+      shard->by_identity[identity].insert(appointment.reference);
+    }
+  }
+  appointment.identities.clear();  // kept in the index only, as in Redis
+  appointment.identity_limit = 0;
   appointment.booking = hold.booking;
   shard->RemoveClaim(hold.booking.desk_id, hold.booking.start, hold_id);
   shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
@@ -747,6 +796,13 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
       a.notes.clear();  // notes may name people
       a.contact_erased = true;
       ++erased;
+    }
+    for (auto it = shard->by_identity.begin(); it != shard->by_identity.end();) {
+      std::erase_if(it->second, [&](const std::string& ref) {
+        auto a = shard->appointments.find(ref);
+        return a == shard->appointments.end() || a->second.contact_erased;
+      });
+      it = it->second.empty() ? shard->by_identity.erase(it) : std::next(it);
     }
     for (auto it = shard->holds.begin(); it != shard->holds.end();) {
       if (it->second.expires_at + kHoldGrace <= now) {

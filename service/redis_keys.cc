@@ -57,6 +57,9 @@ std::string RedisKeys::Idempotency(std::string_view key) const {
 std::string RedisKeys::TokenBucket(std::string_view digest) const {
   return prefix_ + "lim:tb:" + std::string(digest);
 }
+std::string RedisKeys::Identity(std::string_view office, std::string_view digest) const {
+  return OfficeKey(office, std::string("id:").append(digest));
+}
 std::string RedisKeys::OpenHolds(std::string_view digest) const {
   return prefix_ + "lim:oh:" + std::string(digest);
 }

@@ -53,6 +53,8 @@ class RedisKeys {
   // Fair-use counters of a client (named by a digest of its bucket name).
   std::string TokenBucket(std::string_view digest) const;    // hash t, at
   std::string OpenHolds(std::string_view digest) const;      // zset hold id -> lapses at
+  // An identity's appointments at an office (fair use): zset ref -> end.
+  std::string Identity(std::string_view office, std::string_view digest) const;
   std::string ServiceDocs() const;                           // hash id -> document
   std::string ServiceVersions() const;                       // hash id -> version
   std::string Offices() const;                               // set of office ids

@@ -205,9 +205,10 @@ return {'OK'}
    outbox seq, cfg, step marker. ARGV: secret hash, version ('' = not
    checked), reference, the office's claims key without the desk id (the
    hold's desk is appended), the config version the caller checked the hold
-   on ('0' = none), the step marker's TTL ms ('0' = no marker), n, n
-   field/value elements of the appointment, then the job plan (see
-   plan_jobs). Returns {OK, the hold's fields as HGETALL}, or {DONE, ref}
+   on ('0' = none), the step marker's TTL ms ('0' = no marker), the identity
+   limit ('0' = none), n, n field/value elements of the appointment, then
+   the job plan (see plan_jobs). KEYS[9..]: the contact's identity sets
+   (fair use: zset reference -> visit end, minutes), none without a limit. Returns {OK, the hold's fields as HGETALL}, or {DONE, ref}
    if a step with this marker wrote before (see step_done).
    One round trip, no read before: the script reads the hold itself, so the
    caller needs neither the hold's desk (the claims key is built from it:
@@ -246,18 +247,46 @@ if tonumber(h[12] or '0') < tonumber(cfg[2] or '0') and ARGV[5] ~= (cfg[1] or '0
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'PRECOND'} end
 local ref = ARGV[3]
+-- Fair use: each identity's future confirmed or checked-in appointments
+-- here that share a service with this one, read from their own records
+-- (same slot: the appointment key with another reference).
+local limit = tonumber(ARGV[7])
+if limit > 0 and #KEYS > 8 then
+  local now_min = math.floor(now / 60000)
+  local mine = {}
+  for _, svc in ipairs(cjson.decode(h[7])) do mine[svc] = true end
+  local appt_prefix = string.sub(KEYS[2], 1, #KEYS[2] - #ref)
+  for i = 9, #KEYS do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', fmt(now_min))
+    local count = 0
+    for _, other in ipairs(redis.call('ZRANGE', KEYS[i], 0, -1)) do
+      local a = redis.call('HMGET', appt_prefix .. other, 'status', 'services')
+      if a[1] == 'confirmed' or a[1] == 'checked_in' then
+        for _, svc in ipairs(cjson.decode(a[2])) do
+          if mine[svc] then count = count + 1 break end
+        end
+      end
+    end
+    if count >= limit then return {'QUOTA'} end
+  end
+end
 local claims = ARGV[4] .. h[6]
 redis.call('ZREM', claims, h[4])
 redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
-local n = tonumber(ARGV[7])
-redis.call('HSET', KEYS[2], unpack(ARGV, 8, 7 + n))
+for i = 9, #KEYS do
+  redis.call('ZADD', KEYS[i], h[9], ref)
+  local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIREAT', KEYS[i], fmt(tonumber(last[2]) * 60000 + 86400000))
+end
+local n = tonumber(ARGV[8])
+redis.call('HSET', KEYS[2], unpack(ARGV, 9, 8 + n))
 redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
            'end', h[9], 'claim_end', h[10])
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
-plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 8 + n)
+plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 9 + n)
 step_record(KEYS[8], ARGV[6], ref)
 return {'OK', hold}
 )lua";

@@ -83,6 +83,7 @@ Status Refusal(std::string_view word, const char* what) {
   if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
   if (word == "STALE") return Status::Aborted("the office configuration changed since it was loaded");
   if (word == "VOID") return Status::Gone("an office change removed the held start");
+  if (word == "QUOTA") return Status::ResourceExhausted("these contact details have enough appointments here");
   return Status::Internal("unexpected answer from the booking database");
 }
 
@@ -436,18 +437,26 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
   }
 
   std::vector<std::string> fields = AppointmentFields(appointment);
+  const int limit = appointment.identities.empty() ? 0 : std::max(0, appointment.identity_limit);
   std::vector<std::string> args = {secret_hash, version ? std::to_string(*version) : "", ref,
                                    "", std::to_string(appointment.booking.office_version),
-                                   MarkerTtl(key), std::to_string(fields.size())};
+                                   MarkerTtl(key), std::to_string(limit),
+                                   std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobPlan(plan, &args);
   auto step = [&](const std::string& at, bool index) {
     args[3] = keys_.Claims(at, "");
+    std::vector<std::string> script_keys = {
+        keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
+        keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at),
+        keys_.OfficeConfig(at), keys_.StepMarker(at, key.token)};
+    if (limit > 0) {
+      for (const std::string& identity : appointment.identities) {
+        script_keys.push_back(keys_.Identity(at, identity));
+      }
+    }
     return EvalWithIndex(*lease, keys_, index, ref, at, {}, RedisScript::kConfirmHold,
-                         {keys_.Hold(at, hold_id), keys_.Appointment(at, ref), keys_.Appointments(at),
-                          keys_.Active(at), keys_.Outbox(at), keys_.OutboxSeq(at),
-                          keys_.OfficeConfig(at), keys_.StepMarker(at, key.token)},
-                         args);
+                         std::move(script_keys), args);
   };
   auto r = step(office, reserved);
   if (r.ok() && self_locating && Word(**r) == "NOTFOUND") {
@@ -473,6 +482,8 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
   auto hold = ParseHold(Fields(*(*r)->element[1]));
   if (!hold.ok()) return hold.status();
   appointment.booking = hold->booking;
+  appointment.identities.clear();  // in the identity sets only
+  appointment.identity_limit = 0;
   if (!self_locating) (void)lease->Command({"DEL", keys_.HoldIndex(hold_id)});
   return appointment;
 }

@@ -862,5 +862,52 @@ TEST_CASE("conformance: fair-use counters: a token bucket and open holds, exact 
   }
 }
 
+TEST_CASE("conformance: a confirm beyond the identity's quota writes nothing; ended and cancelled visits do not count") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    api::JobPlan plan{true, JobType::kConfirmation, api::SystemClock().Now(), {}};
+    int n = 0;
+    // Confirms a fresh hold at `office` for `services` with the identities; the status.
+    auto confirm = [&](const std::string& office, std::vector<std::string> services,
+                       std::vector<std::string> identities, int limit, std::string* ref = nullptr) {
+      ++n;
+      auto booking = MakeBooking(office, "d1", t + Minutes(30 * n), 20);
+      booking.services = std::move(services);
+      const std::string id = office + ".q" + std::to_string(n);
+      auto h = s.PlaceHold(MakeHold(id, booking, 60s));
+      REQUIRE(h.ok());
+      auto appt = MakeAppointment("QUOT-" + std::to_string(1000 + n), booking);
+      appt.identities = std::move(identities);
+      appt.identity_limit = limit;
+      auto done = s.ConfirmHold(id, "secret-of-" + id, h->version, appt, plan);
+      if (done.ok()) {
+        CHECK(done->identities.empty());  // not part of the record
+        if (ref) *ref = done->reference;
+      }
+      return done.status().code();
+    };
+    const std::vector<std::string> erika = {"mail-erika", "tel-erika"};
+    std::string first;
+    CHECK(confirm("q1", {"id-card"}, erika, 2, &first) == StatusCode::kOk);
+    CHECK(confirm("q1", {"id-card", "passport"}, erika, 2) == StatusCode::kOk);
+    CHECK(confirm("q1", {"id-card"}, erika, 2) == StatusCode::kResourceExhausted);
+    // The same person by phone only, or by e-mail only: still the same identity.
+    CHECK(confirm("q1", {"id-card"}, {"tel-erika"}, 2) == StatusCode::kResourceExhausted);
+    CHECK(confirm("q1", {"passport"}, {"mail-erika"}, 2) == StatusCode::kOk);  // passport: 2 now
+    CHECK(confirm("q1", {"passport"}, {"mail-erika"}, 2) == StatusCode::kResourceExhausted);
+    // Another service, another office, another person, or no limit: allowed.
+    CHECK(confirm("q1", {"registration"}, erika, 2) == StatusCode::kOk);
+    CHECK(confirm("q2", {"id-card"}, erika, 2) == StatusCode::kOk);
+    CHECK(confirm("q1", {"id-card"}, {"mail-max"}, 2) == StatusCode::kOk);
+    CHECK(confirm("q1", {"id-card"}, erika, 0) == StatusCode::kOk);
+    // A cancelled appointment no longer counts.
+    REQUIRE(s.CancelAppointment(first, "citizen", {}).ok());
+    CHECK(confirm("q1", {"id-card"}, erika, 2) == StatusCode::kOk);
+    CHECK(confirm("q1", {"id-card"}, erika, 2) == StatusCode::kResourceExhausted);
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

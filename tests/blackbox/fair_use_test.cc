@@ -142,5 +142,64 @@ TEST_CASE("behind a trusted proxy each client counts by the address the proxy sa
   }
 }
 
+TEST_CASE("an office's quota per identity: the same person cannot book a service twice online") {
+  auto server = LimitedServer("fair-identity", {});
+  const HttpClient& api = server->client();
+  // The office allows one future appointment per identity and service.
+  const std::string path = std::string("/v1/admin/offices/") + kOfficeNord;
+  Response office = api.Get(path, Bearer(kAdminKey));
+  REQUIRE_MESSAGE(office.status == 200, office.Summary());
+  rapidjson::Document doc;
+  doc.CopyFrom(office.json, doc.GetAllocator());
+  if (!doc.HasMember("rules")) doc.AddMember("rules", rapidjson::Value(rapidjson::kObjectType), doc.GetAllocator());
+  doc["rules"].AddMember("appointments_per_identity", 1, doc.GetAllocator());
+  Response put = api.Put(path, ToJson(doc), Bearer(kAdminKey));
+  REQUIRE_MESSAGE(put.status == 200, put.Summary());
+  Response back = api.Get(path, Bearer(kAdminKey));
+  REQUIRE(back.json.HasMember("rules"));
+  CHECK(back.json["rules"]["appointments_per_identity"].GetInt() == 1);
+
+  std::vector<Slot> slots;
+  for (int day = 3; slots.size() < 6 && day < 10; ++day) {
+    auto free = FreeSlots(api, kOfficeNord, kKurz, DayFromToday(day), DayFromToday(day));
+    for (std::size_t i = 0; i < free.size(); i += 6) slots.push_back(free[i]);
+  }
+  REQUIRE(slots.size() >= 6);
+  // Hold, then confirm with `email`; the confirm's answer (and gives the hold back if refused).
+  auto book = [&](const Slot& slot, const std::string& email) {
+    Response hold = api.Post("/v1/holds", HoldBody(kOfficeNord, kKurz, slot.start));
+    REQUIRE_MESSAGE(hold.status == 201, hold.Summary());
+    Response r = api.Post("/v1/appointments", "{\"hold_id\":" + Q(hold.Str("id")) + ",\"hold_secret\":" +
+                                                  Q(hold.Str("secret")) + ",\"contact\":" +
+                                                  ContactJson("Erika Vielbucher", email, "") + "}");
+    if (r.status != 201) {
+      (void)api.Delete("/v1/holds/" + hold.Str("id"), {{"X-Hold-Secret", hold.Str("secret")}});
+    }
+    return r;
+  };
+  Response first = book(slots[0], "erika.vielbucher@example.org");
+  REQUIRE_MESSAGE(first.status == 201, first.Summary());
+  for (const std::string variant : {"Erika.Vielbucher+2@Example.org", "erika.vielbucher@EXAMPLE.ORG"}) {
+    Response again = book(slots[1], variant);
+    CHECK_MESSAGE(again.status == 409, again.Summary());
+    CHECK(again.ProblemSlug() == "too-many-appointments");
+    CHECK(again.IsProblem());
+  }
+  CHECK(FreeAt(api, kOfficeNord, kKurz, slots[1].start) == slots[1].free);  // nothing booked
+  // Another person books; the hotline may book for the same person.
+  CHECK(book(slots[2], "max.muster@example.org").status == 201);
+  Response hotline = api.Post("/v1/hotline/appointments",
+                              "{\"office\":" + Q(kOfficeNord) + ",\"services\":[\"kurz\"],\"start\":" +
+                                  Q(slots[3].start) + ",\"contact\":" +
+                                  ContactJson("Erika Vielbucher", "erika.vielbucher@example.org", "") + "}",
+                              Bearer(kHotlineAllKey));
+  CHECK_MESSAGE(hotline.status == 201, hotline.Summary());
+  // Once the first is cancelled, the person may book online again.
+  Response cancelled = api.Post("/v1/appointments/" + first.Str("reference") + "/cancel", "{}",
+                                {{"X-Manage-Secret", first.Str("manage_secret")}});
+  CHECK(cancelled.status == 200);
+  CHECK(book(slots[4], "erika.vielbucher+neu@example.org").status == 201);
+}
+
 }  // namespace
 }  // namespace termin::testing
