@@ -661,7 +661,7 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
   const std::size_t before = e.count();
   ObjectReader obj(v, path, e,
                    {"id", "name", "address", "timezone", "holiday_region", "rules", "services",
-                    "opening", "breaks", "desks", "closures", "holidays"});
+                    "opening", "breaks", "desks", "closures", "holidays", "email"});
   if (!obj.ok()) return std::nullopt;
   OfficeInfo office;
   if (auto id = ReadId(obj.Require("id"), obj.Path("id"), e)) office.id = office.schedule.id = *id;
@@ -669,6 +669,14 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
     office.name = *n;
   }
   if (auto a = ReadAddress(obj.Require("address"), obj.Path("address"), e)) office.address = *a;
+  if (auto m = ReadText(obj.Get("email"), obj.Path("email"), TextKind::kOptional, e)) {
+    const std::size_t at = m->find('@');
+    if (!m->empty() && (at == std::string::npos || at == 0 || at + 1 == m->size() ||
+                        m->find_first_of(" <>\"") != std::string::npos)) {
+      e.Add(obj.Path("email"), Quote(*m) + " is not an e-mail address");
+    }
+    office.email = *m;
+  }
   if (auto tz = ReadText(obj.Require("timezone"), obj.Path("timezone"), TextKind::kLine, e)) {
     office.timezone = *tz;
     office.schedule.zone = LocateZone(*tz);
@@ -986,6 +994,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   w.EndObject();
   Key(w, "timezone");
   String(w, o.timezone);
+  if (!o.email.empty()) {
+    Key(w, "email");
+    String(w, o.email);
+  }
   Key(w, "holiday_region");
   String(w, s.holiday_region);
 
