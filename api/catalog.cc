@@ -10,6 +10,8 @@
 // parts they depend on parsed.
 #include "api/catalog.h"
 
+#include "api/utf8.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -845,7 +847,8 @@ Status ParseDocument(std::string_view json, rapidjson::Document& doc, Errors& e)
 
 void Key(Writer& w, const char* key) { w.Key(key); }
 void String(Writer& w, const std::string& s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  const std::string valid = ValidUtf8(s);
+  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 void WriteLocalized(Writer& w, const LocalizedText& t) {

@@ -5,6 +5,8 @@
 
 #include <string_view>
 
+#include "api/utf8.h"
+
 namespace termin::api {
 namespace {
 
@@ -95,7 +97,7 @@ HttpResponse RenderProblem(const Problem& problem, Language lang) {
   w.Key("status");
   w.Int(info.status);
   // A 500 never explains itself: the detail could leak internals.
-  std::string detail = info.status == 500 ? "An internal error occurred." : problem.detail;
+  std::string detail = info.status == 500 ? "An internal error occurred." : ValidUtf8(problem.detail);
   if (detail.empty()) detail = info.title_en;
   w.Key("detail");
   w.String(detail.c_str(), static_cast<rapidjson::SizeType>(detail.size()));
@@ -104,10 +106,12 @@ HttpResponse RenderProblem(const Problem& problem, Language lang) {
     w.StartArray();
     for (const auto& e : problem.errors) {
       w.StartObject();
+      const std::string field = ValidUtf8(e.field);
+      const std::string message = ValidUtf8(e.message);
       w.Key("field");
-      w.String(e.field.c_str(), static_cast<rapidjson::SizeType>(e.field.size()));
+      w.String(field.c_str(), static_cast<rapidjson::SizeType>(field.size()));
       w.Key("message");
-      w.String(e.message.c_str(), static_cast<rapidjson::SizeType>(e.message.size()));
+      w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
       w.EndObject();
     }
     w.EndArray();

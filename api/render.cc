@@ -4,10 +4,13 @@
 
 #include <date/date.h>
 
+#include "api/utf8.h"
+
 namespace termin::api {
 
 void WriteString(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  const std::string valid = ValidUtf8(s);
+  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 std::string JsonString(const rapidjson::StringBuffer& buf) {
