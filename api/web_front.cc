@@ -147,9 +147,14 @@ std::optional<HttpResponse> WebFront::Before(const HttpRequest& req,
   r.headers.emplace_back("Cache-Control", f->immutable ? "public, max-age=31536000, immutable"
                                                        : "public, max-age=300");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  // The widget's script is loaded by city pages on other origins.
+  // The widget's script is loaded by city pages on other origins; module
+  // scripts are fetched in CORS mode, so allowed origins get their echo.
   if (f->content_type.starts_with("text/javascript")) {
     r.headers.emplace_back("Cross-Origin-Resource-Policy", "cross-origin");
+    if (OriginAllowed(req.Header("origin"))) {
+      r.headers.emplace_back("Access-Control-Allow-Origin", *req.Header("origin"));
+    }
+    if (!allowed_origins_.empty()) r.headers.emplace_back("Vary", "Origin");
   }
   if (f->content_type.starts_with("text/html")) {
     r.headers.emplace_back("Content-Security-Policy",

@@ -8,4 +8,5 @@ BUILD=${1:-build}
 PORT=${2:-8080}
 echo "Termin API (embedded store, demo city Aalen): http://localhost:$PORT/v1/offices"
 echo "Stop with Ctrl-C."
-exec "$BUILD/bin/termin-api" --port "$PORT" --seed data/demo-city.json --keys data/demo-keys.json
+exec "$BUILD/bin/termin-api" --port "$PORT" --seed data/demo-city.json --keys data/demo-keys.json \
+  --web-root clients/web/dist --allowed-origin "http://localhost:$PORT" --allowed-origin "http://127.0.0.1:$PORT"

@@ -24,17 +24,17 @@ export class SlotCalendar extends LitElement {
   declare typedError: string;
 
   static styles = [base, css`
-    ul.days { list-style: none; padding: 0; margin: 0 0 1.25rem; display: grid; gap: .5rem; grid-template-columns: repeat(auto-fill, minmax(6.75rem, 1fr)); }
-    .day { display: block; width: 100%; min-height: 4.5rem; padding: .4rem .5rem; text-align: left; border: 2px solid #0b0c0c; background: #fff; color: #0b0c0c; }
+    ul.days { list-style: none; padding: 0; margin: 0 0 20px; display: grid; gap: 8px; grid-template-columns: repeat(auto-fill, minmax(108px, 1fr)); }
+    .day { display: block; width: 100%; min-height: 72px; padding: 6.4px 8px; text-align: left; border: 2px solid #0b0c0c; background: #fff; color: #0b0c0c; }
     button.day:hover { background: #e8f1f8; }
     button.day .n { color: #00703c; font-weight: 700; }
     .day .wd { display: block; font-weight: 700; }
     .day.none { border: 2px dashed #6f7172; background: #f3f2f1; color: #484949; }
     .day.none .n { text-decoration: line-through; text-decoration-thickness: 1px; }
-    .date-input { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; margin-bottom: .75rem; }
+    .date-input { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; margin-bottom: 12px; }
     .date-input label { font-weight: 400; }
-    .date-input input { width: 3.5rem; }
-    .date-input .year input { width: 5rem; }
+    .date-input input { width: 56px; }
+    .date-input .year input { width: 80px; }
   `];
 
   private choose(date: string) {
