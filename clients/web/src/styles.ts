@@ -68,6 +68,7 @@ export const base = css`
   .sr-only { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   .times { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; padding: 0; margin: 0 0 16px; }
   .times .btn { margin: 0; min-width: 88px; }
+  .office-times h3 { font-size: 17.6px; margin: 16px 0 8px; }
   .footer-links { border-top: 1px solid #b1b4b6; margin-top: 16px; padding-top: 12px; font-size: 15.2px; display: flex; flex-wrap: wrap; gap: 8px 24px; }
   @media (max-width: 480px) { .root { padding: 12px; border-left: 0; border-right: 0; } h2 { font-size: 20.8px; } dl.summary { grid-template-columns: 1fr; } .panel strong { font-size: 24px; } }
   @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; scroll-behavior: auto !important; } }

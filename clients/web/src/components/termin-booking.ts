@@ -206,6 +206,28 @@ export class TerminBooking extends LitElement {
     return html`<button class="btn secondary" type="button" @click=${() => this.go(to)}>${this.m.back}</button>`;
   }
 
+  // The day's starts as a wrapping row of time buttons; with `named`, each
+  // button's accessible name also says the office.
+  private timeButtons(starts: { office: string; start: string }[], named: boolean) {
+    const m = this.m;
+    return html`<ul class="times">${starts.map((s) => html`<li><button class="btn secondary" ?disabled=${this.busy}
+        @click=${() => this.pick(s.office, s.start)}
+        aria-label=${named ? `${m.timeAt(time(s.start, m.locale))}, ${this.officeName(s.office)}` : m.timeAt(time(s.start, m.locale))}>
+        ${m.timeAt(time(s.start, m.locale))}</button></li>`)}</ul>`;
+  }
+
+  // "Any office": one group per office, the office with the soonest start first,
+  // so a citizen scans a few short rows instead of one long list.
+  private timesByOffice(starts: { office: string; start: string }[]) {
+    const groups = new Map<string, { office: string; start: string }[]>();
+    for (const s of starts) {
+      if (!groups.has(s.office)) groups.set(s.office, []);
+      groups.get(s.office)!.push(s);
+    }
+    return html`${[...groups].map(([office, list]) => html`<section class="office-times">
+        <h3>${this.officeName(office)}</h3>${this.timeButtons(list, true)}</section>`)}`;
+  }
+
   render() {
     const m = this.m;
     return html`<div class="root" lang=${this.l}>
@@ -268,9 +290,7 @@ export class TerminBooking extends LitElement {
               <ul class="times">${this.alternatives.map((a) => html`<li><button class="btn" @click=${() => this.pick(a.office, a.start)}>${this.when(a.office, a.start)}</button></li>`)}</ul></div>`
             : html`<p class="hint">${m.timeHint} ${m.timeZoneNote}</p>`}
           ${this.error && !this.alternatives ? this.errorSummary() : nothing}
-          <ul class="times">${starts.map((s) => html`<li><button class="btn secondary" ?disabled=${this.busy} @click=${() => this.pick(s.office, s.start)}
-              aria-label=${showOffice ? `${m.timeAt(time(s.start, m.locale))}, ${this.officeName(s.office)}` : m.timeAt(time(s.start, m.locale))}>
-              ${m.timeAt(time(s.start, m.locale))}${showOffice ? html`<span class="sub"> · ${this.officeName(s.office)}</span>` : nothing}</button></li>`)}</ul>
+          ${showOffice ? this.timesByOffice(starts) : this.timeButtons(starts, false)}
           ${this.backButton('day')}`;
       }
       case 'contact': {
