@@ -268,6 +268,28 @@ std::optional<HttpResponse> App::OverRequestLimit(const Call& call) {
   return TooManyRequests(call, *refused);
 }
 
+HttpResponse App::Refusal(const std::string& method, const std::string& slug,
+                          const std::string& detail) {
+  HttpResponse resp = RenderProblem(MakeProblem(slug, detail), Language::kDe);
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  std::string logged = method.empty() ? "OTHER" : LoggableMethod(method);
+  metrics_.ObserveRequest(logged, "unmatched", resp.status, 0);
+  if (options_.access_log) WriteAccessLog(logged, "unmatched", resp.status, 0);
+  return resp;
+}
+
+namespace {
+
+// Routes whose answers hold neither personal data nor secrets: the public
+// catalogue and the probes. Every other answer says Cache-Control: no-store.
+bool Cacheable(const std::string& route) {
+  return route == "/v1/offices" || route == "/v1/offices/{officeId}" ||
+         route == "/v1/services" || route == "/v1/availability" || route == "/healthz" ||
+         route == "/readyz";
+}
+
+}  // namespace
+
 HttpResponse App::Handle(const HttpRequest& req) {
   if (web_) {
     // Static files and OPTIONS are answered before the route table.
@@ -280,7 +302,9 @@ HttpResponse App::Handle(const HttpRequest& req) {
   HttpResponse resp;
   static const std::map<std::string, std::string> kNoParams;
   try {
-    Router::Lookup lookup = router_.Find(req.method, req.path);
+    // HEAD is GET without the body (RFC 9110, 9.3.2); the server drops it.
+    Router::Lookup lookup = router_.Find(req.method == "HEAD" ? "GET" : req.method, req.path);
+    if ((", " + lookup.allow + ",").find(" GET,") != std::string::npos) lookup.allow += ", HEAD";
     if (!lookup.route) {
       Call call{req, kNoParams, lang, route_name};
       if (!lookup.allow.empty()) {
@@ -389,6 +413,9 @@ HttpResponse App::Handle(const HttpRequest& req) {
   } catch (...) {
     // Nothing of the exception reaches the client: it may name internals.
     resp = RenderProblem(MakeProblem("internal", ""), lang);
+  }
+  if (!Cacheable(route_name) || resp.status >= 400) {
+    resp.headers.emplace_back("Cache-Control", "no-store");
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -73,7 +73,18 @@ class App {
   // first configuration version (offices the store knows already are kept).
   Status SeedStore();
 
+  // HEAD is answered as GET (the server leaves out the body). Every answer
+  // but the public catalogue's (offices, services, availability, health)
+  // carries Cache-Control: no-store: it may hold personal data or secrets.
   HttpResponse Handle(const HttpRequest& request);
+
+  // An answer the server gives before any route is matched: a refused head
+  // (400, 413, 431), a timeout (408), a connection or request refused for
+  // load (503). Rendered as problem+json and, like every answer, counted in
+  // /metrics (route "unmatched") and written to the access log. `method` may
+  // be empty (not known yet).
+  HttpResponse Refusal(const std::string& method, const std::string& slug,
+                       const std::string& detail);
 
   // Serves the store's configuration: if any office or service version in
   // the store differs from what this process loaded last, reads the changed

@@ -223,10 +223,13 @@ HttpResponse App::KioskCheckIn(const Call& call) {
   }
   if (!errors.empty()) return BadRequest(call, std::move(errors), "invalid check-in");
   auto a = store_->GetAppointment(*reference);
-  if (!a.ok()) return Error(call, a.status());
-  if (!p->Covers(a->booking.office_id)) {
-    return Problem(call, MakeProblem("not-found", "no such appointment at this office"));
+  // Another office's reference answers exactly as an unknown one: a kiosk
+  // key must not tell which references exist elsewhere (#17).
+  if ((a.ok() && !p->Covers(a->booking.office_id)) ||
+      (!a.ok() && a.status().code() == StatusCode::kNotFound)) {
+    return Problem(call, MakeProblem("not-found", "no such appointment"));
   }
+  if (!a.ok()) return Error(call, a.status());
   auto catalog = catalog_.Get();
   const OfficeInfo* office = catalog->FindOffice(a->booking.office_id);
   if (!office) return Error(call, Status::Internal("office vanished"));

@@ -14,16 +14,37 @@
 // it is complete. After a refused request or a "Connection: close" answer
 // the rest of the connection's input is dropped.
 //
-// Limits: a head that has not ended within kHeaderHeadroom bytes gets a 400
-// problem+json, a Content-Length beyond the body limit a 413 problem+json,
-// both before Pistache sees the request, so maxRequestSize (the body limit
-// plus kHeaderHeadroom) is never reached and Pistache's own text/plain 413
-// does not occur. A connection holds at most one incomplete request.
+// Limits against hostile clients (#17, docs/api.md "Hostile clients"):
+// - a head longer than max_head gets a 431, a Content-Length beyond the
+//   body limit a 413, both problem+json before Pistache sees the request;
+// - only the request line and Content-Length reach Pistache's parser; the
+//   other headers are read here (Pistache 0.0.5 parses Host, Date,
+//   Cache-Control, Accept, Content-Type, Cookie ... itself and answers a
+//   value it does not like with its own 500 or 415 text/plain);
+// - unfinished requests may hold 16 KiB each for free; beyond that all
+//   connections together share held_budget, and a connection that would
+//   exceed it gets a 503;
+// - while more than max_unsent bytes of a connection's answers wait in
+//   Pistache's write queue (the client does not read), its further
+//   requests are not answered; they wait, and a client that sends more
+//   than one more request's worth meanwhile is disconnected (Pistache keeps
+//   reading the socket, so holding back the reads is not ours to do);
+// - connections are capped in all and per client address; over the total
+//   cap the idlest connection is closed (api/connections.h); the cap stays
+//   below the descriptor limit, so Pistache's accept loop never meets
+//   EMFILE (it would spin on it);
+// - a request must arrive within header_timeout (408), an idle keep-alive
+//   connection is closed after idle_timeout;
+// - every answer says X-Content-Type-Options: nosniff and Referrer-Policy:
+//   no-referrer; a HEAD answer has no body; every refusal is problem+json,
+//   counted in /metrics and written to the access log (App::Refusal);
+// - with metrics_port set, /metrics is served there only.
 //
 // Thread safety: Start from one thread; Shutdown from any thread once.
 #ifndef TERMIN_API_PISTACHE_SERVER_H_
 #define TERMIN_API_PISTACHE_SERVER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,13 +54,19 @@
 
 namespace termin::api {
 
-inline constexpr std::size_t kHeaderHeadroom = 1 << 20;  // 1 MiB: the longest request head
-
 struct ServerOptions {
   std::string bind = "0.0.0.0";
   std::uint16_t port = 8080;  // 0 = any free port
   int threads = 2;
   std::size_t max_body = 65536;
+  std::uint16_t metrics_port = 0;  // 0 = /metrics on `port`
+  std::size_t max_connections = 10000;  // lowered to fit the descriptor limit
+  std::size_t max_connections_per_ip = 256;
+  std::size_t max_head = 65536;
+  std::size_t held_budget = 32u << 20;
+  std::size_t max_unsent = 1u << 20;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds idle_timeout{120000};
 };
 
 class HttpServer {
@@ -49,6 +76,9 @@ class HttpServer {
   ~HttpServer();
 
   std::uint16_t port() const;
+  std::uint16_t metrics_port() const;  // 0 if /metrics is on port()
+  // The connection cap in force (max_connections, lowered to fit).
+  std::size_t max_connections() const;
   // Stops accepting and joins the server threads.
   void Shutdown();
 

@@ -30,10 +30,12 @@ constexpr SlugInfo kSlugs[] = {
      "Hold no longer valid: the office changed its hours"},
     {"too-many-appointments", 409, "Mit diesen Kontaktdaten sind schon genug Termine gebucht",
      "These contact details already have enough appointments booked"},
+    {"request-timeout", 408, "Zeitüberschreitung der Anfrage", "Request timeout"},
     {"payload-too-large", 413, "Anfrage zu groß", "Payload too large"},
     {"unsupported-media-type", 415, "Nicht unterstützter Inhaltstyp", "Unsupported media type"},
     {"unprocessable", 422, "Nicht verarbeitbar", "Unprocessable"},
     {"too-many-requests", 429, "Zu viele Anfragen", "Too many requests"},
+    {"header-too-large", 431, "Kopfzeilen zu groß", "Request header fields too large"},
     {"internal", 500, "Interner Fehler", "Internal error"},
     {"unavailable", 503, "Vorübergehend nicht verfügbar", "Service unavailable"},
 };

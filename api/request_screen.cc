@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/router.h"
+
 namespace termin::api {
 namespace {
 
@@ -66,6 +68,9 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
     r.path = std::string(target.substr(0, target.find('?')));
     return r;
   }
+  // A body's type matters only on methods that carry one: a GET with a text
+  // Content-Type is answered as a GET (openapi.yaml lists no 415 there).
+  const bool has_body_method = method == "POST" || method == "PUT" || method == "PATCH";
   ScreenResult result;
   std::size_t pos = eol + 2;
   std::string content_length;
@@ -97,7 +102,7 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
       }
     } else if (name == "transfer-encoding") {
       return Reject("bad-request", "send the body with Content-Length (no Transfer-Encoding)");
-    } else if (name == "content-type") {
+    } else if (name == "content-type" && has_body_method) {
       std::string media = Lower(Trim(value.substr(0, value.find(';'))));
       if (media != "application/json") {
         return Reject("unsupported-media-type", "request bodies must be application/json");
@@ -105,6 +110,49 @@ ScreenResult ScreenRequestHead(std::string_view head, std::size_t max_body) {
     }
   }
   return result;
+}
+
+void ParseRequestHead(std::string_view head, HttpRequest& out) {
+  std::size_t eol = head.find("\r\n");
+  if (eol == std::string_view::npos) return;
+  std::string_view line = head.substr(0, eol);
+  std::size_t sp1 = line.find(' ');
+  std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos) return;
+  out.method = std::string(line.substr(0, sp1));
+  out.http10 = line.substr(sp2 + 1) == "HTTP/1.0";
+  std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  std::size_t question = target.find('?');
+  out.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+      std::size_t amp = query.find('&');
+      std::string_view item = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+      if (item.empty()) continue;
+      std::size_t eq = item.find('=');
+      std::string_view raw_key = item.substr(0, eq);
+      std::string_view raw_value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+      auto key = DecodeQueryComponent(raw_key);
+      auto value = DecodeQueryComponent(raw_value);
+      out.query.emplace(key ? *key : std::string(raw_key), value ? *value : std::string(raw_value));
+    }
+  }
+  std::size_t pos = eol + 2;
+  while (pos < head.size()) {
+    std::size_t end = head.find("\r\n", pos);
+    if (end == std::string_view::npos) break;
+    std::string_view h = head.substr(pos, end - pos);
+    pos = end + 2;
+    if (h.empty()) break;
+    std::size_t colon = h.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string name = Lower(Trim(h.substr(0, colon)));
+    std::string value(Trim(h.substr(colon + 1)));
+    auto [it, inserted] = out.headers.emplace(std::move(name), value);
+    if (!inserted) it->second += ", " + value;
+  }
 }
 
 }  // namespace termin::api

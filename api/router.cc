@@ -73,6 +73,10 @@ void Router::Add(std::string method, std::string path, Handler handler) {
   routes_.push_back(std::move(r));
 }
 
+void Router::LimitParam(std::string name, std::size_t max_length) {
+  param_limits_[std::move(name)] = max_length;
+}
+
 Router::Lookup Router::Find(std::string_view method, std::string_view path) const {
   Lookup result;
   std::vector<std::string_view> segs = Split(path);
@@ -84,8 +88,18 @@ Router::Lookup Router::Find(std::string_view method, std::string_view path) cons
     for (std::size_t i = 0; i < segs.size() && match; ++i) {
       const std::string& t = r.segments[i];
       if (IsParam(t)) {
+        std::string_view name = std::string_view(t).substr(1, t.size() - 2);
+        auto limit_it = param_limits_.find(name);
+        const std::size_t limit =
+            limit_it == param_limits_.end() ? kDefaultParamLimit : limit_it->second;
+        // Three bytes per decoded byte at most ("%41"): longer is too long
+        // without decoding it.
+        if (segs[i].size() > 3 * limit) {
+          match = false;
+          continue;
+        }
         auto decoded = PercentDecode(segs[i]);
-        if (segs[i].empty() || !decoded || decoded->empty() ||
+        if (segs[i].empty() || !decoded || decoded->empty() || decoded->size() > limit ||
             decoded->find('/') != std::string::npos) {
           match = false;
         } else {

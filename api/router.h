@@ -43,6 +43,12 @@ struct Route {
 class Router {
  public:
   void Add(std::string method, std::string path, Handler handler);
+  // The longest value (percent-decoded) a {name} parameter may have, as
+  // openapi.yaml says; a longer segment matches no route (404), so it never
+  // reaches a handler, the store or an idempotency record. Parameters not
+  // named here may be kDefaultParamLimit long.
+  void LimitParam(std::string name, std::size_t max_length);
+  static constexpr std::size_t kDefaultParamLimit = 200;
 
   struct Lookup {
     const Route* route = nullptr;               // set if method and path match
@@ -56,6 +62,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::map<std::string, std::size_t, std::less<>> param_limits_;
 };
 
 // "%41b+c" -> "Ab+c" ('+' stays: it is only a space in form bodies and

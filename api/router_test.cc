@@ -71,4 +71,19 @@ TEST_CASE("the table lists every route") {
                                                    "POST /v1/appointments/{reference}/cancel"});
 }
 
+TEST_CASE("a path parameter longer than its limit matches no route (#17)") {
+  Router r = Table();
+  r.LimitParam("reference", 40);
+  CHECK(r.Find("POST", "/v1/appointments/" + std::string(40, 'K') + "/cancel").route);
+  CHECK_FALSE(r.Find("POST", "/v1/appointments/" + std::string(41, 'K') + "/cancel").route);
+  // Counted after decoding: 40 escaped bytes are 40, not 120.
+  std::string escaped;
+  for (int i = 0; i < 40; ++i) escaped += "%4B";
+  CHECK(r.Find("POST", "/v1/appointments/" + escaped + "/cancel").route);
+  // A megabyte is refused without being decoded; unnamed parameters default to 200.
+  CHECK_FALSE(r.Find("POST", "/v1/appointments/" + std::string(1 << 20, 'K') + "/cancel").route);
+  CHECK(r.Find("GET", "/v1/offices/" + std::string(200, 'a')).route);
+  CHECK_FALSE(r.Find("GET", "/v1/offices/" + std::string(201, 'a')).route);
+}
+
 }  // namespace termin::api

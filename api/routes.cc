@@ -11,6 +11,12 @@ void App::RegisterRoutes() {
   };
   Router& r = router_;
   // Public: the booking widget.
+  // Path parameters at most as long as openapi.yaml allows (#17).
+  r.LimitParam("officeId", 40);   // Id
+  r.LimitParam("serviceId", 40);  // Id
+  r.LimitParam("reference", 40);
+  r.LimitParam("holdId", 64);
+  r.LimitParam("letterId", 64);
   r.Add("GET", "/v1/offices", bind(&App::ListOffices));
   r.Add("GET", "/v1/offices/{officeId}", bind(&App::GetOffice));
   r.Add("GET", "/v1/services", bind(&App::ListServices));

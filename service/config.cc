@@ -45,6 +45,28 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   if (auto v = r.StringArray("trusted_proxies", false, 100, 50)) config.trusted_proxies = *v;
   if (auto v = r.String("client_ip_header", false, 100)) config.client_ip_header = *v;
   if (auto v = r.Bool("access_log", false)) config.access_log = *v;
+  if (auto v = r.Int("metrics_port", false, 0, 65535)) {
+    config.metrics_port = static_cast<std::uint16_t>(*v);
+  }
+  if (auto v = r.Int("max_connections", false, 1, 1000000)) {
+    config.max_connections = static_cast<std::size_t>(*v);
+  }
+  if (auto v = r.Int("max_connections_per_ip", false, 1, 1000000)) {
+    config.max_connections_per_ip = static_cast<std::size_t>(*v);
+  }
+  if (auto v = r.Int("max_head", false, 1024, 1 << 20)) config.max_head = static_cast<std::size_t>(*v);
+  if (auto v = r.Int("held_budget", false, 1 << 16, std::int64_t{16} << 30)) {
+    config.held_budget = static_cast<std::size_t>(*v);
+  }
+  if (auto v = r.Int("max_unsent", false, 1 << 16, std::int64_t{1} << 30)) {
+    config.max_unsent = static_cast<std::size_t>(*v);
+  }
+  if (auto v = r.Int("header_timeout_ms", false, 100, 600000)) {
+    config.header_timeout_ms = static_cast<int>(*v);
+  }
+  if (auto v = r.Int("idle_timeout_ms", false, 100, 3600000)) {
+    config.idle_timeout_ms = static_cast<int>(*v);
+  }
   if (auto v = r.String("smtp", false, 1000)) config.smtp = *v;
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
   if (auto v = r.String("mail_from", false, 200)) config.mail_from = *v;
@@ -144,6 +166,35 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
                  "origin (scheme://host[:port]) whose pages may call the public API (CORS); "
                  "repeatable; never *")
       ->envname("TERMIN_ALLOWED_ORIGINS")->delimiter(',');
+  app.add_option("--metrics-port", config.metrics_port,
+                 "serve /metrics on this port only (the API port then answers 404 for it); "
+                 "0 = on --port")
+      ->envname("TERMIN_METRICS_PORT")->capture_default_str();
+  app.add_option("--max-connections", config.max_connections,
+                 "open connections in all (lowered to fit the descriptor limit); over it the "
+                 "idlest connection is closed")
+      ->envname("TERMIN_MAX_CONNECTIONS")->check(CLI::Range(1, 1000000))->capture_default_str();
+  app.add_option("--max-connections-per-ip", config.max_connections_per_ip,
+                 "open connections per client address (behind a proxy: the proxy's)")
+      ->envname("TERMIN_MAX_CONNECTIONS_PER_IP")->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--max-head", config.max_head, "largest request head in bytes (431 beyond)")
+      ->envname("TERMIN_MAX_HEAD")->check(CLI::Range(1024, 1 << 20))->capture_default_str();
+  app.add_option("--held-budget", config.held_budget,
+                 "bytes all connections together may hold in unfinished requests (beyond 16 KiB "
+                 "each); a connection that would exceed it gets a 503")
+      ->envname("TERMIN_HELD_BUDGET")->check(CLI::Range(std::int64_t{1} << 16, std::int64_t{16} << 30))
+      ->capture_default_str();
+  app.add_option("--max-unsent", config.max_unsent,
+                 "bytes of answers a connection may leave unread before it is no longer read")
+      ->envname("TERMIN_MAX_UNSENT")->check(CLI::Range(std::int64_t{1} << 16, std::int64_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--header-timeout-ms", config.header_timeout_ms,
+                 "a request head must arrive within this (408 after)")
+      ->envname("TERMIN_HEADER_TIMEOUT_MS")->check(CLI::Range(100, 600000))->capture_default_str();
+  app.add_option("--idle-timeout-ms", config.idle_timeout_ms,
+                 "an unused keep-alive connection is closed after this")
+      ->envname("TERMIN_IDLE_TIMEOUT_MS")->check(CLI::Range(100, 3600000))->capture_default_str();
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,

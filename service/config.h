@@ -37,6 +37,15 @@ struct ApiConfig {
   std::string client_ip_header = "X-Forwarded-For";
   bool access_log = true;
   bool print_routes = false;
+  // Hostile clients (api/http_server.h, docs/api.md "Limits").
+  std::uint16_t metrics_port = 0;      // 0 = /metrics on --port
+  std::size_t max_connections = 10000; // lowered to fit the descriptor limit
+  std::size_t max_connections_per_ip = 256;
+  std::size_t max_head = 65536;        // bytes of request line + headers
+  std::size_t held_budget = 32u << 20; // bytes of unfinished requests, all connections
+  std::size_t max_unsent = 1u << 20;   // bytes of unread answers per connection
+  int header_timeout_ms = 10000;       // a request head must arrive within this
+  int idle_timeout_ms = 120000;        // an unused keep-alive connection is closed
   // The in-process notification worker (embedded store only; with Redis,
   // termin-worker runs beside the API): empty smtp = no worker.
   std::string smtp;                // smtp://host:port or smtps://host:port

@@ -23,6 +23,7 @@
 // timer bounds the shutdown (Pistache can hang on open keep-alive
 // connections), so the process is gone within 10 s in any case.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cctype>
 #include <chrono>
@@ -197,17 +198,36 @@ int main(int argc, char** argv) {
     worker = std::make_unique<service::Worker>(std::move(deps), worker_options);
   }
 
+  // Connections are capped below the descriptor limit (api/pistache_server.h);
+  // raise the soft limit to the hard one so that the cap is what
+  // --max-connections says.
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &files);
+  }
   api::ServerOptions server_options;
   server_options.bind = config->bind;
   server_options.port = config->port;
   server_options.threads = config->threads;
   server_options.max_body = config->max_body;
+  server_options.metrics_port = config->metrics_port;
+  server_options.max_connections = config->max_connections;
+  server_options.max_connections_per_ip = config->max_connections_per_ip;
+  server_options.max_head = config->max_head;
+  server_options.held_budget = config->held_budget;
+  server_options.max_unsent = config->max_unsent;
+  server_options.header_timeout = std::chrono::milliseconds(config->header_timeout_ms);
+  server_options.idle_timeout = std::chrono::milliseconds(config->idle_timeout_ms);
   auto server = api::HttpServer::Start(app, server_options);
   if (!server.ok()) {
     std::cerr << "termin-api: " << server.status().message() << "\n";
     return 1;
   }
   std::cerr << "listening on http://" << config->bind << ":" << (*server)->port() << std::endl;
+  if ((*server)->metrics_port() != 0) {
+    std::cerr << "metrics on http://" << config->bind << ":" << (*server)->metrics_port()
+              << "/metrics" << std::endl;
+  }
 
   // Housekeeping: erase contact data past retention, drop stale holds and
   // idempotency records.

@@ -57,8 +57,15 @@ TEST_CASE("kiosk check-in works on the visit's day at its own office only") {
   // The kiosk of another office does not see it.
   Response other = api.Post("/v1/kiosk/checkins", "{\"reference\":" + Q(b.reference) + "}",
                             Bearer(kKioskNordKey));
-  CHECK((other.status == 404 || other.status == 403));
   CHECK(other.IsProblem());
+  // ... and answers exactly as for a reference that exists nowhere, so a
+  // kiosk key cannot probe other offices' references (#17: it said "no such
+  // appointment at this office" for those, "no such appointment" otherwise).
+  Response unknown = api.Post("/v1/kiosk/checkins", "{\"reference\":\"ZZZZ-ZZZZ\"}",
+                              Bearer(kKioskNordKey));
+  CHECK(other.status == 404);
+  CHECK(other.status == unknown.status);
+  CHECK(other.body == unknown.body);
   CHECK(StatusOf(api, b) == "confirmed");
   // Hotline and admin keys are not kiosks; no key at all is 401.
   CHECK(api.Post("/v1/kiosk/checkins", "{\"reference\":" + Q(b.reference) + "}", Bearer(kHotlineAllKey))

@@ -48,7 +48,10 @@ std::unique_ptr<ApiServer> ApiServer::Start(const ApiServerOptions& options, std
       *error = "no free loopback port";
       return nullptr;
     }
-    std::vector<std::string> argv = {TERMIN_API_BIN,
+    // TERMIN_TEST_API_BIN runs the tests against another build (e.g. an
+    // older binary, to see a regression test fail on the code it guards).
+    const char* bin_override = std::getenv("TERMIN_TEST_API_BIN");
+    std::vector<std::string> argv = {bin_override && *bin_override ? bin_override : TERMIN_API_BIN,
                                      "--port", std::to_string(port),
                                      "--bind", "127.0.0.1",
                                      "--threads", std::to_string(options.threads),
