@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -238,6 +239,94 @@ TEST_CASE("connections over the per-address cap are refused with 503 problem+jso
   CHECK(m.status == 200);
   CHECK(m.body.find("termin_http_requests_total") != std::string::npos);
   CHECK(SendRaw(metrics_port, Get("/v1/offices", "Connection: close\r\n")).status == 404);
+}
+
+}  // namespace termin::testing
+
+namespace termin::testing {
+namespace {
+
+// Reads until the server closes or `wait` passes; returns what came.
+std::string ReadUntilClosed(int fd, std::chrono::milliseconds wait, bool* closed) {
+  timeval tv{0, 100000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string got;
+  *closed = false;
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < until) {
+    char buf[4096];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) {
+      got.append(buf, static_cast<std::size_t>(n));
+    } else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      *closed = true;
+      break;
+    }
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("a head that does not arrive in time gets 408 problem+json; an idle connection is closed") {
+  ApiServerOptions options;
+  options.name = "hostile-timeouts";
+  options.extra_args = {"--header-timeout-ms", "400", "--idle-timeout-ms", "1200"};
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server, error);
+  int slow = Connect(server->port());
+  int idle = Connect(server->port());
+  REQUIRE(slow >= 0);
+  REQUIRE(idle >= 0);
+  const std::string part = "GET /healthz HTTP/1.1\r\nHost: x\r\n";  // never ends
+  REQUIRE(::send(slow, part.data(), part.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(part.size()));
+  const auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  std::string answer = ReadUntilClosed(slow, std::chrono::seconds(3), &closed);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  INFO(answer);
+  CHECK(closed);
+  CHECK(answer.rfind("HTTP/1.1 408 ", 0) == 0);
+  CHECK(answer.find("application/problem+json") != std::string::npos);
+  CHECK(ms >= 350);
+  CHECK(ms < 2000);
+  // The idle connection (no request at all) outlives the header timeout
+  // and is closed after the idle timeout, without an answer.
+  std::string nothing = ReadUntilClosed(idle, std::chrono::milliseconds(3000), &closed);
+  CHECK(closed);
+  CHECK(nothing.empty());
+  // Counted like every answer.
+  RawResponse m = SendRaw(server->port(), Get("/metrics", "Connection: close\r\n"));
+  CHECK(m.body.find("route=\"unmatched\",status=\"408\"") != std::string::npos);
+  ::close(slow);
+  ::close(idle);
+}
+
+TEST_CASE("over the total connection cap the idlest connection is closed, the newcomer served") {
+  ApiServerOptions options;
+  options.name = "hostile-total-cap";
+  options.extra_args = {"--max-connections", "8"};
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server, error);
+  std::vector<int> idle;
+  for (int i = 0; i < 8; ++i) {
+    int fd = Connect(server->port());
+    REQUIRE(fd >= 0);
+    idle.push_back(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the first is the idlest
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  RawResponse fresh = SendRaw(server->port(), Get("/healthz", "Connection: close\r\n"));
+  CHECK(fresh.status == 200);
+  bool closed = false;
+  (void)ReadUntilClosed(idle[0], std::chrono::milliseconds(1000), &closed);
+  CHECK(closed);  // the oldest idle one made room
+  bool other_closed = false;
+  (void)ReadUntilClosed(idle[7], std::chrono::milliseconds(300), &other_closed);
+  CHECK_FALSE(other_closed);
+  for (int fd : idle) ::close(fd);
 }
 
 }  // namespace termin::testing
