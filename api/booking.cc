@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "api/limits.h"
+#include "scheduler/zone_rules.h"
 #include "api/render.h"
 #include "api/secrets.h"
 #include "scheduler/calendar.h"
@@ -111,7 +112,7 @@ Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant 
                           const BookingRules& rules) const {
   const date::time_zone* zone = office.schedule.zone;
   Instant now = Now();
-  auto local = date::floor<Minutes>(zone->to_local(start));
+  auto local = date::floor<Minutes>(ToLocal(zone, date::sys_seconds{start}));
   auto minute_of_day = std::chrono::duration_cast<Minutes>(local - date::floor<date::days>(local)).count();
   if (rules.grid.count() > 0 && minute_of_day % rules.grid.count() != 0) {
     return Status::Unprocessable("start is not on the office's " +
@@ -190,7 +191,7 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
       std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(options_.alternatives - 1),
                        d.end());
       Minutes kth = d[options_.alternatives - 1];
-      auto local = date::floor<Minutes>(zone->to_local(start));
+      auto local = date::floor<Minutes>(ToLocal(zone, date::sys_seconds{start}));
       Minutes since_midnight = std::chrono::duration_cast<Minutes>(local - date::floor<date::days>(local));
       Minutes to_other_day = std::min(since_midnight, Minutes(24 * 60) - since_midnight) - kDstMargin;
       from_snapshot = kth < to_other_day;

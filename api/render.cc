@@ -5,6 +5,7 @@
 #include <date/date.h>
 
 #include "api/utf8.h"
+#include "scheduler/zone_rules.h"
 
 namespace termin::api {
 
@@ -19,7 +20,7 @@ std::string JsonString(const rapidjson::StringBuffer& buf) {
 
 std::string FormatTimeLocal(TimePoint t, const date::time_zone* zone) {
   auto secs = std::chrono::floor<std::chrono::seconds>(t);
-  auto info = zone->get_info(secs);
+  auto info = ZoneInfoAt(zone, secs);
   auto local = date::local_seconds((secs + info.offset).time_since_epoch());
   std::string out = date::format("%Y-%m-%dT%H:%M:%S", local);
   auto off = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();

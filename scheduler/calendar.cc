@@ -17,6 +17,8 @@
 // order), so the set is built in one linear pass.
 #include "scheduler/calendar.h"
 
+#include "scheduler/zone_rules.h"
+
 #include <algorithm>
 
 #include "scheduler/holidays.h"
@@ -88,7 +90,7 @@ std::vector<OffsetPeriod> OffsetPeriodsIn(const date::time_zone* zone, Interval 
   }
   Instant t = range.begin;
   for (int i = 0; i < kMaxPeriods && t < range.end; ++i) {
-    const date::sys_info info = zone->get_info(date::sys_seconds{t});
+    const ZoneInfo info = ZoneInfoAt(zone, date::sys_seconds{t});
     // Transitions lie on whole minutes in every zone since 1970; ceil keeps
     // the loop moving forward even if one did not.
     Instant end = std::chrono::ceil<Minutes>(info.end);

@@ -8,6 +8,8 @@
 // client can ask for the year 99999.
 #include "scheduler/time.h"
 
+#include "scheduler/zone_rules.h"
+
 #include <cstdio>
 
 namespace termin {
@@ -45,8 +47,7 @@ std::optional<LocalDate> ParseDatePrefix(std::string_view text) {
 // The zone's offset at `t`; a null zone means UTC.
 Minutes OffsetAt(Instant t, const date::time_zone* zone) {
   if (zone == nullptr) return Minutes{0};
-  const date::sys_info info = zone->get_info(date::sys_seconds{t});
-  return std::chrono::floor<Minutes>(info.offset);
+  return std::chrono::floor<Minutes>(ZoneInfoAt(zone, date::sys_seconds{t}).offset);
 }
 
 // "YYYY-MM-DDTHH:MM:00" for a local or UTC wall-clock value in minutes.

@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include "api/render.h"
+#include "scheduler/zone_rules.h"
 #include "service/sms_text.h"
 
 namespace termin::service {
@@ -27,7 +28,7 @@ struct LocalParts {
 };
 
 LocalParts Local(Instant t, const date::time_zone* zone) {
-  auto local = date::make_zoned(zone, t).get_local_time();
+  auto local = ToLocal(zone, date::sys_seconds{t});
   auto day = date::floor<date::days>(local);
   LocalParts p{date::year_month_day{day}, date::weekday{day}, ""};
   p.hhmm = date::format("%H:%M", local);

@@ -10,6 +10,7 @@
 // 1 if the city file is unreadable or invalid, 2 on bad arguments.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "scheduler/availability.h"
 #include "scheduler/office.h"
 #include "scheduler/time.h"
+#include "scheduler/zone_rules.h"
 
 namespace {
 
@@ -31,8 +33,14 @@ constexpr int kBadData = 1;
 constexpr int kBadArguments = 2;
 
 std::string LocalTime(Instant t, const date::time_zone* zone) {
-  const date::zoned_time<termin::Minutes> local{zone, t};
-  return date::format("%a %Y-%m-%d %H:%M (UTC%Ez)", local);
+  const auto info = termin::ZoneInfoAt(zone, date::sys_seconds{t});
+  const auto local = date::local_seconds{date::sys_seconds{t}.time_since_epoch() + info.offset};
+  const long minutes = static_cast<long>(info.offset.count() / 60);
+  char offset[48];
+  std::snprintf(offset, sizeof offset, "%c%02ld:%02ld", minutes < 0 ? '-' : '+',
+                std::labs(minutes) / 60, std::labs(minutes) % 60);
+  return date::format("%a %Y-%m-%d %H:%M", date::floor<std::chrono::minutes>(local)) +
+         " (UTC" + offset + ")";
 }
 
 void PrintCatalog(const Catalog& catalog) {
