@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc)
 PORT       ?= 8080
 BIND       ?= 127.0.0.1
 
-.PHONY: all deps build build-asan run test test-fast bench clean
+.PHONY: all deps build build-asan run test test-fast bench fuzz clean
 
 all: build
 
@@ -42,6 +42,11 @@ bench: deps
 	cmake --build build-bench -j $(JOBS)
 	sh scripts/build-web.sh
 	sh scripts/bench.sh build-bench
+
+# The fuzzer (#17) for FUZZ_SECONDS under ASan + UBSan (make test runs it 20 s).
+FUZZ_SECONDS ?= 600
+fuzz: build-asan
+	$(BUILD_ASAN)/bin/termin-fuzz --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) build-bench
