@@ -24,6 +24,7 @@ build-asan: deps
 
 # Starts the main job: the API with the embedded store and the demo city.
 run: build
+	sh scripts/build-web.sh
 	sh scripts/run.sh $(BUILD) $(PORT) $(BIND)
 
 # Every test: unit and property tests, black-box API tests with real servers,
@@ -39,6 +40,7 @@ bench: deps
 	@sh scripts/install-bench-deps.sh
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build build-bench -j $(JOBS)
+	sh scripts/build-web.sh
 	sh scripts/bench.sh build-bench
 
 clean:

@@ -269,6 +269,11 @@ std::optional<HttpResponse> App::OverRequestLimit(const Call& call) {
 }
 
 HttpResponse App::Handle(const HttpRequest& req) {
+  if (web_) {
+    // Static files and OPTIONS are answered before the route table.
+    std::string allow = req.method == "OPTIONS" ? router_.Find(req.method, req.path).allow : "";
+    if (auto early = web_->Before(req, allow)) return *early;
+  }
   auto t0 = std::chrono::steady_clock::now();
   Language lang = ParseAcceptLanguage(req.Header("accept-language"));
   std::string route_name = "unmatched";
@@ -390,6 +395,7 @@ HttpResponse App::Handle(const HttpRequest& req) {
   std::string method = LoggableMethod(req.method);
   metrics_.ObserveRequest(method, route_name, resp.status, seconds);
   if (options_.access_log) WriteAccessLog(method, route_name, resp.status, seconds * 1000);
+  if (web_) web_->After(req, resp);
   return resp;
 }
 

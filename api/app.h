@@ -39,6 +39,7 @@
 #include "api/render.h"
 #include "api/router.h"
 #include "api/store.h"
+#include "api/web_front.h"
 
 namespace termin::api {
 
@@ -102,6 +103,8 @@ class App {
   void SetReady(bool ready) { ready_.store(ready); }
   // The notification queue's dead letters, for the admin routes (503 until
   // set). Call before the server starts: not synchronized with Handle.
+  // Static files and CORS (api/web_front.h). Call before the server starts.
+  void SetWebFront(std::shared_ptr<const WebFront> web) { web_ = std::move(web); }
   void SetDeadLetters(std::shared_ptr<DeadLetters> dead_letters) {
     dead_letters_ = std::move(dead_letters);
   }
@@ -191,6 +194,7 @@ class App {
   std::optional<ConfigVersions> loaded_versions_;  // GUARDED_BY(admin_mutex_)
   std::atomic<bool> ready_{true};
   std::shared_ptr<DeadLetters> dead_letters_;  // set before serving; may be null
+  std::shared_ptr<const WebFront> web_;        // set before serving; may be null
 };
 
 // The language an Accept-Language header asks for (de unless en ranks higher).

@@ -248,7 +248,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     auto offers = Availability(office.schedule, rules, visit, days, now, claims);
     std::optional<std::size_t> desk;
     if (Offered(offers, start)) {
-      desk = AssignDesk(office.schedule, visit, start, claims, AssignmentPolicy::kLeastWaste);
+      desk = AssignDesk(office.schedule, visit, start, claims, AssignmentPolicy::kSkillAware);
     }
     if (!desk) {
       if (!may_refuse) {
@@ -487,7 +487,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
     auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
     if (offers.empty()) return Status::Conflict("no free start is left today");
     Instant start = offers.front().start;
-    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kLeastWaste);
+    auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kSkillAware);
     if (!desk) return Status::Conflict("no free start is left today");
     Result<AppointmentRecord> r = Status::Internal("could not draw a free reference");
     for (int ref_attempt = 0; ref_attempt < kReferenceAttempts; ++ref_attempt) {

@@ -12,12 +12,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include <rapidjson/error/en.h>
@@ -378,6 +380,57 @@ bool ReadDatedList(const Value* v, const std::string& path, Errors& e, ReadItem 
   return ok;
 }
 
+// The office's own holidays: [{"date": "2028-06-17" | "every_year": "08-08", "name"}].
+void ReadHolidays(const Value* v, const std::string& path, std::vector<LocalHoliday>& out, Errors& e) {
+  if (v == nullptr) return;
+  if (!v->IsArray()) {
+    WrongKind(e, path, "an array", *v);
+    return;
+  }
+  if (v->Size() > 100) {
+    e.Add(path, "has more than 100 entries");
+    return;
+  }
+  std::set<std::tuple<int, unsigned, unsigned>> seen;
+  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    const std::string at = Item(path, i);
+    ObjectReader obj((*v)[i], at, e, {"date", "every_year", "name"});
+    if (!obj.ok()) continue;
+    LocalHoliday h;
+    if (auto n = ReadText(obj.Require("name"), obj.Path("name"), TextKind::kLine, e)) h.name = *n;
+    const Value* once = obj.Get("date");
+    const Value* yearly = obj.Get("every_year");
+    if ((once == nullptr) == (yearly == nullptr)) {
+      e.Add(at, "needs exactly one of \"date\" (YYYY-MM-DD, once) and \"every_year\" (MM-DD)");
+      continue;
+    }
+    if (once) {
+      auto day = ReadDate(once, obj.Path("date"), e);
+      if (!day) continue;
+      const Date d{*day};
+      h.year = static_cast<int>(d.year());
+      h.month = static_cast<unsigned>(d.month());
+      h.day = static_cast<unsigned>(d.day());
+    } else {
+      const std::string text = yearly->IsString() ? std::string(StringOf(*yearly)) : std::string();
+      // A leap year, so 02-29 is a day (it is then kept in leap years only).
+      auto day = text.size() == 5 ? ParseDate("2000-" + text) : std::nullopt;
+      if (!day) {
+        e.Add(obj.Path("every_year"), Quote(text) + " is not a day of the year (MM-DD)");
+        continue;
+      }
+      const Date d{*day};
+      h.month = static_cast<unsigned>(d.month());
+      h.day = static_cast<unsigned>(d.day());
+    }
+    if (!seen.insert({h.year, h.month, h.day}).second) {
+      e.Add(at, "this holiday is listed twice");
+      continue;
+    }
+    out.push_back(std::move(h));
+  }
+}
+
 // A desk exception: {"date", "closed": true} or {"date", "hours": [...]}.
 std::optional<LocalDate> ReadException(const Value& v, const std::string& path, Errors& e,
                                        std::vector<DateException>* out) {
@@ -608,7 +661,7 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
   const std::size_t before = e.count();
   ObjectReader obj(v, path, e,
                    {"id", "name", "address", "timezone", "holiday_region", "rules", "services",
-                    "opening", "breaks", "desks", "closures"});
+                    "opening", "breaks", "desks", "closures", "holidays", "email"});
   if (!obj.ok()) return std::nullopt;
   OfficeInfo office;
   if (auto id = ReadId(obj.Require("id"), obj.Path("id"), e)) office.id = office.schedule.id = *id;
@@ -616,6 +669,14 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
     office.name = *n;
   }
   if (auto a = ReadAddress(obj.Require("address"), obj.Path("address"), e)) office.address = *a;
+  if (auto m = ReadText(obj.Get("email"), obj.Path("email"), TextKind::kOptional, e)) {
+    const std::size_t at = m->find('@');
+    if (!m->empty() && (at == std::string::npos || at == 0 || at + 1 == m->size() ||
+                        m->find_first_of(" <>\"") != std::string::npos)) {
+      e.Add(obj.Path("email"), Quote(*m) + " is not an e-mail address");
+    }
+    office.email = *m;
+  }
   if (auto tz = ReadText(obj.Require("timezone"), obj.Path("timezone"), TextKind::kLine, e)) {
     office.timezone = *tz;
     office.schedule.zone = LocateZone(*tz);
@@ -700,6 +761,8 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
                   office.closure_reasons.push_back(std::move(reason));
                   return day;
                 });
+
+  ReadHolidays(obj.Get("holidays"), obj.Path("holidays"), office.schedule.holidays, e);
 
   if (e.count() != before) return std::nullopt;
   // The core's own checks: they should never fire after the ones above, and
@@ -931,6 +994,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   w.EndObject();
   Key(w, "timezone");
   String(w, o.timezone);
+  if (!o.email.empty()) {
+    Key(w, "email");
+    String(w, o.email);
+  }
   Key(w, "holiday_region");
   String(w, s.holiday_region);
 
@@ -1007,6 +1074,26 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
     w.EndObject();
   }
   w.EndArray();
+  if (!s.holidays.empty()) {
+    Key(w, "holidays");
+    w.StartArray();
+    for (const LocalHoliday& h : s.holidays) {
+      w.StartObject();
+      if (h.year != 0) {
+        Key(w, "date");
+        String(w, FormatDate(LocalDate{Date{date::year{h.year}, date::month{h.month}, date::day{h.day}}}));
+      } else {
+        char text[8];
+        std::snprintf(text, sizeof text, "%02u-%02u", h.month, h.day);
+        Key(w, "every_year");
+        String(w, text);
+      }
+      Key(w, "name");
+      String(w, h.name);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
 }
 

@@ -89,6 +89,7 @@ struct OfficeInfo {
   std::string name;      // "Bürgeramt Aalen (Rathaus)"
   Address address;
   std::string timezone;  // IANA name, == schedule.zone->name()
+  std::string email;     // the office's public mailbox; "" = none (the .ics ORGANIZER)
   std::vector<Minutes> reminder_offsets;  // before the start, descending, e.g. 24 h, 2 h
   // Fair use: future appointments one identity (e-mail, phone) may book
   // online here per service (ZMS's appointmentsPerMail); 0 = no limit.

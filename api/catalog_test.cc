@@ -2,6 +2,8 @@
 // repository root) and against broken documents derived from them.
 #include "api/catalog.h"
 
+#include <tuple>
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -50,6 +52,13 @@ void CheckSameSchedule(const Office& a, const Office& b) {
   CHECK(a.id == b.id);
   CHECK(a.zone == b.zone);
   CHECK(a.holiday_region == b.holiday_region);
+  REQUIRE(a.holidays.size() == b.holidays.size());
+  for (std::size_t i = 0; i < a.holidays.size(); ++i) {
+    CHECK(a.holidays[i].month == b.holidays[i].month);
+    CHECK(a.holidays[i].day == b.holidays[i].day);
+    CHECK(a.holidays[i].year == b.holidays[i].year);
+    CHECK(a.holidays[i].name == b.holidays[i].name);
+  }
   CHECK(a.rules.grid == b.rules.grid);
   CHECK(a.rules.min_notice == b.rules.min_notice);
   CHECK(a.rules.max_days_ahead == b.rules.max_days_ahead);
@@ -480,6 +489,51 @@ TEST_CASE("an office document alone: defaults, and paths from its root") {
   auto not_object = ParseOfficeJson("42", services, &errors);
   REQUIRE(!not_object.ok());
   CHECK(not_object.status().message() == "must be an object, not a number");
+}
+
+TEST_CASE("an office carries its own holidays: every year or once, written back as read") {
+  const std::vector<ServiceInfo> services = {ServiceInfo{"s", {"S", "S"}, {}, Minutes{10}, Minutes{5}}};
+  const char* doc = R"({"id": "augsburg", "name": "O", "timezone": "Europe/Berlin", "holiday_region": "DE-BY",
+    "address": {"street": "S 1", "postal_code": "12345", "city": "Augsburg"},
+    "services": ["s"], "opening": {"mon": [["09:00", "12:00"]]},
+    "desks": [{"id": "d", "name": "D"}],
+    "holidays": [{"every_year": "08-08", "name": "Augsburger Hohes Friedensfest"},
+                 {"date": "2028-06-16", "name": "Einmaliger Schließtag"},
+                 {"every_year": "02-29", "name": "Schalttag"}]})";
+  std::vector<FieldError> errors;
+  auto office = ParseOfficeJson(doc, services, &errors);
+  REQUIRE_MESSAGE(office.ok(), office.status().message());
+  REQUIRE(office->schedule.holidays.size() == 3);
+  CHECK(office->schedule.holidays[0].month == 8);
+  CHECK(office->schedule.holidays[0].day == 8);
+  CHECK(office->schedule.holidays[0].year == 0);
+  CHECK(office->schedule.holidays[1].year == 2028);
+  const std::string written = OfficeToJson(*office);
+  CHECK(written.find(R"("every_year":"08-08")") != std::string::npos);
+  CHECK(written.find(R"("date":"2028-06-16")") != std::string::npos);
+  auto again = ParseOfficeJson(written, services, &errors);
+  REQUIRE_MESSAGE(again.ok(), again.status().message());
+  CheckSameSchedule(office->schedule, again->schedule);
+  CHECK(OfficeToJson(*again) == written);
+
+  for (const auto& [holidays, field, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {R"([{"every_year": "13-01", "name": "x"}])", "holidays[0].every_year", "not a day of the year"},
+           {R"([{"every_year": "02-30", "name": "x"}])", "holidays[0].every_year", "not a day of the year"},
+           {R"([{"name": "x"}])", "holidays[0]", "exactly one"},
+           {R"([{"date": "2028-06-16", "every_year": "06-16", "name": "x"}])", "holidays[0]", "exactly one"},
+           {R"([{"every_year": "08-08"}])", "holidays[0].name", ""},
+           {R"([{"every_year": "08-08", "name": "a"}, {"every_year": "08-08", "name": "b"}])", "holidays[1]", "twice"},
+           {R"({"every_year": "08-08"})", "holidays", "array"}}) {
+    INFO(holidays);
+    std::string bad = doc;
+    bad.replace(bad.find(R"([{"every_year": "08-08")"), std::string::npos, holidays + "}");
+    std::vector<FieldError> errs;
+    auto parsed = ParseOfficeJson(bad, services, &errs);
+    CHECK_FALSE(parsed.ok());
+    bool named = false;
+    for (const auto& e : errs) named = named || (e.field == field && e.message.find(message) != std::string::npos);
+    CHECK_MESSAGE(named, (errs.empty() ? std::string("no errors") : errs.front().field + ": " + errs.front().message));
+  }
 }
 
 TEST_CASE("UpsertService refreshes the offices; UpsertOffice replaces by id") {

@@ -78,6 +78,10 @@ void WriteOfficePublic(JsonWriter& w, const OfficeInfo& office) {
   w.Key("city");
   WriteString(w, office.address.city);
   w.EndObject();
+  if (!office.email.empty()) {
+    w.Key("email");
+    WriteString(w, office.email);
+  }
   w.Key("timezone");
   WriteString(w, office.timezone);
   w.Key("services");
@@ -303,6 +307,31 @@ void AppendFolded(std::string& out, const std::string& line) {
 
 }  // namespace
 
+namespace {
+
+// A parameter value (CN=...): quoted, since names hold commas and colons;
+// DQUOTE and control characters cannot appear in one (RFC 5545 3.1).
+std::string IcsParam(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || (static_cast<unsigned char>(c) < 0x20)) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+// The calendar file of an appointment (RFC 5545, methods of RFC 5546), so
+// that a calendar that has the event updates it: one UID per reference, a
+// SEQUENCE that grows with each move and the cancellation, DTSTAMP, the
+// office as ORGANIZER. A new appointment is PUBLISH; after a move it is
+// REQUEST (an update of the event, to the citizen's address as ATTENDEE; PUBLISH when
+// there is no e-mail address to name); a cancellation is CANCEL with
+// STATUS:CANCELLED. Times are UTC ("Z"): unambiguous in every client, with
+// no VTIMEZONE to keep in step with the tz database; clients show them in
+// the reader's zone. Alarms match the reminder choice: the office's
+// reminder offsets if the citizen asked for reminders, none otherwise.
 std::string RenderIcs(const AppointmentRecord& a, const OfficeInfo& office,
                       const std::vector<std::string>& service_names, TimePoint now) {
   std::string summary;
@@ -312,22 +341,45 @@ std::string RenderIcs(const AppointmentRecord& a, const OfficeInfo& office,
   }
   std::string location = office.name + ", " + office.address.street + ", " +
                          office.address.postal_code + " " + office.address.city;
+  const bool cancelled = a.status == AppointmentStatus::kCancelled;
+  const bool attendee = !a.contact_erased && !a.contact.email.empty();
+  const char* method = cancelled                        ? "CANCEL"
+                       : (a.revision > 0 && attendee) ? "REQUEST"
+                                                        : "PUBLISH";
+  const std::string organizer = office.email.empty() ? "noreply@" + office.id + ".invalid" : office.email;
   std::string out;
   AppendFolded(out, "BEGIN:VCALENDAR");
   AppendFolded(out, "VERSION:2.0");
   AppendFolded(out, "PRODID:-//Termin//Buergeramt//DE");
   AppendFolded(out, "CALSCALE:GREGORIAN");
-  AppendFolded(out, "METHOD:PUBLISH");
+  AppendFolded(out, std::string("METHOD:") + method);
   AppendFolded(out, "BEGIN:VEVENT");
   AppendFolded(out, "UID:" + a.reference + "@termin.example");
+  AppendFolded(out, "SEQUENCE:" + std::to_string(std::max(0, a.revision)));
   AppendFolded(out, "DTSTAMP:" + IcsTime(now));
   AppendFolded(out, "DTSTART:" + IcsTime(ToTimePoint(a.booking.start)));
   AppendFolded(out, "DTEND:" + IcsTime(ToTimePoint(a.booking.end)));
+  AppendFolded(out, "ORGANIZER;CN=" + IcsParam(office.name) + ":mailto:" + organizer);
+  if (attendee) {
+    // The address the update is for, without the name: the file travels
+    // (mail, downloads, calendar sync) and needs no more personal data.
+    AppendFolded(out, "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:" +
+                          a.contact.email);
+  }
   AppendFolded(out, "SUMMARY:" + IcsEscape("Termin " + office.name + ": " + summary));
   AppendFolded(out, "LOCATION:" + IcsEscape(location));
   AppendFolded(out, "DESCRIPTION:" + IcsEscape("Vorgangsnummer / Reference: " + a.reference));
-  AppendFolded(out, std::string("STATUS:") +
-                        (a.status == AppointmentStatus::kCancelled ? "CANCELLED" : "CONFIRMED"));
+  AppendFolded(out, std::string("STATUS:") + (cancelled ? "CANCELLED" : "CONFIRMED"));
+  AppendFolded(out, "TRANSP:OPAQUE");
+  if (!cancelled && a.contact.reminders) {
+    for (Minutes before : office.reminder_offsets) {
+      AppendFolded(out, "BEGIN:VALARM");
+      AppendFolded(out, "ACTION:DISPLAY");
+      AppendFolded(out, "DESCRIPTION:" + IcsEscape("Termin " + office.name + ": " + summary));
+      AppendFolded(out, "TRIGGER:-PT" + std::to_string(before.count()) + "M");
+      AppendFolded(out, "END:VALARM");
+    }
+  }
   AppendFolded(out, "END:VEVENT");
   AppendFolded(out, "END:VCALENDAR");
   return out;

@@ -53,7 +53,8 @@ std::string RenderKioskVisit(const AppointmentRecord& a, const OfficeInfo& offic
 
 std::string RenderHold(const HoldRecord& hold, const std::string& secret, const OfficeInfo& office);
 
-// RFC 5545 VCALENDAR with one VEVENT (times in UTC), CRLF line ends.
+// RFC 5545 VCALENDAR with one VEVENT (times in UTC), CRLF line ends; METHOD,
+// SEQUENCE, ORGANIZER, alarms: see render.cc.
 std::string RenderIcs(const AppointmentRecord& a, const OfficeInfo& office,
                       const std::vector<std::string>& service_names, TimePoint now);
 

@@ -119,6 +119,7 @@ struct AppointmentRecord {
   std::string cancel_reason;    // "citizen", "hotline", "office_change"
   TimePoint created_at;
   TimePoint closed_at;          // when it became cancelled/done/no_show
+  int revision = 0;             // grows with each move and the cancellation (.ics SEQUENCE)
   // Fair use: digests of the contact's normalised e-mail and phone
   // (api/booking.h, IdentityDigests), erased with the contact data.
   std::vector<std::string> identities;

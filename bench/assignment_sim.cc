@@ -130,6 +130,7 @@ std::string_view PolicyName(DeskPolicy policy) {
     case DeskPolicy::kFirstFit: return "first fit";
     case DeskPolicy::kBestFit: return "best fit";
     case DeskPolicy::kLeastWaste: return "least waste";
+    case DeskPolicy::kSkillAware: return "skill aware";
   }
   return "?";
 }
@@ -181,6 +182,9 @@ SimOutcome Simulate(const std::vector<const Office*>& offices, const std::vector
         break;
       case DeskPolicy::kLeastWaste:
         desk = AssignDesk(office, visit, offer->start, office_claims, AssignmentPolicy::kLeastWaste);
+        break;
+      case DeskPolicy::kSkillAware:
+        desk = AssignDesk(office, visit, offer->start, office_claims, AssignmentPolicy::kSkillAware);
         break;
     }
     const Interval claim{offer->start, offer->start + visit.occupancy()};

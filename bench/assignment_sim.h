@@ -67,6 +67,7 @@ enum class DeskPolicy {
   kFirstFit,        // core AssignDesk, AssignmentPolicy::kFirstFit
   kBestFit,         // core AssignDesk, AssignmentPolicy::kBestFit (tightest gap)
   kLeastWaste,  // the core's AssignmentPolicy::kLeastWaste
+  kSkillAware,  // the core's AssignmentPolicy::kSkillAware
 };
 std::string_view PolicyName(DeskPolicy policy);
 

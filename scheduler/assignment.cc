@@ -12,6 +12,7 @@
 #include "scheduler/assignment.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <tuple>
 
 namespace termin {
@@ -27,12 +28,30 @@ Minutes ShortestOccupancy(const Office& office, const Desk& desk) {
   return shortest;
 }
 
+// What taking `desk` for `visit` costs the rest of the day: its skills
+// beyond the visit's, each weighted by its scarcity (1 / desks that have it),
+// in millis so that the key stays integral.
+std::int64_t SpareSkillCost(const Office& office, const Desk& desk, const Visit& visit) {
+  std::int64_t cost = 0;
+  for (const Service& s : office.services) {
+    if (!desk.CanDo(s.id)) continue;
+    if (std::find(visit.service_ids.begin(), visit.service_ids.end(), s.id) != visit.service_ids.end()) {
+      continue;
+    }
+    const auto holders = std::count_if(office.desks.begin(), office.desks.end(),
+                                       [&](const Desk& d) { return d.CanDo(s.id); });
+    cost += 1000 / std::max<std::int64_t>(1, holders);
+  }
+  return cost;
+}
+
 }  // namespace
 
 std::optional<AssignmentPolicy> ParseAssignmentPolicy(std::string_view name) {
   if (name == "first_fit" || name == "first-fit") return AssignmentPolicy::kFirstFit;
   if (name == "best_fit" || name == "best-fit") return AssignmentPolicy::kBestFit;
   if (name == "least_waste" || name == "least-waste") return AssignmentPolicy::kLeastWaste;
+  if (name == "skill_aware" || name == "skill-aware") return AssignmentPolicy::kSkillAware;
   return std::nullopt;
 }
 
@@ -49,7 +68,8 @@ std::optional<std::size_t> AssignDesk(const Office& office, const Visit& visit, 
   std::optional<std::size_t> chosen;
   // Best fit ranks by (0, gap length), least waste by (lost minutes, gap
   // length); smaller is better, and a strict comparison keeps office order.
-  std::tuple<Minutes, Minutes> chosen_key{Minutes::max(), Minutes::max()};
+  // Skill aware puts the spare-skill cost first.
+  std::tuple<std::int64_t, Minutes, Minutes> chosen_key{0, Minutes::max(), Minutes::max()};
   for (std::size_t i = 0; i < office.desks.size(); ++i) {
     const Desk& desk = office.desks[i];
     const bool can_do_all =
@@ -64,13 +84,15 @@ std::optional<std::size_t> AssignDesk(const Office& office, const Visit& visit, 
     if (!gap) continue;
     if (policy == AssignmentPolicy::kFirstFit) return i;
     Minutes lost{0};
-    if (policy == AssignmentPolicy::kLeastWaste) {
+    if (policy == AssignmentPolicy::kLeastWaste || policy == AssignmentPolicy::kSkillAware) {
       const Minutes shortest = ShortestOccupancy(office, desk);
       for (const Minutes piece : {wanted.begin - gap->begin, gap->end - wanted.end}) {
         if (piece > Minutes{0} && piece < shortest) lost += piece;
       }
     }
-    const std::tuple<Minutes, Minutes> key{lost, gap->length()};
+    const std::int64_t spare =
+        policy == AssignmentPolicy::kSkillAware ? SpareSkillCost(office, desk, visit) : 0;
+    const std::tuple<std::int64_t, Minutes, Minutes> key{spare, lost, gap->length()};
     if (!chosen || key < chosen_key) {
       chosen = i;
       chosen_key = key;

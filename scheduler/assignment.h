@@ -6,9 +6,14 @@
 // looks at what the visit leaves behind: a piece of the gap before or after
 // the visit that is shorter than every service the desk does can never be
 // booked, so it takes the desk where such lost minutes are fewest, then the
-// tightest gap (with no lost minutes anywhere it is best fit). Ties go to
+// tightest gap (with no lost minutes anywhere it is best fit). Skill aware
+// keeps scarce skills free: it takes the desk whose skills beyond the visit's
+// are least scarce (each skill weighs 1 / the number of the office's desks
+// that have it, so a desk holding the only passport skill costs most), then
+// least waste; among desks of equal skills it is least waste, so it does not
+// depend on the order in which the office lists its desks. Ties go to
 // office order, which keeps every choice deterministic. The simulation in
-// bench/ compares the three; the API uses least waste.
+// bench/ compares the four; the API uses skill aware.
 //
 // Thread safety: pure functions.
 #ifndef TERMIN_SCHEDULER_ASSIGNMENT_H_
@@ -25,6 +30,7 @@ enum class AssignmentPolicy {
   kFirstFit,  // first suitable desk in office order
   kBestFit,   // suitable desk with the smallest enclosing free gap
   kLeastWaste,  // fewest unbookable leftover minutes, then best fit
+  kSkillAware,  // the desk whose other skills are least scarce, then least waste
 };
 
 std::optional<AssignmentPolicy> ParseAssignmentPolicy(std::string_view name);

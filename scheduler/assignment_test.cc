@@ -1,5 +1,7 @@
 #include "scheduler/assignment.h"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 namespace termin {
@@ -42,6 +44,7 @@ TEST_CASE("ParseAssignmentPolicy") {
   CHECK(ParseAssignmentPolicy("best_fit") == AssignmentPolicy::kBestFit);
   CHECK(ParseAssignmentPolicy("best-fit") == AssignmentPolicy::kBestFit);
   CHECK(ParseAssignmentPolicy("least_waste") == AssignmentPolicy::kLeastWaste);
+  CHECK(ParseAssignmentPolicy("skill-aware") == AssignmentPolicy::kSkillAware);
   CHECK_FALSE(ParseAssignmentPolicy("random").has_value());
   CHECK_FALSE(ParseAssignmentPolicy("").has_value());
 }
@@ -146,6 +149,43 @@ TEST_CASE("least waste avoids leaving pieces shorter than any service") {
   claims[2] = Claims({{"2026-07-15T06:00:00Z", "2026-07-15T08:00:00Z"},
                       {"2026-07-15T09:00:00Z", "2026-07-15T14:00:00Z"}});
   CHECK(AssignDesk(office, kVisit, start, claims, AssignmentPolicy::kLeastWaste) == 2u);
+}
+
+TEST_CASE("skill aware keeps the scarce skill free, in any desk order") {
+  // Desk "all" is the only one that does passports; "id1", "id2" only ID cards.
+  for (bool reversed : {false, true}) {
+    CAPTURE(reversed);
+    Office office = ThreeDesks();
+    office.desks[0].id = "all";
+    office.desks[1].id = "id1";
+    office.desks[1].services = {"ausweis"};
+    office.desks[2].id = "id2";
+    office.desks[2].services = {"ausweis"};
+    if (reversed) std::reverse(office.desks.begin(), office.desks.end());
+    const std::size_t all = reversed ? 2 : 0;
+    const Instant start = At("2026-07-15T08:00:00Z");
+    // An ID card goes to a desk without the passport skill, whatever the order.
+    auto chosen = AssignDesk(office, kVisit, start, {}, AssignmentPolicy::kSkillAware);
+    REQUIRE(chosen.has_value());
+    CHECK(*chosen != all);
+    // Least waste (and first fit in office order) may take the all-round desk.
+    if (!reversed) CHECK(AssignDesk(office, kVisit, start, {}, AssignmentPolicy::kLeastWaste) == all);
+    // A passport can only go there.
+    const Visit passport{{"pass"}, Minutes{30}, Minutes{0}};
+    CHECK(AssignDesk(office, passport, start, {}, AssignmentPolicy::kSkillAware) == all);
+    // With both specialists busy the ID card still gets the all-round desk.
+    OfficeClaims claims(3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (i != all) claims[i] = Claims({{"2026-07-15T08:00:00Z", "2026-07-15T09:00:00Z"}});
+    }
+    CHECK(AssignDesk(office, kVisit, start, claims, AssignmentPolicy::kSkillAware) == all);
+  }
+  // Equal skills: the same as least waste.
+  Office same = ThreeDesks();
+  OfficeClaims claims{Claims({{"2026-07-15T08:40:00Z", "2026-07-15T09:00:00Z"}}), {}, {}};
+  const Instant start = At("2026-07-15T08:00:00Z");
+  CHECK(AssignDesk(same, kVisit, start, claims, AssignmentPolicy::kSkillAware) ==
+        AssignDesk(same, kVisit, start, claims, AssignmentPolicy::kLeastWaste));
 }
 
 }  // namespace

@@ -104,13 +104,21 @@ OfficeCalendar::OfficeCalendar(const Office& office, DayRange days)
     : office_(&office), days_(days) {
   if (days.last < days.first) return;
   periods_ = OffsetPeriodsIn(office.zone, UtcEnvelope(days, office.zone));
-  if (office.holiday_region.empty()) return;
   const int first_year = static_cast<int>(Date{days.first}.year());
   const int last_year = static_cast<int>(Date{days.last}.year());
   for (int year = first_year; year <= last_year; ++year) {
-    Result<std::vector<Holiday>> list = HolidaysIn(office.holiday_region, year);
-    if (!list.ok()) continue;  // unknown region: ValidateOffice reports it
-    for (const Holiday& h : *list) holidays_.push_back(h.day);
+    if (!office.holiday_region.empty()) {
+      Result<std::vector<Holiday>> list = HolidaysIn(office.holiday_region, year);
+      // An unknown region: ValidateOffice reports it.
+      if (list.ok()) {
+        for (const Holiday& h : *list) holidays_.push_back(h.day);
+      }
+    }
+    for (const LocalHoliday& h : office.holidays) {
+      if (h.year != 0 && h.year != year) continue;
+      const Date d{date::year{year}, date::month{h.month}, date::day{h.day}};
+      if (d.ok()) holidays_.push_back(LocalDate{d});  // 29 February: leap years only
+    }
   }
   std::sort(holidays_.begin(), holidays_.end());
 }

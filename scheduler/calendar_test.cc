@@ -28,6 +28,12 @@ Office BerlinOffice() {
   return office;
 }
 
+Office BerlinOfficeIn(const std::string& region) {
+  Office office = BerlinOffice();
+  office.holiday_region = region;
+  return office;
+}
+
 std::vector<Interval> Open(const Office& office, std::string_view first, std::string_view last) {
   return DeskOpenTime(office, office.desks[0], {Day(first), Day(last)}).intervals();
 }
@@ -83,6 +89,25 @@ TEST_CASE("holidays of the office's region close the day") {
   CHECK(Open(office, "2026-01-06", "2026-01-06").size() == 2);
   office.holiday_region = "DE-BW";
   CHECK(Open(office, "2026-01-06", "2026-01-06").empty());
+}
+
+TEST_CASE("an office's own holidays: a municipality's every year, a one-off once") {
+  Office office = BerlinOffice();
+  office.holiday_region = "DE-BY";
+  // Augsburg: Hohes Friedensfest, 8 August, every year (Monday 2033-08-08, Tuesday 2028-08-08).
+  office.holidays = {{8, 8, 0, "Augsburger Hohes Friedensfest"}, {6, 16, 2028, "Einmaliger Schließtag"}};
+  CHECK(Open(office, "2028-08-08", "2028-08-08").empty());
+  CHECK(Open(office, "2033-08-08", "2033-08-08").empty());
+  CHECK(Open(office, "2028-08-07", "2028-08-07").size() == 2);
+  CHECK(Open(office, "2028-06-16", "2028-06-16").empty());  // Friday, once
+  CHECK(Open(office, "2029-06-15", "2029-06-15").size() == 2);  // a Friday, no longer
+  // Over a range spanning years, each year's day.
+  CHECK(Open(office, "2028-08-01", "2029-08-31").size() ==
+        Open(BerlinOfficeIn("DE-BY"), "2028-08-01", "2029-08-31").size() - 2 * 2);
+  // 29 February: leap years only.
+  office.holidays = {{2, 29, 0, "Schalttag"}};
+  CHECK(Open(office, "2028-02-29", "2028-02-29").empty());
+  CHECK(Open(office, "2027-03-01", "2027-03-01").size() == 2);
 }
 
 // Night hours 00:00-06:00 on the transition Sunday, and nothing else.

@@ -69,6 +69,10 @@ constexpr std::array kRules = {
          " DE-BE "},
     Rule{RuleKind::kFixed, 5, 8, 0, 2025, 2025, "Tag der Befreiung", "Liberation Day",
          " DE-BE "},
+    // One-off Berlin holiday: 75 years since the uprising of 17 June 1953
+    // (Berliner Feiertagsgesetz, § 1).
+    Rule{RuleKind::kFixed, 6, 17, 0, 2028, 2028, "75. Jahrestag des Volksaufstandes vom 17. Juni 1953",
+         "75th anniversary of the uprising of 17 June 1953", " DE-BE "},
     Rule{RuleKind::kEaster, 0, 0, 39, kFirstYear, kForever, "Christi Himmelfahrt",
          "Ascension Day", " DE-BW DE-BY DE-BE DE-HE DE-NW "},
     Rule{RuleKind::kEaster, 0, 0, 50, kFirstYear, kForever, "Pfingstmontag", "Whit Monday",

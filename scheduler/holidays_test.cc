@@ -192,6 +192,18 @@ TEST_CASE("Berlin: Frauentag from 2019, no Fronleichnam or Allerheiligen") {
   // The one-off 8 May 2025 (80 years since the end of the war).
   auto y2025 = Listed("DE-BE", 2025);
   CHECK(std::find(y2025.begin(), y2025.end(), "2025-05-08 Tag der Befreiung") != y2025.end());
+  // The one-off 17 June 2028 (75 years since the uprising of 17 June 1953), in Berlin only.
+  auto y2028 = Listed("DE-BE", 2028);
+  CHECK(std::find(y2028.begin(), y2028.end(),
+                  "2028-06-17 75. Jahrestag des Volksaufstandes vom 17. Juni 1953") != y2028.end());
+  for (const char* other : {"DE-BW", "DE-BY", "DE-HE", "DE-NW"}) {
+    auto y = Listed(other, 2028);
+    CHECK(std::none_of(y.begin(), y.end(), [](const std::string& l) { return l.rfind("2028-06-17", 0) == 0; }));
+  }
+  for (int year : {2027, 2029}) {
+    auto y = Listed("DE-BE", year);
+    CHECK(std::none_of(y.begin(), y.end(), [](const std::string& l) { return l.find("-06-17") != std::string::npos; }));
+  }
 }
 
 TEST_CASE("rules with a history: unity day, Buß- und Bettag, Reformationstag 2017") {

@@ -33,6 +33,16 @@ struct DateException {
                                      // of the weekly ones (breaks still apply)
 };
 
+// A holiday an office carries itself, beyond its Land's (holiday_region): a
+// municipality's (Augsburg's Friedensfest on 8 August, Mariä Himmelfahrt in
+// Bavaria's Catholic municipalities) every year, or a one-off.
+struct LocalHoliday {
+  unsigned month = 1;
+  unsigned day = 1;
+  int year = 0;  // 0: every year; else that year only
+  std::string name;
+};
+
 struct Desk {
   std::string id;                     // unique within the office
   WeeklyHours opening;                // Öffnungszeiten
@@ -74,6 +84,7 @@ struct Office {
   BookingRules rules;
   std::vector<Desk> desks;
   std::vector<DateException> closures;    // for every desk
+  std::vector<LocalHoliday> holidays;     // the office's own, beyond holiday_region
   std::vector<Service> services;          // services offered here
 
   const Service* FindService(const std::string& id) const;

@@ -34,6 +34,9 @@ if [ "${TERMIN_BENCH_SKIP_API:-0}" != 1 ]; then
   fi
   echo "(api_bench took $(( $(date +%s) - start )) s)"
 fi
+if [ -f clients/web/dist/sizes.json ]; then
+  node -e 'const s=require("./clients/web/dist/sizes.json"); console.log(`web widget first screen (loader + bundle, gzipped): ${s.first_screen_static_gzip} B of ${s.budget} B budget; the browser test adds the API answers (about 1.5 KB) and holds the total under 35 KB`)'
+fi
 if [ -n "$failed" ]; then
   echo "bench.sh: FAILED:$failed" >&2
   exit 1

@@ -3,10 +3,10 @@
 # Idempotent: only what is missing is installed. Runs apt-get as root, or through sudo.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config git ca-certificates tzdata
+PACKAGES="chromium build-essential cmake pkg-config git ca-certificates tzdata
 libpistache-dev libhiredis-dev rapidjson-dev libcpp-httplib-dev doctest-dev
 libhowardhinnant-date-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev libcli11-dev
-libjemalloc-dev libbenchmark-dev redis-server wrk python3 curl jq openssl procps"
+libjemalloc-dev libbenchmark-dev redis-server wrk python3 python3-icalendar curl jq openssl procps"
 
 missing=""
 for p in $PACKAGES; do

@@ -15,7 +15,7 @@ cat <<TEXT
 
   Termin, demo city Aalen (embedded store: the bookings live in this process)
 
-  Open in a browser:  http://$host:$PORT/
+  Open in a browser:  http://$host:$PORT/   (the demo page, the booking widget, every client)
   The API:            http://$host:$PORT/v1/offices   (README.md, "Calling the API")
   Demo staff keys:    demo-hotline (hotline, every office)
                       demo-kiosk-rathaus (kiosk of aalen-rathaus)
@@ -26,4 +26,5 @@ cat <<TEXT
   Stop with Ctrl-C.
 
 TEXT
-exec "$BUILD/bin/termin-api" --bind "$BIND" --port "$PORT" --seed data/demo-city.json --keys data/demo-keys.json
+exec "$BUILD/bin/termin-api" --bind "$BIND" --port "$PORT" --seed data/demo-city.json --keys data/demo-keys.json \
+  --web-root clients/web/dist --allowed-origin "http://localhost:$PORT" --allowed-origin "http://127.0.0.1:$PORT"

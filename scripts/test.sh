@@ -29,6 +29,22 @@ for dir in "$@"; do
   step "tests in $dir" ctest --test-dir "$dir" --output-on-failure -j 2 --timeout 900
 done
 
+# The web clients in a real browser (Debian chromium + playwright-core):
+# the city page on another origin, embedded store, then once on Redis.
+if [ -n "$first" ] && [ -x "$first/bin/termin-api" ]; then
+  step "web: build (size budget)" sh scripts/build-web.sh
+  step "web: browser tests, embedded store" node clients/web/test/browser.mjs --api-bin "$first/bin/termin-api"
+  if command -v redis-server >/dev/null; then
+    rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
+    rpid=$!
+    sleep 0.5
+    step "web: browser tests, Redis" env TERMIN_SCREENSHOTS="$first/web-screenshots-redis" \
+      node clients/web/test/browser.mjs --api-bin "$first/bin/termin-api" --store "redis://127.0.0.1:$rport"
+    kill "$rpid" 2>/dev/null || true
+  fi
+fi
+
 if [ -x tests/contract/run.sh ]; then
   step "API contract: validator self-test" sh tests/contract/run.sh selftest
   if [ -f openapi.yaml ]; then

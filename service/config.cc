@@ -49,6 +49,7 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
   if (auto v = r.String("mail_from", false, 200)) config.mail_from = *v;
   if (auto v = r.String("base_url", false, 1000)) config.base_url = *v;
+  if (auto v = r.String("web_root", false, 1000)) config.web_root = *v;
   r.Finish();
   if (!errors.empty()) {
     return Status::InvalidArgument("config: " + errors.front().field + ": " + errors.front().message);
@@ -136,6 +137,13 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--client-ip-header", config.client_ip_header,
                  "the header in which trusted proxies pass the client's address")
       ->envname("TERMIN_CLIENT_IP_HEADER")->capture_default_str();
+  app.add_option("--web-root", config.web_root,
+                 "directory of the built web clients to serve (clients/web/dist)")
+      ->envname("TERMIN_WEB_ROOT");
+  app.add_option("--allowed-origin", config.allowed_origins,
+                 "origin (scheme://host[:port]) whose pages may call the public API (CORS); "
+                 "repeatable; never *")
+      ->envname("TERMIN_ALLOWED_ORIGINS")->delimiter(',');
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,

@@ -43,6 +43,8 @@ struct ApiConfig {
   std::string templates = "service/templates";
   std::string mail_from = "termine@example.de";
   std::string base_url = "https://termine.example.de";  // links in messages
+  std::string web_root;            // built web clients (clients/web/dist); "" = none
+  std::vector<std::string> allowed_origins;  // CORS for the public API; never "*"
 };
 
 // Parses argv (and the environment, and --config). On --help, prints usage

@@ -92,7 +92,13 @@ std::string BuildMailMessage(const Notification& n, std::string_view from, std::
   m += "--" + alt + "--\r\n";
   if (!n.ics.empty()) {
     m += "--" + mixed + "\r\n";
-    m += "Content-Type: text/calendar; charset=utf-8; method=PUBLISH;\r\n name=\"termin.ics\"\r\n";
+    // The MIME method is the file's own METHOD (RFC 6047 2.4).
+    std::string method = "PUBLISH";
+    if (auto at = n.ics.find("\r\nMETHOD:"); at != std::string::npos) {
+      const std::size_t from = at + 9;
+      method = n.ics.substr(from, n.ics.find("\r\n", from) - from);
+    }
+    m += "Content-Type: text/calendar; charset=utf-8; method=" + method + ";\r\n name=\"termin.ics\"\r\n";
     m += "Content-Disposition: attachment; filename=\"termin.ics\"\r\n";
     m += "Content-Transfer-Encoding: base64\r\n\r\n";
     m += Base64Lines(n.ics);

@@ -393,6 +393,7 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   }
   shard->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
   a.status = AppointmentStatus::kCancelled;
+  ++a.revision;
   a.cancel_reason = reason;
   a.closed_at = clock_->Now();
   shard->RecordStep(key, reference, a.closed_at);
@@ -430,6 +431,7 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
   }
   from->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
   a.booking = to;
+  ++a.revision;
   dest.AddClaim(to.desk_id, to.claim(), false, reference, TimePoint{});
   if (from != &dest) {
     from->appointments.erase(it);
@@ -602,6 +604,7 @@ Result<api::OfficeChangeOutcome> MemoryStore::PutOfficeConfig(const std::string&
     }
     AppointmentRecord& a = shard.appointments[id];
     a.status = AppointmentStatus::kCancelled;
+    ++a.revision;
     a.cancel_reason = "office_change";
     a.closed_at = now;
     if (!a.contact.email.empty() || !a.contact.phone.empty()) {

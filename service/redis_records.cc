@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <charconv>
+#include <cstdlib>
 
 namespace termin::service {
 namespace {
@@ -175,6 +176,7 @@ Result<api::AppointmentRecord> ParseAppointment(const FieldMap& f,
   a.contact.phone = std::string(Get(f, "phone"));
   a.contact.language = std::string(Get(f, "lang"));
   a.contact.reminders = Get(f, "rem") == "1";
+  a.revision = static_cast<int>(std::strtol(std::string(Get(f, "rev")).c_str(), nullptr, 10));
   a.contact_erased = Get(f, "erased") == "1";
   a.ticket = std::string(Get(f, "ticket"));
   a.cancel_reason = std::string(Get(f, "reason"));

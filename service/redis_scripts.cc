@@ -341,6 +341,7 @@ if a[1] ~= ARGV[1] then return {'RETRY'} end
 if not active(a[2]) then return {'PRECOND'} end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZREM', KEYS[4], a[5])
 add_jobs(KEYS[5], KEYS[6], 5)
 step_record(KEYS[7], ARGV[4], a[5])
@@ -370,6 +371,7 @@ local s, e = tonumber(ARGV[3]), tonumber(ARGV[5])
 if taken(KEYS[4], KEYS[5], ARGV[2], s, e, now, own) then return {'CONFLICT'} end
 redis.call('ZREM', KEYS[3], own)
 add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5], a[5]))
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
            'end', ARGV[4], 'claim_end', ARGV[5])
 redis.call('ZADD', KEYS[7], ARGV[4], a[5])
@@ -497,6 +499,7 @@ for _, a in ipairs(appts) do
   local akey = apre .. a[3]
   redis.call('ZREM', a[1], a[2])
   redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
+  redis.call('HINCRBY', akey, 'rev', 1)
   redis.call('ZREM', KEYS[2], a[3])
   local c = redis.call('HMGET', akey, 'email', 'phone')
   if (c[1] or '') ~= '' or (c[2] or '') ~= '' then

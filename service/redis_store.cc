@@ -1004,6 +1004,9 @@ Status RedisStore::AbandonIdempotent(const std::string& key) {
 
 namespace {
 
+// Fair-use keys are named by a digest of the bucket: no address in a key name.
+std::string BucketDigest(const std::string& bucket) { return api::Sha256Hex(bucket).substr(0, 32); }
+
 Result<api::LimitDecision> LimitAnswer(const redisReply& r) {
   std::string_view word = Word(r);
   if (word == "OK") return api::LimitDecision{};
@@ -1020,7 +1023,7 @@ Result<api::LimitDecision> RedisStore::TakeToken(const std::string& bucket, int 
   if (capacity <= 0 || period.count() <= 0) return api::LimitDecision{};
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto r = lease->Eval(RedisScript::kTakeToken, {keys_.TokenBucket(api::Sha256Hex(bucket).substr(0, 32))},
+  auto r = lease->Eval(RedisScript::kTakeToken, {keys_.TokenBucket(BucketDigest(bucket))},
                        {std::to_string(capacity), std::to_string(period.count())});
   if (!r.ok()) return r.status();
   return LimitAnswer(**r);
@@ -1032,7 +1035,7 @@ Result<api::LimitDecision> RedisStore::AdmitOpenHold(const std::string& bucket,
   if (max <= 0) return api::LimitDecision{};
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto r = lease->Eval(RedisScript::kAdmitOpenHold, {keys_.OpenHolds(api::Sha256Hex(bucket).substr(0, 32))},
+  auto r = lease->Eval(RedisScript::kAdmitOpenHold, {keys_.OpenHolds(BucketDigest(bucket))},
                        {hold_id, std::to_string(max), std::to_string(ttl.count())});
   if (!r.ok()) return r.status();
   return LimitAnswer(**r);
@@ -1041,7 +1044,7 @@ Result<api::LimitDecision> RedisStore::AdmitOpenHold(const std::string& bucket,
 Status RedisStore::ForgetOpenHold(const std::string& bucket, const std::string& hold_id) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  return CheckReply(lease->Command({"ZREM", keys_.OpenHolds(api::Sha256Hex(bucket).substr(0, 32)), hold_id}));
+  return CheckReply(lease->Command({"ZREM", keys_.OpenHolds(BucketDigest(bucket)), hold_id}));
 }
 
 // --- Outbox and housekeeping -----------------------------------------------------------------

@@ -239,6 +239,10 @@ TEST_CASE("worker: the e-mail is multipart with text, HTML and the .ics, and a s
   CHECK(m.find("multipart/mixed") != std::string::npos);
   CHECK(m.find("multipart/alternative") != std::string::npos);
   CHECK(m.find("text/calendar; charset=utf-8; method=PUBLISH") != std::string::npos);
+  n.ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n";
+  CHECK(BuildMailMessage(n, "termine@example.de", "erika@example.org", api::TimePoint{})
+            .find("text/calendar; charset=utf-8; method=CANCEL;") != std::string::npos);
+  n.ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
   CHECK(m.find("Subject: =?UTF-8?B?") != std::string::npos);
   CHECK(m.find("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n") != std::string::npos);
   std::size_t pos = 0;

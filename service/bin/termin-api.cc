@@ -148,6 +148,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   app.SetDeadLetters(std::make_shared<service::QueueDeadLetters>(*queue));
+  {
+    auto web = api::WebFront::Create(config->web_root, config->allowed_origins);
+    if (!web.ok()) {
+      std::cerr << "termin-api: " << web.status().message() << "\n";
+      return 2;
+    }
+    app.SetWebFront(std::make_shared<const api::WebFront>(std::move(web).value()));
+  }
   if (Status s = app.SeedStore(); !s.ok()) {
     std::cerr << "termin-api: seeding the store: " << s.message() << "\n";
     return 2;

@@ -1,0 +1,2 @@
+// Entry point of the embeddable widget: <termin-booking>.
+import './components/termin-booking.js';

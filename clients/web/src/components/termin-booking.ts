@@ -1,0 +1,335 @@
+// termin-booking: the citizen's booking flow, the element a city embeds.
+//   <termin-booking lang="de" office="aalen-rathaus" service="personalausweis">
+// Steps: concern(s) -> office or "any office, soonest" -> day -> time (held
+// at once) -> contact details -> confirmation with reference, .ics and the
+// manage link. Presets skip their step. Each step's heading takes the focus
+// when it appears, and a polite live region says what happened.
+import { LitElement, html, nothing } from 'lit';
+import { base } from '../styles.js';
+import { Api, ApiError, type Alternative, type Appointment, type Day, type Hold, type Office, type Service } from '../api.js';
+import { pickLang, messages, type Lang, type Messages } from '../i18n/index.js';
+import { addDays, dateOf, longDate, time, today } from '../format.js';
+import './slot-calendar.js';
+import './hold-countdown.js';
+import './contact-form.js';
+
+type Step = 'loading' | 'failed' | 'services' | 'office' | 'day' | 'time' | 'contact' | 'expired' | 'done';
+const kDays = 28;
+
+export function apiBase(el: HTMLElement): string {
+  return el.getAttribute('api') || new URL(import.meta.url).origin;
+}
+
+export class TerminBooking extends LitElement {
+  static properties = {
+    lang: {}, office: {}, service: {},
+    step: { state: true }, error: { state: true }, announce: { state: true }, busy: { state: true },
+  };
+  declare lang: string;
+  declare office: string;
+  declare service: string;
+  declare step: Step;
+  declare error: string;
+  declare announce: string;
+  declare busy: boolean;
+
+  static styles = [base];
+
+  m: Messages = messages('de');
+  private l: Lang = 'de';
+  private api!: Api;
+  private services: Service[] = [];
+  private offices: Office[] = [];
+  private chosen: string[] = [];
+  private where = '';            // office id or 'any'
+  private days: Day[] = [];
+  private date = '';
+  private hold: Hold | null = null;
+  private holdTotal = 600;
+  private alternatives: Alternative[] | null = null;
+  private appointment: Appointment | null = null;
+  private moveFocus = false;
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.l = pickLang(this.getAttribute('lang'));
+    this.m = messages(this.l);
+    this.api = new Api(apiBase(this), this.l);
+    this.step = 'loading';
+    void this.load();
+  }
+
+  private async load() {
+    this.step = 'loading';
+    try {
+      [this.services, this.offices] = await Promise.all([this.api.services(), this.api.offices()]);
+    } catch {
+      this.step = 'failed';
+      return;
+    }
+    const preset = (this.service || '').split(',').filter((id) => this.services.some((s) => s.id === id));
+    if (preset.length) {
+      this.chosen = preset;
+      if (this.office && this.officesFor().some((o) => o.id === this.office)) {
+        this.where = this.office;
+        await this.loadDays();
+        return;
+      }
+      this.go('office', false);
+      return;
+    }
+    this.go('services', false);
+  }
+
+  private go(step: Step, focus = true, say = '') {
+    this.error = '';
+    this.step = step;
+    this.moveFocus = focus;
+    this.announce = say;
+  }
+  updated() {
+    if (this.moveFocus) {
+      this.moveFocus = false;
+      (this.renderRoot.querySelector('h2') as HTMLElement | null)?.focus();
+    }
+  }
+
+  private officesFor(): Office[] {
+    return this.offices.filter((o) => this.chosen.every((s) => o.services.includes(s)));
+  }
+  private officeName(id: string) { return this.offices.find((o) => o.id === id)?.name ?? id; }
+  private serviceNames() { return this.chosen.map((id) => this.services.find((s) => s.id === id)?.name ?? id).join(', '); }
+
+  private async loadDays() {
+    this.busy = true;
+    try {
+      const from = today();
+      this.days = await this.api.availability(this.chosen, this.where === 'any' ? null : this.where, from, addDays(from, kDays - 1));
+      this.go('day');
+    } catch {
+      this.go('failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+  private counts(): Map<string, number> {
+    const c = new Map<string, number>();
+    for (const d of this.days) c.set(d.date, (c.get(d.date) ?? 0) + d.slots.length);
+    return c;
+  }
+  private startsOn(date: string): { office: string; start: string }[] {
+    return this.days.filter((d) => d.date === date)
+      .flatMap((d) => d.slots.map((s) => ({ office: d.office, start: s.start })))
+      .sort((a, b) => a.start.localeCompare(b.start));
+  }
+
+  // --- step actions ---
+  private submitServices(e: Event) {
+    e.preventDefault();
+    const f = e.target as HTMLFormElement;
+    this.chosen = Array.from(f.querySelectorAll<HTMLInputElement>('input[name=service]:checked')).map((i) => i.value);
+    if (!this.chosen.length) { this.error = this.m.servicesError; this.focusError(); return; }
+    const offices = this.officesFor();
+    if (this.office && offices.some((o) => o.id === this.office)) { this.where = this.office; void this.loadDays(); return; }
+    this.go('office');
+  }
+  private submitOffice(e: Event) {
+    e.preventDefault();
+    const picked = (e.target as HTMLFormElement).querySelector<HTMLInputElement>('input[name=office]:checked');
+    if (!picked) { this.error = this.m.officeError; this.focusError(); return; }
+    this.where = picked.value;
+    void this.loadDays();
+  }
+  private focusError() {
+    this.updateComplete.then(() => (this.renderRoot.querySelector('.error-summary') as HTMLElement | null)?.focus());
+  }
+  private async pick(office: string, start: string) {
+    this.busy = true;
+    this.alternatives = null;
+    try {
+      if (this.hold) { await this.api.release(this.hold).catch(() => undefined); this.hold = null; }
+      this.hold = await this.api.hold(office, this.chosen, start);
+      this.holdTotal = Math.max(1, (Date.parse(this.hold.expires_at) - Date.now()) / 1000);
+      this.date = dateOf(start);
+      this.go('contact', true, this.m.held(this.when(this.hold.office, this.hold.start)));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        this.alternatives = e.alternatives;
+        this.error = this.m.taken;
+        this.announce = this.m.taken;
+        this.step = 'time';
+        this.updateComplete.then(() => (this.renderRoot.querySelector('#taken') as HTMLElement | null)?.focus());
+      } else {
+        this.error = this.m.genericError;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+  // Extends by holding the same start again: release, then hold anew (the
+  // API has no extend step yet; a start taken in between answers 409 and
+  // the alternatives are shown).
+  private async extend() {
+    if (!this.hold) return;
+    const { office, start } = this.hold;
+    await this.pick(office, start);
+    if (this.hold) this.announce = this.m.holdExtended;
+  }
+  private expired() {
+    this.hold = null;
+    this.go('expired', true, this.m.holdExpired);
+  }
+  private async confirm(e: CustomEvent) {
+    if (!this.hold) return;
+    this.busy = true;
+    try {
+      this.appointment = await this.api.confirm(this.hold, e.detail.contact);
+      this.hold = null;
+      this.go('done', true, this.m.doneHeading);
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 410 || err.type === 'hold-expired' || err.type === 'hold-void')) this.expired();
+      else this.error = this.m.genericError;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  // --- rendering ---
+  private when(office: string, start: string) {
+    return `${longDate(dateOf(start), this.m.locale)}, ${this.m.timeAt(time(start, this.m.locale))}, ${this.officeName(office)}`;
+  }
+  private errorSummary() {
+    return this.error ? html`<div class="error-summary" tabindex="-1" role="alert"><h3>${this.m.errorSummary}</h3><p>${this.error}</p></div>` : nothing;
+  }
+  private stepLine(n: number) { return html`<p class="step">${this.m.step(n, 5)}</p>`; }
+  private backButton(to: Step) {
+    return html`<button class="btn secondary" type="button" @click=${() => this.go(to)}>${this.m.back}</button>`;
+  }
+
+  // The day's starts as a wrapping row of time buttons; with `named`, each
+  // button's accessible name also says the office.
+  private timeButtons(starts: { office: string; start: string }[], named: boolean) {
+    const m = this.m;
+    return html`<ul class="times">${starts.map((s) => html`<li><button class="btn secondary" ?disabled=${this.busy}
+        @click=${() => this.pick(s.office, s.start)}
+        aria-label=${named ? `${m.timeAt(time(s.start, m.locale))}, ${this.officeName(s.office)}` : m.timeAt(time(s.start, m.locale))}>
+        ${m.timeAt(time(s.start, m.locale))}</button></li>`)}</ul>`;
+  }
+
+  // "Any office": one group per office, the office with the soonest start first,
+  // so a citizen scans a few short rows instead of one long list.
+  private timesByOffice(starts: { office: string; start: string }[]) {
+    const groups = new Map<string, { office: string; start: string }[]>();
+    for (const s of starts) {
+      if (!groups.has(s.office)) groups.set(s.office, []);
+      groups.get(s.office)!.push(s);
+    }
+    return html`${[...groups].map(([office, list]) => html`<section class="office-times">
+        <h3>${this.officeName(office)}</h3>${this.timeButtons(list, true)}</section>`)}`;
+  }
+
+  render() {
+    const m = this.m;
+    return html`<div class="root" lang=${this.l}>
+      <p class="sr-only" role="status" aria-live="polite">${this.announce}</p>
+      ${this.renderStep()}
+      <div class="footer-links">
+        <a href="${this.api.base}/leichte-sprache" target="_blank" rel="noopener">${m.easyLink}</a>
+        <a href="${this.api.base}/barrierefreiheit${this.l === 'en' ? '?lang=en' : ''}" target="_blank" rel="noopener">${m.a11yLink}</a>
+      </div>
+    </div>`;
+  }
+
+  private renderStep() {
+    const m = this.m;
+    switch (this.step) {
+      case 'loading':
+        return html`<h2 tabindex="-1">${m.title}</h2><p>${m.loading}</p>`;
+      case 'failed':
+        return html`<h2 tabindex="-1">${m.title}</h2><div class="notice bad" role="alert"><p>${m.loadError}</p></div>
+          <button class="btn" @click=${() => this.load()}>${m.retry}</button>`;
+      case 'services':
+        return html`${this.stepLine(1)}<h2 tabindex="-1" id="h">${m.servicesHeading}</h2>
+          ${this.errorSummary()}
+          <form @submit=${this.submitServices} novalidate>
+            <fieldset aria-labelledby="h" aria-describedby="sh">
+              <p class="hint" id="sh">${m.servicesHint}</p>
+              ${this.services.map((s) => html`<div class="choice"><input type="checkbox" id="s-${s.id}" name="service" value=${s.id} ?checked=${this.chosen.includes(s.id)}>
+                <label for="s-${s.id}">${s.name}<span class="sub">${m.minutes(s.duration_minutes)}</span></label></div>`)}
+            </fieldset>
+            <button class="btn" type="submit">${m.continue}</button>
+          </form>`;
+      case 'office':
+        return html`${this.stepLine(2)}<h2 tabindex="-1" id="h">${m.officeHeading}</h2>
+          ${this.errorSummary()}
+          <form @submit=${this.submitOffice} novalidate>
+            <fieldset aria-labelledby="h">
+              <div class="choice"><input type="radio" id="o-any" name="office" value="any" ?checked=${this.where === 'any'}>
+                <label for="o-any"><strong>${m.anyOffice}</strong><span class="sub">${m.anyOfficeHint}</span></label></div>
+              ${this.officesFor().map((o) => html`<div class="choice"><input type="radio" id="o-${o.id}" name="office" value=${o.id} ?checked=${this.where === o.id}>
+                <label for="o-${o.id}">${o.name}<span class="sub">${o.address.street}, ${o.address.postal_code} ${o.address.city}</span></label></div>`)}
+            </fieldset>
+            ${this.backButton('services')}<button class="btn" type="submit" ?disabled=${this.busy}>${m.continue}</button>
+          </form>`;
+      case 'day': {
+        const counts = this.counts();
+        return html`${this.stepLine(3)}<h2 tabindex="-1">${m.dayHeading}</h2>
+          <p class="hint">${this.serviceNames()} · ${this.where === 'any' ? m.anyOffice : this.officeName(this.where)}</p>
+          <p class="hint">${m.dayHint}</p>
+          ${this.days.length ? nothing : html`<div class="notice warn"><p>${m.noDays}</p></div>`}
+          <slot-calendar .m=${m} from=${today()} days=${kDays} .counts=${counts}
+            @day-chosen=${(e: CustomEvent) => { this.date = e.detail.date; this.alternatives = null; this.go('time'); }}></slot-calendar>
+          ${this.backButton(this.office && this.chosen.length ? 'services' : 'office')}`;
+      }
+      case 'time': {
+        const starts = this.startsOn(this.date);
+        const showOffice = this.where === 'any';
+        return html`${this.stepLine(4)}<h2 tabindex="-1">${m.timeHeading(longDate(this.date, m.locale))}</h2>
+          ${this.alternatives ? html`<div class="notice bad" id="taken" tabindex="-1" role="alert"><p><strong>${m.taken}</strong></p>
+              <p>${this.alternatives.length ? m.takenAlternatives : m.takenNone}</p>
+              <ul class="times">${this.alternatives.map((a) => html`<li><button class="btn" @click=${() => this.pick(a.office, a.start)}>${this.when(a.office, a.start)}</button></li>`)}</ul></div>`
+            : html`<p class="hint">${m.timeHint} ${m.timeZoneNote}</p>`}
+          ${this.error && !this.alternatives ? this.errorSummary() : nothing}
+          ${showOffice ? this.timesByOffice(starts) : this.timeButtons(starts, false)}
+          ${this.backButton('day')}`;
+      }
+      case 'contact': {
+        const h = this.hold!;
+        return html`${this.stepLine(5)}<h2 tabindex="-1">${m.contactHeading}</h2>
+          ${this.summary(h.office, h.start)}
+          <hold-countdown .m=${m} .expiresAt=${Date.parse(h.expires_at)} totalSeconds=${this.holdTotal}
+            @hold-extend=${this.extend} @hold-expired=${this.expired}></hold-countdown>
+          ${this.errorSummary()}
+          <contact-form .m=${m} lang=${this.l} ?busy=${this.busy} @contact-submit=${this.confirm}></contact-form>
+          <button class="link" type="button" @click=${() => this.go('time')}>${m.pickAgain}</button>`;
+      }
+      case 'expired':
+        return html`<h2 tabindex="-1">${m.holdExpired}</h2>
+          <button class="btn" @click=${() => this.loadDays()}>${m.pickAgain}</button>
+          <button class="btn secondary" @click=${() => { this.chosen = []; this.where = ''; this.go('services'); }}>${m.startAgain}</button>`;
+      case 'done': {
+        const a = this.appointment!;
+        const manage = `${this.api.base}/manage#ref=${encodeURIComponent(a.reference)}&secret=${encodeURIComponent(a.manage_secret ?? '')}&lang=${this.l}`;
+        const bring = this.chosen.map((id) => this.services.find((s) => s.id === id)?.bring).filter(Boolean);
+        return html`<h2 tabindex="-1">${m.doneHeading}</h2>
+          <div class="panel"><span>${m.doneReference}</span><strong>${a.reference}</strong></div>
+          ${this.summary(a.office, a.start)}
+          ${bring.length ? html`<p><strong>${m.doneBring}</strong> ${bring.join(' ')}</p>` : nothing}
+          <p>${m.doneMail}</p>
+          <p><a href=${this.api.icsUrl(a.reference, a.manage_secret ?? '')} download="termin-${a.reference}.ics">${m.doneIcs}</a></p>
+          <p><a href=${manage} target="_blank" rel="noopener">${m.doneManage}</a><br><span class="hint">${m.doneManageHint}</span></p>`;
+      }
+    }
+  }
+
+  private summary(office: string, start: string) {
+    const m = this.m;
+    const o = this.offices.find((x) => x.id === office);
+    return html`<h3>${m.summaryHeading}</h3><dl class="summary">
+      <dt>${m.summaryServices}</dt><dd>${this.serviceNames()}</dd>
+      <dt>${m.summaryOffice}</dt><dd>${this.officeName(office)}${o ? html`<br>${o.address.street}, ${o.address.postal_code} ${o.address.city}` : nothing}</dd>
+      <dt>${m.summaryWhen}</dt><dd>${longDate(dateOf(start), m.locale)}, ${m.timeAt(time(start, m.locale))}</dd>
+    </dl>`;
+  }
+}
+customElements.define('termin-booking', TerminBooking);

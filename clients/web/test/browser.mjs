@@ -1,0 +1,196 @@
+// Browser tests of the booking widget: Debian's chromium through
+// playwright-core, a real termin-api (embedded store, or Redis with
+// --store redis://…), the demo city page on another origin under a strict
+// CSP with hostile CSS. Screenshots go to $TERMIN_SCREENSHOTS
+// (default build/web-screenshots).
+//   node test/browser.mjs --api-bin build/bin/termin-api [--store redis://127.0.0.1:6379]
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+
+const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
+const root = new URL('../../../', import.meta.url).pathname;
+const apiBin = arg('--api-bin', join(root, 'build/bin/termin-api'));
+const store = arg('--store', 'memory');
+const shots = process.env.TERMIN_SCREENSHOTS || join(root, 'build/web-screenshots');
+mkdirSync(shots, { recursive: true });
+const t0 = Date.now();
+let failures = 0;
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
+
+const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+function start(cmd, args, ready) {
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const on = (b) => { out += b; if (ready.test(out)) res(p); };
+    p.stdout.on('data', on); p.stderr.on('data', on);
+    p.on('exit', (c) => rej(new Error(`${cmd} exited ${c}: ${out}`)));
+    setTimeout(() => rej(new Error(`${cmd} not ready: ${out}`)), 15000);
+  });
+}
+
+const apiPort = await freePort(), hostPort = await freePort();
+const api = `http://127.0.0.1:${apiPort}`, host = `http://127.0.0.1:${hostPort}`;
+const procs = [];
+procs.push(await start(apiBin, ['--port', String(apiPort), '--bind', '127.0.0.1', '--store', store, '--seed', join(root, 'data/demo-city.json'),
+  '--web-root', join(root, 'clients/web/dist'), '--allowed-origin', host, '--no-access-log', '--threads', '2'], /listening on/));
+procs.push(await start('node', [join(root, 'clients/web/demo-host/serve.mjs'), '--port', String(hostPort), '--api', api], /listening on/));
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+let axeRuns = 0, axeViolations = 0;
+async function audit(page, name, scope) {
+  // On the city page only the widget is ours (the hostile host CSS fails contrast itself).
+  let b = new AxeBuilder({ page }).withTags(axeTags);
+  if (scope) b = b.include(scope);
+  const r = await b.analyze();
+  axeRuns++;
+  axeViolations += r.violations.length;
+  check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length})`).join(', ') || '0 violations'}`);
+}
+async function shot(page, name) {
+  for (const w of [1280, 320]) {
+    await page.setViewportSize({ width: w, height: 900 });
+    await page.screenshot({ path: join(shots, `${name}-${w}.png`), fullPage: true });
+    if (w === 320) {
+      const overflow = await page.evaluate(() => {
+        const w = document.querySelector('termin-booking');  // on the city page: the widget only
+        return w ? w.getBoundingClientRect().right > window.innerWidth + 1 || w.shadowRoot.querySelector('.root').scrollWidth > w.shadowRoot.querySelector('.root').clientWidth + 1
+          : document.documentElement.scrollWidth > window.innerWidth + 1;
+      });
+      check(!overflow, `${name}: no horizontal scrolling at 320 px`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const T = {
+  de: { cont: 'Weiter', any: /Egal wo/, svc: /Personalausweis beantragen/, free: /freie Termine?$/, confirm: 'Termin verbindlich buchen', name: 'Vor- und Nachname', email: 'E-Mail-Adresse', consent: /Datenschutzhinweise/, done: 'Ihr Termin ist gebucht', manage: /ansehen, verschieben oder absagen/, move: 'Termin verschieben', moved: 'Ihr Termin wurde verschoben.', cancel: 'Termin absagen', cancelYes: 'Ja, Termin absagen', cancelled: 'abgesagt', summary: 'Es gibt ein Problem' },
+  en: { cont: 'Continue', any: /Any office/, svc: /identity card|ID card|Personalausweis/i, free: /free appointments?$/, confirm: 'Book this appointment', name: 'Full name', email: 'Email address', consent: /privacy notice/, done: 'Your appointment is booked', manage: /View, move or cancel/, move: 'Move the appointment', moved: 'Your appointment has been moved.', cancel: 'Cancel the appointment', cancelYes: 'Yes, cancel the appointment', cancelled: 'cancelled', summary: 'There is a problem' },
+};
+
+// The full flow on the city page: book, manage link, move, cancel.
+async function flow(lang, keyboard) {
+  const t = T[lang];
+  const tag = `${lang}${keyboard ? '-keyboard' : ''}`;
+  const ctx = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  const cspErrors = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused/.test(m.text())) cspErrors.push(m.text()); });
+  const sizes = [];
+  page.on('requestfinished', async (req) => { const s = await req.sizes().catch(() => null); const r = await req.response(); if (s && r) sizes.push({ url: req.url(), body: s.responseBodySize, gz: gzipSync(await r.body().catch(() => Buffer.alloc(0))).length, enc: r.headers()['content-encoding'] }); });
+  await page.goto(`${host}/?lang=${lang}`);
+  const widget = page.locator('termin-booking');
+  const press = async (loc) => { if (keyboard) { await loc.focus(); await page.keyboard.press(await loc.getAttribute('type') === 'checkbox' || await loc.getAttribute('type') === 'radio' ? 'Space' : 'Enter'); } else await loc.click(); };
+  await page.getByRole('heading', { name: lang === 'de' ? 'Was möchten Sie erledigen?' : 'What do you need to do?' }).waitFor();
+  if (!keyboard) {
+    // Size of the first screen: everything the widget needed (gzipped).
+    await page.waitForLoadState('networkidle');
+    const ours = sizes.filter((s) => s.url.startsWith(api));
+    const total = ours.reduce((a, s) => a + (s.enc === 'gzip' ? s.body : s.gz), 0);
+    console.log(`first screen (${lang}): ${ours.length} requests, ${total} B gzipped: ${ours.map((s) => `${s.url.replace(api, '')} ${s.enc === 'gzip' ? s.body : s.gz}`).join(', ')}`);
+    check(total < 35 * 1024, `first screen under 35 KB gzipped (${total} B)`);
+    // Hostile host CSS: the widget's own font and colour hold.
+    const style = await widget.locator('h2').evaluate((h) => { const c = getComputedStyle(h); return `${c.fontSize} ${c.color} ${c.fontFamily}`; });
+    check(/^24px rgb\(11, 12, 12\)/.test(style) && !/^serif/.test(style.split(' ').slice(4).join(' ')), `hostile host CSS does not reach the widget (${style})`);
+    await audit(page, `${tag} services`, 'termin-booking'); await shot(page, `${lang}-1-services`);
+    await press(widget.getByRole('button', { name: t.cont }));
+    await widget.getByText(lang === 'de' ? 'Wählen Sie mindestens ein Anliegen aus.' : 'Select at least one service.').waitFor();
+    await audit(page, `${tag} services error`, 'termin-booking'); await shot(page, `${lang}-1-services-error`);
+  }
+  await press(widget.getByRole('checkbox', { name: t.svc }).first());
+  await press(widget.getByRole('button', { name: t.cont }));
+  await press(widget.getByRole('radio', { name: t.any }));
+  if (!keyboard) { await audit(page, `${tag} office`, 'termin-booking'); await shot(page, `${lang}-2-office`); }
+  await press(widget.getByRole('button', { name: t.cont }));
+  const day = widget.getByRole('button', { name: t.free }).first();
+  await day.waitFor();
+  if (!keyboard) {
+    const label = await day.getAttribute('aria-label');
+    check(/^\p{L}+, \d{1,2}\.? \p{L}+ 20\d\d, \d+ /u.test(label), `day button named with the full date: "${label}"`);
+    await audit(page, `${tag} calendar`, 'termin-booking'); await shot(page, `${lang}-3-calendar`);
+    await widget.getByRole('button', { name: lang === 'de' ? 'Datum wählen' : 'Choose date' }).click();
+    await widget.getByRole('alert').first().waitFor();
+    await audit(page, `${tag} calendar typed-date error`, 'termin-booking');
+  }
+  await press(day);
+  const firstTime = widget.locator('ul.times button').first();
+  await firstTime.waitFor();
+  if (!keyboard) { await audit(page, `${tag} times`, 'termin-booking'); await shot(page, `${lang}-4-times`); }
+  await press(firstTime);
+  await widget.getByRole('heading', { name: lang === 'de' ? 'Ihre Kontaktdaten' : 'Your contact details' }).waitFor();
+  if (!keyboard) {
+    await press(widget.getByRole('button', { name: t.confirm }));
+    await widget.getByRole('heading', { name: t.summary }).waitFor();
+    await audit(page, `${tag} contact errors`, 'termin-booking'); await shot(page, `${lang}-5-contact-errors`);
+  }
+  const name = widget.getByRole('textbox', { name: t.name });
+  if (keyboard) { await name.focus(); await page.keyboard.type('Erika Mustermann'); await page.keyboard.press('Tab'); await page.keyboard.type('erika@example.org'); }
+  else { await name.fill('Erika Mustermann'); await widget.getByRole('textbox', { name: t.email }).fill('erika@example.org'); }
+  await press(widget.getByRole('checkbox', { name: t.consent }));
+  if (!keyboard) { await audit(page, `${tag} contact`, 'termin-booking'); await shot(page, `${lang}-5-contact`); }
+  await press(widget.getByRole('button', { name: t.confirm }));
+  await widget.getByRole('heading', { name: t.done }).waitFor();
+  const ref = (await widget.locator('.panel strong').textContent()).trim();
+  check(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(ref), `${tag}: booked, reference ${ref}`);
+  if (!keyboard) { await audit(page, `${tag} confirmation`, 'termin-booking'); await shot(page, `${lang}-6-confirmation`); }
+  const ics = await widget.getByRole('link', { name: /\.ics/ }).getAttribute('href');
+  const icsText = await (await fetch(ics)).text();
+  check(icsText.includes('BEGIN:VCALENDAR'), `${tag}: .ics download`);
+  const manageUrl = await widget.getByRole('link', { name: t.manage }).getAttribute('href');
+  check(manageUrl.startsWith(`${api}/manage#ref=`), `${tag}: manage link carries the secret in the fragment`);
+  check(cspErrors.length === 0, `${tag}: no CSP violations on the city page (${cspErrors.length})`);
+
+  const m = await ctx.newPage();
+  await m.goto(manageUrl);
+  const mg = m.locator('termin-manage');
+  await mg.getByText(ref).waitFor();
+  if (!keyboard) { await audit(m, `${tag} manage`); await shot(m, `${lang}-7-manage`); }
+  await press2(m, keyboard, mg.getByRole('button', { name: t.move }));
+  const mday = mg.getByRole('button', { name: t.free }).nth(1);
+  await mday.waitFor();
+  if (!keyboard) { await audit(m, `${tag} move calendar`); await shot(m, `${lang}-8-move`); }
+  await press2(m, keyboard, mday);
+  await press2(m, keyboard, mg.locator('ul.times button').last());
+  await mg.getByText(t.moved).first().waitFor();
+  check(true, `${tag}: moved`);
+  await press2(m, keyboard, mg.getByRole('button', { name: t.cancel }));
+  await mg.getByRole('button', { name: t.cancelYes }).waitFor();
+  if (!keyboard) { await audit(m, `${tag} cancel question`); await shot(m, `${lang}-9-cancel-question`); }
+  await press2(m, keyboard, mg.getByRole('button', { name: t.cancelYes }));
+  await mg.getByText(t.cancelled, { exact: true }).waitFor();
+  check(true, `${tag}: cancelled`);
+  if (!keyboard) { await audit(m, `${tag} cancelled`); await shot(m, `${lang}-10-cancelled`); }
+  await ctx.close();
+}
+async function press2(page, keyboard, loc) { if (keyboard) { await loc.focus(); await page.keyboard.press('Enter'); } else await loc.click(); }
+
+async function pages() {
+  const ctx = await browser.newContext({ locale: 'de-DE' });
+  const page = await ctx.newPage();
+  for (const [path, name] of [['/', 'start'], ['/barrierefreiheit', 'barrierefreiheit'], ['/leichte-sprache', 'leichte-sprache'], ['/book', 'book']]) {
+    await page.goto(api + path);
+    if (path === '/book') await page.locator('termin-booking').getByRole('heading').first().waitFor();
+    await audit(page, `page ${path}`); await shot(page, `page-${name}`);
+  }
+  await ctx.close();
+}
+
+try {
+  for (const lang of ['de', 'en']) await flow(lang, false);
+  await flow('de', true);
+  await pages();
+} catch (e) {
+  console.log(`FAIL ${e.stack || e}`);
+  failures++;
+} finally {
+  await browser.close();
+  for (const p of procs) p.kill('SIGTERM');
+}
+console.log(`browser tests (${store}): ${failures} failures; axe: ${axeRuns} screens, ${axeViolations} violations; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+process.exit(failures ? 1 : 0);
