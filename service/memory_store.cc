@@ -360,7 +360,20 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
       return Status::FailedPrecondition("reference in use");
     }
   }
-  if (!ticket_day.empty()) appointment.ticket = Ticket(++shard.tickets[ticket_day]);
+  if (!ticket_day.empty()) {
+    const int number = ++shard.tickets[ticket_day];
+    appointment.ticket = Ticket(number);
+    api::QueueEntry e;
+    e.ticket = appointment.ticket;
+    e.number = number;
+    e.kind = api::QueueKind::kAppointment;
+    e.reference = appointment.reference;
+    e.services = appointment.booking.services;
+    e.due = api::ToTimePoint(appointment.booking.start);
+    api::QueueDay& day = shard.queue[ticket_day];
+    day.entries.push_back(std::move(e));
+    ++day.version;
+  }
   shard.AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
                  appointment.reference, TimePoint{});
   shard.appointments[appointment.reference] = appointment;

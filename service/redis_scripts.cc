@@ -312,14 +312,15 @@ return {'OK', hold}
 
 /* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,
    desks, appointment, appointments, active, outbox, outbox seq, tickets of
-   the day, step marker, cfg. ARGV: desk, start, end, claim_end, reference,
+   the day, step marker, the day's queue (meta), its entries, cfg. ARGV: desk, start, end, claim_end, reference,
    ticket day ('' = none), ticket key TTL ms, n, n field/value elements,
    then job triples, then the step marker's TTL ms ('0' = none), then the
    config version (see stale()). {DONE, ref} if the marker's step wrote
    before (the retry of a booking whose outcome its client did not learn).
    Overlap check and write in one step, as in place_hold. The ticket counter
    is per office and day and drawn in the same step, so two walk-ins never
-   share a number. Returns {OK, ticket}. */
+   share a number; a visit with a ticket joins the day's queue in the same
+   step (due at its start), as a check-in does. Returns {OK, ticket}. */
 const char* kCreateAppointment = R"lua(
 local now = now_ms()
 local prior = step_done(KEYS[10], ARGV[#ARGV - 1])
@@ -338,6 +339,9 @@ if ARGV[6] ~= '' then
   redis.call('PEXPIRE', KEYS[9], ARGV[7])
   tk = ticket(t)
   redis.call('HSET', KEYS[4], 'ticket', tk)
+  queue_add(KEYS[11], KEYS[12], {t = tk, n = t, k = 'a', r = ref,
+            s = cjson.decode(redis.call('HGET', KEYS[4], 'services')), due = s * 60000,
+            st = 'waiting', d = '', f = '', ca = 0, sa = 0, c = 0}, ARGV[7])
 end
 redis.call('SADD', KEYS[5], ref)
 redis.call('ZADD', KEYS[6], ARGV[3], ref)

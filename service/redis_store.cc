@@ -530,7 +530,8 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
       {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
        keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
        keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day),
-       keys_.StepMarker(office, key.token), keys_.OfficeConfig(office)},
+       keys_.StepMarker(office, key.token), keys_.Queue(office, ticket_day),
+       keys_.QueueEntries(office, ticket_day), keys_.OfficeConfig(office)},
       args);
   if (!r.ok()) return r.status();
   if (Word(**r) == "DONE" && (*r)->elements >= 2) {
