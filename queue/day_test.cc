@@ -222,5 +222,112 @@ TEST_CASE("property: mixed desks and appointments agree with the minute replay")
                                              << " refused");
 }
 
+// Whether some order of free desks calling serves every visitor: every
+// static priority among the desks (all permutations: brute force for up to
+// three desks) and a few random per-minute orders.
+bool SomeOrderServesAll(std::vector<DeskToday> desks, const std::vector<Waiting>& q,
+                        const DurationBook& b, int now, std::mt19937& rng) {
+  auto all = [](const std::vector<bool>& v) { return std::all_of(v.begin(), v.end(), [](bool x) { return x; }); };
+  std::vector<size_t> perm(desks.size());
+  for (size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+  do {
+    std::vector<DeskToday> ordered;
+    for (size_t i : perm) ordered.push_back(desks[i]);
+    if (all(Simulate(ordered, q, b, now, nullptr))) return true;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  for (int k = 0; k < 8; ++k)
+    if (all(Simulate(desks, q, b, now, &rng))) return true;
+  return false;
+}
+
+// The second property: no number refused while one could still be
+// served, within one grid step. A refusal is wrong if any order of free desks
+// calling (queue order kept: walk-ins by number, appointments when due) would
+// serve everyone with the new number even if its visit took one grid step
+// (5 minutes) longer than expected. Desks of equal skills closing at the same
+// time (free from different minutes), appointments due later, measured
+// durations. For mixed skills or closing times it does not hold: see the
+// known-gap case below.
+TEST_CASE("property: refusals are tight: no number refused that some order serves with a grid step to spare") {
+  const int cases = Cases();
+  constexpr int kGrid = 5;
+  int refused = 0, checked = 0;
+  for (int seed = 1; seed <= cases; ++seed) {
+    std::mt19937 rng(seed * 104729);
+    DurationBook b = Book();
+    if (rng() % 2) b.Record("id", 5 + static_cast<int>(rng() % 20));
+    const std::vector<std::string> all = {"pass", "id", "reg"};
+    const int now = 600;
+    std::vector<DeskToday> desks;
+    int n = 1 + static_cast<int>(rng() % 3);
+    const int close = now + 20 + static_cast<int>(rng() % 100);
+    for (int d = 0; d < n; ++d) {
+      DeskToday desk{"D" + std::to_string(d), {}, now + static_cast<int>(rng() % 10), close};
+      desk.services.insert(all.begin(), all.end());
+      desks.push_back(desk);
+    }
+    std::vector<Waiting> q;
+    int appts = static_cast<int>(rng() % 3);
+    for (int k = 0; k < appts; ++k)
+      q.push_back({VisitorKind::kAppointment, all[rng() % all.size()], now + 5 * static_cast<int>(rng() % 12), 0,
+                   true});
+    int ticket = 1;
+    int arrivals = static_cast<int>(rng() % 10);
+    for (int k = 0; k < arrivals; ++k) {
+      std::string s = all[rng() % all.size()];
+      WalkInAnswer a = DecideWalkIn(desks, q, b, s, now, ticket);
+      std::vector<Waiting> with = QueueOrder(q);
+      with.push_back({VisitorKind::kWalkIn, s, now, ticket, false});
+      if (a.issued) {
+        q.push_back(with.back());
+        ++ticket;
+        continue;
+      }
+      ++refused;
+      // Only days on which everyone already there is served (else a refusal
+      // is about them, not the newcomer).
+      std::vector<Waiting> before = QueueOrder(q);
+      auto served = Simulate(desks, before, b, now, nullptr);
+      if (!std::all_of(served.begin(), served.end(), [](bool x) { return x; })) continue;
+      ++checked;
+      INFO("seed=" << seed << " service=" << s << " desks=" << n);
+      // The newcomer taking a grid step longer: a service of its own.
+      DurationBook longer = b;
+      longer.SetConfigured(s + "+grid", b.Expected(s) + kGrid);
+      std::vector<DeskToday> able = desks;
+      for (DeskToday& d : able)
+        if (d.services.count(s)) d.services.insert(s + "+grid");
+      with.back().service = s + "+grid";
+      REQUIRE_FALSE(SomeOrderServesAll(able, with, longer, now, rng));
+    }
+  }
+  MESSAGE("tight refusals: " << cases << " cases, " << refused << " refused, " << checked
+                             << " held against every desk order with a grid step to spare");
+}
+
+// Known gap, kept as a case so that a better policy shows up here: with mixed
+// skills the policy (the earliest free desk calls the first visitor it can
+// finish) is not monotone. Found by the tight-refusal property with mixed
+// desks (seed 735): at 632 desk D0 takes the id visit (13 min) that D1 could
+// have taken at 636, and the last reg number (only D0 does reg) no longer
+// fits before D0 closes at 647. Were D0 to close at 642, it would skip the id
+// visit (it no longer fits), take the reg number, and D1 the id visit: every
+// one served. The cut-off follows the policy, because the desks call by it.
+TEST_CASE("known gap: with mixed skills a refusal can be one that another order of calls serves") {
+  DurationBook b = Book();
+  b.Record("id", 13);
+  std::vector<DeskToday> desks = {{"D0", {"id", "pass", "reg"}, 607, 647}, {"D1", {"id", "pass"}, 608, 658}};
+  std::vector<Waiting> q = {{VisitorKind::kAppointment, "reg", 620, 0, true},
+                            {VisitorKind::kWalkIn, "pass", 600, 1, false},
+                            {VisitorKind::kWalkIn, "pass", 600, 2, false},
+                            {VisitorKind::kWalkIn, "id", 600, 3, false},
+                            {VisitorKind::kWalkIn, "reg", 600, 4, false},
+                            {VisitorKind::kWalkIn, "id", 600, 5, false}};
+  CHECK_FALSE(DecideWalkIn(desks, q, b, "reg", 600, 6).issued);
+  std::vector<DeskToday> earlier = desks;
+  earlier[0].close = 642;
+  CHECK(DecideWalkIn(earlier, q, b, "reg", 600, 6).issued);
+}
+
 }  // namespace
 }  // namespace termin::queue
