@@ -1009,6 +1009,28 @@ TEST_CASE("conformance: check-in queues the visitor; call next takes appointment
   }
 }
 
+TEST_CASE("conformance: a visit booked with a ticket (kiosk walk-in appointment) joins the day's queue in its step") {
+  const std::string day = "2030-02-03";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    auto walk_in = MakeAppointment("QWA-0001", MakeBooking("o1", "d1", t, 15));
+    walk_in.status = AppointmentStatus::kCheckedIn;
+    auto made = s.CreateAppointment(walk_in, day, {});
+    REQUIRE(made.ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("QWA-0002", MakeBooking("o1", "d1", t + 30min, 15)), "", {}).ok());
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    REQUIRE(q->entries.size() == 1);  // the one without a ticket day is not queued
+    CHECK(q->entries[0].ticket == made->ticket);
+    CHECK(q->entries[0].reference == "QWA-0001");
+    CHECK(q->entries[0].kind == api::QueueKind::kAppointment);
+    CHECK(q->entries[0].due == api::ToTimePoint(t));
+    CHECK(q->entries[0].services == std::vector<std::string>{"id-card"});
+  }
+}
+
 TEST_CASE("conformance: a walk-in ticket is drawn only on the queue version its cut-off was judged on") {
   const std::string day = "2030-02-01";
   for (Backend& b : Backends()) {
