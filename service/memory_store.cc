@@ -978,6 +978,12 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
   for (Shard* shard : shards) {
     std::lock_guard<std::mutex> lock(shard->mutex);
     std::erase_if(shard->steps, [&](const auto& e) { return e.second.second <= now; });
+    // Queues of days three or more days before now (the Redis store's 72 h
+    // TTL): "YYYY-MM-DD" sorts as the days do.
+    const std::string old_day = FormatDate(
+        date::local_days{std::chrono::floor<date::days>(now).time_since_epoch()} - date::days(3));
+    std::erase_if(shard->queue, [&](const auto& e) { return e.first < old_day; });
+    std::erase_if(shard->tickets, [&](const auto& e) { return e.first < old_day; });
     for (auto& [ref, a] : shard->appointments) {
       if (a.contact_erased) continue;
       bool visit_over = api::ToTimePoint(a.booking.claim_end) < cutoff;
