@@ -240,7 +240,18 @@ TEST_CASE("queue: desk keys act for their office and desk only; bad input is a p
   Response at_b = api.Post("/v1/desk/b/call-next", "", Bearer(kDeskMitteKey));
   REQUIRE(at_b.status == 200);
   CHECK(at_b.Str("ticket") == t.Str("ticket"));
+  // The desk's view shows its current visitor (the answer is held against openapi.yaml).
+  Response view = api.Get("/v1/desk/b/queue", Bearer(kDeskMitteKey));
+  REQUIRE(view.status == 200);
+  REQUIRE(view.json["desk"].HasMember("current"));
+  CHECK(std::string(view.json["desk"]["current"]["ticket"].GetString()) == t.Str("ticket"));
+  CHECK(std::string(view.json["desk"]["current"]["state"].GetString()) == "called");
   CHECK(api.Post("/v1/desk/b/requeue", "", Bearer(kDeskMitteKey)).status == 200);
+  Response waiting = api.Get("/v1/desk/b/queue", Bearer(kDeskMitteKey));
+  REQUIRE(waiting.status == 200);
+  REQUIRE(waiting.json["waiting"].Size() == 1);
+  CHECK(waiting.json["waiting"][0]["this_desk"].GetBool());
+  CHECK(waiting.json["waiting"][0]["expected_wait_minutes"].IsInt());
 }
 
 }  // namespace
