@@ -10,7 +10,7 @@
 //
 // Routes are registered in one place (routes.cc); handlers live by audience
 // in handlers_public.cc, handlers_staff.cc, handlers_admin.cc,
-// handlers_dead_letters.cc and handlers_ops.cc.
+// handlers_dead_letters.cc, handlers_queue.cc and handlers_ops.cc.
 //
 // Thread safety: Handle may be called from many threads at once.
 #ifndef TERMIN_API_APP_H_
@@ -170,6 +170,19 @@ class App {
   HttpResponse HotlineNote(const Call& call);
   HttpResponse KioskCheckIn(const Call& call);
   HttpResponse KioskWalkIn(const Call& call);
+  // --- The office's day (handlers_queue.cc) ---
+  HttpResponse KioskTicket(const Call& call);
+  HttpResponse DeskOpen(const Call& call);
+  HttpResponse DeskClose(const Call& call);
+  HttpResponse DeskCallNext(const Call& call);
+  HttpResponse DeskRecall(const Call& call);
+  HttpResponse DeskStart(const Call& call);
+  HttpResponse DeskDone(const Call& call);
+  HttpResponse DeskNoShow(const Call& call);
+  HttpResponse DeskRequeue(const Call& call);
+  HttpResponse DeskTransfer(const Call& call);
+  HttpResponse DeskQueue(const Call& call);
+  HttpResponse OfficeCalls(const Call& call);
   // --- Admin ---
   HttpResponse AdminGetOffice(const Call& call);
   HttpResponse AdminPutOffice(const Call& call);
@@ -185,6 +198,27 @@ class App {
   // 429 if the request's client is over its request limit (api/limits.h).
   std::optional<HttpResponse> OverRequestLimit(const Call& call);
   HttpResponse TooManyRequests(const Call& call, const LimitRefusal& refusal) const;
+
+  // A desk route's key, office, desk and day (the key's office, the path's
+  // desk). NotFound for a desk the office does not have.
+  struct DeskContext {
+    std::shared_ptr<const Catalog> catalog;  // owns *office
+    const OfficeInfo* office = nullptr;
+    const Desk* desk = nullptr;
+    TimePoint now;
+    std::string day;  // local "YYYY-MM-DD"
+  };
+  Result<DeskContext> DeskFor(const Call& call);
+  // The office's day now: overdue appointments are made no-shows first; the
+  // rest of today's confirmed ones are `due`.
+  struct DayState {
+    std::string day;
+    QueueDay queue;
+    std::vector<AppointmentRecord> due;
+  };
+  Result<DayState> LoadDay(const OfficeInfo& office, TimePoint now);
+  HttpResponse DeskSetOpen(const Call& call, bool open);
+  HttpResponse DeskStepCommon(const Call& call, DeskAction action);
 
   // The move shared by citizens and the hotline.
   HttpResponse MoveCommon(const Call& call, const AppointmentRecord& current, bool staff);

@@ -26,6 +26,7 @@ Result<KeyTable> KeyTable::Parse(std::string_view json) {
     auto role = r.String("role", true, 20);
     auto offices = r.StringArray("offices", false, 1000, 40);
     auto name = r.String("name", false, 200);
+    auto desk = r.String("desk", false, 40);
     r.Finish();
     if (!errors.empty()) break;
     Principal p;
@@ -40,14 +41,23 @@ Result<KeyTable> KeyTable::Parse(std::string_view json) {
       p.role = Role::kHotline;
     } else if (*role == "kiosk") {
       p.role = Role::kKiosk;
+    } else if (*role == "desk") {
+      p.role = Role::kDesk;
     } else if (*role == "admin") {
       p.role = Role::kAdmin;
     } else {
-      return Status::InvalidArgument(path + ".role: must be hotline, kiosk or admin");
+      return Status::InvalidArgument(path + ".role: must be hotline, kiosk, desk or admin");
     }
     if (offices) p.offices = *offices;
     if (p.role == Role::kKiosk && p.offices.size() != 1) {
       return Status::InvalidArgument(path + ".offices: a kiosk key is bound to exactly one office");
+    }
+    if (p.role == Role::kDesk && p.offices.size() != 1) {
+      return Status::InvalidArgument(path + ".offices: a desk key is bound to exactly one office");
+    }
+    if (desk) {
+      if (p.role != Role::kDesk) return Status::InvalidArgument(path + ".desk: only desk keys name a desk");
+      p.desk = *desk;
     }
     p.name = name.value_or(*role);
     if (!table.by_digest_.emplace(d, std::move(p)).second) {

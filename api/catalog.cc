@@ -546,11 +546,13 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.schedule.rules = kDefaultRules;
   office.reminder_offsets = kDefaultReminders;
   office.appointments_per_identity = 0;
+  office.no_show_grace = kDefaultNoShowGrace;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
-                    "reminder_minutes_before", "appointments_per_identity"});
+                    "reminder_minutes_before", "appointments_per_identity",
+                    "no_show_grace_minutes"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
   if (auto g = ReadInt(obj.Get("grid_minutes"), obj.Path("grid_minutes"), 1, 60, e)) {
@@ -574,6 +576,10 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto a = ReadInt(obj.Get("appointments_per_identity"), obj.Path("appointments_per_identity"), 0,
                        100, e)) {
     office.appointments_per_identity = static_cast<int>(*a);
+  }
+  if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
+                       e)) {
+    office.no_show_grace = Minutes{*g};
   }
   if (const Value* rem = obj.Get("reminder_minutes_before")) {
     const std::string at = obj.Path("reminder_minutes_before");
@@ -1021,6 +1027,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.appointments_per_identity > 0) {
     Key(w, "appointments_per_identity");
     w.Int(o.appointments_per_identity);
+  }
+  if (o.no_show_grace != kDefaultNoShowGrace) {
+    Key(w, "no_show_grace_minutes");
+    w.Int64(o.no_show_grace.count());
   }
   w.EndObject();
 

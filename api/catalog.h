@@ -45,6 +45,7 @@ inline constexpr std::size_t kMaxExceptions = 1000;   // per desk, and closures 
 inline constexpr std::size_t kMaxIntervalsPerDay = 24;
 inline constexpr std::size_t kMaxReminders = 5;
 inline constexpr std::size_t kMaxFieldErrors = 50;    // collected before giving up
+inline constexpr Minutes kDefaultNoShowGrace{10};     // rules.no_show_grace_minutes
 
 // One problem in a document: `field` is the path ("desks[0].opening.mon[1]",
 // "" for the document itself), `message` says what is wrong with it.
@@ -94,6 +95,9 @@ struct OfficeInfo {
   // Fair use: future appointments one identity (e-mail, phone) may book
   // online here per service (ZMS's appointmentsPerMail); 0 = no limit.
   int appointments_per_identity = 0;
+  // The day's queue: an appointment not checked in by its start plus this
+  // becomes no_show, and its desk time goes back to the day (0..240).
+  Minutes no_show_grace = kDefaultNoShowGrace;
   std::vector<std::string> desk_names;    // display names, "Schalter 1"
   std::vector<std::string> closure_reasons;  // "Betriebsausflug"; may be empty
   Office schedule;

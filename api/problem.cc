@@ -25,6 +25,8 @@ constexpr SlugInfo kSlugs[] = {
     {"method-not-allowed", 405, "Methode nicht erlaubt", "Method not allowed"},
     {"slot-taken", 409, "Termin bereits vergeben", "Slot taken"},
     {"conflict", 409, "Konflikt", "Conflict"},
+    {"no-ticket", 409, "Heute keine Wartenummer mehr", "No ticket today"},
+    {"queue-empty", 404, "Niemand wartet", "Nobody waiting"},
     {"hold-expired", 410, "Reservierung abgelaufen", "Hold expired"},
     {"hold-void", 410, "Reservierung nicht mehr gültig: Das Amt hat seine Zeiten geändert",
      "Hold no longer valid: the office changed its hours"},

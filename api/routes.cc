@@ -39,6 +39,20 @@ void App::RegisterRoutes() {
   // Kiosk.
   r.Add("POST", "/v1/kiosk/checkins", bind(&App::KioskCheckIn));
   r.Add("POST", "/v1/kiosk/walkins", bind(&App::KioskWalkIn));
+  r.Add("POST", "/v1/kiosk/tickets", bind(&App::KioskTicket));
+  // Desk console (the office's day).
+  r.Add("POST", "/v1/desk/{deskId}/open", bind(&App::DeskOpen));
+  r.Add("POST", "/v1/desk/{deskId}/close", bind(&App::DeskClose));
+  r.Add("POST", "/v1/desk/{deskId}/call-next", bind(&App::DeskCallNext));
+  r.Add("POST", "/v1/desk/{deskId}/recall", bind(&App::DeskRecall));
+  r.Add("POST", "/v1/desk/{deskId}/start", bind(&App::DeskStart));
+  r.Add("POST", "/v1/desk/{deskId}/done", bind(&App::DeskDone));
+  r.Add("POST", "/v1/desk/{deskId}/no-show", bind(&App::DeskNoShow));
+  r.Add("POST", "/v1/desk/{deskId}/requeue", bind(&App::DeskRequeue));
+  r.Add("POST", "/v1/desk/{deskId}/transfer", bind(&App::DeskTransfer));
+  r.Add("GET", "/v1/desk/{deskId}/queue", bind(&App::DeskQueue));
+  // Call display (no key).
+  r.Add("GET", "/v1/offices/{officeId}/calls", bind(&App::OfficeCalls));
   // Admin.
   r.Add("GET", "/v1/admin/offices/{officeId}", bind(&App::AdminGetOffice));
   r.Add("PUT", "/v1/admin/offices/{officeId}", bind(&App::AdminPutOffice));

@@ -265,6 +265,93 @@ struct LimitDecision {
   std::chrono::milliseconds retry_after{0};  // when refused
 };
 
+// --- The office's day: one queue for booked visitors and walk-ins ---------
+// (queue/day.h is the model that judges it; api/queue_day.h feeds it.)
+//
+// Per office and local day ("YYYY-MM-DD"): the entries (a checked-in
+// appointment or a walk-in ticket), the desks opened for the day, and the
+// recent calls for the waiting-room display. Every step below is ONE atomic
+// step (the office's shard lock; one Lua script on the office's keys), so two
+// desks never call the same visitor. Times in these steps come from the
+// caller (the API's clock), so a day can be replayed in tests.
+enum class QueueKind {
+  kAppointment,  // a booked visitor who checked in
+  kWalkIn,       // a ticket without appointment
+};
+enum class QueueState {
+  kWaiting,  // in the queue (also after requeue or transfer)
+  kCalled,   // called to a desk, not started yet
+  kServing,  // being served (started)
+  kDone,     // served
+  kNoShow,   // called and did not come
+};
+
+struct QueueEntry {
+  std::string ticket;  // "A012": drawn from the office's tickets of the day
+  int number = 0;      // its draw order (walk-ins are called by it)
+  QueueKind kind = QueueKind::kWalkIn;
+  std::string reference;  // appointments only
+  std::vector<std::string> services;
+  TimePoint due;  // appointment: its start; walk-in: when it was issued
+  QueueState state = QueueState::kWaiting;
+  std::string desk;      // called to / served at (kept once done)
+  std::string for_desk;  // transferred: only this desk calls it, before others
+  TimePoint called_at;
+  TimePoint started_at;
+  int calls = 0;  // calls and recalls
+};
+
+struct QueueDesk {
+  std::string id;
+  bool open = false;     // opened for the day and not closed
+  TimePoint closes_at;   // epoch: as its hours say; else it calls nobody from then on
+  std::string current;   // ticket called or being served, "" = free
+};
+
+// One line of the call display: a ticket and its desk, never a name.
+struct QueueCall {
+  std::uint64_t seq = 0;  // 1, 2, ... per office and day
+  std::string ticket;
+  std::string desk;
+  TimePoint at;
+};
+
+inline constexpr std::size_t kQueueCallsKept = 20;   // display lines kept per day
+inline constexpr std::size_t kQueueDurationsKept = 51;  // measured durations per service key
+
+struct QueueCalls {
+  std::uint64_t seq = 0;         // calls so far today (the display's ETag)
+  std::vector<QueueCall> calls;  // newest first, at most kQueueCallsKept
+};
+
+struct QueueDay {
+  std::uint64_t version = 0;                // grows with every write to the day's queue
+  std::vector<QueueEntry> entries;          // by number
+  std::map<std::string, QueueDesk> desks;   // desks opened (or closed) today
+  QueueCalls calls;
+  // Measured start->done minutes per service key (QueueServiceKey), newest
+  // first, at most kQueueDurationsKept; kept across days.
+  std::map<std::string, std::vector<int>> durations;
+};
+
+// The key of a visit's services for durations and the model: sorted, '+'.
+std::string QueueServiceKey(std::vector<std::string> services);
+
+// The call rule both stores follow (Store::CallNext): the index of the
+// entry `desk` calls next among `entries`, nullopt if none.
+std::optional<std::size_t> NextForDesk(const std::vector<QueueEntry>& entries,
+                                       const std::string& desk,
+                                       const std::vector<std::string>& can_do, TimePoint now);
+
+enum class DeskAction {
+  kRecall,    // calls the desk's current ticket again (a new display line)
+  kStart,     // called -> serving
+  kDone,      // serving -> done; its minutes join the durations
+  kNoShow,    // called -> no_show (an appointment becomes no_show too)
+  kRequeue,   // called/serving -> waiting, in its old place
+  kTransfer,  // called/serving -> waiting for another desk
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -343,8 +430,10 @@ class Store {
   // done. Empty if none.
   virtual Result<std::string> StepResult(const std::string& office_id, const std::string& token) = 0;
 
-  // Marks a confirmed appointment checked in and draws its ticket for
-  // `ticket_day`; an appointment already checked in is returned as it is.
+  // Marks a confirmed appointment checked in, draws its ticket for
+  // `ticket_day` and puts it into that day's queue (QueueEntry, due at its
+  // start), in one step; an appointment already checked in is returned as
+  // it is.
   // FailedPrecondition for other states.
   virtual Result<AppointmentRecord> CheckIn(const std::string& reference,
                                             const std::string& ticket_day) = 0;
@@ -426,6 +515,37 @@ class Store {
                                               int max, std::chrono::milliseconds ttl) = 0;
   // The hold was confirmed, given back or never placed.
   virtual Status ForgetOpenHold(const std::string& bucket, const std::string& hold_id) = 0;
+
+  // --- The office's day (see QueueEntry) ------------------------------------
+  virtual Result<QueueDay> ReadQueue(const std::string& office_id, const std::string& day) = 0;
+  // The display's part only: cheap to poll.
+  virtual Result<QueueCalls> ReadQueueCalls(const std::string& office_id, const std::string& day) = 0;
+  // Draws a walk-in ticket (its kind, services and due as given) if the
+  // day's queue is still at `expected_version`, the version the caller's
+  // cut-off was judged on; Aborted if it moved (read again and judge again).
+  virtual Result<QueueEntry> IssueTicket(const std::string& office_id, const std::string& day,
+                                         QueueEntry walk_in, std::uint64_t expected_version) = 0;
+  // Opens, closes or moves the closing time of a desk for the day; the
+  // desk's current visitor (if any) is kept.
+  virtual Result<QueueDesk> SetQueueDesk(const std::string& office_id, const std::string& day,
+                                         QueueDesk desk) = 0;
+  // The next visitor for `desk`, who can do `can_do`: entries transferred to
+  // it first, then appointments due by `now` (by start), then walk-ins (by
+  // number), then appointments due later; only visits all of whose services
+  // the desk can do. NotFound: nobody to call. FailedPrecondition: the desk
+  // is not open (or past its closing time) or still has a current visitor.
+  virtual Result<QueueEntry> CallNext(const std::string& office_id, const std::string& day,
+                                      const std::string& desk, const std::vector<std::string>& can_do,
+                                      TimePoint now) = 0;
+  // A step on the desk's current visitor. FailedPrecondition: the desk has
+  // none, or its state forbids the step. `to_desk`: kTransfer only.
+  virtual Result<QueueEntry> DeskStep(const std::string& office_id, const std::string& day,
+                                      const std::string& desk, DeskAction action, TimePoint now,
+                                      const std::string& to_desk = "") = 0;
+  // An appointment still confirmed (not checked in) whose start is at or
+  // before `latest_start` becomes no_show and frees its claim.
+  // FailedPrecondition otherwise.
+  virtual Result<AppointmentRecord> MarkNoShow(const std::string& reference, Instant latest_start) = 0;
 
   // --- Outbox and housekeeping ----------------------------------------------
   // Removes and returns up to `limit` jobs due at or before `now`, by due time.

@@ -19,6 +19,8 @@ cat <<TEXT
   The API:            http://$host:$PORT/v1/offices   (README.md, "Calling the API")
   Demo staff keys:    demo-hotline (hotline, every office)
                       demo-kiosk-rathaus (kiosk of aalen-rathaus)
+                      demo-desk-rathaus (desk console, any desk of aalen-rathaus)
+                      demo-schalter-1 (desk console, schalter-1 of aalen-rathaus only)
                       demo-admin (admin)   as  Authorization: Bearer <key>
   Docs:               README.md, docs/api.md, openapi.yaml (the contract)
   Listening on:       $BIND:$PORT$( [ "$BIND" = 127.0.0.1 ] && echo "  (this machine only; make run BIND=0.0.0.0 opens it)")

@@ -52,6 +52,17 @@ struct MemoryStore::Shard {
   std::map<std::string, HoldRecord> holds;
   std::map<std::string, AppointmentRecord> appointments;
   std::map<std::string, int> tickets;  // local day -> tickets drawn
+  std::map<std::string, api::QueueDay> queue;             // local day -> its queue (no durations)
+  std::map<std::string, std::vector<int>> durations;      // service key -> minutes, newest first
+
+  // A new display line for the desk's current entry `e`.
+  void Announce(api::QueueDay& day, api::QueueEntry& e, const std::string& desk, TimePoint now) {
+    ++e.calls;
+    e.called_at = now;
+    day.calls.calls.insert(day.calls.calls.begin(),
+                           api::QueueCall{++day.calls.seq, e.ticket, desk, now});
+    if (day.calls.calls.size() > api::kQueueCallsKept) day.calls.calls.resize(api::kQueueCallsKept);
+  }
   ConfigDocument config;
   std::uint64_t touch_version = 0;  // config.version of the last TouchOfficeConfig
   std::uint64_t hold_version = 0;
@@ -349,7 +360,20 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
       return Status::FailedPrecondition("reference in use");
     }
   }
-  if (!ticket_day.empty()) appointment.ticket = Ticket(++shard.tickets[ticket_day]);
+  if (!ticket_day.empty()) {
+    const int number = ++shard.tickets[ticket_day];
+    appointment.ticket = Ticket(number);
+    api::QueueEntry e;
+    e.ticket = appointment.ticket;
+    e.number = number;
+    e.kind = api::QueueKind::kAppointment;
+    e.reference = appointment.reference;
+    e.services = appointment.booking.services;
+    e.due = api::ToTimePoint(appointment.booking.start);
+    api::QueueDay& day = shard.queue[ticket_day];
+    day.entries.push_back(std::move(e));
+    ++day.version;
+  }
   shard.AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
                  appointment.reference, TimePoint{});
   shard.appointments[appointment.reference] = appointment;
@@ -459,7 +483,173 @@ Result<AppointmentRecord> MemoryStore::CheckIn(const std::string& reference,
     return Status::FailedPrecondition("the appointment is not open for check-in");
   }
   a.status = AppointmentStatus::kCheckedIn;
-  a.ticket = Ticket(++shard->tickets[ticket_day]);
+  const int number = ++shard->tickets[ticket_day];
+  a.ticket = Ticket(number);
+  api::QueueEntry e;
+  e.ticket = a.ticket;
+  e.number = number;
+  e.kind = api::QueueKind::kAppointment;
+  e.reference = a.reference;
+  e.services = a.booking.services;
+  e.due = api::ToTimePoint(a.booking.start);
+  api::QueueDay& day = shard->queue[ticket_day];
+  day.entries.push_back(std::move(e));
+  ++day.version;
+  return a;
+}
+
+Result<api::QueueDay> MemoryStore::ReadQueue(const std::string& office_id, const std::string& day) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  api::QueueDay out;
+  if (auto it = shard.queue.find(day); it != shard.queue.end()) out = it->second;
+  out.durations = shard.durations;
+  return out;
+}
+
+Result<api::QueueCalls> MemoryStore::ReadQueueCalls(const std::string& office_id,
+                                                    const std::string& day) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (auto it = shard.queue.find(day); it != shard.queue.end()) return it->second.calls;
+  return api::QueueCalls{};
+}
+
+Result<api::QueueEntry> MemoryStore::IssueTicket(const std::string& office_id, const std::string& day,
+                                                 api::QueueEntry walk_in,
+                                                 std::uint64_t expected_version) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  api::QueueDay& q = shard.queue[day];
+  if (q.version != expected_version) return Status::Aborted("the queue moved since it was read");
+  walk_in.number = ++shard.tickets[day];
+  walk_in.ticket = Ticket(walk_in.number);
+  walk_in.state = api::QueueState::kWaiting;
+  walk_in.desk.clear();
+  walk_in.for_desk.clear();
+  walk_in.calls = 0;
+  q.entries.push_back(walk_in);
+  ++q.version;
+  return walk_in;
+}
+
+Result<api::QueueDesk> MemoryStore::SetQueueDesk(const std::string& office_id, const std::string& day,
+                                                 api::QueueDesk desk) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  api::QueueDay& q = shard.queue[day];
+  api::QueueDesk& d = q.desks[desk.id];
+  d.id = desk.id;
+  d.open = desk.open;
+  d.closes_at = desk.closes_at;
+  ++q.version;
+  return d;
+}
+
+Result<api::QueueEntry> MemoryStore::CallNext(const std::string& office_id, const std::string& day,
+                                              const std::string& desk,
+                                              const std::vector<std::string>& can_do, TimePoint now) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  api::QueueDay& q = shard.queue[day];
+  auto d = q.desks.find(desk);
+  if (d == q.desks.end() || !d->second.open ||
+      (d->second.closes_at != TimePoint{} && d->second.closes_at <= now)) {
+    return Status::FailedPrecondition("the desk is not open");
+  }
+  if (!d->second.current.empty()) {
+    return Status::FailedPrecondition("the desk still has ticket " + d->second.current);
+  }
+  auto next = api::NextForDesk(q.entries, desk, can_do, now);
+  if (!next) return Status::NotFound("nobody waits whom this desk can serve");
+  api::QueueEntry& e = q.entries[*next];
+  e.state = api::QueueState::kCalled;
+  e.desk = desk;
+  e.for_desk.clear();
+  shard.Announce(q, e, desk, now);
+  d->second.current = e.ticket;
+  ++q.version;
+  return e;
+}
+
+Result<api::QueueEntry> MemoryStore::DeskStep(const std::string& office_id, const std::string& day,
+                                              const std::string& desk, api::DeskAction action,
+                                              TimePoint now, const std::string& to_desk) {
+  using api::DeskAction;
+  using api::QueueState;
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  api::QueueDay& q = shard.queue[day];
+  auto d = q.desks.find(desk);
+  if (d == q.desks.end() || d->second.current.empty()) {
+    return Status::FailedPrecondition("the desk has no current visitor");
+  }
+  auto it = std::find_if(q.entries.begin(), q.entries.end(),
+                         [&](const api::QueueEntry& e) { return e.ticket == d->second.current; });
+  if (it == q.entries.end()) return Status::Internal("the desk's ticket vanished");
+  api::QueueEntry& e = *it;
+  auto close_appointment = [&](AppointmentStatus status) {
+    if (e.reference.empty()) return;
+    auto a = shard.appointments.find(e.reference);
+    if (a == shard.appointments.end() || a->second.status != AppointmentStatus::kCheckedIn) return;
+    a->second.status = status;
+    a->second.closed_at = now;
+  };
+  switch (action) {
+    case DeskAction::kRecall:
+      if (e.state != QueueState::kCalled) return Status::FailedPrecondition("the visitor is not called");
+      shard.Announce(q, e, desk, now);
+      break;
+    case DeskAction::kStart:
+      if (e.state != QueueState::kCalled) return Status::FailedPrecondition("the visitor is not called");
+      e.state = QueueState::kServing;
+      e.started_at = now;
+      break;
+    case DeskAction::kDone: {
+      if (e.state != QueueState::kServing) return Status::FailedPrecondition("the visit has not started");
+      e.state = QueueState::kDone;
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - e.started_at).count();
+      int minutes = std::max(1, static_cast<int>((ms + 30000) / 60000));
+      std::vector<int>& book = shard.durations[api::QueueServiceKey(e.services)];
+      book.insert(book.begin(), minutes);
+      if (book.size() > api::kQueueDurationsKept) book.resize(api::kQueueDurationsKept);
+      close_appointment(AppointmentStatus::kDone);
+      d->second.current.clear();
+      break;
+    }
+    case DeskAction::kNoShow:
+      if (e.state != QueueState::kCalled) return Status::FailedPrecondition("the visitor is not called");
+      e.state = QueueState::kNoShow;
+      close_appointment(AppointmentStatus::kNoShow);
+      d->second.current.clear();
+      break;
+    case DeskAction::kRequeue:
+    case DeskAction::kTransfer:
+      if (action == DeskAction::kTransfer && (to_desk.empty() || to_desk == desk)) {
+        return Status::InvalidArgument("transfer needs another desk");
+      }
+      e.state = QueueState::kWaiting;
+      e.for_desk = action == DeskAction::kTransfer ? to_desk : "";
+      d->second.current.clear();
+      break;
+  }
+  ++q.version;
+  return e;
+}
+
+Result<AppointmentRecord> MemoryStore::MarkNoShow(const std::string& reference, Instant latest_start) {
+  Shard* shard = ShardOfReference(reference);
+  if (!shard) return Status::NotFound("no such appointment");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  AppointmentRecord& a = it->second;
+  if (a.status != AppointmentStatus::kConfirmed || a.booking.start > latest_start) {
+    return Status::FailedPrecondition("the appointment is not overdue");
+  }
+  shard->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+  a.status = AppointmentStatus::kNoShow;
+  a.closed_at = clock_->Now();
   return a;
 }
 
@@ -788,6 +978,12 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
   for (Shard* shard : shards) {
     std::lock_guard<std::mutex> lock(shard->mutex);
     std::erase_if(shard->steps, [&](const auto& e) { return e.second.second <= now; });
+    // Queues of days three or more days before now (the Redis store's 72 h
+    // TTL): "YYYY-MM-DD" sorts as the days do.
+    const std::string old_day = FormatDate(
+        date::local_days{std::chrono::floor<date::days>(now).time_since_epoch()} - date::days(3));
+    std::erase_if(shard->queue, [&](const auto& e) { return e.first < old_day; });
+    std::erase_if(shard->tickets, [&](const auto& e) { return e.first < old_day; });
     for (auto& [ref, a] : shard->appointments) {
       if (a.contact_erased) continue;
       bool visit_over = api::ToTimePoint(a.booking.claim_end) < cutoff;

@@ -337,4 +337,24 @@ TEST_CASE("many threads racing for the same interval: exactly one wins") {
   CHECK(claims->at("d1").size() == static_cast<std::size_t>(kRounds));
 }
 
+namespace {
+
+// Regression: the embedded store kept every day's queue for ever (Redis
+// expires them after 72 h); the housekeeping sweep now drops them.
+TEST_CASE("memory store: the sweep drops queues of days three and more days old") {
+  auto clock = std::make_shared<api::ManualClock>(api::ToTimePoint(*ParseInstant("2026-12-05T10:00:00Z")));
+  MemoryStore store(clock);
+  api::QueueDesk desk;
+  desk.id = "d1";
+  desk.open = true;
+  REQUIRE(store.SetQueueDesk("o1", "2026-12-01", desk).ok());
+  REQUIRE(store.SetQueueDesk("o1", "2026-12-02", desk).ok());
+  REQUIRE(store.SetQueueDesk("o1", "2026-12-04", desk).ok());
+  REQUIRE(store.ErasePersonalData(clock->Now() - std::chrono::hours(24)).ok());
+  CHECK(store.ReadQueue("o1", "2026-12-01")->desks.empty());
+  CHECK(store.ReadQueue("o1", "2026-12-02")->desks.size() == 1);
+  CHECK(store.ReadQueue("o1", "2026-12-04")->desks.size() == 1);
+}
+
+}  // namespace
 }  // namespace termin::service

@@ -47,6 +47,20 @@ std::string RedisKeys::StepMarker(std::string_view office, std::string_view toke
   return OfficeKey(office, std::string("ik:").append(token.empty() ? "-" : token));
 }
 
+std::string RedisKeys::Queue(std::string_view office, std::string_view day) const {
+  return OfficeKey(office, std::string("q:").append(day));
+}
+std::string RedisKeys::QueueEntries(std::string_view office, std::string_view day) const {
+  return OfficeKey(office, std::string("q:").append(day).append(":e"));
+}
+std::string RedisKeys::QueueDesks(std::string_view office, std::string_view day) const {
+  return OfficeKey(office, std::string("q:").append(day).append(":d"));
+}
+std::string RedisKeys::QueueCalls(std::string_view office, std::string_view day) const {
+  return OfficeKey(office, std::string("q:").append(day).append(":c"));
+}
+std::string RedisKeys::QueueDurations(std::string_view office) const { return OfficeKey(office, "qdur"); }
+
 std::string RedisKeys::HoldIndex(std::string_view hold_id) const {
   return prefix_ + "hold:" + std::string(hold_id);
 }

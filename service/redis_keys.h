@@ -45,6 +45,12 @@ class RedisKeys {
   std::string Outbox(std::string_view office) const;         // zset job by due (ms)
   std::string OutboxSeq(std::string_view office) const;      // counter: job ids
   std::string StepMarker(std::string_view office, std::string_view token) const;  // string: ref
+  // The office's day (api/store.h, QueueDay; redis_scripts.cc, queue_read).
+  std::string Queue(std::string_view office, std::string_view day) const;         // hash ver, seq
+  std::string QueueEntries(std::string_view office, std::string_view day) const;  // hash ticket -> JSON
+  std::string QueueDesks(std::string_view office, std::string_view day) const;    // hash desk -> JSON
+  std::string QueueCalls(std::string_view office, std::string_view day) const;    // list of JSON
+  std::string QueueDurations(std::string_view office) const;  // hash service key -> "m,m,..."
 
   // --- Keys outside any office -------------------------------------------------
   std::string HoldIndex(std::string_view hold_id) const;     // string: office id

@@ -231,3 +231,144 @@ Result<api::OutboxJob> ParseOutboxMember(std::string_view m) {
 }
 
 }  // namespace termin::service
+
+namespace termin::service {
+namespace {
+
+using JsonObject = rapidjson::Value;
+
+bool TextField(const JsonObject& o, const char* name, std::string* out) {
+  auto it = o.FindMember(name);
+  if (it == o.MemberEnd() || !it->value.IsString()) return false;
+  out->assign(it->value.GetString(), it->value.GetStringLength());
+  return true;
+}
+
+// cjson writes every number as a double ("1.7651e+12" never: 14 digits).
+bool NumberField(const JsonObject& o, const char* name, long long* out) {
+  auto it = o.FindMember(name);
+  if (it == o.MemberEnd() || !it->value.IsNumber()) return false;
+  *out = it->value.IsInt64() ? it->value.GetInt64() : static_cast<long long>(it->value.GetDouble());
+  return true;
+}
+
+api::TimePoint Millis(long long v) { return api::TimePoint(std::chrono::milliseconds(v)); }
+
+}  // namespace
+
+const char* QueueStateWord(api::QueueState s) {
+  switch (s) {
+    case api::QueueState::kWaiting: return "waiting";
+    case api::QueueState::kCalled: return "called";
+    case api::QueueState::kServing: return "serving";
+    case api::QueueState::kDone: return "done";
+    case api::QueueState::kNoShow: return "no_show";
+  }
+  return "waiting";
+}
+
+std::string QueueEntryJson(const api::QueueEntry& e) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("t");
+  w.String(e.ticket.c_str(), static_cast<rapidjson::SizeType>(e.ticket.size()));
+  w.Key("n");
+  w.Int(e.number);
+  w.Key("k");
+  w.String(e.kind == api::QueueKind::kAppointment ? "a" : "w");
+  w.Key("r");
+  w.String(e.reference.c_str(), static_cast<rapidjson::SizeType>(e.reference.size()));
+  w.Key("s");
+  w.StartArray();
+  for (const std::string& s : e.services) w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+  w.Key("due");
+  w.Int64(e.due.time_since_epoch().count());
+  w.Key("st");
+  w.String(QueueStateWord(e.state));
+  w.Key("d");
+  w.String(e.desk.c_str(), static_cast<rapidjson::SizeType>(e.desk.size()));
+  w.Key("f");
+  w.String(e.for_desk.c_str(), static_cast<rapidjson::SizeType>(e.for_desk.size()));
+  w.Key("ca");
+  w.Int64(e.called_at.time_since_epoch().count());
+  w.Key("sa");
+  w.Int64(e.started_at.time_since_epoch().count());
+  w.Key("c");
+  w.Int(e.calls);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+bool ParseQueueEntry(std::string_view json, api::QueueEntry* out) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  const rapidjson::Value& o = d;
+  std::string kind, state;
+  long long number = 0, due = 0, called = 0, started = 0, calls = 0;
+  if (!TextField(o, "t", &out->ticket) || !NumberField(o, "n", &number) || !TextField(o, "k", &kind) ||
+      !TextField(o, "r", &out->reference) || !NumberField(o, "due", &due) ||
+      !TextField(o, "st", &state) || !TextField(o, "d", &out->desk) ||
+      !TextField(o, "f", &out->for_desk) || !NumberField(o, "ca", &called) ||
+      !NumberField(o, "sa", &started) || !NumberField(o, "c", &calls)) {
+    return false;
+  }
+  auto services = o.FindMember("s");
+  out->services.clear();
+  // cjson writes an empty array as {}: no services is never written, but read it as such.
+  if (services == o.MemberEnd()) return false;
+  if (services->value.IsArray()) {
+    for (const auto& v : services->value.GetArray()) {
+      if (!v.IsString()) return false;
+      out->services.emplace_back(v.GetString(), v.GetStringLength());
+    }
+  }
+  out->number = static_cast<int>(number);
+  out->kind = kind == "a" ? api::QueueKind::kAppointment : api::QueueKind::kWalkIn;
+  out->due = Millis(due);
+  out->called_at = Millis(called);
+  out->started_at = Millis(started);
+  out->calls = static_cast<int>(calls);
+  if (state == "waiting") out->state = api::QueueState::kWaiting;
+  else if (state == "called") out->state = api::QueueState::kCalled;
+  else if (state == "serving") out->state = api::QueueState::kServing;
+  else if (state == "done") out->state = api::QueueState::kDone;
+  else if (state == "no_show") out->state = api::QueueState::kNoShow;
+  else return false;
+  return true;
+}
+
+bool ParseQueueDesk(std::string_view json, api::QueueDesk* out) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  const rapidjson::Value& o = d;
+  long long closes = 0;
+  auto open = o.FindMember("open");
+  if (!TextField(o, "id", &out->id) || !TextField(o, "cur", &out->current) ||
+      !NumberField(o, "cl", &closes) || open == o.MemberEnd() || !open->value.IsBool()) {
+    return false;
+  }
+  out->open = open->value.GetBool();
+  out->closes_at = Millis(closes);
+  return true;
+}
+
+bool ParseQueueCall(std::string_view json, api::QueueCall* out) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  const rapidjson::Value& o = d;
+  long long seq = 0, at = 0;
+  if (!NumberField(o, "seq", &seq) || !TextField(o, "t", &out->ticket) ||
+      !TextField(o, "d", &out->desk) || !NumberField(o, "at", &at)) {
+    return false;
+  }
+  out->seq = static_cast<std::uint64_t>(seq);
+  out->at = Millis(at);
+  return true;
+}
+
+}  // namespace termin::service

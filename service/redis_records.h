@@ -43,6 +43,15 @@ Result<api::AppointmentRecord> ParseAppointment(const FieldMap& fields,
                                                 const std::vector<std::string>& notes);
 Result<api::HoldRecord> ParseHold(const FieldMap& fields);
 
+// The office's day: entries, desks and display lines as the queue scripts
+// keep them (JSON; redis_scripts.cc, queue_read). Parsers return false on a
+// malformed document.
+std::string QueueEntryJson(const api::QueueEntry& e);
+bool ParseQueueEntry(std::string_view json, api::QueueEntry* out);
+bool ParseQueueDesk(std::string_view json, api::QueueDesk* out);
+bool ParseQueueCall(std::string_view json, api::QueueCall* out);
+const char* QueueStateWord(api::QueueState s);
+
 // Outbox member "<seq>:<type>:<due_ms>:<reference>".
 Result<api::OutboxJob> ParseOutboxMember(std::string_view member);
 int JobTypeNumber(api::JobType t);

@@ -117,6 +117,25 @@ end
 local function step_record(marker, ttl, ref)
   if ttl ~= '0' then redis.call('SET', marker, ref, 'PX', ttl) end
 end
+-- The office's day (see queue_read): every write raises the day's version
+-- and renews the TTL of the day's keys.
+local function queue_touch(meta, ttl, others)
+  redis.call('HINCRBY', meta, 'ver', 1)
+  redis.call('PEXPIRE', meta, ttl)
+  for _, k in ipairs(others) do redis.call('PEXPIRE', k, ttl) end
+end
+local function queue_add(meta, entries, e, ttl)
+  redis.call('HSET', entries, e.t, cjson.encode(e))
+  queue_touch(meta, ttl, {entries})
+end
+-- A display line for entry e at desk (capped list, newest first).
+local function announce(meta, calls, e, desk, now)
+  e.c = e.c + 1
+  e.ca = now
+  local seq = redis.call('HINCRBY', meta, 'seq', 1)
+  redis.call('LPUSH', calls, cjson.encode({seq = seq, t = e.t, d = desk, at = now}))
+  redis.call('LTRIM', calls, 0, 19)
+end
 -- "A001" .. "A999", then "B001" ...: the memory store's numbering.
 local function ticket(n)
   return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
@@ -293,14 +312,15 @@ return {'OK', hold}
 
 /* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,
    desks, appointment, appointments, active, outbox, outbox seq, tickets of
-   the day, step marker, cfg. ARGV: desk, start, end, claim_end, reference,
+   the day, step marker, the day's queue (meta), its entries, cfg. ARGV: desk, start, end, claim_end, reference,
    ticket day ('' = none), ticket key TTL ms, n, n field/value elements,
    then job triples, then the step marker's TTL ms ('0' = none), then the
    config version (see stale()). {DONE, ref} if the marker's step wrote
    before (the retry of a booking whose outcome its client did not learn).
    Overlap check and write in one step, as in place_hold. The ticket counter
    is per office and day and drawn in the same step, so two walk-ins never
-   share a number. Returns {OK, ticket}. */
+   share a number; a visit with a ticket joins the day's queue in the same
+   step (due at its start), as a check-in does. Returns {OK, ticket}. */
 const char* kCreateAppointment = R"lua(
 local now = now_ms()
 local prior = step_done(KEYS[10], ARGV[#ARGV - 1])
@@ -319,6 +339,9 @@ if ARGV[6] ~= '' then
   redis.call('PEXPIRE', KEYS[9], ARGV[7])
   tk = ticket(t)
   redis.call('HSET', KEYS[4], 'ticket', tk)
+  queue_add(KEYS[11], KEYS[12], {t = tk, n = t, k = 'a', r = ref,
+            s = cjson.decode(redis.call('HGET', KEYS[4], 'services')), due = s * 60000,
+            st = 'waiting', d = '', f = '', ca = 0, sa = 0, c = 0}, ARGV[7])
 end
 redis.call('SADD', KEYS[5], ref)
 redis.call('ZADD', KEYS[6], ARGV[3], ref)
@@ -380,17 +403,207 @@ step_record(KEYS[10], ARGV[7], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";
 
-/* check_in. KEYS: appointment, notes, tickets of the day. ARGV: ticket key
-   TTL ms. Checking in twice returns the first ticket (a kiosk retry must not
-   draw a second number). */
+/* check_in. KEYS: appointment, notes, tickets of the day, the day's queue
+   (meta), its entries. ARGV: ticket key TTL ms. Checking in twice returns
+   the first ticket (a kiosk retry must not draw a second number). The
+   visitor joins the day's queue in the same step, due at its start, so
+   there is no moment at which a checked-in visitor is in no queue. */
 const char* kCheckIn = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-local st = redis.call('HGET', KEYS[1], 'status')
-if st == 'checked_in' then return record(KEYS[1], KEYS[2]) end
-if st ~= 'confirmed' then return {'PRECOND'} end
+local a = redis.call('HMGET', KEYS[1], 'status', 'ref', 'services', 'start')
+if a[1] == 'checked_in' then return record(KEYS[1], KEYS[2]) end
+if a[1] ~= 'confirmed' then return {'PRECOND'} end
 local t = redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
-redis.call('HSET', KEYS[1], 'status', 'checked_in', 'ticket', ticket(t))
+local tk = ticket(t)
+redis.call('HSET', KEYS[1], 'status', 'checked_in', 'ticket', tk)
+queue_add(KEYS[4], KEYS[5], {t = tk, n = t, k = 'a', r = a[2], s = cjson.decode(a[3]),
+          due = tonumber(a[4]) * 60000, st = 'waiting', d = '', f = '', ca = 0, sa = 0, c = 0},
+          ARGV[1])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* The office's day: one queue (api/store.h, QueueEntry). Keys of one office
+   and day, all with the office's hash tag: q:<day> (hash: ver, the version
+   every write raises; seq, the calls so far), q:<day>:e (hash ticket ->
+   entry JSON), q:<day>:d (hash desk -> desk JSON), q:<day>:c (list of call
+   JSON, newest first, capped), and qdur (hash service key -> measured
+   minutes "m,m,...", newest first, capped; kept across days). Entries are
+   JSON (cjson) because only these scripts and C++ read them, whole.
+
+   Why one script per step: "call next" reads every waiting entry, picks one
+   and marks it called with the desk as its current visitor before any other
+   command runs, so two desks (on any replicas) calling at the same moment
+   are served one after the other and never see the same waiting entry. The
+   rule is api::NextForDesk, repeated here: transferred to this desk first,
+   then appointments due (by start), walk-ins (by number), appointments due
+   later; ties by number. */
+const char* kQueueRead = R"lua(
+return {redis.call('HGET', KEYS[1], 'ver') or '0', redis.call('HGET', KEYS[1], 'seq') or '0',
+        redis.call('HVALS', KEYS[2]), redis.call('HVALS', KEYS[3]),
+        redis.call('LRANGE', KEYS[4], 0, -1), redis.call('HGETALL', KEYS[5])}
+)lua";
+
+/* queue_calls. KEYS: the day's queue (meta), calls. The display's read. */
+const char* kQueueCalls = R"lua(
+return {redis.call('HGET', KEYS[1], 'seq') or '0', redis.call('LRANGE', KEYS[2], 0, -1)}
+)lua";
+
+/* queue_issue. KEYS: the day's queue, entries, tickets of the day. ARGV:
+   the version the caller judged the cut-off on, the entry JSON (ticket and
+   number are drawn here), TTL ms. A version that moved answers STALE before
+   any write: another ticket, call or desk change may have used the time. */
+const char* kQueueIssue = R"lua(
+if (redis.call('HGET', KEYS[1], 'ver') or '0') ~= ARGV[1] then return {'STALE'} end
+local e = cjson.decode(ARGV[2])
+local t = redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+e.t = ticket(t)
+e.n = t
+e.st = 'waiting'
+e.d = ''
+e.f = ''
+e.c = 0
+queue_add(KEYS[1], KEYS[2], e, ARGV[3])
+return {'OK', cjson.encode(e)}
+)lua";
+
+/* queue_desk. KEYS: the day's queue, desks. ARGV: desk, open '1'/'0',
+   closes at ms ('0' = as its hours say), TTL ms. The desk's current
+   visitor is kept. */
+const char* kQueueDesk = R"lua(
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+local d = raw and cjson.decode(raw) or {id = ARGV[1], cur = ''}
+d.open = ARGV[2] == '1'
+d.cl = tonumber(ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(d))
+queue_touch(KEYS[1], ARGV[4], {KEYS[2]})
+return {'OK', cjson.encode(d)}
+)lua";
+
+/* queue_call. KEYS: the day's queue, entries, desks, calls. ARGV: desk, now
+   ms, TTL ms, then the services the desk can do. PRECOND: the desk is not
+   open, past its closing time, or still has a visitor. NOTFOUND: nobody it
+   can serve waits. */
+const char* kQueueCall = R"lua(
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return {'PRECOND'} end
+local d = cjson.decode(raw)
+local now = tonumber(ARGV[2])
+if not d.open or (d.cl ~= 0 and d.cl <= now) or d.cur ~= '' then return {'PRECOND'} end
+local can = {}
+for i = 4, #ARGV do can[ARGV[i]] = true end
+local best, b1, b2, b3
+for _, v in ipairs(redis.call('HVALS', KEYS[2])) do
+  local e = cjson.decode(v)
+  if e.st == 'waiting' and (e.f == '' or e.f == ARGV[1]) then
+    local able = true
+    for _, svc in ipairs(e.s) do if not can[svc] then able = false end end
+    if able then
+      local rank
+      if e.f ~= '' then rank = 0 elseif e.k == 'w' then rank = 2
+      elseif e.due <= now then rank = 1 else rank = 3 end
+      local order = 0
+      if rank == 1 or rank == 3 then order = e.due end
+      if best == nil or rank < b1 or (rank == b1 and (order < b2 or (order == b2 and e.n < b3))) then
+        best, b1, b2, b3 = e, rank, order, e.n
+      end
+    end
+  end
+end
+if best == nil then return {'NOTFOUND'} end
+best.st = 'called'
+best.d = ARGV[1]
+best.f = ''
+announce(KEYS[1], KEYS[4], best, ARGV[1], now)
+redis.call('HSET', KEYS[2], best.t, cjson.encode(best))
+d.cur = best.t
+redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(d))
+queue_touch(KEYS[1], ARGV[3], {KEYS[2], KEYS[3], KEYS[4]})
+return {'OK', cjson.encode(best)}
+)lua";
+
+/* queue_step. KEYS: the day's queue, entries, desks, calls, durations.
+   ARGV: desk, action (recall|start|done|no_show|requeue|transfer), now ms,
+   the other desk (transfer), the appointment key without its reference,
+   TTL ms, durations kept. Done and no-show close a checked-in appointment
+   in the same step; its key is built from ARGV[5] (same office, so the same
+   hash slot: see read_claims). Done adds the visit's minutes (start to done,
+   rounded, at least 1) to the service key's list. */
+const char* kQueueStep = R"lua(
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return {'PRECOND'} end
+local d = cjson.decode(raw)
+if d.cur == '' then return {'PRECOND'} end
+local e = cjson.decode(redis.call('HGET', KEYS[2], d.cur))
+local act, now = ARGV[2], tonumber(ARGV[3])
+local function close_appt(status)
+  if e.r == '' then return end
+  local akey = ARGV[5] .. e.r
+  if redis.call('HGET', akey, 'status') == 'checked_in' then
+    redis.call('HSET', akey, 'status', status, 'closed', fmt(now))
+  end
+end
+if act == 'recall' then
+  if e.st ~= 'called' then return {'PRECOND'} end
+  announce(KEYS[1], KEYS[4], e, ARGV[1], now)
+elseif act == 'start' then
+  if e.st ~= 'called' then return {'PRECOND'} end
+  e.st = 'serving'
+  e.sa = now
+elseif act == 'done' then
+  if e.st ~= 'serving' then return {'PRECOND'} end
+  e.st = 'done'
+  local m = math.max(1, math.floor((now - e.sa + 30000) / 60000))
+  local sorted = {}
+  for i, v in ipairs(e.s) do sorted[i] = v end
+  table.sort(sorted)
+  local key = table.concat(sorted, '+')
+  local old = redis.call('HGET', KEYS[5], key)
+  local list = fmt(m)
+  if old then
+    local n = 1
+    for v in string.gmatch(old, '[^,]+') do
+      if n >= tonumber(ARGV[7]) then break end
+      list = list .. ',' .. v
+      n = n + 1
+    end
+  end
+  redis.call('HSET', KEYS[5], key, list)
+  close_appt('done')
+  d.cur = ''
+elseif act == 'no_show' then
+  if e.st ~= 'called' then return {'PRECOND'} end
+  e.st = 'no_show'
+  close_appt('no_show')
+  d.cur = ''
+elseif act == 'requeue' or act == 'transfer' then
+  e.st = 'waiting'
+  e.f = ''
+  if act == 'transfer' then e.f = ARGV[4] end
+  d.cur = ''
+else
+  return {'PRECOND'}
+end
+redis.call('HSET', KEYS[2], e.t, cjson.encode(e))
+redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(d))
+queue_touch(KEYS[1], ARGV[6], {KEYS[2], KEYS[3], KEYS[4]})
+return {'OK', cjson.encode(e)}
+)lua";
+
+/* mark_no_show. KEYS: appointment, notes, claims of the desk the caller
+   read, active. ARGV: that desk, latest start (minutes), closed ms. An
+   appointment still confirmed whose start is at or before the latest start
+   becomes no_show and frees its claim (its desk time is free again at once),
+   as cancel does. RETRY: it moved to another desk meanwhile. */
+const char* kMarkNoShow = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if a[2] ~= 'confirmed' or tonumber(a[3]) > tonumber(ARGV[2]) then return {'PRECOND'} end
+redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
+redis.call('HSET', KEYS[1], 'status', 'no_show', 'closed', ARGV[3])
+redis.call('ZREM', KEYS[4], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";
 
@@ -669,6 +882,13 @@ std::vector<RedisScriptSource> Build() {
   set(RedisScript::kPurgeClaims, "purge_claims", kPurgeClaims);
   set(RedisScript::kTakeToken, "take_token", kTakeToken);
   set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
+  set(RedisScript::kQueueRead, "queue_read", kQueueRead);
+  set(RedisScript::kQueueCalls, "queue_calls", kQueueCalls);
+  set(RedisScript::kQueueIssue, "queue_issue", kQueueIssue);
+  set(RedisScript::kQueueDesk, "queue_desk", kQueueDesk);
+  set(RedisScript::kQueueCall, "queue_call", kQueueCall);
+  set(RedisScript::kQueueStep, "queue_step", kQueueStep);
+  set(RedisScript::kMarkNoShow, "mark_no_show", kMarkNoShow);
   return v;
 }
 

@@ -45,6 +45,13 @@ enum class RedisScript {
   kPurgeClaims,        // drops claims of expired holds of one desk
   kTakeToken,          // fair use: one token of a client's bucket
   kAdmitOpenHold,      // fair use: one more open hold of a client
+  kQueueRead,          // the office's day: entries, desks, calls, durations
+  kQueueCalls,         // the call display's lines
+  kQueueIssue,         // a walk-in ticket, if the queue did not move
+  kQueueDesk,          // a desk opened / closed / closing time moved
+  kQueueCall,          // call next: pick and mark in one step
+  kQueueStep,          // recall, start, done, no-show, requeue, transfer
+  kMarkNoShow,         // an overdue confirmed appointment -> no_show
   kCount               // not a script: the number of scripts
 };
 

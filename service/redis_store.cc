@@ -42,6 +42,9 @@ std::string_view Str(const redisReply& r) {
   return {};
 }
 
+// A local day "YYYY-MM-DD" as the queue keys name it.
+bool ValidDay(const std::string& day) { return day.size() == 10 && RedisKeys::ValidId(day); }
+
 bool IsNil(const redisReply& r) { return r.type == REDIS_REPLY_NIL; }
 
 long long Int(const redisReply& r) {
@@ -527,7 +530,8 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
       {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
        keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
        keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day),
-       keys_.StepMarker(office, key.token), keys_.OfficeConfig(office)},
+       keys_.StepMarker(office, key.token), keys_.Queue(office, ticket_day),
+       keys_.QueueEntries(office, ticket_day), keys_.OfficeConfig(office)},
       args);
   if (!r.ok()) return r.status();
   if (Word(**r) == "DONE" && (*r)->elements >= 2) {
@@ -701,13 +705,206 @@ Result<AppointmentRecord> RedisStore::CheckIn(const std::string& reference,
   auto office = OfficeOf(*lease, keys_, reference);
   if (!office.ok()) return office.status();
   const std::string& o = *office;
+  if (!ValidDay(ticket_day)) return Status::InvalidArgument("bad ticket day");
   auto r = lease->Eval(RedisScript::kCheckIn,
                        {keys_.Appointment(o, reference), keys_.Notes(o, reference),
-                        keys_.Tickets(o, ticket_day)},
+                        keys_.Tickets(o, ticket_day), keys_.Queue(o, ticket_day),
+                        keys_.QueueEntries(o, ticket_day)},
                        {std::to_string(kTicketKeyTtl.count())});
   if (!r.ok()) return r.status();
   if (Word(**r) != "OK") return Refusal(Word(**r), "appointment");
   return RecordFromReply(**r);
+}
+
+namespace {
+
+// A queue script's {OK, entry JSON} answer.
+Result<api::QueueEntry> EntryFromReply(const Result<RedisReply>& r, const char* what) {
+  if (!r.ok()) return r.status();
+  if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, what);
+  std::string_view word = Word(**r);
+  if (word == "STALE") return Status::Aborted("the queue moved since it was read");
+  if (word == "NOTFOUND") return Status::NotFound("nobody waits whom this desk can serve");
+  if (word == "PRECOND") return Status::FailedPrecondition("the desk's state does not allow this step");
+  if (word != "OK" || (*r)->elements < 2) return Refusal(word, what);
+  api::QueueEntry e;
+  if (!ParseQueueEntry(Str(*(*r)->element[1]), &e)) return Status::Internal("malformed queue entry");
+  return e;
+}
+
+const char* DeskActionWord(api::DeskAction a) {
+  switch (a) {
+    case api::DeskAction::kRecall: return "recall";
+    case api::DeskAction::kStart: return "start";
+    case api::DeskAction::kDone: return "done";
+    case api::DeskAction::kNoShow: return "no_show";
+    case api::DeskAction::kRequeue: return "requeue";
+    case api::DeskAction::kTransfer: return "transfer";
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<api::QueueDay> RedisStore::ReadQueue(const std::string& office_id, const std::string& day) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day)) return Status::InvalidArgument("bad office or day");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kQueueRead,
+                       {keys_.Queue(office_id, day), keys_.QueueEntries(office_id, day),
+                        keys_.QueueDesks(office_id, day), keys_.QueueCalls(office_id, day),
+                        keys_.QueueDurations(office_id)},
+                       {});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  const redisReply& a = **r;
+  if (a.type != REDIS_REPLY_ARRAY || a.elements < 6) return Status::Internal("unexpected queue answer");
+  api::QueueDay q;
+  q.version = static_cast<std::uint64_t>(Int(*a.element[0]));
+  q.calls.seq = static_cast<std::uint64_t>(Int(*a.element[1]));
+  for (const std::string& json : Strings(*a.element[2])) {
+    api::QueueEntry e;
+    if (!ParseQueueEntry(json, &e)) return Status::Internal("malformed queue entry");
+    q.entries.push_back(std::move(e));
+  }
+  std::sort(q.entries.begin(), q.entries.end(),
+            [](const api::QueueEntry& x, const api::QueueEntry& y) { return x.number < y.number; });
+  for (const std::string& json : Strings(*a.element[3])) {
+    api::QueueDesk d;
+    if (!ParseQueueDesk(json, &d)) return Status::Internal("malformed queue desk");
+    q.desks[d.id] = std::move(d);
+  }
+  for (const std::string& json : Strings(*a.element[4])) {
+    api::QueueCall c;
+    if (!ParseQueueCall(json, &c)) return Status::Internal("malformed queue call");
+    q.calls.calls.push_back(std::move(c));
+  }
+  for (const auto& [key, list] : Fields(*a.element[5])) {
+    std::vector<int>& minutes = q.durations[key];
+    std::size_t from = 0;
+    while (from < list.size()) {
+      std::size_t comma = list.find(',', from);
+      if (comma == std::string::npos) comma = list.size();
+      int m = 0;
+      std::from_chars(list.data() + from, list.data() + comma, m);
+      minutes.push_back(m);
+      from = comma + 1;
+    }
+  }
+  return q;
+}
+
+Result<api::QueueCalls> RedisStore::ReadQueueCalls(const std::string& office_id, const std::string& day) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day)) return Status::InvalidArgument("bad office or day");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kQueueCalls,
+                       {keys_.Queue(office_id, day), keys_.QueueCalls(office_id, day)}, {});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  const redisReply& a = **r;
+  if (a.type != REDIS_REPLY_ARRAY || a.elements < 2) return Status::Internal("unexpected queue answer");
+  api::QueueCalls out;
+  out.seq = static_cast<std::uint64_t>(Int(*a.element[0]));
+  for (const std::string& json : Strings(*a.element[1])) {
+    api::QueueCall c;
+    if (!ParseQueueCall(json, &c)) return Status::Internal("malformed queue call");
+    out.calls.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<api::QueueEntry> RedisStore::IssueTicket(const std::string& office_id, const std::string& day,
+                                                api::QueueEntry walk_in,
+                                                std::uint64_t expected_version) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day) || walk_in.services.empty()) {
+    return Status::InvalidArgument("bad office, day or visit");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kQueueIssue,
+                       {keys_.Queue(office_id, day), keys_.QueueEntries(office_id, day),
+                        keys_.Tickets(office_id, day)},
+                       {std::to_string(expected_version), QueueEntryJson(walk_in),
+                        std::to_string(kTicketKeyTtl.count())});
+  return EntryFromReply(r, "queue_issue");
+}
+
+Result<api::QueueDesk> RedisStore::SetQueueDesk(const std::string& office_id, const std::string& day,
+                                                api::QueueDesk desk) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day) || !RedisKeys::ValidId(desk.id)) {
+    return Status::InvalidArgument("bad office, day or desk");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kQueueDesk,
+                       {keys_.Queue(office_id, day), keys_.QueueDesks(office_id, day)},
+                       {desk.id, desk.open ? "1" : "0", MillisText(desk.closes_at),
+                        std::to_string(kTicketKeyTtl.count())});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  if (Word(**r) != "OK" || (*r)->elements < 2) return Refusal(Word(**r), "desk");
+  api::QueueDesk out;
+  if (!ParseQueueDesk(Str(*(*r)->element[1]), &out)) return Status::Internal("malformed queue desk");
+  return out;
+}
+
+Result<api::QueueEntry> RedisStore::CallNext(const std::string& office_id, const std::string& day,
+                                             const std::string& desk,
+                                             const std::vector<std::string>& can_do,
+                                             api::TimePoint now) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day) || !RedisKeys::ValidId(desk)) {
+    return Status::InvalidArgument("bad office, day or desk");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  std::vector<std::string> args = {desk, MillisText(now), std::to_string(kTicketKeyTtl.count())};
+  args.insert(args.end(), can_do.begin(), can_do.end());
+  auto r = lease->Eval(RedisScript::kQueueCall,
+                       {keys_.Queue(office_id, day), keys_.QueueEntries(office_id, day),
+                        keys_.QueueDesks(office_id, day), keys_.QueueCalls(office_id, day)},
+                       args);
+  return EntryFromReply(r, "queue_call");
+}
+
+Result<api::QueueEntry> RedisStore::DeskStep(const std::string& office_id, const std::string& day,
+                                             const std::string& desk, api::DeskAction action,
+                                             api::TimePoint now, const std::string& to_desk) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day) || !RedisKeys::ValidId(desk)) {
+    return Status::InvalidArgument("bad office, day or desk");
+  }
+  if (action == api::DeskAction::kTransfer && (!RedisKeys::ValidId(to_desk) || to_desk == desk)) {
+    return Status::InvalidArgument("transfer needs another desk");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kQueueStep,
+                       {keys_.Queue(office_id, day), keys_.QueueEntries(office_id, day),
+                        keys_.QueueDesks(office_id, day), keys_.QueueCalls(office_id, day),
+                        keys_.QueueDurations(office_id)},
+                       {desk, DeskActionWord(action), MillisText(now), to_desk,
+                        keys_.Appointment(office_id, ""), std::to_string(kTicketKeyTtl.count()),
+                        std::to_string(api::kQueueDurationsKept)});
+  return EntryFromReply(r, "queue_step");
+}
+
+Result<AppointmentRecord> RedisStore::MarkNoShow(const std::string& reference, Instant latest_start) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
+    auto desk = DeskOf(*lease, keys_, o, reference);
+    if (!desk.ok()) return desk.status();
+    auto r = lease->Eval(RedisScript::kMarkNoShow,
+                         {keys_.Appointment(o, reference), keys_.Notes(o, reference),
+                          keys_.Claims(o, *desk), keys_.Active(o)},
+                         {*desk, MinutesText(latest_start), MillisText(clock_->Now())});
+    if (!r.ok()) return r.status();
+    std::string_view word = Word(**r);
+    if (word == "RETRY") continue;
+    if (word != "OK") return Refusal(word, "appointment");
+    return RecordFromReply(**r);
+  }
+  return Status::Conflict("the appointment kept moving; try again");
 }
 
 Result<AppointmentRecord> RedisStore::AddNote(const std::string& reference, api::Note note) {

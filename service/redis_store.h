@@ -107,6 +107,19 @@ class RedisStore final : public api::Store {
                                            int max, std::chrono::milliseconds ttl) override;
   Status ForgetOpenHold(const std::string& bucket, const std::string& hold_id) override;
 
+  Result<api::QueueDay> ReadQueue(const std::string& office_id, const std::string& day) override;
+  Result<api::QueueCalls> ReadQueueCalls(const std::string& office_id, const std::string& day) override;
+  Result<api::QueueEntry> IssueTicket(const std::string& office_id, const std::string& day,
+                                      api::QueueEntry walk_in, std::uint64_t expected_version) override;
+  Result<api::QueueDesk> SetQueueDesk(const std::string& office_id, const std::string& day,
+                                      api::QueueDesk desk) override;
+  Result<api::QueueEntry> CallNext(const std::string& office_id, const std::string& day,
+                                   const std::string& desk, const std::vector<std::string>& can_do,
+                                   api::TimePoint now) override;
+  Result<api::QueueEntry> DeskStep(const std::string& office_id, const std::string& day,
+                                   const std::string& desk, api::DeskAction action, api::TimePoint now,
+                                   const std::string& to_desk = "") override;
+  Result<api::AppointmentRecord> MarkNoShow(const std::string& reference, Instant latest_start) override;
   Result<std::vector<api::OutboxJob>> TakeDueJobs(api::TimePoint now, std::size_t limit) override;
   Result<std::vector<api::OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(api::TimePoint cutoff) override;

@@ -909,5 +909,272 @@ TEST_CASE("conformance: a confirm beyond the identity's quota writes nothing; en
   }
 }
 
+
+// --- The office's day: one queue (api/store.h, QueueEntry) -------------------
+
+api::QueueEntry WalkIn(const std::string& service, api::TimePoint at) {
+  api::QueueEntry e;
+  e.kind = api::QueueKind::kWalkIn;
+  e.services = {service};
+  e.due = at;
+  return e;
+}
+
+api::QueueDesk OpenDesk(const std::string& id) {
+  api::QueueDesk d;
+  d.id = id;
+  d.open = true;
+  return d;
+}
+
+// Issues a walk-in on the queue's current version.
+api::QueueEntry Issue(api::Store& s, const std::string& office, const std::string& day,
+                      const std::string& service, api::TimePoint at) {
+  auto q = s.ReadQueue(office, day);
+  REQUIRE(q.ok());
+  auto e = s.IssueTicket(office, day, WalkIn(service, at), q->version);
+  REQUIRE_MESSAGE(e.ok(), e.status().message());
+  return *e;
+}
+
+TEST_CASE("conformance: check-in queues the visitor; call next takes appointments due, then walk-ins, then early arrivals") {
+  const std::string day = "2030-02-01";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    const api::TimePoint now = api::ToTimePoint(t);
+    REQUIRE(s.CreateAppointment(MakeAppointment("QUE-0001", MakeBooking("o1", "d1", t - 5min, 15)), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("QUE-0002", MakeBooking("o1", "d2", t + 60min, 15)), "", {}).ok());
+    api::QueueEntry w1 = Issue(s, "o1", day, "id-card", now - 10min);  // A001, before both check-ins
+    REQUIRE(s.CheckIn("QUE-0002", day).ok());                           // A002, due later
+    REQUIRE(s.CheckIn("QUE-0001", day).ok());                           // A003, due now
+    api::QueueEntry w2 = Issue(s, "o1", day, "passport", now);          // A004
+    CHECK(w1.ticket == "A001");
+    CHECK(w2.ticket == "A004");
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    REQUIRE(q->entries.size() == 4);
+    CHECK(q->entries[1].reference == "QUE-0002");
+    CHECK(q->entries[1].kind == api::QueueKind::kAppointment);
+    CHECK(q->entries[1].due == api::ToTimePoint(t + 60min));
+    CHECK(s.CheckIn("QUE-0001", day).ok());  // a kiosk retry queues nobody twice
+    CHECK(s.ReadQueue("o1", day)->entries.size() == 4);
+
+    const std::vector<std::string> can = {"id-card"};
+    // A desk that is not open calls nobody.
+    CHECK(s.CallNext("o1", day, "d1", can, now).status().code() == StatusCode::kFailedPrecondition);
+    REQUIRE(s.SetQueueDesk("o1", day, OpenDesk("d1")).ok());
+    auto c1 = s.CallNext("o1", day, "d1", can, now);
+    REQUIRE(c1.ok());
+    CHECK(c1->reference == "QUE-0001");  // appointment due first
+    CHECK(c1->state == api::QueueState::kCalled);
+    CHECK(c1->desk == "d1");
+    // One visitor at a time per desk.
+    CHECK(s.CallNext("o1", day, "d1", can, now).status().code() == StatusCode::kFailedPrecondition);
+    REQUIRE(s.DeskStep("o1", day, "d1", api::DeskAction::kStart, now).ok());
+    REQUIRE(s.DeskStep("o1", day, "d1", api::DeskAction::kDone, now + 12min).ok());
+    auto c2 = s.CallNext("o1", day, "d1", can, now + 12min);
+    REQUIRE(c2.ok());
+    CHECK(c2->ticket == "A001");  // then walk-ins by number; A004 (passport) is not for this desk
+    REQUIRE(s.DeskStep("o1", day, "d1", api::DeskAction::kStart, now + 12min).ok());
+    REQUIRE(s.DeskStep("o1", day, "d1", api::DeskAction::kDone, now + 20min).ok());
+    auto c3 = s.CallNext("o1", day, "d1", can, now + 20min);
+    REQUIRE(c3.ok());
+    CHECK(c3->reference == "QUE-0002");  // an idle desk calls an early arrival
+    REQUIRE(s.DeskStep("o1", day, "d1", api::DeskAction::kStart, now + 20min).ok());
+    REQUIRE(s.DeskStep("o1", day, "d1", api::DeskAction::kDone, now + 30min).ok());
+    CHECK(s.CallNext("o1", day, "d1", can, now + 30min).status().code() == StatusCode::kNotFound);
+
+    // Done closed the appointments and measured the visits.
+    CHECK(s.GetAppointment("QUE-0001")->status == AppointmentStatus::kDone);
+    CHECK(s.GetAppointment("QUE-0002")->status == AppointmentStatus::kDone);
+    q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    CHECK(q->durations["id-card"] == std::vector<int>{10, 8, 12});  // newest first
+    CHECK(q->calls.seq == 3);
+    REQUIRE(q->calls.calls.size() == 3);
+    CHECK(q->calls.calls[0].ticket == c3->ticket);
+    CHECK(q->calls.calls[2].ticket == c1->ticket);
+    CHECK(q->calls.calls[2].desk == "d1");
+    CHECK(q->desks["d1"].current.empty());
+    // The display's own read agrees.
+    auto calls = s.ReadQueueCalls("o1", day);
+    REQUIRE(calls.ok());
+    CHECK(calls->seq == 3);
+    CHECK(calls->calls.size() == 3);
+    // Another day and another office see nothing.
+    CHECK(s.ReadQueue("o1", "2030-02-02")->entries.empty());
+    CHECK(s.ReadQueueCalls("o2", day)->seq == 0);
+  }
+}
+
+TEST_CASE("conformance: a visit booked with a ticket (kiosk walk-in appointment) joins the day's queue in its step") {
+  const std::string day = "2030-02-03";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    auto walk_in = MakeAppointment("QWA-0001", MakeBooking("o1", "d1", t, 15));
+    walk_in.status = AppointmentStatus::kCheckedIn;
+    auto made = s.CreateAppointment(walk_in, day, {});
+    REQUIRE(made.ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("QWA-0002", MakeBooking("o1", "d1", t + 30min, 15)), "", {}).ok());
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    REQUIRE(q->entries.size() == 1);  // the one without a ticket day is not queued
+    CHECK(q->entries[0].ticket == made->ticket);
+    CHECK(q->entries[0].reference == "QWA-0001");
+    CHECK(q->entries[0].kind == api::QueueKind::kAppointment);
+    CHECK(q->entries[0].due == api::ToTimePoint(t));
+    CHECK(q->entries[0].services == std::vector<std::string>{"id-card"});
+  }
+}
+
+TEST_CASE("conformance: a walk-in ticket is drawn only on the queue version its cut-off was judged on") {
+  const std::string day = "2030-02-01";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const api::TimePoint now = api::ToTimePoint(Base());
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    REQUIRE(s.IssueTicket("o1", day, WalkIn("id-card", now), q->version).ok());
+    // A second kiosk that judged on the same snapshot is refused: nothing written.
+    auto late = s.IssueTicket("o1", day, WalkIn("id-card", now), q->version);
+    CHECK(late.status().code() == StatusCode::kAborted);
+    auto after = s.ReadQueue("o1", day);
+    REQUIRE(after.ok());
+    CHECK(after->entries.size() == 1);
+    CHECK(after->version > q->version);
+    // A desk change moves the version too (closing early changes the cut-off).
+    api::QueueDesk d = OpenDesk("d1");
+    d.closes_at = now + 30min;
+    auto set = s.SetQueueDesk("o1", day, d);
+    REQUIRE(set.ok());
+    CHECK(set->closes_at == now + 30min);
+    CHECK(s.IssueTicket("o1", day, WalkIn("id-card", now), after->version).status().code() ==
+          StatusCode::kAborted);
+    // Past its closing time the desk calls nobody.
+    CHECK(s.CallNext("o1", day, "d1", {"id-card"}, now + 30min).status().code() ==
+          StatusCode::kFailedPrecondition);
+    CHECK(s.CallNext("o1", day, "d1", {"id-card"}, now + 29min).ok());
+  }
+}
+
+TEST_CASE("conformance: recall, no-show, requeue and transfer on the desk's current visitor") {
+  const std::string day = "2030-02-01";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    const api::TimePoint now = api::ToTimePoint(t);
+    const std::vector<std::string> can = {"id-card"};
+    REQUIRE(s.SetQueueDesk("o1", day, OpenDesk("d1")).ok());
+    REQUIRE(s.SetQueueDesk("o1", day, OpenDesk("d2")).ok());
+    CHECK(s.DeskStep("o1", day, "d1", api::DeskAction::kRecall, now).status().code() ==
+          StatusCode::kFailedPrecondition);  // nobody called
+    REQUIRE(s.CreateAppointment(MakeAppointment("QST-0001", MakeBooking("o1", "d1", t, 15)), "", {}).ok());
+    REQUIRE(s.CheckIn("QST-0001", day).ok());        // A001
+    api::QueueEntry w = Issue(s, "o1", day, "id-card", now);  // A002
+    auto c = s.CallNext("o1", day, "d1", can, now);
+    REQUIRE(c.ok());
+    REQUIRE(c->ticket == "A001");
+    auto r = s.DeskStep("o1", day, "d1", api::DeskAction::kRecall, now + 1min);
+    REQUIRE(r.ok());
+    CHECK(r->calls == 2);
+    CHECK(s.ReadQueueCalls("o1", day)->seq == 2);
+    // Done before start is refused; no-show of a called visitor closes the appointment.
+    CHECK(s.DeskStep("o1", day, "d1", api::DeskAction::kDone, now).status().code() ==
+          StatusCode::kFailedPrecondition);
+    auto ns = s.DeskStep("o1", day, "d1", api::DeskAction::kNoShow, now + 3min);
+    REQUIRE(ns.ok());
+    CHECK(ns->state == api::QueueState::kNoShow);
+    CHECK(s.GetAppointment("QST-0001")->status == AppointmentStatus::kNoShow);
+    // Requeue puts the walk-in back in its place.
+    REQUIRE(s.CallNext("o1", day, "d1", can, now + 3min)->ticket == w.ticket);
+    auto back = s.DeskStep("o1", day, "d1", api::DeskAction::kRequeue, now + 4min);
+    REQUIRE(back.ok());
+    CHECK(back->state == api::QueueState::kWaiting);
+    api::QueueEntry w3 = Issue(s, "o1", day, "id-card", now + 4min);  // A003
+    REQUIRE(s.CallNext("o1", day, "d1", can, now + 5min)->ticket == w.ticket);
+    // Transfer to d2: only d2 may call it, and before its own queue.
+    CHECK(s.DeskStep("o1", day, "d1", api::DeskAction::kTransfer, now, "d1").status().code() ==
+          StatusCode::kInvalidArgument);
+    auto moved = s.DeskStep("o1", day, "d1", api::DeskAction::kTransfer, now + 6min, "d2");
+    REQUIRE(moved.ok());
+    CHECK(moved->for_desk == "d2");
+    auto at_d1 = s.CallNext("o1", day, "d1", can, now + 6min);
+    REQUIRE(at_d1.ok());
+    CHECK(at_d1->ticket == w3.ticket);
+    auto at_d2 = s.CallNext("o1", day, "d2", can, now + 6min);
+    REQUIRE(at_d2.ok());
+    CHECK(at_d2->ticket == w.ticket);
+    CHECK(at_d2->for_desk.empty());
+  }
+}
+
+TEST_CASE("conformance: an overdue appointment becomes a no-show and frees its desk time") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("QNS-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    CHECK(s.MarkNoShow("QNS-0001", t - 1min).status().code() == StatusCode::kFailedPrecondition);
+    auto ns = s.MarkNoShow("QNS-0001", t + 10min);
+    REQUIRE(ns.ok());
+    CHECK(ns->status == AppointmentStatus::kNoShow);
+    CHECK(s.GetAppointment("QNS-0001")->status == AppointmentStatus::kNoShow);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 30min});
+    REQUIRE(claims.ok());
+    CHECK_FALSE(HasClaim(*claims, "d1", Interval{t, t + 30min}));
+    CHECK(s.ListActiveAppointments("o1", t - 60min)->empty());
+    // A checked-in visitor is never a no-show.
+    REQUIRE(s.CreateAppointment(MakeAppointment("QNS-0002", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CheckIn("QNS-0002", "2030-02-01").ok());
+    CHECK(s.MarkNoShow("QNS-0002", t + 10min).status().code() == StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST_CASE("conformance: desks racing to call next never call one visitor twice") {
+  const std::string day = "2030-02-01";
+  constexpr int kTickets = 60;
+  constexpr int kDesks = 6;
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const api::TimePoint now = api::ToTimePoint(Base());
+    for (int i = 0; i < kTickets; ++i) Issue(s, "o1", day, "id-card", now);
+    for (int d = 0; d < kDesks; ++d) REQUIRE(s.SetQueueDesk("o1", day, OpenDesk("d" + std::to_string(d))).ok());
+    std::vector<std::vector<std::string>> called(kDesks);
+    std::barrier start(kDesks);
+    std::vector<std::thread> threads;
+    for (int d = 0; d < kDesks; ++d) {
+      threads.emplace_back([&, d] {
+        const std::string desk = "d" + std::to_string(d);
+        start.arrive_and_wait();
+        for (;;) {
+          auto c = s.CallNext("o1", day, desk, {"id-card"}, now);
+          if (!c.ok()) break;
+          called[d].push_back(c->ticket);
+          if (!s.DeskStep("o1", day, desk, api::DeskAction::kStart, now).ok()) break;
+          if (!s.DeskStep("o1", day, desk, api::DeskAction::kDone, now + 5min).ok()) break;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    std::vector<std::string> all;
+    for (const auto& v : called) all.insert(all.end(), v.begin(), v.end());
+    std::sort(all.begin(), all.end());
+    CHECK(all.size() == kTickets);
+    CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    CHECK(std::all_of(q->entries.begin(), q->entries.end(),
+                      [](const api::QueueEntry& e) { return e.state == api::QueueState::kDone; }));
+    CHECK(q->calls.seq == kTickets);
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

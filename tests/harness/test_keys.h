@@ -10,6 +10,9 @@ inline constexpr char kHotlineAllKey[] = "termin-test-hotline-all-0d7a44";
 inline constexpr char kHotlineMitteKey[] = "termin-test-hotline-mitte-93c2f1";  // test-mitte only
 inline constexpr char kKioskMitteKey[] = "termin-test-kiosk-mitte-4e8b20";
 inline constexpr char kKioskNordKey[] = "termin-test-kiosk-nord-a61f3d";
+inline constexpr char kDeskMitteKey[] = "termin-test-desk-mitte-7c21d9";     // any desk of test-mitte
+inline constexpr char kDeskMitteAKey[] = "termin-test-desk-mitte-a-2f90b4";  // desk a only
+inline constexpr char kDeskNordKey[] = "termin-test-desk-nord-e03a5c";
 
 // The offices the keys name (data/test-city.json).
 inline constexpr char kOfficeMitte[] = "test-mitte";

@@ -1,0 +1,327 @@
+// The office's day in process: real routing, handlers, Booker, MemoryStore
+// and the queue model, with a hand-moved clock, so a whole afternoon can be
+// replayed minute by minute (the black-box tests in tests/blackbox do the
+// same over HTTP on both stores, in real time).
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+
+#include <map>
+#include <set>
+
+#include "api/app.h"
+#include "api/secrets.h"
+#include "service/memory_store.h"
+
+namespace termin::service {
+namespace {
+
+using namespace std::chrono_literals;
+using api::HttpRequest;
+using api::HttpResponse;
+
+// Tuesday 2026-12-01, 17:00 local (CET); test-mitte is open 08:00-20:00.
+constexpr const char* kAfternoon = "2026-12-01T16:00:00Z";
+
+std::string KeysJson() {
+  auto entry = [](const std::string& key, const std::string& role, const std::string& offices,
+                  const std::string& extra = "") {
+    return "{\"sha256\":\"" + api::Sha256Hex(key) + "\",\"role\":\"" + role + "\",\"offices\":[" +
+           offices + "],\"name\":\"" + role + "\"" + extra + "}";
+  };
+  return "[" + entry("hotline-mitte", "hotline", "\"test-mitte\"") + "," +
+         entry("kiosk-mitte", "kiosk", "\"test-mitte\"") + "," +
+         entry("desk-mitte", "desk", "\"test-mitte\"") + "," +
+         entry("desk-mitte-a", "desk", "\"test-mitte\"", ",\"desk\":\"a\"") + "," +
+         entry("desk-nord", "desk", "\"test-nord\"") + "]";
+}
+
+std::map<std::string, std::string> Bearer(const std::string& key) {
+  return {{"authorization", "Bearer " + key}};
+}
+
+struct Fixture {
+  std::shared_ptr<api::ManualClock> clock =
+      std::make_shared<api::ManualClock>(api::ToTimePoint(*ParseInstant(kAfternoon)));
+  std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>(clock);
+  std::unique_ptr<api::App> app;
+
+  Fixture() {
+    auto catalog = api::LoadCatalogFile("data/test-city.json");
+    REQUIRE(catalog.ok());
+    auto keys = api::KeyTable::Parse(KeysJson());
+    REQUIRE_MESSAGE(keys.ok(), keys.status().message());
+    api::ApiOptions options;
+    options.access_log = false;
+    app = std::make_unique<api::App>(store, clock, std::move(catalog).value(),
+                                     std::move(keys).value(), options);
+    REQUIRE(app->SeedStore().ok());
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& path, const std::string& body = "",
+                    std::map<std::string, std::string> headers = {}) {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.body = body;
+    r.headers = std::move(headers);
+    if (!body.empty() && !r.headers.count("content-type")) r.headers["content-type"] = "application/json";
+    return app->Handle(r);
+  }
+  HttpResponse Desk(const std::string& desk, const std::string& step, const std::string& body = "") {
+    return Send("POST", "/v1/desk/" + desk + "/" + step, body, Bearer("desk-mitte"));
+  }
+};
+
+rapidjson::Document Json(const HttpResponse& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  return d;
+}
+std::string Str(const HttpResponse& r, const char* key) {
+  auto d = Json(r);
+  return d.IsObject() && d.HasMember(key) && d[key].IsString() ? d[key].GetString() : "";
+}
+
+std::string Book(Fixture& f, const std::string& service, const std::string& local_start) {
+  const std::string body = "{\"office\":\"test-mitte\",\"services\":[\"" + service +
+                           "\"],\"start\":\"2026-12-01T" + local_start +
+                           ":00+01:00\",\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  auto made = f.Send("POST", "/v1/hotline/appointments", body, Bearer("hotline-mitte"));
+  REQUIRE_MESSAGE(made.status == 201, made.body);
+  return Str(made, "reference");
+}
+
+TEST_CASE("queue: desk keys are bound to their office and desk; bad input is a 4xx problem") {
+  Fixture f;
+  CHECK(f.Send("POST", "/v1/desk/a/open", "", Bearer("kiosk-mitte")).status == 403);
+  CHECK(f.Send("POST", "/v1/desk/a/open").status == 401);
+  CHECK(f.Send("POST", "/v1/desk/b/open", "", Bearer("desk-mitte-a")).status == 403);
+  CHECK(f.Send("POST", "/v1/desk/a/open", "", Bearer("desk-mitte-a")).status == 200);
+  CHECK(f.Send("POST", "/v1/desk/zz/open", "", Bearer("desk-mitte")).status == 404);
+  auto bad_time = f.Desk("a", "open", "{\"closes\":\"25:00\"}");
+  CHECK(bad_time.status == 400);
+  CHECK(bad_time.content_type == "application/problem+json");
+  CHECK(f.Desk("a", "open", "{\"closes\":\"16:00\"}").status == 400);  // already past
+  CHECK(f.Desk("a", "open", "{\"unknown\":1}").status == 400);
+  CHECK(f.Desk("a", "transfer", "{\"to\":\"a\"}").status == 400);
+  CHECK(f.Desk("a", "transfer", "{\"to\":\"nope\"}").status == 400);
+  CHECK(f.Desk("a", "transfer", "{}").status == 400);
+  auto idle = f.Desk("a", "recall");
+  CHECK(idle.status == 409);
+  CHECK(idle.content_type == "application/problem+json");
+  auto empty = f.Desk("a", "call-next");
+  CHECK(empty.status == 404);
+  CHECK(Str(empty, "type") == "https://termin.example/problems/queue-empty");
+  // A desk key of test-nord does not act at test-mitte's desks it lacks.
+  CHECK(f.Send("POST", "/v1/desk/c/open", "", Bearer("desk-nord")).status == 404);
+  CHECK(f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[]}", Bearer("kiosk-mitte")).status == 400);
+  CHECK(f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("desk-mitte")).status == 403);
+  CHECK(f.Send("GET", "/v1/offices/nowhere/calls").status == 404);
+}
+
+TEST_CASE("queue: no desk open, no ticket; the refusal names the reason and the next appointment") {
+  Fixture f;
+  auto refused = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+  REQUIRE(refused.status == 409);
+  CHECK(refused.content_type == "application/problem+json");
+  CHECK(Str(refused, "type") == "https://termin.example/problems/no-ticket");
+  CHECK(Str(refused, "detail").find("Heute ist kein Schalter für Kurzes Anliegen") != std::string::npos);
+  CHECK(Str(refused, "detail").find("Nächster freier Termin: 2026-12-02T08:00:00+01:00") != std::string::npos);
+  auto doc = Json(refused);
+  REQUIRE(doc["alternatives"].IsArray());
+  REQUIRE(doc["alternatives"].Size() == 1);
+  CHECK(std::string(doc["alternatives"][0]["start"].GetString()) == "2026-12-02T08:00:00+01:00");
+  auto en = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}",
+                   {{"authorization", "Bearer kiosk-mitte"}, {"accept-language", "en"}});
+  CHECK(Str(en, "detail").find("No desk for Short errand is open today") != std::string::npos);
+}
+
+// An afternoon at test-mitte, replayed minute by minute from 17:00 to the
+// 20:00 close: desks a and b open, b closes early at 18:00; three
+// appointments (one arrives, one never comes and becomes a no-show after the
+// grace, one is called and does not answer); walk-ins take numbers until the
+// cut-off refuses, and again when the no-show gave time back. Every number
+// issued is called before closing, every call is on the display.
+TEST_CASE("queue: a day replayed: every ticket issued is called before closing") {
+  Fixture f;
+  const auto start = api::ToTimePoint(*ParseInstant(kAfternoon));
+  REQUIRE(f.Desk("a", "open").status == 200);
+  auto b = f.Desk("b", "open", "{\"closes\":\"18:00\"}");
+  REQUIRE(b.status == 200);
+  CHECK(Str(b, "closes_at") == "2026-12-01T18:00:00+01:00");
+  const std::string arrives = Book(f, "kurz", "17:40");
+  const std::string never = Book(f, "lang", "18:00");
+  const std::string silent = Book(f, "kurz", "18:20");
+
+  std::set<std::string> issued;  // tickets
+  std::map<std::string, std::string> ticket_of;  // reference -> ticket
+  int refusals = 0;
+  int issued_after_no_show = 0;
+  bool refused_before_no_show = false;
+  auto try_ticket = [&](int minute) {
+    auto t = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+    if (t.status == 201) {
+      issued.insert(Str(t, "ticket"));
+      auto d = Json(t);
+      CHECK(d["expected_wait_minutes"].GetInt() >= 0);
+      CHECK(minute + d["expected_wait_minutes"].GetInt() + 10 <= 180);  // served before 20:00
+      if (minute > 70) ++issued_after_no_show;
+      return true;
+    }
+    REQUIRE_MESSAGE(t.status == 409, t.body);
+    CHECK(Str(t, "detail").find("Heute keine Wartenummer mehr für Kurzes Anliegen") != std::string::npos);
+    ++refusals;
+    if (minute <= 70) refused_before_no_show = true;
+    return false;
+  };
+  // A crowd at 17:00: numbers until the cut-off says no.
+  for (int i = 0; i < 40 && try_ticket(0); ++i) {
+  }
+  CHECK(refusals == 1);
+  CHECK(issued.size() >= 10);
+
+  struct DeskRun {
+    std::string current;
+    bool serving = false;
+    int ends = 0;
+  };
+  std::map<std::string, DeskRun> desks = {{"a", {}}, {"b", {}}};
+  std::vector<std::string> called;  // in call order
+  std::string walk_in_no_show;      // the first walk-in called at minute >= 30 does not answer
+  for (int minute = 0; minute <= 180; ++minute) {
+    f.clock->Set(start + std::chrono::minutes(minute));
+    if (minute == 35) {
+      auto in = f.Send("POST", "/v1/kiosk/checkins", "{\"reference\":\"" + arrives + "\"}", Bearer("kiosk-mitte"));
+      REQUIRE(in.status == 200);
+      ticket_of[arrives] = Str(in, "ticket");
+    }
+    if (minute == 75) {
+      auto in = f.Send("POST", "/v1/kiosk/checkins", "{\"reference\":\"" + silent + "\"}", Bearer("kiosk-mitte"));
+      REQUIRE(in.status == 200);
+      ticket_of[silent] = Str(in, "ticket");
+    }
+    // The no-show of 18:00 is released at 18:10: numbers again.
+    if (minute == 71 || minute == 72) try_ticket(minute);
+    for (auto& [id, run] : desks) {
+      if (run.serving && minute >= run.ends) {
+        REQUIRE(f.Desk(id, "done").status == 200);
+        run = DeskRun{};
+      }
+      if (!run.current.empty() || run.serving) continue;
+      auto c = f.Desk(id, "call-next");
+      if (c.status != 200) {
+        CHECK((c.status == 404 || (id == "b" && minute >= 60 && c.status == 409)));
+        continue;
+      }
+      std::string ticket = Str(c, "ticket");
+      called.push_back(ticket);
+      CHECK(minute < 180);
+      bool silent_one = ticket_of.count(silent) && ticket == ticket_of[silent];
+      if (walk_in_no_show.empty() && minute >= 30 && Str(c, "kind") == "walk_in") {
+        walk_in_no_show = ticket;
+        silent_one = true;
+      }
+      if (silent_one) {
+        REQUIRE(f.Desk(id, "recall").status == 200);
+        auto ns = f.Desk(id, "no-show");
+        REQUIRE(ns.status == 200);
+        CHECK(Str(ns, "state") == "no_show");
+        continue;
+      }
+      REQUIRE(f.Desk(id, "start").status == 200);
+      run.current = ticket;
+      run.serving = true;
+      run.ends = minute + 10;
+    }
+  }
+  // The appointment that never came is a no-show; the silent one too.
+  auto never_seen = f.Send("GET", "/v1/hotline/appointments/" + never, "", Bearer("hotline-mitte"));
+  CHECK(Str(never_seen, "status") == "no_show");
+  auto silent_seen = f.Send("GET", "/v1/hotline/appointments/" + silent, "", Bearer("hotline-mitte"));
+  CHECK(Str(silent_seen, "status") == "no_show");
+  auto arrived = f.Send("GET", "/v1/hotline/appointments/" + arrives, "", Bearer("hotline-mitte"));
+  CHECK(Str(arrived, "status") == "done");
+
+  CHECK(refused_before_no_show);
+  CHECK(issued_after_no_show >= 1);  // the released time went back to the walk-ins
+  std::set<std::string> called_set(called.begin(), called.end());
+  for (const std::string& t : issued) CHECK_MESSAGE(called_set.count(t) == 1, "never called: " << t);
+  CHECK(called_set.count(ticket_of[arrives]) == 1);
+  CHECK(called.size() == called_set.size());  // nobody called twice
+  // The queue is empty at the close.
+  auto q = f.Send("GET", "/v1/desk/a/queue", "", Bearer("desk-mitte"));
+  REQUIRE(q.status == 200);
+  CHECK(Json(q)["waiting"].Size() == 0);
+  MESSAGE("issued " << issued.size() << " numbers (" << issued_after_no_show
+                    << " after the no-show), refused " << refusals << ", called " << called.size());
+}
+
+TEST_CASE("queue: the call display shows each call, with ETag and 304, and no names") {
+  Fixture f;
+  auto first = f.Send("GET", "/v1/offices/test-mitte/calls");
+  REQUIRE(first.status == 200);
+  std::string etag;
+  for (const auto& [k, v] : first.headers) {
+    if (k == "ETag") etag = v;
+  }
+  REQUIRE(!etag.empty());
+  auto same = f.Send("GET", "/v1/offices/test-mitte/calls", "", {{"if-none-match", etag}});
+  CHECK(same.status == 304);
+  CHECK(same.body.empty());
+  REQUIRE(f.Desk("a", "open").status == 200);
+  const std::string ref = Book(f, "kurz", "17:30");
+  f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-01T16:30:00Z")));
+  REQUIRE(f.Send("POST", "/v1/kiosk/checkins", "{\"reference\":\"" + ref + "\"}", Bearer("kiosk-mitte")).status == 200);
+  auto c = f.Desk("a", "call-next");
+  REQUIRE(c.status == 200);
+  auto moved = f.Send("GET", "/v1/offices/test-mitte/calls", "", {{"if-none-match", etag}});
+  REQUIRE(moved.status == 200);
+  auto d = Json(moved);
+  REQUIRE(d["calls"].Size() == 1);
+  CHECK(std::string(d["calls"][0]["ticket"].GetString()) == Str(c, "ticket"));
+  CHECK(std::string(d["calls"][0]["desk"].GetString()) == "Schalter A");
+  CHECK(moved.body.find("Muster") == std::string::npos);
+  CHECK(moved.body.find(ref) == std::string::npos);
+  REQUIRE(f.Desk("a", "recall").status == 200);
+  auto again = Json(f.Send("GET", "/v1/offices/test-mitte/calls"));
+  CHECK(again["calls"].Size() == 2);
+}
+
+TEST_CASE("queue: transfer and requeue through the API; the desk's queue shows expected waits") {
+  Fixture f;
+  REQUIRE(f.Desk("a", "open").status == 200);
+  REQUIRE(f.Desk("c", "open").status == 200);
+  auto t1 = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+  auto t2 = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"selten\"]}", Bearer("kiosk-mitte"));
+  REQUIRE(t1.status == 201);
+  REQUIRE(t2.status == 201);
+  // Only desk a can do "selten": desk c sees it, but not for itself.
+  auto view = f.Send("GET", "/v1/desk/c/queue", "", Bearer("desk-mitte"));
+  REQUIRE(view.status == 200);
+  auto v = Json(view);
+  REQUIRE(v["waiting"].Size() == 2);
+  CHECK(v["waiting"][0]["this_desk"].GetBool());
+  CHECK_FALSE(v["waiting"][1]["this_desk"].GetBool());
+  CHECK(v["waiting"][1]["expected_wait_minutes"].IsInt());
+  auto c = f.Desk("c", "call-next");
+  REQUIRE(c.status == 200);
+  CHECK(Str(c, "ticket") == Str(t1, "ticket"));
+  CHECK(f.Desk("c", "call-next").status == 409);  // busy
+  auto moved = f.Desk("c", "transfer", "{\"to\":\"a\"}");
+  REQUIRE(moved.status == 200);
+  CHECK(Str(moved, "for_desk") == "a");
+  auto at_a = f.Desk("a", "call-next");
+  REQUIRE(at_a.status == 200);
+  CHECK(Str(at_a, "ticket") == Str(t1, "ticket"));  // a transfer goes first
+  REQUIRE(f.Desk("a", "requeue").status == 200);
+  CHECK(Str(f.Desk("a", "call-next"), "ticket") == Str(t1, "ticket"));  // back in its place
+  REQUIRE(f.Desk("a", "start").status == 200);
+  CHECK(f.Desk("a", "no-show").status == 409);  // started: no longer a no-show
+  REQUIRE(f.Desk("a", "done").status == 200);
+  REQUIRE(f.Desk("a", "close").status == 200);
+  CHECK(f.Desk("a", "call-next").status == 409);
+}
+
+}  // namespace
+}  // namespace termin::service
