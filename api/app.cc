@@ -414,7 +414,12 @@ HttpResponse App::Handle(const HttpRequest& req) {
     // Nothing of the exception reaches the client: it may name internals.
     resp = RenderProblem(MakeProblem("internal", ""), lang);
   }
-  if (!Cacheable(route_name) || resp.status >= 400) {
+  // A handler that chose its own caching (the call display: no-cache with
+  // an ETag) keeps it.
+  const bool has_cache_control =
+      std::any_of(resp.headers.begin(), resp.headers.end(),
+                  [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!has_cache_control && (!Cacheable(route_name) || resp.status >= 400)) {
     resp.headers.emplace_back("Cache-Control", "no-store");
   }
   double seconds =

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "scheduler/calendar.h"
+#include "scheduler/zone_rules.h"
 
 namespace termin::api {
 namespace {
@@ -22,7 +23,7 @@ std::vector<std::string> SplitKey(const std::string& key) {
 
 int LocalMinute(Instant t, const date::time_zone* zone, LocalDate day) {
   // to_local answers in seconds: back to whole minutes.
-  auto local = std::chrono::floor<Minutes>(zone->to_local(t));
+  auto local = std::chrono::floor<Minutes>(ToLocal(zone, date::sys_seconds{t}));
   return static_cast<int>((local - date::local_time<Minutes>(day)).count());
 }
 
