@@ -53,6 +53,10 @@ start_api() {  # binary port store-spec city-dir threads log
   if "$1" --help 2>/dev/null | grep -q -- --open-holds-per-client; then
     limits=(--public-requests-per-minute 0 --staff-requests-per-minute 0 --open-holds-per-client 0)
   fi
+  # ... and so is the per-address connection cap (the rush opens 500).
+  if "$1" --help 2>/dev/null | grep -q -- --max-connections-per-ip; then
+    limits+=(--max-connections-per-ip 100000)
+  fi
   "$1" --bind 127.0.0.1 --port "$2" --threads "$5" --store "$3" "${limits[@]}" \
     --seed "$4/bench-city.json" --keys "$4/bench-keys.json" --no-access-log 2>"$6" &
   API_PID=$!
