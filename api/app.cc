@@ -93,7 +93,8 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
       booker_(*store_, *clock_, &metrics_,
               BookingOptions{options.max_attempts, options.hold_ttl_override, 5,
                              options.claims_snapshot_max_age, options.claims_refusal_max_age}),
-      fair_use_(store_, options.fair_use) {
+      fair_use_(store_, options.fair_use),
+      pow_key_(options.pow_key.empty() ? NewSecret() + NewSecret() : options.pow_key) {
   RegisterRoutes();
   booker_.SetCatalogReloader([this] {
     (void)RefreshCatalog();  // a document that does not parse keeps its last good version

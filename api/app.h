@@ -60,6 +60,13 @@ struct ApiOptions {
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
   std::chrono::milliseconds claims_refusal_max_age{200};    // BookingOptions
   FairUseOptions fair_use;  // no limits unless set (termin-api sets them: service/config.h)
+  // Proof of work for holds (api/pow.h), where an office's rules ask for it:
+  // the key that signs challenges (every replica the same; empty = a random
+  // key of this process), the work (numbers tried: half of it on average)
+  // and a challenge's life.
+  std::string pow_key;
+  std::int64_t pow_maxnumber = 100000;
+  std::chrono::seconds pow_ttl{300};
 };
 
 class App {
@@ -154,7 +161,11 @@ class App {
   HttpResponse ListServices(const Call& call);
   HttpResponse GetAvailability(const Call& call);
   HttpResponse GetNextAvailability(const Call& call);
+  HttpResponse GetChallenge(const Call& call);
   HttpResponse CreateHold(const Call& call);
+  // A 428 problem if the office asks for proof of work now (its rules and
+  // its hold rate) and the request carries no valid, unused solution.
+  std::optional<HttpResponse> CheckProofOfWork(const Call& call, const OfficeInfo& office);
   HttpResponse DeleteHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);
   HttpResponse GetAppointment(const Call& call);
@@ -231,6 +242,7 @@ class App {
   ApiMetrics metrics_;
   Booker booker_;
   FairUse fair_use_;
+  std::string pow_key_;  // options_.pow_key, or a random key of this process
   Router router_;
   // Serializes admin configuration changes and catalogue reloads, so a
   // reload that read the store before an admin change on this replica never

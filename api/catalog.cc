@@ -546,12 +546,14 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.schedule.rules = kDefaultRules;
   office.reminder_offsets = kDefaultReminders;
   office.appointments_per_identity = 0;
+  office.pow_above_holds_per_minute = -1;
   office.no_show_grace = kDefaultNoShowGrace;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
                     "reminder_minutes_before", "appointments_per_identity",
+                    "proof_of_work_above_holds_per_minute",
                     "no_show_grace_minutes"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
@@ -576,6 +578,10 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto a = ReadInt(obj.Get("appointments_per_identity"), obj.Path("appointments_per_identity"), 0,
                        100, e)) {
     office.appointments_per_identity = static_cast<int>(*a);
+  }
+  if (auto p = ReadInt(obj.Get("proof_of_work_above_holds_per_minute"),
+                       obj.Path("proof_of_work_above_holds_per_minute"), -1, 100000, e)) {
+    office.pow_above_holds_per_minute = static_cast<int>(*p);
   }
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
@@ -1027,6 +1033,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.appointments_per_identity > 0) {
     Key(w, "appointments_per_identity");
     w.Int(o.appointments_per_identity);
+  }
+  if (o.pow_above_holds_per_minute >= 0) {
+    Key(w, "proof_of_work_above_holds_per_minute");
+    w.Int(o.pow_above_holds_per_minute);
   }
   if (o.no_show_grace != kDefaultNoShowGrace) {
     Key(w, "no_show_grace_minutes");

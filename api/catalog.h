@@ -95,6 +95,10 @@ struct OfficeInfo {
   // Fair use: future appointments one identity (e-mail, phone) may book
   // online here per service (ZMS's appointmentsPerMail); 0 = no limit.
   int appointments_per_identity = 0;
+  // Bot defence (api/pow.h): a hold here needs a solved proof-of-work
+  // challenge once more than this many holds a minute are placed at the
+  // office (all replicas together); 0 = always; -1 = never.
+  int pow_above_holds_per_minute = -1;
   // The day's queue: an appointment not checked in by its start plus this
   // becomes no_show, and its desk time goes back to the day (0..240).
   Minutes no_show_grace = kDefaultNoShowGrace;

@@ -98,6 +98,7 @@ void CheckSameOffice(const OfficeInfo& a, const OfficeInfo& b) {
   CHECK(a.timezone == b.timezone);
   CHECK(a.reminder_offsets == b.reminder_offsets);
   CHECK(a.appointments_per_identity == b.appointments_per_identity);
+  CHECK(a.pow_above_holds_per_minute == b.pow_above_holds_per_minute);
   CHECK(a.desk_names == b.desk_names);
   CHECK(a.closure_reasons == b.closure_reasons);
   CheckSameSchedule(a.schedule, b.schedule);

@@ -3,6 +3,7 @@
 
 #include "api/app.h"
 #include "api/json_input.h"
+#include "api/pow.h"
 #include "api/render.h"
 #include "api/request_parsing.h"
 #include "api/secrets.h"
@@ -292,6 +293,59 @@ HttpResponse App::SlotTaken(const Call& call, std::vector<Alternative> alternati
   return Problem(call, p);
 }
 
+HttpResponse App::GetChallenge(const Call& /*call*/) {
+  const PowChallenge c =
+      MakePowChallenge(pow_key_, options_.pow_maxnumber, clock_->Now() + options_.pow_ttl);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("algorithm");
+  w.String(c.algorithm.c_str());
+  w.Key("challenge");
+  w.String(c.challenge.c_str());
+  w.Key("maxnumber");
+  w.Int64(c.maxnumber);
+  w.Key("salt");
+  w.String(c.salt.c_str());
+  w.Key("signature");
+  w.String(c.signature.c_str());
+  w.EndObject();
+  return Json(200, std::string(buf.GetString(), buf.GetSize()));
+}
+
+std::optional<HttpResponse> App::CheckProofOfWork(const Call& call, const OfficeInfo& office) {
+  const int above = office.pow_above_holds_per_minute;
+  if (above < 0) return std::nullopt;
+  if (above > 0) {
+    // The office's hold rate, all replicas together: work is asked for
+    // only while it is over the rule's rate.
+    auto rate = store_->TakeToken("pow-rate:" + office.id, above, std::chrono::minutes(1));
+    if (rate.ok() && rate->allowed) return std::nullopt;
+  }
+  auto header = call.request.Header("x-proof-of-work");
+  auto refuse = [&](const std::string& detail) {
+    metrics_.CountLimited("proof_of_work");
+    HttpResponse resp = Problem(call, MakeProblem("proof-of-work-required", detail));
+    resp.headers.emplace_back("Link", "</v1/challenge>; rel=\"challenge\"");
+    return resp;
+  };
+  if (!header) {
+    return refuse("solve GET /v1/challenge and send the solution in X-Proof-Of-Work");
+  }
+  std::string why;
+  const TimePoint now = clock_->Now();
+  auto solved = VerifyPowSolution(pow_key_, *header, now, &why);
+  if (!solved) return refuse(why);
+  // Each solution buys one hold: the first use is remembered until the
+  // challenge expires (shared by all replicas).
+  auto once = store_->AdmitOpenHold("pow:" + solved->challenge, NewId(), 1,
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        solved->expires - now));
+  if (!once.ok()) return Error(call, once.status());
+  if (!once->allowed) return refuse("this solution was used already; fetch a new challenge");
+  return std::nullopt;
+}
+
 HttpResponse App::CreateHold(const Call& call) {
   rapidjson::Document doc;
   if (auto bad = ReadJson(call, doc)) return *bad;
@@ -313,6 +367,7 @@ HttpResponse App::CreateHold(const Call& call) {
   if (!office) return Problem(call, MakeProblem("unprocessable", "no such office"));
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
+  if (auto refused = CheckProofOfWork(call, *office)) return *refused;
   const std::string hold_id = Booker::NewHoldId(*office);
   if (auto refused = fair_use_.AdmitHold(call.request, hold_id, booker_.HoldTtl(*office))) {
     metrics_.CountLimited("open_holds");

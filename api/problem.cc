@@ -37,6 +37,8 @@ constexpr SlugInfo kSlugs[] = {
     {"unsupported-media-type", 415, "Nicht unterstützter Inhaltstyp", "Unsupported media type"},
     {"unprocessable", 422, "Nicht verarbeitbar", "Unprocessable"},
     {"too-many-requests", 429, "Zu viele Anfragen", "Too many requests"},
+    {"proof-of-work-required", 428, "Sicherheitsprüfung nötig: Ihr Gerät rechnet kurz",
+     "Proof of work required"},
     {"header-too-large", 431, "Kopfzeilen zu groß", "Request header fields too large"},
     {"internal", 500, "Interner Fehler", "Internal error"},
     {"unavailable", 503, "Vorübergehend nicht verfügbar", "Service unavailable"},

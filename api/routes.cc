@@ -22,6 +22,7 @@ void App::RegisterRoutes() {
   r.Add("GET", "/v1/services", bind(&App::ListServices));
   r.Add("GET", "/v1/availability", bind(&App::GetAvailability));
   r.Add("GET", "/v1/availability/next", bind(&App::GetNextAvailability));
+  r.Add("GET", "/v1/challenge", bind(&App::GetChallenge));
   r.Add("POST", "/v1/holds", bind(&App::CreateHold));
   r.Add("DELETE", "/v1/holds/{holdId}", bind(&App::DeleteHold));
   r.Add("POST", "/v1/appointments", bind(&App::CreateAppointment));

@@ -48,7 +48,8 @@ bool HasPrefix(std::string_view path, std::string_view prefix) {
 
 // The request headers a preflight may name: what the widget sends.
 constexpr const char* kAllowHeaders =
-    "Content-Type, Accept-Language, Idempotency-Key, X-Manage-Secret, X-Hold-Secret";
+    "Content-Type, Accept-Language, Idempotency-Key, X-Manage-Secret, X-Hold-Secret, "
+    "X-Proof-Of-Work";
 constexpr const char* kExposeHeaders = "Location, Idempotent-Replayed, Retry-After";
 
 }  // namespace
@@ -95,7 +96,7 @@ bool WebFront::IsApiPath(std::string_view path) {
 }
 
 bool WebFront::IsPublicApiPath(std::string_view path) {
-  for (std::string_view p : {"/v1/offices", "/v1/services", "/v1/availability", "/v1/holds",
+  for (std::string_view p : {"/v1/offices", "/v1/services", "/v1/availability", "/v1/challenge", "/v1/holds",
                              "/v1/appointments"}) {
     if (HasPrefix(path, p)) return true;
   }

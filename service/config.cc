@@ -159,6 +159,14 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--client-ip-header", config.client_ip_header,
                  "the header in which trusted proxies pass the client's address")
       ->envname("TERMIN_CLIENT_IP_HEADER")->capture_default_str();
+  app.add_option("--pow-key-file", config.pow_key_file,
+                 "file with the key that signs proof-of-work challenges (the same for every "
+                 "replica); without it each process makes its own")
+      ->envname("TERMIN_POW_KEY_FILE");
+  app.add_option("--pow-maxnumber", config.pow_maxnumber,
+                 "proof of work: the challenge's number range (a client tries half of it on average)")
+      ->envname("TERMIN_POW_MAXNUMBER")->check(CLI::Range(std::int64_t{1000}, std::int64_t{100000000}))
+      ->capture_default_str();
   app.add_option("--web-root", config.web_root,
                  "directory of the built web clients to serve (clients/web/dist)")
       ->envname("TERMIN_WEB_ROOT");

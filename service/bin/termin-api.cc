@@ -26,6 +26,8 @@
 #include <sys/resource.h>
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -133,6 +135,24 @@ int main(int argc, char** argv) {
   options.fair_use.trusted_proxies = config->trusted_proxies;
   options.fair_use.client_ip_header = config->client_ip_header;
   for (auto& c : options.fair_use.client_ip_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  options.pow_maxnumber = config->pow_maxnumber;
+  if (!config->pow_key_file.empty()) {
+    std::ifstream key_file(config->pow_key_file, std::ios::binary);
+    std::stringstream key;
+    key << key_file.rdbuf();
+    options.pow_key = key.str();
+    while (!options.pow_key.empty() && std::isspace(static_cast<unsigned char>(options.pow_key.back()))) {
+      options.pow_key.pop_back();
+    }
+    if (!key_file || options.pow_key.size() < 16) {
+      std::cerr << "termin-api: --pow-key-file " << config->pow_key_file
+                << ": cannot read a key of at least 16 bytes\n";
+      return 2;
+    }
+  } else if (store_spec != "memory") {
+    std::cerr << "termin-api: no --pow-key-file: proof-of-work challenges verify only on the "
+                 "replica that issued them\n";
+  }
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
   }
