@@ -55,6 +55,7 @@ struct ApiOptions {
   // idempotent themselves), so a replica killed mid-request costs seconds.
   std::chrono::milliseconds idempotency_lease{5000};
   int max_attempts = 3;                               // claim retries on conflict
+  int max_hold_extensions = 10;                       // BookingOptions
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
@@ -145,6 +146,7 @@ class App {
   HttpResponse GetNextAvailability(const Call& call);
   HttpResponse CreateHold(const Call& call);
   HttpResponse DeleteHold(const Call& call);
+  HttpResponse ExtendHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);
   HttpResponse GetAppointment(const Call& call);
   HttpResponse CancelAppointment(const Call& call);

@@ -23,6 +23,8 @@ constexpr SlugInfo kSlugs[] = {
     {"method-not-allowed", 405, "Methode nicht erlaubt", "Method not allowed"},
     {"slot-taken", 409, "Termin bereits vergeben", "Slot taken"},
     {"conflict", 409, "Konflikt", "Conflict"},
+    {"hold-extension-limit", 409, "Reservierung kann nicht weiter verlängert werden",
+     "The hold cannot be extended any further"},
     {"hold-expired", 410, "Reservierung abgelaufen", "Hold expired"},
     {"hold-void", 410, "Reservierung nicht mehr gültig: Das Amt hat seine Zeiten geändert",
      "Hold no longer valid: the office changed its hours"},

@@ -166,14 +166,28 @@ export class TerminBooking extends LitElement {
       this.busy = false;
     }
   }
-  // Extends by holding the same start again: release, then hold anew (the
-  // API has no extend step yet; a start taken in between answers 409 and
-  // the alternatives are shown).
+  // Gives the hold more time in one step (POST .../extend): same desk, same
+  // start, nothing given back in between. Over the limit the countdown says
+  // so and the button goes; an expired or voided hold ends the step.
   private async extend() {
-    if (!this.hold) return;
-    const { office, start } = this.hold;
-    await this.pick(office, start);
-    if (this.hold) this.announce = this.m.holdExtended;
+    if (!this.hold || this.busy) return;
+    this.busy = true;
+    try {
+      const more = await this.api.extend(this.hold);
+      this.hold = { ...this.hold, expires_at: more.expires_at, extensions_left: more.extensions_left };
+      this.holdTotal = Math.max(1, (Date.parse(more.expires_at) - Date.now()) / 1000);
+      this.error = '';  // the countdown announces the extension itself
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 410) this.expired();
+      else if (e instanceof ApiError && e.type === 'hold-extension-limit') {
+        this.hold = { ...this.hold, extensions_left: 0 };
+        this.announce = this.m.holdNoMore;
+      } else {
+        this.error = this.m.genericError;
+      }
+    } finally {
+      this.busy = false;
+    }
   }
   private expired() {
     this.hold = null;
@@ -298,6 +312,7 @@ export class TerminBooking extends LitElement {
         return html`${this.stepLine(5)}<h2 tabindex="-1">${m.contactHeading}</h2>
           ${this.summary(h.office, h.start)}
           <hold-countdown .m=${m} .expiresAt=${Date.parse(h.expires_at)} totalSeconds=${this.holdTotal}
+            .extensionsLeft=${h.extensions_left ?? 1}
             @hold-extend=${this.extend} @hold-expired=${this.expired}></hold-countdown>
           ${this.errorSummary()}
           <contact-form .m=${m} lang=${this.l} ?busy=${this.busy} @contact-submit=${this.confirm}></contact-form>
