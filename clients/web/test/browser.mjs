@@ -143,13 +143,15 @@ async function flow(lang, keyboard) {
   const icsText = await (await fetch(ics)).text();
   check(icsText.includes('BEGIN:VCALENDAR'), `${tag}: .ics download`);
   const manageUrl = await widget.getByRole('link', { name: t.manage }).getAttribute('href');
-  check(manageUrl.startsWith(`${api}/manage#ref=`), `${tag}: manage link carries the secret in the fragment`);
+  check(manageUrl.startsWith(`${api}/manage${lang === 'en' ? '?lang=en' : ''}#ref=`), `${tag}: manage link carries the secret in the fragment`);
   check(cspErrors.length === 0, `${tag}: no CSP violations on the city page (${cspErrors.length})`);
 
   const m = await ctx.newPage();
   await m.goto(manageUrl);
   const mg = m.locator('termin-manage');
   await mg.getByText(ref).waitFor();
+  const mc = await chromeOf(m);
+  check(mc.lang === lang && mc.h1 === (lang === 'de' ? 'Termin verwalten' : 'Manage your appointment'), `${tag}: the manage page's chrome is in ${lang} ("${mc.h1}")`);
   if (!keyboard) { await audit(m, `${tag} manage`); await shot(m, `${lang}-7-manage`); }
   await press2(m, keyboard, mg.getByRole('button', { name: t.move }));
   const mday = mg.getByRole('button', { name: t.free }).nth(1);
@@ -170,13 +172,31 @@ async function flow(lang, keyboard) {
 }
 async function press2(page, keyboard, loc) { if (keyboard) { await loc.focus(); await page.keyboard.press('Enter'); } else await loc.click(); }
 
+// The pages' own chrome (title, skip link, header, footer, headings)
+// follows the language: ?lang=en serves the English page.
+const chromeOf = (page) => page.evaluate(() => ({
+  lang: document.documentElement.lang, title: document.title, h1: document.querySelector('h1')?.textContent,
+  skip: document.querySelector('.skip')?.textContent, footer: document.querySelector('footer')?.textContent,
+}));
 async function pages() {
   const ctx = await browser.newContext({ locale: 'de-DE' });
   const page = await ctx.newPage();
   for (const [path, name] of [['/', 'start'], ['/barrierefreiheit', 'barrierefreiheit'], ['/leichte-sprache', 'leichte-sprache'], ['/book', 'book']]) {
     await page.goto(api + path);
     if (path === '/book') await page.locator('termin-booking').getByRole('heading').first().waitFor();
+    const c = await chromeOf(page);
+    check(c.lang === 'de' && c.skip === 'Zum Inhalt springen' && /Erklärung zur Barrierefreiheit/.test(c.footer), `page ${path}: German chrome ("${c.title}")`);
     await audit(page, `page ${path}`); await shot(page, `page-${name}`);
+  }
+  const english = { '/': /^Termin: appointments/, '/barrierefreiheit': /^Accessibility statement$/, '/book': /^Book an appointment$/, '/manage': /^Manage your appointment$/ };
+  for (const [path, h1] of Object.entries(english)) {
+    await page.goto(`${api}${path}?lang=en`);
+    if (path === '/book') await page.locator('termin-booking').getByRole('heading', { name: 'What do you need to do?' }).waitFor();
+    const c = await chromeOf(page);
+    check(c.lang === 'en' && h1.test(c.h1) && c.skip === 'Skip to content' && /Accessibility statement/.test(c.footer) && !/Erklärung|Zum Inhalt/.test(`${c.title} ${c.footer}`),
+      `page ${path}?lang=en: English chrome ("${c.title}", h1 "${c.h1}")`);
+    const name = path === '/' ? 'start' : path.slice(1);
+    await audit(page, `page ${path}?lang=en`); await shot(page, `page-en-${name}`);
   }
   await ctx.close();
 }

@@ -324,7 +324,7 @@ export class TerminBooking extends LitElement {
           <button class="btn secondary" @click=${() => { this.chosen = []; this.where = ''; this.go('services'); }}>${m.startAgain}</button>`;
       case 'done': {
         const a = this.appointment!;
-        const manage = `${this.api.base}/manage#ref=${encodeURIComponent(a.reference)}&secret=${encodeURIComponent(a.manage_secret ?? '')}&lang=${this.l}`;
+        const manage = `${this.api.base}/manage${this.l === 'en' ? '?lang=en' : ''}#ref=${encodeURIComponent(a.reference)}&secret=${encodeURIComponent(a.manage_secret ?? '')}&lang=${this.l}`;
         const bring = this.chosen.map((id) => this.services.find((s) => s.id === id)?.bring).filter(Boolean);
         return html`<h2 tabindex="-1">${m.doneHeading}</h2>
           <div class="panel"><span>${m.doneReference}</span><strong>${a.reference}</strong></div>
