@@ -56,6 +56,10 @@ struct ApiOptions {
   std::chrono::milliseconds idempotency_lease{5000};
   int max_attempts = 3;                               // claim retries on conflict
   int max_hold_extensions = 10;                       // BookingOptions
+  // The key of manage-link tokens (api/secrets.h, ManageLinkToken), shared
+  // with the notification worker; empty: links carry no token and none is
+  // accepted.
+  std::string link_key;
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions

@@ -455,10 +455,14 @@ Result<AppointmentRecord> App::AppointmentWithSecret(const Call& call,
   }
   auto a = store_->GetAppointment(*reference);
   if (!a.ok()) return a.status();
-  // Wrong secret and unknown reference look the same to the caller.
-  if (!ConstantTimeEquals(Sha256Hex(*secret), a->secret_hash)) {
-    return Status::NotFound("no such appointment");
-  }
+  // The credential is the manage secret, or the token of the manage link in
+  // a notification (derived from the secret's hash, so it is good as long
+  // as the secret). Wrong credential and unknown reference look the same.
+  const bool link_token = !options_.link_key.empty() && secret->starts_with(kLinkTokenPrefix);
+  const bool good =
+      link_token ? ConstantTimeEquals(ManageLinkToken(options_.link_key, a->reference, a->secret_hash), *secret)
+                 : ConstantTimeEquals(Sha256Hex(*secret), a->secret_hash);
+  if (!good) return Status::NotFound("no such appointment");
   return a;
 }
 

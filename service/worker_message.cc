@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include "api/render.h"
+#include "api/secrets.h"
 #include "service/sms_text.h"
 
 namespace termin::service {
@@ -61,6 +62,16 @@ std::string MessageIdFor(const api::OutboxJob& job, std::string_view domain) {
          std::string(domain);
 }
 
+std::string ManageLinkFor(const api::AppointmentRecord& a, const ComposeOptions& options) {
+  const bool en = a.contact.language == "en";
+  // ?lang=en picks the English page; the fragment is for the page's script.
+  std::string link = options.base_url + "/manage" + (en ? "?lang=en" : "") + "#ref=" + a.reference;
+  if (!options.link_key.empty() && !a.secret_hash.empty()) {
+    link += "&secret=" + api::ManageLinkToken(options.link_key, a.reference, a.secret_hash);
+  }
+  return link + "&lang=" + (en ? "en" : "de");
+}
+
 Placeholders PlaceholdersFor(const api::AppointmentRecord& a, const api::OfficeInfo& office,
                              const api::Catalog& catalog, const ComposeOptions& options) {
   bool en = a.contact.language == "en";
@@ -93,7 +104,7 @@ Placeholders PlaceholdersFor(const api::AppointmentRecord& a, const api::OfficeI
   p["end_time"] = end.hhmm;
   p["services"] = services;
   p["bring"] = bring;
-  p["link"] = options.base_url + "/appointments/" + a.reference;
+  p["link"] = ManageLinkFor(a, options);
   return p;
 }
 
