@@ -256,14 +256,14 @@ async function race() {
   await ca.close(); await cb.close();
 }
 
-// Hold expiry on a server whose holds last 8 s: the countdown, the extend
+// Hold expiry on a second server (same store) whose holds last 8 s: the countdown, the extend
 // button (which keeps the place on the server past the first TTL, ten
 // times at most), the announced warning, and the expired step that offers
 // to start again.
 async function expiry(lang) {
   const port = await freePort();
   const short = `http://127.0.0.1:${port}`;
-  const p = await start(apiBin, ['--port', String(port), '--bind', '127.0.0.1', '--store', 'memory', '--seed', join(root, 'data/demo-city.json'),
+  const p = await start(apiBin, ['--port', String(port), '--bind', '127.0.0.1', '--store', store, '--seed', join(root, 'data/demo-city.json'),
     '--web-root', join(root, 'clients/web/dist'), '--no-access-log', '--threads', '2', '--hold-ttl-override-seconds', '8'], /listening on/);
   procs.push(p);
   const M = lang === 'de'
