@@ -246,6 +246,8 @@ async function race() {
   const [winner, loser, lp] = oa === 'held' ? [wa, wb, pb] : [wb, wa, pa];
   const alternatives = loser.getByRole('alert').getByRole('button');
   check(await alternatives.count() > 0, `race: the other sees ${await alternatives.count()} alternatives as buttons`);
+  await loser.getByRole('button', { name: label, exact: true }).waitFor({ state: 'detached' });
+  check(true, `race: the taken time ${label} is gone from the other's list`);
   await audit(lp, 'race: taken with alternatives'); await shot(lp, 'de-race-taken');
   await alternatives.first().click();
   await loser.getByRole('heading', { name: contact }).waitFor();

@@ -112,6 +112,14 @@ export class TerminBooking extends LitElement {
       this.busy = false;
     }
   }
+  // The days again, in place (after a 409: the list was read before the start was taken).
+  private async refreshDays() {
+    const from = today();
+    try {
+      this.days = await this.api.availability(this.chosen, this.where === 'any' ? null : this.where, from, addDays(from, kDays - 1));
+      this.requestUpdate();
+    } catch { /* the old list stays; a pick from it answers 409 again */ }
+  }
   private counts(): Map<string, number> {
     const c = new Map<string, number>();
     for (const d of this.days) c.set(d.date, (c.get(d.date) ?? 0) + d.slots.length);
@@ -154,6 +162,7 @@ export class TerminBooking extends LitElement {
       this.go('contact', true, this.m.held(this.when(this.hold.office, this.hold.start)));
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
+        void this.refreshDays();  // the taken time goes from the list below the alternatives
         this.alternatives = e.alternatives;
         this.error = this.m.taken;
         this.announce = this.m.taken;
