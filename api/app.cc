@@ -92,7 +92,8 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
       options_(options),
       booker_(*store_, *clock_, &metrics_,
               BookingOptions{options.max_attempts, options.hold_ttl_override, 5,
-                             options.claims_snapshot_max_age, options.claims_refusal_max_age}),
+                             options.claims_snapshot_max_age, options.claims_refusal_max_age,
+                             options.max_hold_extensions}),
       fair_use_(store_, options.fair_use),
       pow_key_(options.pow_key.empty() ? NewSecret() + NewSecret() : options.pow_key) {
   RegisterRoutes();
@@ -336,7 +337,8 @@ HttpResponse App::Handle(const HttpRequest& req) {
           // stranger who sends the same key without the credential names
           // another record, so nothing replays to them, and nobody can
           // pre-seed a victim's key. The credential is the staff key, else
-          // the manage secret; a public hold or confirm has none but the
+          // the manage secret or the hold secret (extend, DELETE has no
+          // key); a public hold or confirm has none but the
           // key itself (a confirm's hold secret is in the body, which the
           // request hash binds: the same key with another body is a
           // mismatch, never a replay). The stored answer is sealed under the
@@ -345,8 +347,10 @@ HttpResponse App::Handle(const HttpRequest& req) {
           // clear.
           auto auth = req.Header("authorization");
           auto manage = req.Header("x-manage-secret");
+          auto hold = req.Header("x-hold-secret");
           std::string credential = auth     ? "key:" + *auth
                                    : manage ? "manage:" + *manage
+                                   : hold   ? "hold:" + *hold
                                             : std::string("anonymous");
           const std::string material =
               req.method + " " + req.path + "\n" + credential + "\n" + *key;

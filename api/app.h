@@ -55,6 +55,11 @@ struct ApiOptions {
   // idempotent themselves), so a replica killed mid-request costs seconds.
   std::chrono::milliseconds idempotency_lease{5000};
   int max_attempts = 3;                               // claim retries on conflict
+  int max_hold_extensions = 10;                       // BookingOptions
+  // The key of manage-link tokens (api/secrets.h, ManageLinkToken), shared
+  // with the notification worker; empty: links carry no token and none is
+  // accepted.
+  std::string link_key;
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
@@ -167,6 +172,7 @@ class App {
   // its hold rate) and the request carries no valid, unused solution.
   std::optional<HttpResponse> CheckProofOfWork(const Call& call, const OfficeInfo& office);
   HttpResponse DeleteHold(const Call& call);
+  HttpResponse ExtendHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);
   HttpResponse GetAppointment(const Call& call);
   HttpResponse CancelAppointment(const Call& call);

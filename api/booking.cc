@@ -409,26 +409,42 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
       return Status::Gone("the office's services changed; the held visit is no longer offered");
     }
     if (code == StatusCode::kGone) {
-      if (refusal) {
-        auto hold = store_.GetHold(hold_id);
-        if (hold.ok()) {
-          refusal->voided = hold->voided;
-          const OfficeInfo* now_office = office;
-          if (reload_catalog_ && hold->voided) {
-            reloaded = reload_catalog_();
-            if (reloaded && reloaded->FindOffice(named)) now_office = reloaded->FindOffice(named);
-          }
-          auto visit = VisitAt(*now_office, hold->booking.services);
-          if (visit.ok()) {
-            refusal->alternatives = NearestOffers(*now_office, *visit, hold->booking.start, nullptr);
-          }
-        }
-      }
+      if (refusal) ExplainGone(*office, hold_id, refusal);
       return done.status();
     }
     if (code != StatusCode::kFailedPrecondition) return done.status();
   }
   return Status::Internal("could not draw a free reference");
+}
+
+void Booker::ExplainGone(const OfficeInfo& office, const std::string& hold_id,
+                         ConfirmRefusal* refusal) const {
+  auto hold = store_.GetHold(hold_id);
+  if (!hold.ok()) return;
+  refusal->voided = hold->voided;
+  std::shared_ptr<const Catalog> reloaded;  // owns *now_office once reloaded
+  const OfficeInfo* now_office = &office;
+  if (reload_catalog_ && hold->voided) {
+    reloaded = reload_catalog_();
+    if (reloaded && reloaded->FindOffice(office.id)) now_office = reloaded->FindOffice(office.id);
+  }
+  auto visit = VisitAt(*now_office, hold->booking.services);
+  if (visit.ok()) {
+    refusal->alternatives = NearestOffers(*now_office, *visit, hold->booking.start, nullptr);
+  }
+}
+
+Result<HoldRecord> Booker::Extend(const Catalog& catalog, const std::string& hold_id,
+                                  const std::string& secret, ConfirmRefusal* refusal) {
+  std::string_view named = OfficeInHoldId(hold_id);
+  const OfficeInfo* office = named.empty() ? nullptr : catalog.FindOffice(named);
+  if (!office) return Status::NotFound("no such hold");
+  auto extended = store_.ExtendHold(hold_id, Sha256Hex(secret), HoldTtl(*office),
+                                    options_.max_hold_extensions);
+  if (!extended.ok() && extended.status().code() == StatusCode::kGone && refusal) {
+    ExplainGone(*office, hold_id, refusal);
+  }
+  return extended;
 }
 
 Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit& visit,

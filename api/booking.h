@@ -44,6 +44,12 @@ struct BookingOptions {
   // How old a snapshot may be for a 409 (and its alternatives) to rest on it
   // (api/claims_cache.h); 0: every refusal reads fresh.
   std::chrono::milliseconds claims_refusal_max_age{200};
+  // How often a citizen may extend one hold (Booker::Extend). Ten, because
+  // WCAG 2.2.1 (Timing Adjustable, "Extend") asks that a time limit can be
+  // extended at least ten times; the hold then lasts at most 11 x its TTL
+  // (110 minutes at the usual 10), which bounds how long one person can keep
+  // a scarce place from others.
+  int max_hold_extensions = 10;
 };
 
 // What each desk of `office` offers within `range`: the services it can do
@@ -123,6 +129,13 @@ class Booker {
   static std::string NewHoldId(const OfficeInfo& office);
   // How long a hold at `office` lasts.
   std::chrono::milliseconds HoldTtl(const OfficeInfo& office) const;
+  // More time for a live hold: its expiry becomes now + HoldTtl, at most
+  // max_hold_extensions times (then ResourceExhausted). NotFound for an
+  // unknown hold or a wrong secret; Gone as for Confirm, with *refusal (if
+  // given) filled the same way.
+  Result<HoldRecord> Extend(const Catalog& catalog, const std::string& hold_id,
+                            const std::string& secret, ConfirmRefusal* refusal = nullptr);
+  int max_hold_extensions() const { return options_.max_hold_extensions; }
   // Confirms a hold (web). `catalog` finds the hold's office. Gone if the
   // hold expired or an office change voided it; then *refusal (if given)
   // says which, with alternatives near the held start.
@@ -188,6 +201,12 @@ class Booker {
     Result<Visit> visit;
   };
   std::optional<Reloaded> Reload(const OfficeInfo& office, const Visit& visit) const;
+
+  // Why a step on `hold_id` at `office` found the hold Gone: *refusal says
+  // whether an office change voided it, with the offered starts nearest to
+  // it (on the reloaded catalogue if it was voided).
+  void ExplainGone(const OfficeInfo& office, const std::string& hold_id,
+                   ConfirmRefusal* refusal) const;
 
   // A reference the store reserved for us, else a random one (which the
   // store may find in use: FailedPrecondition, and we draw again).

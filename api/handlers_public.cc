@@ -382,7 +382,8 @@ HttpResponse App::CreateHold(const Call& call) {
     }
     return Error(call, hold.status());
   }
-  HttpResponse resp = Json(201, RenderHold(hold->first, hold->second, *office));
+  HttpResponse resp = Json(201, RenderHold(hold->first, hold->second, *office,
+                                           booker_.max_hold_extensions()));
   resp.headers.emplace_back("Location", "/v1/holds/" + hold->first.id);
   return resp;
 }
@@ -401,6 +402,66 @@ HttpResponse App::DeleteHold(const Call& call) {
   resp.status = 204;
   resp.content_type.clear();
   return resp;
+}
+
+namespace {
+
+// The problem for a hold step that found the hold Gone (confirm, extend).
+struct Problem HoldGoneProblem(ConfirmRefusal refusal) {
+  struct Problem p =
+      refusal.voided
+          ? MakeProblem("hold-void",
+                        "the office changed its opening hours or desks, and the held start "
+                        "is no longer offered; nothing was booked; choose another start")
+          : MakeProblem("hold-expired", "the hold expired; choose a start again");
+  p.alternatives = std::move(refusal.alternatives);
+  p.has_alternatives = true;
+  return p;
+}
+
+}  // namespace
+
+HttpResponse App::ExtendHold(const Call& call) {
+  // No body is needed; one that is sent must be JSON (as for cancel).
+  if (!call.request.body.empty()) {
+    rapidjson::Document doc;
+    if (auto bad = ReadJson(call, doc)) return *bad;
+  }
+  auto secret = call.request.Header("x-hold-secret");
+  if (!secret || secret->empty() || secret->size() > 200) {
+    return Problem(call, MakeProblem("not-found", "no such hold"));
+  }
+  const std::string& hold_id = call.Param("holdId");
+  auto catalog = catalog_.Get();
+  ConfirmRefusal refusal;
+  auto extended = booker_.Extend(*catalog, hold_id, *secret, &refusal);
+  if (!extended.ok()) {
+    switch (extended.status().code()) {
+      case StatusCode::kNotFound:
+        return Problem(call, MakeProblem("not-found", "no such hold"));
+      case StatusCode::kGone:
+        return Problem(call, HoldGoneProblem(std::move(refusal)));
+      case StatusCode::kResourceExhausted:
+        return Problem(call, MakeProblem("hold-extension-limit",
+                                         "this hold was extended " +
+                                             std::to_string(booker_.max_hold_extensions()) +
+                                             " times, as often as allowed; confirm it or "
+                                             "choose a start again"));
+      default:
+        return Error(call, extended.status());
+    }
+  }
+  const OfficeInfo* office = catalog->FindOffice(extended->booking.office_id);
+  if (!office) return Error(call, Status::Internal("office vanished"));
+  // Fair use: the hold stays counted as open for as long as it now lasts.
+  // Its admission was decided when it was placed; an extension places
+  // nothing new, so a refusal here (a client that moved to another address
+  // whose holds are full) does not undo it.
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(extended->expires_at -
+                                                                    clock_->Now());
+  if (left.count() > 0) (void)fair_use_.AdmitHold(call.request, hold_id, left);
+  return Json(200, RenderHold(*extended, "", *office,
+                              booker_.max_hold_extensions() - extended->extensions));
 }
 
 HttpResponse App::CreateAppointment(const Call& call) {
@@ -427,15 +488,7 @@ HttpResponse App::CreateAppointment(const Call& call) {
     }
     if (made.status().code() == StatusCode::kGone) {
       // Nothing was booked; the nearest free starts are offered instead.
-      struct Problem p =
-          refusal.voided
-              ? MakeProblem("hold-void",
-                            "the office changed its opening hours or desks, and the held start "
-                            "is no longer offered; nothing was booked; choose another start")
-              : MakeProblem("hold-expired", "the hold expired; choose a start again");
-      p.alternatives = std::move(refusal.alternatives);
-      p.has_alternatives = true;
-      return Problem(call, p);
+      return Problem(call, HoldGoneProblem(std::move(refusal)));
     }
     return Error(call, made.status());
   }
@@ -461,10 +514,18 @@ Result<AppointmentRecord> App::AppointmentWithSecret(const Call& call,
   // secret has), before the store's answer decides anything.
   const std::string digest = Sha256Hex(*secret);
   auto a = store_->GetAppointment(*reference);
-  static const std::string kNoDigest(64, '-');
-  const bool opens = ConstantTimeEquals(digest, a.ok() ? a->secret_hash : kNoDigest);
   if (!a.ok() && a.status().code() != StatusCode::kNotFound) return a.status();
-  if (!a.ok() || !opens) return Status::NotFound("no such appointment");
+  // The credential is the manage secret, or the token of the manage link in
+  // a notification (derived from the secret's hash, so it is good as long
+  // as the secret).
+  static const std::string kNoDigest(64, '-');
+  const std::string& stored_hash = a.ok() ? a->secret_hash : kNoDigest;
+  const std::string& ref = a.ok() ? a->reference : *reference;
+  const bool link_token = !options_.link_key.empty() && secret->starts_with(kLinkTokenPrefix);
+  const bool good =
+      link_token ? ConstantTimeEquals(ManageLinkToken(options_.link_key, ref, stored_hash), *secret)
+                 : ConstantTimeEquals(digest, stored_hash);
+  if (!a.ok() || !good) return Status::NotFound("no such appointment");
   return a;
 }
 

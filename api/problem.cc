@@ -27,6 +27,8 @@ constexpr SlugInfo kSlugs[] = {
     {"conflict", 409, "Konflikt", "Conflict"},
     {"no-ticket", 409, "Heute keine Wartenummer mehr", "No ticket today"},
     {"queue-empty", 404, "Niemand wartet", "Nobody waiting"},
+    {"hold-extension-limit", 409, "Reservierung kann nicht weiter verlängert werden",
+     "The hold cannot be extended any further"},
     {"hold-expired", 410, "Reservierung abgelaufen", "Hold expired"},
     {"hold-void", 410, "Reservierung nicht mehr gültig: Das Amt hat seine Zeiten geändert",
      "Hold no longer valid: the office changed its hours"},

@@ -1,5 +1,6 @@
 #include "api/render.h"
 
+#include <algorithm>
 #include <bitset>
 
 #include <date/date.h>
@@ -242,14 +243,17 @@ std::string RenderKioskVisit(const AppointmentRecord& a, const OfficeInfo& offic
   return JsonString(buf);
 }
 
-std::string RenderHold(const HoldRecord& hold, const std::string& secret, const OfficeInfo& office) {
+std::string RenderHold(const HoldRecord& hold, const std::string& secret, const OfficeInfo& office,
+                       int extensions_left) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
   w.Key("id");
   WriteString(w, hold.id);
-  w.Key("secret");
-  WriteString(w, secret);
+  if (!secret.empty()) {
+    w.Key("secret");
+    WriteString(w, secret);
+  }
   w.Key("version");
   w.Uint64(hold.version);
   w.Key("office");
@@ -264,6 +268,8 @@ std::string RenderHold(const HoldRecord& hold, const std::string& secret, const 
   WriteString(w, FormatInstant(hold.booking.end, office));
   w.Key("expires_at");
   WriteString(w, FormatTimeLocal(hold.expires_at, office.schedule.zone));
+  w.Key("extensions_left");
+  w.Int(std::max(0, extensions_left));
   w.EndObject();
   return JsonString(buf);
 }

@@ -51,7 +51,10 @@ std::string RenderAppointment(const AppointmentRecord& a, const OfficeInfo& offi
 // What a kiosk may see: no contact, no notes.
 std::string RenderKioskVisit(const AppointmentRecord& a, const OfficeInfo& office);
 
-std::string RenderHold(const HoldRecord& hold, const std::string& secret, const OfficeInfo& office);
+// A hold; `secret` is left out when empty (only the answer that created
+// the hold carries it). `extensions_left`: how often it may still be extended.
+std::string RenderHold(const HoldRecord& hold, const std::string& secret, const OfficeInfo& office,
+                       int extensions_left);
 
 // RFC 5545 VCALENDAR with one VEVENT (times in UTC), CRLF line ends; METHOD,
 // SEQUENCE, ORGANIZER, alarms: see render.cc.

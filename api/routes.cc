@@ -25,6 +25,7 @@ void App::RegisterRoutes() {
   r.Add("GET", "/v1/challenge", bind(&App::GetChallenge));
   r.Add("POST", "/v1/holds", bind(&App::CreateHold));
   r.Add("DELETE", "/v1/holds/{holdId}", bind(&App::DeleteHold));
+  r.Add("POST", "/v1/holds/{holdId}/extend", bind(&App::ExtendHold));
   r.Add("POST", "/v1/appointments", bind(&App::CreateAppointment));
   r.Add("GET", "/v1/appointments/{reference}", bind(&App::GetAppointment));
   r.Add("POST", "/v1/appointments/{reference}/cancel", bind(&App::CancelAppointment));

@@ -39,6 +39,19 @@ std::string Sha256Hex(std::string_view data);
 // request's Idempotency-Key with its credential, which no store holds).
 std::string DeriveSecret(std::string_view seed);
 
+// The credential of a manage link in a notification (docs/notifications.md,
+// "The manage link"): the worker never sees the manage secret, so the link
+// carries this token instead, and the API takes it wherever it takes the
+// secret (X-Manage-Secret, ?secret=). kLinkTokenPrefix + base64url of an
+// HMAC-SHA256 (24 bytes) under the deployment's link key over the reference
+// and the SHA-256 of the manage secret, which is what the store keeps: the
+// token names one appointment, is good exactly as long as its secret, and
+// cannot be made without the key. Nothing stores it; it is computed when a
+// message is composed and when a request is checked.
+inline constexpr std::string_view kLinkTokenPrefix = "l1.";
+std::string ManageLinkToken(std::string_view link_key, std::string_view reference,
+                            std::string_view secret_hash);
+
 // Authenticated encryption (AES-256-GCM, random nonce) under a key derived
 // from `key_material` (SHA-256). Unseal is nullopt for anything that was
 // not sealed under the same material, or was changed.

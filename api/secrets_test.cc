@@ -69,4 +69,19 @@ TEST_CASE("constant-time comparison compares contents and lengths") {
   CHECK_FALSE(ConstantTimeEquals("", "a"));
 }
 
+
+TEST_CASE("a manage-link token names one appointment and its secret, under one key") {
+  const std::string key = "0123456789abcdef0123456789abcdef-link";
+  const std::string hash = Sha256Hex("the manage secret");
+  const std::string t = ManageLinkToken(key, "K7QM-4XPR", hash);
+  CHECK(t.starts_with(kLinkTokenPrefix));
+  CHECK(t.size() == kLinkTokenPrefix.size() + 32);
+  CHECK(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.l") ==
+        std::string::npos);
+  CHECK(t == ManageLinkToken(key, "K7QM-4XPR", hash));  // computed, never stored
+  CHECK(t != ManageLinkToken(key, "K7QM-4XPS", hash));
+  CHECK(t != ManageLinkToken(key, "K7QM-4XPR", Sha256Hex("another secret")));
+  CHECK(t != ManageLinkToken(key + "x", "K7QM-4XPR", hash));
+}
+
 }  // namespace termin::api

@@ -98,6 +98,7 @@ struct HoldRecord {
   Booking booking;
   TimePoint expires_at;
   bool voided = false;  // an office change removed its start: it claims nothing, confirms never
+  int extensions = 0;   // how often ExtendHold pushed expires_at back
 };
 
 struct Note {
@@ -364,10 +365,24 @@ class Store {
   // hold with its version. Conflict otherwise.
   virtual Result<HoldRecord> PlaceHold(HoldRecord hold) = 0;
 
-  // A hold as written (also once expired, until it is purged). Holds never
-  // change after PlaceHold, so what this returns is what ConfirmHold finds,
-  // if the hold still exists. NotFound if unknown.
+  // A hold as written (also once expired, until it is purged). After
+  // PlaceHold a hold changes only by ExtendHold (expires_at, extensions) and
+  // by an office change (voided); its booking never changes, so the visit
+  // this returns is what ConfirmHold finds, if the hold still exists.
+  // NotFound if unknown.
   virtual Result<HoldRecord> GetHold(const std::string& hold_id) = 0;
+
+  // Gives a live hold more time, in one step: its expiry becomes the
+  // store's now + `ttl` (never earlier than it was) and its extensions count
+  // grows by one; returns the hold as it is now. The claim stays where it is
+  // (a live hold's claim is exclusive, so no overlap check is needed).
+  // NotFound: unknown hold or wrong secret (indistinguishable). Gone: the
+  // hold expired (even if nobody took its place since) or an office change
+  // voided it (the record says `voided`). ResourceExhausted: extended
+  // `max_extensions` times already (nothing written). Expiry is judged by
+  // the store's clock, as for ConfirmHold.
+  virtual Result<HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
+                                        std::chrono::milliseconds ttl, int max_extensions) = 0;
 
   // Deletes a live or expired hold. NotFound if unknown or the secret differs.
   virtual Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) = 0;
@@ -509,7 +524,8 @@ class Store {
   virtual Result<LimitDecision> TakeToken(const std::string& bucket, int capacity,
                                           std::chrono::milliseconds period) = 0;
   // Open holds of a client: admits `hold_id` (open for `ttl`) while fewer
-  // than `max` are open (admitting one already admitted changes nothing).
+  // than `max` are open. Admitting one already admitted is always allowed
+  // and keeps it open for at least `ttl` from now (an extended hold).
   // Refused: how long until the oldest open hold lapses.
   virtual Result<LimitDecision> AdmitOpenHold(const std::string& bucket, const std::string& hold_id,
                                               int max, std::chrono::milliseconds ttl) = 0;

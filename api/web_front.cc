@@ -136,7 +136,12 @@ std::optional<HttpResponse> WebFront::Before(const HttpRequest& req,
   }
   if (files_.empty() || IsApiPath(req.path)) return std::nullopt;
   if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
-  const StaticFile* f = FindFile(req.path);
+  // A page in English: <path>?lang=en is the web root's en/<path> where
+  // there is one (clients/web/build.mjs writes the English pages there);
+  // other files, and pages without an English version, are as they are.
+  const StaticFile* f = nullptr;
+  if (auto lang = req.Query("lang"); lang && *lang == "en") f = FindFile("/en" + req.path);
+  if (!f) f = FindFile(req.path);
   if (!f) return std::nullopt;
   HttpResponse r;
   r.content_type = f->content_type;

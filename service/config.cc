@@ -71,12 +71,24 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
   if (auto v = r.String("mail_from", false, 200)) config.mail_from = *v;
   if (auto v = r.String("base_url", false, 1000)) config.base_url = *v;
+  if (auto v = r.String("link_key_file", false, 1000)) config.link_key_file = *v;
   if (auto v = r.String("web_root", false, 1000)) config.web_root = *v;
   r.Finish();
   if (!errors.empty()) {
     return Status::InvalidArgument("config: " + errors.front().field + ": " + errors.front().message);
   }
   return Status::Ok();
+}
+
+Result<std::string> ReadLinkKey(const std::string& path) {
+  std::ifstream in(path);
+  std::string key;
+  if (!in || !std::getline(in, key)) return Status::InvalidArgument("cannot read the link key " + path);
+  while (!key.empty() && (key.back() == '\r' || key.back() == ' ' || key.back() == '\t')) key.pop_back();
+  if (key.size() < 32) {
+    return Status::InvalidArgument("the link key in " + path + " is shorter than 32 characters");
+  }
+  return key;
 }
 
 Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exit_code) {
@@ -140,6 +152,9 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
       ->envname("TERMIN_TEMPLATES")->capture_default_str();
   app.add_option("--mail-from", config.mail_from, "sender address of the in-process worker")
       ->envname("TERMIN_MAIL_FROM")->capture_default_str();
+  app.add_option("--link-key-file", config.link_key_file,
+                 "file with the key of manage-link tokens in messages (shared with termin-worker)")
+      ->envname("TERMIN_LINK_KEY_FILE");
   app.add_option("--base-url", config.base_url, "booking site, for links in messages")
       ->envname("TERMIN_BASE_URL")->capture_default_str();
   app.add_option("--public-requests-per-minute", config.public_requests_per_minute,

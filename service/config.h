@@ -55,6 +55,10 @@ struct ApiConfig {
   std::string templates = "service/templates";
   std::string mail_from = "termine@example.de";
   std::string base_url = "https://termine.example.de";  // links in messages
+  // The key of the tokens in notifications' manage links (api/secrets.h,
+  // ManageLinkToken), the same file for termin-api and termin-worker; ""
+  // = links without a token (the page then asks for the booking's link).
+  std::string link_key_file;
   std::string web_root;            // built web clients (clients/web/dist); "" = none
   std::vector<std::string> allowed_origins;  // CORS for the public API; never "*"
 };
@@ -63,6 +67,10 @@ struct ApiConfig {
 // and returns a Status with an empty message and code kOk-like semantics:
 // *exit_now is set, with the exit code in *exit_code.
 Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exit_code);
+
+// The manage-link key in `path`: its first line, at least 32 characters
+// (e.g. `openssl rand -base64 48`). InvalidArgument otherwise.
+Result<std::string> ReadLinkKey(const std::string& path);
 
 // Applies a JSON config document onto `config` (unknown keys are errors).
 Status ApplyConfigJson(const std::string& json, ApiConfig& config);

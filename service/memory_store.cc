@@ -152,6 +152,17 @@ struct MemoryStore::Shard {
     longest_claim = std::max(longest_claim, iv.length());
   }
 
+  // The claim entry of hold or appointment `id` on `desk` at `begin`.
+  ClaimEntry* FindClaim(const std::string& desk, Instant begin, const std::string& id) {
+    auto d = desks.find(desk);
+    if (d == desks.end()) return nullptr;
+    auto range = d->second.equal_range(begin);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second.id == id) return &it->second;
+    }
+    return nullptr;
+  }
+
   void RemoveClaim(const std::string& desk, Instant begin, const std::string& id) {
     auto d = desks.find(desk);
     if (d == desks.end()) return;
@@ -261,6 +272,34 @@ Result<HoldRecord> MemoryStore::GetHold(const std::string& hold_id) {
   auto it = shard->holds.find(hold_id);
   if (it == shard->holds.end()) return Status::NotFound("no such hold");
   return it->second;
+}
+
+Result<HoldRecord> MemoryStore::ExtendHold(const std::string& hold_id,
+                                           const std::string& secret_hash,
+                                           std::chrono::milliseconds ttl, int max_extensions) {
+  Shard* shard = ShardOfHold(hold_id);
+  if (!shard) return Status::NotFound("no such hold");
+  TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->holds.find(hold_id);
+  if (it == shard->holds.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash)) {
+    return Status::NotFound("no such hold");
+  }
+  HoldRecord& hold = it->second;
+  if (hold.voided) return Status::Gone("an office change removed the held start");
+  if (hold.expires_at <= now) return Status::Gone("the hold expired");
+  if (hold.extensions >= max_extensions) {
+    return Status::ResourceExhausted("the hold was extended as often as allowed");
+  }
+  // Live, so its claim entry is still in the timeline (Taken drops only
+  // expired ones) and nobody else's claim overlaps it: moving its expiry
+  // needs no overlap check.
+  ClaimEntry* claim = shard->FindClaim(hold.booking.desk_id, hold.booking.start, hold_id);
+  if (!claim) return Status::Internal("a live hold without its claim");
+  hold.expires_at = std::max(hold.expires_at, now + ttl);
+  hold.extensions += 1;
+  claim->expires_at = hold.expires_at;
+  return hold;
 }
 
 Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& secret_hash) {
@@ -929,7 +968,10 @@ Result<api::LimitDecision> MemoryStore::AdmitOpenHold(const std::string& bucket,
   }
   auto& holds = it->second;
   std::erase_if(holds, [&](const auto& h) { return h.second <= now; });
-  if (holds.count(hold_id)) return api::LimitDecision{};
+  if (auto known = holds.find(hold_id); known != holds.end()) {
+    known->second = std::max(known->second, now + ttl);  // an extended hold stays open
+    return api::LimitDecision{};
+  }
   if (holds.size() >= static_cast<std::size_t>(max)) {
     TimePoint first = holds.begin()->second;
     for (const auto& [id, until] : holds) first = std::min(first, until);

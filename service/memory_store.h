@@ -61,6 +61,8 @@ class MemoryStore final : public api::Store {
   Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
   Result<HoldRecord> PlaceHold(HoldRecord hold) override;
   Result<HoldRecord> GetHold(const std::string& hold_id) override;
+  Result<HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
+                                std::chrono::milliseconds ttl, int max_extensions) override;
   Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) override;
   Result<AppointmentRecord> ConfirmHold(const std::string& hold_id, const std::string& secret_hash,
                                         std::optional<std::uint64_t> version,

@@ -208,6 +208,10 @@ Result<api::HoldRecord> ParseHold(const FieldMap& f) {
     h.booking.office_version = static_cast<std::uint64_t>(placed_on);
   }
   h.voided = Get(f, "void") == "1";
+  long long extensions = 0;
+  if (ParseInt(Get(f, "ext"), &extensions) && extensions > 0) {
+    h.extensions = static_cast<int>(extensions);
+  }
   return h;
 }
 

@@ -220,6 +220,41 @@ redis.call('DEL', KEYS[1])
 return {'OK'}
 )lua";
 
+/* extend_hold. KEYS: hold, claims (of the hold's desk). ARGV: secret hash,
+   ttl_ms, keep_ms, max extensions. Returns {OK, expires_ms, extensions}.
+   A claim member names its hold's expiry (see the prelude), so an extension
+   swaps the member for one with the new expiry, and writes the record's
+   'exp', 'member' and 'ext' with it, in this one script: no step ever sees
+   the place free in between, and the expiry a confirm compares with is the
+   one the claim honours. While the hold is live its claim is exclusive
+   (nobody could pass the overlap check against it), so the swap needs no new
+   check. Expiry and the new expiry are judged by the server clock (now_ms),
+   as in place_hold and confirm_hold: an extension that arrives after the
+   hold lapsed is GONE even if nobody took the place, as a late confirm is.
+   The new expiry is now + ttl, never earlier than the old one, and at most
+   `max` extensions are written ('ext' counts them), so a hold lasts at most
+   (max + 1) x ttl. The record keeps living keep_ms past its new expiry. The
+   secret is checked first: a stranger learns nothing from the answer. */
+const char* kExtendHold = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local h = redis.call('HMGET', KEYS[1], 'secret', 'exp', 'member', 'void', 'ext', 'start',
+                     'claim_end', 'id')
+if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+if h[4] == '1' then return {'VOID'} end
+local exp = tonumber(h[2])
+if exp <= now then return {'GONE'} end
+local ext = tonumber(h[5] or '0')
+if ext >= tonumber(ARGV[4]) then return {'MAXED'} end
+local new_exp = math.max(exp, now + tonumber(ARGV[2]))
+local member = h[6] .. ':' .. h[7] .. ':' .. fmt(new_exp) .. ':h:' .. h[8]
+redis.call('ZREM', KEYS[2], h[3])
+redis.call('ZADD', KEYS[2], h[6], member)
+redis.call('HSET', KEYS[1], 'exp', fmt(new_exp), 'member', member, 'ext', fmt(ext + 1))
+redis.call('PEXPIRE', KEYS[1], fmt(new_exp - now + tonumber(ARGV[3])))
+return {'OK', new_exp, ext + 1}
+)lua";
+
 /* confirm_hold. KEYS: hold, appointment, appointments, active, outbox,
    outbox seq, cfg, step marker. ARGV: secret hash, version ('' = not
    checked), reference, the office's claims key without the desk id (the
@@ -809,16 +844,23 @@ return {'OK'}
 )lua";
 
 /* admit_open_hold. KEYS: the client's open holds (zset id -> lapses at ms).
-   ARGV: hold id, max, ttl_ms. */
+   ARGV: hold id, max, ttl_ms. A hold already admitted is admitted again and
+   kept open at least ttl_ms from now (ZADD GT: an extended hold never
+   lapses sooner for it). */
 const char* kAdmitOpenHold = R"lua(
 local now = now_ms()
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', fmt(now))
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return {'OK'} end
+local until_ms = now + tonumber(ARGV[3])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], 'GT', fmt(until_ms), ARGV[1])
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, tonumber(last[2]) - now)))
+  return {'OK'}
+end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {'LIMIT', fmt(math.max(0, tonumber(first[2]) - now))}
 end
-local until_ms = now + tonumber(ARGV[3])
 redis.call('ZADD', KEYS[1], fmt(until_ms), ARGV[1])
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, tonumber(last[2]) - now)))
@@ -867,6 +909,7 @@ std::vector<RedisScriptSource> Build() {
   v[static_cast<size_t>(RedisScript::kReadClaims)] = RedisScriptSource{"read_claims", kReadClaims};
   set(RedisScript::kPlaceHold, "place_hold", kPlaceHold);
   set(RedisScript::kReleaseHold, "release_hold", kReleaseHold);
+  set(RedisScript::kExtendHold, "extend_hold", kExtendHold);
   set(RedisScript::kConfirmHold, "confirm_hold", kConfirmHold);
   set(RedisScript::kCreateAppointment, "create_appointment", kCreateAppointment);
   set(RedisScript::kCancel, "cancel", kCancel);

@@ -11,7 +11,7 @@
 // Reply convention: every script returns an array whose first element is a
 // word: OK, CONFLICT, NOTFOUND, GONE, STALE (the office configuration changed
 // since the caller loaded it), PRECOND (state forbids the step, or the
-// id is in use), RETRY (the caller's snapshot of which desk an appointment
+// id is in use), MAXED (a hold extended as often as allowed), RETRY (the caller's snapshot of which desk an appointment
 // sits on moved: read again and retry), MISMATCH/INPROGRESS/STARTED/REPLAY
 // (idempotency). Scripts return before their first write whenever they refuse,
 // except for the lazy removal of expired hold claims, which changes nothing
@@ -30,6 +30,7 @@ enum class RedisScript {
   kReadClaims = 0,     // live claims of an office's desks over a range
   kPlaceHold,          // overlap check + hold with TTL and fencing version
   kReleaseHold,        // owner deletes a hold
+  kExtendHold,         // owner gives a live hold more time (bounded)
   kConfirmHold,        // hold -> appointment + outbox jobs
   kCreateAppointment,  // overlap check + appointment (+ ticket) + outbox jobs
   kCancel,             // frees the claim + outbox jobs

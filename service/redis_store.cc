@@ -86,6 +86,7 @@ Status Refusal(std::string_view word, const char* what) {
   if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
   if (word == "STALE") return Status::Aborted("the office configuration changed since it was loaded");
   if (word == "VOID") return Status::Gone("an office change removed the held start");
+  if (word == "MAXED") return Status::ResourceExhausted("the hold was extended as often as allowed");
   if (word == "QUOTA") return Status::ResourceExhausted("these contact details have enough appointments here");
   return Status::Internal("unexpected answer from the booking database");
 }
@@ -334,6 +335,38 @@ Result<HoldRecord> RedisStore::GetHold(const std::string& hold_id) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   return ReadHold(*lease, keys_, hold_id);
+}
+
+Result<HoldRecord> RedisStore::ExtendHold(const std::string& hold_id,
+                                          const std::string& secret_hash,
+                                          std::chrono::milliseconds ttl, int max_extensions) {
+  if (ttl.count() <= 0) return Status::InvalidArgument("an extension needs a positive TTL");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  // The read finds the office and desk (they never change); the script
+  // checks secret, expiry and the count again itself, so what the read saw
+  // decides nothing.
+  auto hold = ReadHold(*lease, keys_, hold_id);
+  if (!hold.ok()) return hold.status();
+  const api::Booking& b = hold->booking;
+  auto keep = pool_->options().hold_retention;
+  auto r = lease->Eval(RedisScript::kExtendHold,
+                       {keys_.Hold(b.office_id, hold_id), keys_.Claims(b.office_id, b.desk_id)},
+                       {secret_hash, std::to_string(ttl.count()), std::to_string(keep.count()),
+                        std::to_string(std::max(0, max_extensions))});
+  if (!r.ok()) return r.status();
+  if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "extend_hold");
+  if (Word(**r) != "OK") return Refusal(Word(**r), "hold");
+  if ((*r)->elements < 3) return Status::Internal("unexpected answer from the booking database");
+  hold->expires_at = api::TimePoint(std::chrono::milliseconds(Int(*(*r)->element[1])));
+  hold->extensions = static_cast<int>(Int(*(*r)->element[2]));
+  if (!SelfLocating(*hold)) {
+    // The index outside the office's slot lives as long as the record.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(hold->expires_at - clock_->Now());
+    (void)lease->Command({"PEXPIRE", keys_.HoldIndex(hold_id),
+                          std::to_string(std::max<long long>(1, (left + keep).count()))});
+  }
+  return hold;
 }
 
 Status RedisStore::ReleaseHold(const std::string& hold_id, const std::string& secret_hash) {

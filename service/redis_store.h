@@ -51,6 +51,8 @@ class RedisStore final : public api::Store {
   Result<api::DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
   Result<api::HoldRecord> PlaceHold(api::HoldRecord hold) override;
   Result<api::HoldRecord> GetHold(const std::string& hold_id) override;
+  Result<api::HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
+                                     std::chrono::milliseconds ttl, int max_extensions) override;
   Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) override;
   Result<api::AppointmentRecord> ConfirmHold(const std::string& hold_id,
                                              const std::string& secret_hash,

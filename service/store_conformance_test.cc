@@ -265,6 +265,97 @@ TEST_CASE("conformance: release frees a hold only for its owner") {
   }
 }
 
+TEST_CASE("conformance: extend keeps a live hold's place longer, for its owner, a bounded number of times") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    auto h = s.PlaceHold(MakeHold("h1", MakeBooking("o1", "d1", t, 30), 400ms));
+    REQUIRE(h.ok());
+    CHECK(h->extensions == 0);
+    CHECK(s.ExtendHold("h1", "wrong", 60s, 2).status().code() == StatusCode::kNotFound);
+    CHECK(s.ExtendHold("nope", "secret-of-h1", 60s, 2).status().code() == StatusCode::kNotFound);
+    auto once = s.ExtendHold("h1", "secret-of-h1", 60s, 2);
+    REQUIRE(once.ok());
+    CHECK(once->extensions == 1);
+    CHECK(once->expires_at > h->expires_at + 50s);
+    CHECK(once->booking == h->booking);
+    CHECK(once->version == h->version);  // the same hold: a confirm with its version still works
+    // Past the first TTL the place is still held, and the record says so.
+    std::this_thread::sleep_for(550ms);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 30min});
+    REQUIRE(claims.ok());
+    CHECK(HasClaim(*claims, "d1", Interval{t, t + 30min}));
+    CHECK(s.PlaceHold(MakeHold("h2", MakeBooking("o1", "d1", t + 10min, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    auto got = s.GetHold("h1");
+    REQUIRE(got.ok());
+    CHECK(got->extensions == 1);
+    CHECK(got->expires_at == once->expires_at);
+    // An extension never shortens a hold: a tiny TTL leaves the expiry as it was.
+    auto twice = s.ExtendHold("h1", "secret-of-h1", 1ms, 2);
+    REQUIRE(twice.ok());
+    CHECK(twice->extensions == 2);
+    CHECK(twice->expires_at == once->expires_at);
+    // The bound: a third is refused and changes nothing.
+    CHECK(s.ExtendHold("h1", "secret-of-h1", 120s, 2).status().code() ==
+          StatusCode::kResourceExhausted);
+    got = s.GetHold("h1");
+    REQUIRE(got.ok());
+    CHECK(got->extensions == 2);
+    CHECK(got->expires_at == once->expires_at);
+    CHECK(s.ConfirmHold("h1", "secret-of-h1", h->version,
+                        MakeAppointment("EXT-0001", MakeBooking("o1", "d1", t, 30)), {})
+              .ok());
+    // A confirmed hold is no more.
+    CHECK(s.ExtendHold("h1", "secret-of-h1", 60s, 2).status().code() == StatusCode::kNotFound);
+
+    // An extended hold lapses at its new expiry, and then cannot be extended.
+    auto short_hold = s.PlaceHold(MakeHold("h3", MakeBooking("o1", "d1", t + 60min, 30), 200ms));
+    REQUIRE(short_hold.ok());
+    REQUIRE(s.ExtendHold("h3", "secret-of-h3", 500ms, 5).ok());
+    std::this_thread::sleep_for(300ms);
+    CHECK(s.PlaceHold(MakeHold("h4", MakeBooking("o1", "d1", t + 60min, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    std::this_thread::sleep_for(400ms);
+    CHECK(s.ExtendHold("h3", "secret-of-h3", 60s, 5).status().code() == StatusCode::kGone);
+    auto after = s.ReadClaims("o1", Interval{t + 60min, t + 90min});
+    REQUIRE(after.ok());
+    CHECK_FALSE(HasClaim(*after, "d1", Interval{t + 60min, t + 90min}));
+    CHECK(s.PlaceHold(MakeHold("h4", MakeBooking("o1", "d1", t + 60min, 30), 60s)).ok());
+    // Expired stays expired, even though a new hold took the place.
+    CHECK(s.ExtendHold("h3", "secret-of-h3", 60s, 5).status().code() == StatusCode::kGone);
+  }
+}
+
+TEST_CASE("conformance: concurrent extensions of one hold: exactly the bound pass") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.PlaceHold(MakeHold("hr", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    std::atomic<int> passed{0}, refused{0};
+    {
+      std::barrier start(12);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < 12; ++i) {
+        threads.emplace_back([&] {
+          start.arrive_and_wait();
+          auto r = s.ExtendHold("hr", "secret-of-hr", 60s, 3);
+          if (r.ok()) ++passed;
+          if (r.status().code() == StatusCode::kResourceExhausted) ++refused;
+        });
+      }
+      for (auto& th : threads) th.join();
+    }
+    CHECK(passed == 3);
+    CHECK(refused == 9);
+    auto got = s.GetHold("hr");
+    REQUIRE(got.ok());
+    CHECK(got->extensions == 3);
+  }
+}
+
 TEST_CASE("conformance: cancel frees the place and writes its job; twice is refused") {
   for (Backend& b : Backends()) {
     CAPTURE(b.name);
@@ -515,6 +606,25 @@ api::OfficeChange Change(std::string doc, std::uint64_t expected, std::vector<In
   }
   if (two_desks) c.desks["d2"] = api::DeskFit{{"id-card"}, IntervalSet::FromSorted({c.judged})};
   return c;
+}
+
+TEST_CASE("conformance: extend answers Gone for a hold an office change voided") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    Instant t = Base();
+    REQUIRE(s.PutOfficeConfig("o1", Change("{\"v\":1}", 0, {Interval{t - 24h, t + 48h}}, false)).ok());
+    auto h = s.PlaceHold(MakeHold("hv", MakeBooking("o1", "d1", t + 120min, 30), 60s));
+    REQUIRE(h.ok());
+    auto v2 = s.PutOfficeConfig("o1", Change("{\"v\":2}", 1, {Interval{t - 24h, t + 60min}}, true));
+    REQUIRE(v2.ok());
+    CHECK(v2->voided_holds == 1);
+    CHECK(s.ExtendHold("hv", "secret-of-hv", 60s, 3).status().code() == StatusCode::kGone);
+    auto got = s.GetHold("hv");
+    REQUIRE(got.ok());
+    CHECK(got->voided);
+    CHECK(got->extensions == 0);
+  }
 }
 
 TEST_CASE("conformance: every booking step meets the office config fence, a confirm after a service change too") {
@@ -844,6 +954,12 @@ TEST_CASE("conformance: fair-use counters: a token bucket and open holds, exact 
     CHECK_FALSE(s.AdmitOpenHold("holds:c", "next", 1, 60s)->allowed);
     std::this_thread::sleep_for(400ms);
     CHECK(s.AdmitOpenHold("holds:c", "next", 1, 60s)->allowed);
+    // Admitted again with a longer TTL (an extended hold): it stays open.
+    CHECK(s.AdmitOpenHold("holds:d", "ext", 1, 300ms)->allowed);
+    CHECK(s.AdmitOpenHold("holds:d", "ext", 1, 60s)->allowed);
+    CHECK(s.AdmitOpenHold("holds:d", "ext", 1, 1ms)->allowed);  // never sooner
+    std::this_thread::sleep_for(400ms);
+    CHECK_FALSE(s.AdmitOpenHold("holds:d", "other", 1, 60s)->allowed);
 
     std::atomic<int> admitted{0};
     {

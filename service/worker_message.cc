@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include "api/render.h"
+#include "api/secrets.h"
 #include "scheduler/zone_rules.h"
 #include "service/sms_text.h"
 
@@ -62,6 +63,16 @@ std::string MessageIdFor(const api::OutboxJob& job, std::string_view domain) {
          std::string(domain);
 }
 
+std::string ManageLinkFor(const api::AppointmentRecord& a, const ComposeOptions& options) {
+  const bool en = a.contact.language == "en";
+  // ?lang=en picks the English page; the fragment is for the page's script.
+  std::string link = options.base_url + "/manage" + (en ? "?lang=en" : "") + "#ref=" + a.reference;
+  if (!options.link_key.empty() && !a.secret_hash.empty()) {
+    link += "&secret=" + api::ManageLinkToken(options.link_key, a.reference, a.secret_hash);
+  }
+  return link + "&lang=" + (en ? "en" : "de");
+}
+
 Placeholders PlaceholdersFor(const api::AppointmentRecord& a, const api::OfficeInfo& office,
                              const api::Catalog& catalog, const ComposeOptions& options) {
   bool en = a.contact.language == "en";
@@ -94,7 +105,7 @@ Placeholders PlaceholdersFor(const api::AppointmentRecord& a, const api::OfficeI
   p["end_time"] = end.hhmm;
   p["services"] = services;
   p["bring"] = bring;
-  p["link"] = options.base_url + "/appointments/" + a.reference;
+  p["link"] = ManageLinkFor(a, options);
   return p;
 }
 

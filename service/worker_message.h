@@ -2,10 +2,12 @@
 // the appointment as it is now, in the citizen's language.
 //
 // The manage link: the store keeps only the SHA-256 of the manage secret, so
-// the worker cannot put the secret into a link. The link carries the
-// reference ("<base>/appointments/<reference>"); the page asks for the
-// secret the citizen was shown when booking (docs/notifications.md has the
-// reasoning and the proposed store change for a one-click link).
+// the worker cannot put the secret into a link. With a link key (shared with
+// termin-api) the link carries a token derived from that hash
+// ("<base>/manage#ref=<reference>&secret=<token>&lang=<lang>",
+// api::ManageLinkToken), which the API takes in place of the secret; the
+// token is in the fragment, so no server log sees it. Without a key the link
+// names the reference only (docs/notifications.md has the reasoning).
 //
 // Every message carries an id derived from its job only ("<kind>.<due
 // ms>.<reference>@<domain>"): the same job sent twice (at-least-once) gives
@@ -27,7 +29,11 @@ namespace termin::service {
 struct ComposeOptions {
   std::string base_url = "https://termine.example.de";  // the booking site, no trailing slash
   std::string domain = "termin.example";                // right of '@' in message ids
+  std::string link_key;  // manage-link tokens (api::ManageLinkToken); empty: none
 };
+
+// The manage link of `a` in its contact's language (see above).
+std::string ManageLinkFor(const api::AppointmentRecord& a, const ComposeOptions& options);
 
 struct Notification {
   std::string message_id;  // without angle brackets

@@ -14,6 +14,7 @@
 #include <regex>
 #include <set>
 
+#include "api/secrets.h"
 #include "service/job_queue_memory.h"
 #include "service/job_queue_redis.h"
 #include "service/mail_message.h"
@@ -375,8 +376,15 @@ std::optional<std::chrono::sys_seconds> IcsTime(const std::string& ics, const st
 }
 
 TEST_CASE("worker e2e: a booking's confirmation arrives by e-mail and SMS with the right content") {
-  Rig rig;
+  WorkerOptions with_key;
+  with_key.compose.link_key = "worker-test-link-key-0123456789abcdef";
+  Rig rig(with_key);
   api::AppointmentRecord a = rig.Book("CONF-E2E1", VisitStart());
+  // The manage link: the page, the reference and a token from the secret's
+  // hash (the worker never sees the secret), in the fragment.
+  const std::string link = "https://termine.example.de/manage#ref=CONF-E2E1&secret=" +
+                           api::ManageLinkToken(with_key.compose.link_key, "CONF-E2E1", a.secret_hash) +
+                           "&lang=de";
   BatchResult r = rig.Drain();
   CHECK(r.sent == 1);
   auto mails = rig.smtp->WaitFor(1, 5s);
@@ -390,8 +398,10 @@ TEST_CASE("worker e2e: a booking's confirmation arrives by e-mail and SMS with t
   CHECK(m.subject.find("Dienstag, 2. Juli 2030, 10:00 Uhr") != std::string::npos);
   CHECK(m.text.find("Testamt Mitte") != std::string::npos);
   CHECK(m.text.find("10:00 bis 10:15 Uhr") != std::string::npos);
-  CHECK(m.text.find("https://termine.example.de/appointments/CONF-E2E1") != std::string::npos);
-  CHECK(m.html.find("<a href=\"https://termine.example.de/appointments/CONF-E2E1\">") != std::string::npos);
+  CHECK_MESSAGE(m.text.find(link) != std::string::npos, m.text);
+  std::string html_link = std::regex_replace(link, std::regex("&"), "&amp;");
+  CHECK_MESSAGE(m.html.find("<a href=\"" + html_link + "\">") != std::string::npos, m.html);
+  CHECK(m.text.find("/appointments/") == std::string::npos);
   CHECK(m.ics_filename == "termin.ics");
   // The .ics parses back to the visit: 10:00-10:15 in Europe/Berlin.
   auto start = IcsTime(m.ics, "DTSTART");

@@ -52,11 +52,36 @@ for (const f of readdirSync(join(here, 'pages')).filter((f) => f.endsWith('.css'
   css[f] = name;
 }
 writeFileSync(join(dist, 'booking.js'), `import"./${hashed.booking}";\n`);
-for (const f of readdirSync(join(here, 'pages')).filter((f) => f.endsWith('.html'))) {
-  let text = readFileSync(join(here, 'pages', f), 'utf8');
-  text = text.replace(/%site\.(\w+)%/g, (_, k) => escapeHtml(site[k] ?? ''));
-  text = text.replace(/%(\w[\w-]*)\.js%/g, (_, n) => hashed[n]).replace(/%(\w[\w-]*\.css)%/g, (_, n) => css[n]);
-  writeFileSync(join(dist, f), text);
+// The pages: one <head>, header and footer (pages/layout.html) around each
+// page's own part, pages/<lang>/<name>.html (its <title> line, then what
+// goes into <main>). German pages go to dist/<name>.html, English ones to
+// dist/en/<name>.html, which termin-api serves for <path>?lang=en. A page
+// without an English part (Leichte Sprache is German by nature) has none.
+const chrome = {
+  de: { skip: 'Zum Inhalt springen', brand: 'Termine', home: '/', tagline: 'Bürgeramt und Bezirksämter',
+    a11y: 'Erklärung zur Barrierefreiheit', a11y_href: '/barrierefreiheit', easy: 'Leichte Sprache',
+    software: 'Termin, freie Software für Bürgerämter' },
+  en: { skip: 'Skip to content', brand: 'Appointments', home: '/?lang=en', tagline: "Citizens' office and district offices",
+    a11y: 'Accessibility statement', a11y_href: '/barrierefreiheit?lang=en', easy: 'Easy-to-read German (Leichte Sprache)',
+    software: "Termin, free software for citizens' offices" },
+};
+const layout = readFileSync(join(here, 'pages', 'layout.html'), 'utf8');
+for (const lang of Object.keys(chrome)) {
+  const dir = join(here, 'pages', lang);
+  const out = lang === 'de' ? dist : join(dist, lang);
+  mkdirSync(out, { recursive: true });
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
+    const part = readFileSync(join(dir, f), 'utf8');
+    const m = /^<title>(.*)<\/title>\n/.exec(part);
+    if (!m) throw new Error(`pages/${lang}/${f}: the first line must be its <title>`);
+    // One pass over the layout: a page's text is never scanned for placeholders of the layout.
+    let text = layout.replace(/%(lang|title|body|chrome\.\w+)%/g, (_, k) =>
+      k === 'lang' ? lang : k === 'title' ? m[1] : k === 'body' ? part.slice(m[0].length) : chrome[lang][k.slice(7)]);
+    text = text.replace(/%site\.(\w+)%/g, (_, k) => escapeHtml(site[k] ?? ''));
+    text = text.replace(/%(\w[\w-]*)\.js%/g, (_, n) => hashed[n]).replace(/%(\w[\w-]*\.css)%/g, (_, n) => css[n]);
+    if (/%[\w.-]+%/.test(text)) throw new Error(`pages/${lang}/${f}: unknown placeholder ${/%[\w.-]+%/.exec(text)[0]}`);
+    writeFileSync(join(out, f), text);
+  }
 }
 // The demo city page on the API's own origin, for `make run` (the tests
 // serve it from another origin with demo-host/serve.mjs).
@@ -64,7 +89,7 @@ writeFileSync(join(dist, 'host.css'), readFileSync(join(here, 'demo-host', 'host
 writeFileSync(join(dist, 'demo-host.html'), readFileSync(join(here, 'demo-host', 'index.html'), 'utf8')
   .replaceAll('%API%', '').replaceAll('%LANG%', 'de').replaceAll('%SERVICE%', '').replaceAll('%OFFICE%', ''));
 const sizes = {};
-for (const f of readdirSync(dist)) {
+for (const f of readdirSync(dist, { recursive: false }).flatMap((f) => f === 'en' ? readdirSync(join(dist, 'en')).map((g) => `en/${g}`) : [f])) {
   const buf = readFileSync(join(dist, f));
   const gz = gzipSync(buf, { level: 9 });
   writeFileSync(join(dist, f + '.gz'), gz);

@@ -156,6 +156,14 @@ int main(int argc, char** argv) {
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
   }
+  if (!config->link_key_file.empty()) {
+    auto key = service::ReadLinkKey(config->link_key_file);
+    if (!key.ok()) {
+      std::cerr << "termin-api: " << key.status().message() << "\n";
+      return 2;
+    }
+    options.link_key = std::move(key).value();
+  }
   api::App app(*store, clock, std::move(catalog), std::move(keys), options);
   if (config->print_routes) {
     for (const auto& r : app.Routes()) std::cout << r << "\n";
@@ -215,6 +223,7 @@ int main(int argc, char** argv) {
     service::WorkerOptions worker_options;
     worker_options.mail_from = config->mail_from;
     worker_options.compose.base_url = config->base_url;
+    worker_options.compose.link_key = options.link_key;
     worker = std::make_unique<service::Worker>(std::move(deps), worker_options);
   }
 

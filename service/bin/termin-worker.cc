@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "api/catalog.h"
+#include "service/config.h"
 #include "service/job_queue_redis.h"
 #include "service/redis_store.h"
 #include "service/stop_signals.h"
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
   app.add_option("--sms-url", sms.url, "http://host:port/path of the SMS gateway; empty = no SMS")->envname(env("SMS_URL"));
   app.add_option("--sms-secret", sms.secret, "HMAC key for the gateway (prefer the environment)")->envname(env("SMS_SECRET"));
   app.add_option("--base-url", opts.compose.base_url, "booking site, for links in messages")->envname(env("BASE_URL"));
+  std::string link_key_file;
+  app.add_option("--link-key-file", link_key_file, "file with the key of manage-link tokens (termin-api's)")->envname(env("LINK_KEY_FILE"));
   app.add_option("--message-domain", opts.compose.domain, "domain of Message-IDs")->envname(env("MESSAGE_DOMAIN"));
   app.add_option("--metrics-port", metrics_port, "GET /metrics; 0 = any free port, -1 = off")->envname(env("METRICS_PORT"));
   app.add_option("--metrics-bind", metrics_bind, "address of the metrics listener")->envname(env("METRICS_BIND"));
@@ -71,6 +74,14 @@ int main(int argc, char** argv) {
   app.add_option("--backoff-max-ms", backoff_max_ms, "longest retry delay")->envname(env("BACKOFF_MAX_MS"));
   CLI11_PARSE(app, argc, argv);
 
+  if (!link_key_file.empty()) {
+    auto key = ReadLinkKey(link_key_file);
+    if (!key.ok()) {
+      std::cerr << "termin-worker: " << key.status().message() << "\n";
+      return 2;
+    }
+    opts.compose.link_key = std::move(key).value();
+  }
   if (store.rfind("redis://", 0) != 0) {
     std::cerr << "termin-worker: --store must be redis://host:port (the embedded store lives "
                  "inside termin-api; run the worker there)\n";

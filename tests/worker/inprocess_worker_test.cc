@@ -5,6 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <unistd.h>
 #include <string>
 
 #include "service/worker_test_servers.h"
@@ -23,11 +27,16 @@ using testing::Response;
 TEST_CASE("termin-api on the memory store with --smtp sends a booking's confirmation") {
   auto sink = SmtpTestSink::Start("tests/worker/smtp_sink.py");
   REQUIRE_MESSAGE(sink.ok(), sink.status().message());
+  // The manage-link key, as a deployment keeps it: a file only the API
+  // (and the worker) can read.
+  const std::filesystem::path key_file =
+      std::filesystem::temp_directory_path() / ("termin-link-key-" + std::to_string(::getpid()));
+  std::ofstream(key_file) << "inprocess-test-link-key-0123456789abcdefghij\n";
   ApiServerOptions options;
   options.store = "memory";
   options.name = "inprocess-worker";
   options.extra_args = {"--smtp", (*sink)->url(), "--templates", "service/templates",
-                        "--mail-from", "termine@test.example"};
+                        "--mail-from", "termine@test.example", "--link-key-file", key_file.string()};
   std::string error;
   auto server = ApiServer::Start(options, &error);
   REQUIRE_MESSAGE(server, error);
@@ -56,6 +65,23 @@ TEST_CASE("termin-api on the memory store with --smtp sends a booking's confirma
   CHECK(mails[0].message_id.find(reference + "@") != std::string::npos);
   CHECK(mails[0].ics.find("UID:" + reference) != std::string::npos);
 
+  // The manage link opens the appointment with what it carries: the token
+  // in the fragment stands in for the manage secret the worker never saw.
+  std::smatch link;
+  const std::regex kLink("/manage#ref=([A-Z0-9-]+)&secret=(l1\\.[A-Za-z0-9_-]+)&lang=de");
+  REQUIRE_MESSAGE(std::regex_search(mails[0].text, link, kLink), mails[0].text);
+  CHECK(link[1] == reference);
+  const std::string token = link[2];
+  Response opened = api.Get("/v1/appointments/" + reference, {{"X-Manage-Secret", token}});
+  CHECK_MESSAGE(opened.status == 200, opened.Summary());
+  CHECK(opened.Str("reference") == reference);
+  CHECK(api.Get("/v1/appointments/" + reference + "/ics?secret=" + token).status == 200);
+  std::string forged = token;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  Response refused = api.Get("/v1/appointments/" + reference, {{"X-Manage-Secret", forged}});
+  CHECK(refused.status == 404);
+  CHECK(refused.IsProblem());
+
   // Nothing is buried; the admin route sees the in-process queue.
   Response dead = api.Get("/v1/admin/dead-letters", Bearer(testing::kAdminKey));
   REQUIRE_MESSAGE(dead.status == 200, dead.Summary());
@@ -65,6 +91,8 @@ TEST_CASE("termin-api on the memory store with --smtp sends a booking's confirma
   const std::string log = server->process().LogTail(1 << 20);
   CHECK(log.find("erika") == std::string::npos);
   CHECK(log.find("Mustermann") == std::string::npos);
+  CHECK(log.find(token) == std::string::npos);
+  std::filesystem::remove(key_file);
 
   auto exit = server->Stop(10000);
   REQUIRE(exit.has_value());

@@ -6,7 +6,8 @@ export interface Office { id: string; name: string; address: { street: string; p
 export interface Service { id: string; name: string; bring: string; duration_minutes: number }
 export interface Slot { start: string; free: number }
 export interface Day { date: string; office: string; slots: Slot[] }
-export interface Hold { id: string; secret: string; version: number; office: string; services: string[]; start: string; end: string; expires_at: string }
+export interface Hold { id: string; secret: string; version: number; office: string; services: string[]; start: string; end: string; expires_at: string; extensions_left: number }
+export type HoldExtended = Omit<Hold, 'secret'>;
 export interface Appointment { reference: string; manage_secret?: string; status: string; office: string; services: string[]; start: string; end: string }
 export interface Alternative { office: string; start: string }
 
@@ -50,6 +51,11 @@ export class Api {
   }
   release(hold: Hold) {
     return this.call<void>('DELETE', `/v1/holds/${encodeURIComponent(hold.id)}`, undefined, { 'X-Hold-Secret': hold.secret });
+  }
+  // More time for a live hold (POST /v1/holds/{id}/extend); the answer has
+  // no secret, the caller keeps its own.
+  extend(hold: Hold) {
+    return this.call<HoldExtended>('POST', `/v1/holds/${encodeURIComponent(hold.id)}/extend`, undefined, { 'X-Hold-Secret': hold.secret });
   }
   confirm(hold: Hold, contact: Record<string, unknown>) {
     return this.call<Appointment>('POST', '/v1/appointments', { hold_id: hold.id, hold_secret: hold.secret, hold_version: hold.version, contact });

@@ -143,13 +143,15 @@ async function flow(lang, keyboard) {
   const icsText = await (await fetch(ics)).text();
   check(icsText.includes('BEGIN:VCALENDAR'), `${tag}: .ics download`);
   const manageUrl = await widget.getByRole('link', { name: t.manage }).getAttribute('href');
-  check(manageUrl.startsWith(`${api}/manage#ref=`), `${tag}: manage link carries the secret in the fragment`);
+  check(manageUrl.startsWith(`${api}/manage${lang === 'en' ? '?lang=en' : ''}#ref=`), `${tag}: manage link carries the secret in the fragment`);
   check(cspErrors.length === 0, `${tag}: no CSP violations on the city page (${cspErrors.length})`);
 
   const m = await ctx.newPage();
   await m.goto(manageUrl);
   const mg = m.locator('termin-manage');
   await mg.getByText(ref).waitFor();
+  const mc = await chromeOf(m);
+  check(mc.lang === lang && mc.h1 === (lang === 'de' ? 'Termin verwalten' : 'Manage your appointment'), `${tag}: the manage page's chrome is in ${lang} ("${mc.h1}")`);
   if (!keyboard) { await audit(m, `${tag} manage`); await shot(m, `${lang}-7-manage`); }
   await press2(m, keyboard, mg.getByRole('button', { name: t.move }));
   const mday = mg.getByRole('button', { name: t.free }).nth(1);
@@ -170,20 +172,154 @@ async function flow(lang, keyboard) {
 }
 async function press2(page, keyboard, loc) { if (keyboard) { await loc.focus(); await page.keyboard.press('Enter'); } else await loc.click(); }
 
+// The pages' own chrome (title, skip link, header, footer, headings)
+// follows the language: ?lang=en serves the English page.
+const chromeOf = (page) => page.evaluate(() => ({
+  lang: document.documentElement.lang, title: document.title, h1: document.querySelector('h1')?.textContent,
+  skip: document.querySelector('.skip')?.textContent, footer: document.querySelector('footer')?.textContent,
+}));
 async function pages() {
   const ctx = await browser.newContext({ locale: 'de-DE' });
   const page = await ctx.newPage();
   for (const [path, name] of [['/', 'start'], ['/barrierefreiheit', 'barrierefreiheit'], ['/leichte-sprache', 'leichte-sprache'], ['/book', 'book']]) {
     await page.goto(api + path);
     if (path === '/book') await page.locator('termin-booking').getByRole('heading').first().waitFor();
+    const c = await chromeOf(page);
+    check(c.lang === 'de' && c.skip === 'Zum Inhalt springen' && /Erklärung zur Barrierefreiheit/.test(c.footer), `page ${path}: German chrome ("${c.title}")`);
     await audit(page, `page ${path}`); await shot(page, `page-${name}`);
   }
+  const english = { '/': /^Termin: appointments/, '/barrierefreiheit': /^Accessibility statement$/, '/book': /^Book an appointment$/, '/manage': /^Manage your appointment$/ };
+  for (const [path, h1] of Object.entries(english)) {
+    await page.goto(`${api}${path}?lang=en`);
+    if (path === '/book') await page.locator('termin-booking').getByRole('heading', { name: 'What do you need to do?' }).waitFor();
+    const c = await chromeOf(page);
+    check(c.lang === 'en' && h1.test(c.h1) && c.skip === 'Skip to content' && /Accessibility statement/.test(c.footer) && !/Erklärung|Zum Inhalt/.test(`${c.title} ${c.footer}`),
+      `page ${path}?lang=en: English chrome ("${c.title}", h1 "${c.h1}")`);
+    const name = path === '/' ? 'start' : path.slice(1);
+    await audit(page, `page ${path}?lang=en`); await shot(page, `page-en-${name}`);
+  }
   await ctx.close();
+}
+
+// Dewangen has one desk: every start there is the last place.
+const kOne = 'office=dewangen&service=personalausweis';
+
+// Up to the time buttons of the first free day on /book with presets.
+async function toTimes(page, base, lang) {
+  await page.goto(`${base}/book?${kOne}&lang=${lang}`);
+  const w = page.locator('termin-booking');
+  await w.getByRole('button', { name: T[lang].free }).first().click();
+  await w.locator('ul.times button').first().waitFor();
+  return w;
+}
+async function book(w, lang, name) {
+  const t = T[lang];
+  await w.getByRole('textbox', { name: t.name }).fill(name);
+  await w.getByRole('textbox', { name: t.email }).fill(`${name.split(' ')[0].toLowerCase()}@example.org`);
+  await w.getByRole('checkbox', { name: t.consent }).check();
+  await w.getByRole('button', { name: t.confirm }).click();
+  await w.getByRole('heading', { name: t.done }).waitFor();
+  const href = await w.getByRole('link', { name: t.manage }).getAttribute('href');
+  const f = new URLSearchParams(new URL(href).hash.slice(1));
+  const res = await fetch(`${api}/v1/appointments/${f.get('ref')}`, { headers: { 'X-Manage-Secret': f.get('secret') } });
+  return res.json();
+}
+
+// Two citizens, two browser contexts, one last place: both click the same
+// time at once; exactly one holds it, the other is told and books an
+// alternative from the 409.
+async function race() {
+  const [ca, cb] = [await browser.newContext({ locale: 'de-DE' }), await browser.newContext({ locale: 'de-DE' })];
+  const [pa, pb] = [await ca.newPage(), await cb.newPage()];
+  const [wa, wb] = [await toTimes(pa, api, 'de'), await toTimes(pb, api, 'de')];
+  const label = await wa.locator('ul.times button').first().getAttribute('aria-label');
+  await Promise.all([wa.getByRole('button', { name: label, exact: true }).click(), wb.getByRole('button', { name: label, exact: true }).click()]);
+  const contact = 'Ihre Kontaktdaten';
+  const outcome = async (w) => {
+    const held = w.getByRole('heading', { name: contact });
+    const taken = w.getByRole('alert').filter({ hasText: 'von jemand anderem gebucht' });
+    await Promise.race([held.waitFor().catch(() => {}), taken.waitFor().catch(() => {})]);
+    return (await held.count()) ? 'held' : 'taken';
+  };
+  const [oa, ob] = [await outcome(wa), await outcome(wb)];
+  check([oa, ob].sort().join() === 'held,taken', `race: exactly one of two browsers holds the last place (${oa}, ${ob})`);
+  const [winner, loser, lp] = oa === 'held' ? [wa, wb, pb] : [wb, wa, pa];
+  const alternatives = loser.getByRole('alert').getByRole('button');
+  check(await alternatives.count() > 0, `race: the other sees ${await alternatives.count()} alternatives as buttons`);
+  await loser.getByRole('button', { name: label, exact: true }).waitFor({ state: 'detached' });
+  check(true, `race: the taken time ${label} is gone from the other's list`);
+  await audit(lp, 'race: taken with alternatives'); await shot(lp, 'de-race-taken');
+  await alternatives.first().click();
+  await loser.getByRole('heading', { name: contact }).waitFor();
+  const [won, lost] = [await book(winner, 'de', 'Erste Gewinnerin'), await book(loser, 'de', 'Zweiter Alternativ')];
+  const hhmm = label.slice(0, 5);
+  check(won.start.slice(11, 16) === hhmm && lost.start !== won.start && won.status === 'confirmed' && lost.status === 'confirmed',
+    `race: the winner booked ${hhmm} (${won.start}), the other an alternative (${lost.start})`);
+  await ca.close(); await cb.close();
+}
+
+// Hold expiry on a second server (same store) whose holds last 8 s: the countdown, the extend
+// button (which keeps the place on the server past the first TTL, ten
+// times at most), the announced warning, and the expired step that offers
+// to start again.
+async function expiry(lang) {
+  const port = await freePort();
+  const short = `http://127.0.0.1:${port}`;
+  const p = await start(apiBin, ['--port', String(port), '--bind', '127.0.0.1', '--store', store, '--seed', join(root, 'data/demo-city.json'),
+    '--web-root', join(root, 'clients/web/dist'), '--no-access-log', '--threads', '2', '--hold-ttl-override-seconds', '8'], /listening on/);
+  procs.push(p);
+  const M = lang === 'de'
+    ? { left: /Reserviert für noch/, extend: 'Reservierung verlängern', extended: 'Die Reservierung wurde verlängert.', warn: /Achtung: Ihre Reservierung läuft in/, noMore: /kann nicht weiter verlängert werden/, expired: /Reservierung ist abgelaufen/, again: 'Neu beginnen', services: 'Was möchten Sie erledigen?' }
+    : { left: /Held for another/, extend: 'Extend the hold', extended: 'The hold has been extended.', warn: /Your hold ends in/, noMore: /cannot be extended any further/, expired: /hold has ended/, again: 'Start again', services: 'What do you need to do?' };
+  const ctx = await browser.newContext({ locale: 'de-DE' });
+  const page = await ctx.newPage();
+  const w = await toTimes(page, short, lang);
+  const first = w.locator('ul.times button').first();
+  const heldAt = Date.now();
+  const [holdRes] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/holds') && r.request().method() === 'POST'), first.click()]);
+  const held = await holdRes.json();
+  await w.getByText(M.left).waitFor();
+  const seconds = async () => { const m = /(\d+):(\d\d)/.exec(await w.getByText(M.left).textContent()); return Number(m[1]) * 60 + Number(m[2]); };
+  await page.waitForTimeout(3000);
+  const before = await seconds();
+  const status = w.locator('hold-countdown').getByRole('status');
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/extend') && r.status() === 200), w.getByRole('button', { name: M.extend }).click()]);
+  await status.filter({ hasText: M.extended }).waitFor();
+  const after = await seconds();
+  check(after > before, `${lang} expiry: extending sets the countdown back (${before} s -> ${after} s), announced`);
+  // Past the first 8 s the server still keeps the place for us.
+  await page.waitForTimeout(Math.max(0, heldAt + 9000 - Date.now()));
+  const q = new URLSearchParams({ services: 'personalausweis', office: 'dewangen', from: held.start.slice(0, 10), to: held.start.slice(0, 10) });
+  const offered = (await (await fetch(`${short}/v1/availability?${q}`)).json()).days.flatMap((d) => d.slots.map((x) => x.start));
+  check(await w.getByText(M.left).count() === 1 && Date.now() - heldAt > 8500 && !offered.includes(held.start),
+    `${lang} expiry: past the first TTL the hold still stands, on the server too (${held.start} not offered)`);
+  // Nine more: then the button gives way to a sentence that takes the focus.
+  for (let i = 0; i < 9; i++) {
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/extend')), w.getByRole('button', { name: M.extend }).click()]);
+  }
+  await w.getByText(M.noMore).waitFor();
+  check(await w.getByRole('button', { name: M.extend }).count() === 0, `${lang} expiry: after ten extensions the button is gone and the page says why`);
+  await status.filter({ hasText: M.warn }).waitFor({ timeout: 15000 });
+  check(true, `${lang} expiry: the warning is announced in a live region before the end`);
+  await audit(page, `${lang} hold warning`); await shot(page, `${lang}-5-hold-warning`);
+  const expired = w.getByRole('heading', { name: M.expired });
+  await expired.waitFor({ timeout: 15000 });
+  check(await expired.evaluate((h) => h.getRootNode().activeElement === h), `${lang} expiry: the expired heading takes the focus`);
+  await audit(page, `${lang} hold expired`); await shot(page, `${lang}-5-hold-expired`);
+  await w.getByRole('button', { name: M.again }).click();
+  await w.getByRole('heading', { name: M.services }).waitFor();
+  check(true, `${lang} expiry: "${M.again}" starts again`);
+  await ctx.close();
+  p.kill('SIGTERM');
 }
 
 try {
   for (const lang of ['de', 'en']) await flow(lang, false);
   await flow('de', true);
+  await flow('en', true);
+  await race();
+  await expiry('de');
+  await expiry('en');
   await pages();
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);

@@ -3,7 +3,8 @@
 // region (that would talk every second); a separate polite live region
 // speaks once when the warning starts (the last 2 minutes, or the last
 // third of a short hold) and once when the hold has ended.
-// Fires `hold-extend` (button) and `hold-expired`.
+// Fires `hold-extend` (button) and `hold-expired`. With no extension left
+// the button gives way to a sentence saying so.
 import { LitElement, html } from 'lit';
 import { base } from '../styles.js';
 import { clock } from '../format.js';
@@ -14,12 +15,14 @@ export class HoldCountdown extends LitElement {
     m: { attribute: false },
     expiresAt: { attribute: false },
     totalSeconds: { type: Number },
+    extensionsLeft: { attribute: false },
     left: { state: true },
     said: { state: true },
   };
   declare m: Messages;
   declare expiresAt: number;
   declare totalSeconds: number;
+  declare extensionsLeft: number;
   declare left: number;
   declare said: string;
   private timer?: number;
@@ -38,6 +41,10 @@ export class HoldCountdown extends LitElement {
     window.clearInterval(this.timer);
   }
   updated(changed: Map<string, unknown>) {
+    // The button just gave way to the sentence: the focus goes there, not to the page.
+    if (changed.has('extensionsLeft') && changed.get('extensionsLeft') !== undefined && this.extensionsLeft === 0) {
+      (this.renderRoot.querySelector('#no-more') as HTMLElement | null)?.focus();
+    }
     if (changed.has('expiresAt') && changed.get('expiresAt') !== undefined) {
       this.warned = false;
       this.ended = false;
@@ -66,7 +73,8 @@ export class HoldCountdown extends LitElement {
       <p><strong>${m.holdLeft(clock(this.left))}</strong></p>
       <p class="sr-only" aria-live="polite" role="status">${this.said || ''}</p>
       ${warn ? html`<p aria-hidden="true">${m.holdWarn(clock(this.left))}</p>` : ''}
-      <button class="btn secondary" type="button" @click=${() => this.dispatchEvent(new CustomEvent('hold-extend', { bubbles: true, composed: true }))}>${m.holdExtend}</button>
+      ${this.extensionsLeft === 0 ? html`<p id="no-more" tabindex="-1">${m.holdNoMore}</p>`
+        : html`<button class="btn secondary" type="button" @click=${() => this.dispatchEvent(new CustomEvent('hold-extend', { bubbles: true, composed: true }))}>${m.holdExtend}</button>`}
     </div></div>`;
   }
 }

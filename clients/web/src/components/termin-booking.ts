@@ -112,6 +112,14 @@ export class TerminBooking extends LitElement {
       this.busy = false;
     }
   }
+  // The days again, in place (after a 409: the list was read before the start was taken).
+  private async refreshDays() {
+    const from = today();
+    try {
+      this.days = await this.api.availability(this.chosen, this.where === 'any' ? null : this.where, from, addDays(from, kDays - 1));
+      this.requestUpdate();
+    } catch { /* the old list stays; a pick from it answers 409 again */ }
+  }
   private counts(): Map<string, number> {
     const c = new Map<string, number>();
     for (const d of this.days) c.set(d.date, (c.get(d.date) ?? 0) + d.slots.length);
@@ -154,6 +162,7 @@ export class TerminBooking extends LitElement {
       this.go('contact', true, this.m.held(this.when(this.hold.office, this.hold.start)));
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
+        void this.refreshDays();  // the taken time goes from the list below the alternatives
         this.alternatives = e.alternatives;
         this.error = this.m.taken;
         this.announce = this.m.taken;
@@ -166,14 +175,28 @@ export class TerminBooking extends LitElement {
       this.busy = false;
     }
   }
-  // Extends by holding the same start again: release, then hold anew (the
-  // API has no extend step yet; a start taken in between answers 409 and
-  // the alternatives are shown).
+  // Gives the hold more time in one step (POST .../extend): same desk, same
+  // start, nothing given back in between. Over the limit the countdown says
+  // so and the button goes; an expired or voided hold ends the step.
   private async extend() {
-    if (!this.hold) return;
-    const { office, start } = this.hold;
-    await this.pick(office, start);
-    if (this.hold) this.announce = this.m.holdExtended;
+    if (!this.hold || this.busy) return;
+    this.busy = true;
+    try {
+      const more = await this.api.extend(this.hold);
+      this.hold = { ...this.hold, expires_at: more.expires_at, extensions_left: more.extensions_left };
+      this.holdTotal = Math.max(1, (Date.parse(more.expires_at) - Date.now()) / 1000);
+      this.error = '';  // the countdown announces the extension itself
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 410) this.expired();
+      else if (e instanceof ApiError && e.type === 'hold-extension-limit') {
+        this.hold = { ...this.hold, extensions_left: 0 };
+        this.announce = this.m.holdNoMore;
+      } else {
+        this.error = this.m.genericError;
+      }
+    } finally {
+      this.busy = false;
+    }
   }
   private expired() {
     this.hold = null;
@@ -298,6 +321,7 @@ export class TerminBooking extends LitElement {
         return html`${this.stepLine(5)}<h2 tabindex="-1">${m.contactHeading}</h2>
           ${this.summary(h.office, h.start)}
           <hold-countdown .m=${m} .expiresAt=${Date.parse(h.expires_at)} totalSeconds=${this.holdTotal}
+            .extensionsLeft=${h.extensions_left ?? 1}
             @hold-extend=${this.extend} @hold-expired=${this.expired}></hold-countdown>
           ${this.errorSummary()}
           <contact-form .m=${m} lang=${this.l} ?busy=${this.busy} @contact-submit=${this.confirm}></contact-form>
@@ -309,7 +333,7 @@ export class TerminBooking extends LitElement {
           <button class="btn secondary" @click=${() => { this.chosen = []; this.where = ''; this.go('services'); }}>${m.startAgain}</button>`;
       case 'done': {
         const a = this.appointment!;
-        const manage = `${this.api.base}/manage#ref=${encodeURIComponent(a.reference)}&secret=${encodeURIComponent(a.manage_secret ?? '')}&lang=${this.l}`;
+        const manage = `${this.api.base}/manage${this.l === 'en' ? '?lang=en' : ''}#ref=${encodeURIComponent(a.reference)}&secret=${encodeURIComponent(a.manage_secret ?? '')}&lang=${this.l}`;
         const bring = this.chosen.map((id) => this.services.find((s) => s.id === id)?.bring).filter(Boolean);
         return html`<h2 tabindex="-1">${m.doneHeading}</h2>
           <div class="panel"><span>${m.doneReference}</span><strong>${a.reference}</strong></div>

@@ -61,6 +61,7 @@ export const de = {
   holdWarn: (t: string) => `Achtung: Ihre Reservierung läuft in ${t} ab. Sie können sie verlängern.`,
   holdExtend: 'Reservierung verlängern',
   holdExtended: 'Die Reservierung wurde verlängert.',
+  holdNoMore: 'Die Reservierung kann nicht weiter verlängert werden. Bitte buchen Sie vor Ablauf der Zeit.',
   holdExpired: 'Ihre Reservierung ist abgelaufen. Der Termin ist nicht mehr für Sie reserviert.',
   startAgain: 'Neu beginnen',
   pickAgain: 'Andere Uhrzeit wählen',

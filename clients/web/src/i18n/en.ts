@@ -63,6 +63,7 @@ export const en: Messages = {
   holdWarn: (t) => `Your hold ends in ${t}. You can extend it.`,
   holdExtend: 'Extend the hold',
   holdExtended: 'The hold has been extended.',
+  holdNoMore: 'The hold cannot be extended any further. Please book before the time runs out.',
   holdExpired: 'Your hold has ended. The appointment is no longer held for you.',
   startAgain: 'Start again',
   pickAgain: 'Choose another time',
