@@ -70,7 +70,7 @@ struct ApiOptions {
   // key of this process), the work (numbers tried: half of it on average)
   // and a challenge's life.
   std::string pow_key;
-  std::int64_t pow_maxnumber = 100000;
+  std::int64_t pow_maxnumber = 50000;
   std::chrono::seconds pow_ttl{300};
 };
 

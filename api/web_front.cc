@@ -165,7 +165,7 @@ std::optional<HttpResponse> WebFront::Before(const HttpRequest& req,
   if (f->content_type.starts_with("text/html")) {
     r.headers.emplace_back("Content-Security-Policy",
                            "default-src 'self'; script-src 'self'; style-src 'self'; "
-                           "img-src 'self' data:; frame-ancestors 'self'");
+                           "img-src 'self' data:; worker-src blob:; frame-ancestors 'self'");
   }
   if (req.method == "HEAD") r.body.clear();
   return r;

@@ -28,10 +28,10 @@ struct ApiConfig {
   int hold_ttl_override_seconds = 0;  // 0 = the offices' own TTLs
   int retention_days = 30;         // contact data kept after the visit
   int claims_snapshot_ms = 5000;   // api/claims_cache.h; 0 = off
-  int claims_refusal_ms = 200;
+  int claims_refusal_ms = 200;     // api/claims_cache.h; 0 = every 409 reads fresh
   // Proof of work for holds (api/pow.h; offices opt in by their rules).
   std::string pow_key_file;          // the challenge-signing key, one for all replicas
-  std::int64_t pow_maxnumber = 100000;     // api/claims_cache.h; 0 = every 409 reads fresh
+  std::int64_t pow_maxnumber = 50000;  // numbers a client tries: half of it on average
   // Fair use (api/limits.h); 0 = no limit.
   int public_requests_per_minute = 600;  // per client address (IPv6: per /64)
   int staff_requests_per_minute = 6000;  // per staff key

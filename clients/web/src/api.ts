@@ -11,6 +11,8 @@ export type HoldExtended = Omit<Hold, 'secret'>;
 export interface Appointment { reference: string; manage_secret?: string; status: string; office: string; services: string[]; start: string; end: string }
 export interface Alternative { office: string; start: string }
 
+import type { Challenge } from './pow.js';
+
 export class ApiError extends Error {
   constructor(public status: number, public type: string, public alternatives: Alternative[] = []) {
     super(`${status} ${type}`);
@@ -46,8 +48,18 @@ export class Api {
     if (office) q.set('office', office);
     return this.call<{ days: Day[] }>('GET', `/v1/availability?${q}`).then((r) => r.days);
   }
-  hold(office: string, services: string[], start: string) {
-    return this.call<Hold>('POST', '/v1/holds', { office, services, start });
+  // Where the office asks for proof of work (428), the browser solves a
+  // challenge and holds again; the solver is loaded only then.
+  async hold(office: string, services: string[], start: string) {
+    try {
+      return await this.call<Hold>('POST', '/v1/holds', { office, services, start });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 428) throw e;
+      const challenge = await this.call<Challenge>('GET', '/v1/challenge');
+      const { solve } = await import('./pow.js');
+      const proof = await solve(challenge);
+      return this.call<Hold>('POST', '/v1/holds', { office, services, start }, { 'X-Proof-Of-Work': proof });
+    }
   }
   release(hold: Hold) {
     return this.call<void>('DELETE', `/v1/holds/${encodeURIComponent(hold.id)}`, undefined, { 'X-Hold-Secret': hold.secret });

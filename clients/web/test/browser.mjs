@@ -38,7 +38,7 @@ const apiPort = await freePort(), hostPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`, host = `http://127.0.0.1:${hostPort}`;
 const procs = [];
 procs.push(await start(apiBin, ['--port', String(apiPort), '--bind', '127.0.0.1', '--store', store, '--seed', join(root, 'data/demo-city.json'),
-  '--web-root', join(root, 'clients/web/dist'), '--allowed-origin', host, '--no-access-log', '--threads', '2'], /listening on/));
+  '--keys', join(root, 'data/demo-keys.json'), '--web-root', join(root, 'clients/web/dist'), '--allowed-origin', host, '--no-access-log', '--threads', '2'], /listening on/));
 procs.push(await start('node', [join(root, 'clients/web/demo-host/serve.mjs'), '--port', String(hostPort), '--api', api], /listening on/));
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
@@ -313,6 +313,39 @@ async function expiry(lang) {
   p.kill('SIGTERM');
 }
 
+// Proof of work (#14): with the office's rule at 0 every hold needs a solved
+// challenge; the widget solves it without anything for the person to do, in
+// a blob: Web Worker on our own page (its CSP allows worker-src blob:) and on
+// the page itself under the city page's strict CSP (no worker allowed).
+async function proofOfWork() {
+  const admin = { Authorization: 'Bearer demo-admin' };
+  const path = `${api}/v1/admin/offices/dewangen`;
+  const before = await (await fetch(path, { headers: admin })).json();
+  const rule = async (n) => {
+    const doc = structuredClone(before);
+    doc.rules = { ...(doc.rules || {}), proof_of_work_above_holds_per_minute: n };
+    const r = await fetch(path, { method: 'PUT', headers: { ...admin, 'Content-Type': 'application/json' }, body: JSON.stringify(doc) });
+    check(r.status === 200, `pow: office rule set to ${n} (${r.status})`);
+  };
+  await rule(0);
+  const bare = await fetch(`${api}/v1/holds`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ office: 'dewangen', services: ['personalausweis'], start: '2030-01-01T09:00:00+01:00' }) });
+  check(bare.status === 428, `pow: a hold without proof is 428 (${bare.status})`);
+  for (const [noWorker, where] of [[false, 'in a Web Worker'], [true, 'on the page, where no worker may run']]) {
+    const ctx = await browser.newContext({ locale: 'de-DE' });
+    // A city page whose CSP allows no worker: new Worker() fails.
+    if (noWorker) await ctx.addInitScript(() => { window.Worker = function () { throw new Error('blocked'); }; });
+    const page = await ctx.newPage();
+    const w = await toTimes(page, api, 'de');
+    const t1 = Date.now();
+    await w.locator('ul.times button').first().click();
+    await w.getByRole('heading', { name: 'Ihre Kontaktdaten' }).waitFor({ timeout: 20000 });
+    check(true, `pow (${where}): the hold went through after the browser solved the challenge in ${Date.now() - t1} ms`);
+    await ctx.close();
+  }
+  await rule(-1);
+}
+
 try {
   for (const lang of ['de', 'en']) await flow(lang, false);
   await flow('de', true);
@@ -321,6 +354,7 @@ try {
   await expiry('de');
   await expiry('en');
   await pages();
+  await proofOfWork();  // last: its two holds stay open (two per client address)
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);
   failures++;
