@@ -34,6 +34,12 @@ if [ "${TERMIN_BENCH_SKIP_API:-0}" != 1 ]; then
   fi
   echo "(api_bench took $(( $(date +%s) - start )) s)"
 fi
+# The hoarding script of #14 against termin-api with and without the limits.
+echo
+echo "== bench/bot_sim.mjs"
+if ! node bench/bot_sim.mjs "$BUILD/bin/termin-api" 10; then
+  failed="$failed bot_sim"
+fi
 if [ -f clients/web/dist/sizes.json ]; then
   node -e 'const s=require("./clients/web/dist/sizes.json"); console.log(`web widget first screen (loader + bundle, gzipped): ${s.first_screen_static_gzip} B of ${s.budget} B budget; the browser test adds the API answers (about 1.5 KB) and holds the total under 35 KB`)'
 fi
