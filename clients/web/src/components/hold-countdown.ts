@@ -59,7 +59,7 @@ export class HoldCountdown extends LitElement {
     this.left = Math.max(0, (this.expiresAt - Date.now()) / 1000);
     if (!this.warned && this.left <= this.warnAt() && this.left > 0) {
       this.warned = true;
-      this.said = this.m.holdWarn(clock(this.left));
+      this.said = this.m.holdWarn(clock(this.left), this.extensionsLeft !== 0);
     }
     if (!this.ended && this.left <= 0) {
       this.ended = true;
@@ -72,7 +72,7 @@ export class HoldCountdown extends LitElement {
     return html`<div class="root plain"><div class="notice ${warn ? 'warn' : ''}">
       <p><strong>${m.holdLeft(clock(this.left))}</strong></p>
       <p class="sr-only" aria-live="polite" role="status">${this.said || ''}</p>
-      ${warn ? html`<p aria-hidden="true">${m.holdWarn(clock(this.left))}</p>` : ''}
+      ${warn ? html`<p aria-hidden="true">${m.holdWarn(clock(this.left), this.extensionsLeft !== 0)}</p>` : ''}
       ${this.extensionsLeft === 0 ? html`<p id="no-more" tabindex="-1">${m.holdNoMore}</p>`
         : html`<button class="btn secondary" type="button" @click=${() => this.dispatchEvent(new CustomEvent('hold-extend', { bubbles: true, composed: true }))}>${m.holdExtend}</button>`}
     </div></div>`;

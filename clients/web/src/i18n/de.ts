@@ -58,7 +58,8 @@ export const de = {
   summaryOffice: 'Ort',
   summaryWhen: 'Datum und Uhrzeit',
   holdLeft: (t: string) => `Reserviert für noch ${t}`,
-  holdWarn: (t: string) => `Achtung: Ihre Reservierung läuft in ${t} ab. Sie können sie verlängern.`,
+  holdWarn: (t: string, canExtend: boolean) =>
+    `Achtung: Ihre Reservierung läuft in ${t} ab.${canExtend ? ' Sie können sie verlängern.' : ''}`,
   holdExtend: 'Reservierung verlängern',
   holdExtended: 'Die Reservierung wurde verlängert.',
   holdNoMore: 'Die Reservierung kann nicht weiter verlängert werden. Bitte buchen Sie vor Ablauf der Zeit.',

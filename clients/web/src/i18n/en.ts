@@ -60,7 +60,7 @@ export const en: Messages = {
   summaryOffice: 'Place',
   summaryWhen: 'Date and time',
   holdLeft: (t) => `Held for another ${t}`,
-  holdWarn: (t) => `Your hold ends in ${t}. You can extend it.`,
+  holdWarn: (t, canExtend) => `Your hold ends in ${t}.${canExtend ? ' You can extend it.' : ''}`,
   holdExtend: 'Extend the hold',
   holdExtended: 'The hold has been extended.',
   holdNoMore: 'The hold cannot be extended any further. Please book before the time runs out.',
