@@ -221,6 +221,15 @@ export class TerminBooking extends LitElement {
   private when(office: string, start: string) {
     return `${longDate(dateOf(start), this.m.locale)}, ${this.m.timeAt(time(start, this.m.locale))}, ${this.officeName(office)}`;
   }
+  // An alternative as short as it can be read: the time alone on the day
+  // already shown, the office only when the alternatives are at several
+  // (the accessible name always says all).
+  private shortWhen(a: Alternative, all: Alternative[]) {
+    const several = new Set(all.map((x) => x.office)).size > 1;
+    const at = this.m.timeAt(time(a.start, this.m.locale));
+    if (dateOf(a.start) !== this.date) return this.when(a.office, a.start);
+    return several ? `${at}, ${this.officeName(a.office)}` : at;
+  }
   private errorSummary() {
     return this.error ? html`<div class="error-summary" tabindex="-1" role="alert"><h3>${this.m.errorSummary}</h3><p>${this.error}</p></div>` : nothing;
   }
@@ -310,7 +319,8 @@ export class TerminBooking extends LitElement {
         return html`${this.stepLine(4)}<h2 tabindex="-1">${m.timeHeading(longDate(this.date, m.locale))}</h2>
           ${this.alternatives ? html`<div class="notice bad" id="taken" tabindex="-1" role="alert"><p><strong>${m.taken}</strong></p>
               <p>${this.alternatives.length ? m.takenAlternatives : m.takenNone}</p>
-              <ul class="times">${this.alternatives.map((a) => html`<li><button class="btn" @click=${() => this.pick(a.office, a.start)}>${this.when(a.office, a.start)}</button></li>`)}</ul></div>`
+              <ul class="times">${this.alternatives.map((a) => html`<li><button class="btn" aria-label=${this.when(a.office, a.start)}
+                @click=${() => this.pick(a.office, a.start)}>${this.shortWhen(a, this.alternatives!)}</button></li>`)}</ul></div>`
             : html`<p class="hint">${m.timeHint} ${m.timeZoneNote}</p>`}
           ${this.error && !this.alternatives ? this.errorSummary() : nothing}
           ${showOffice ? this.timesByOffice(starts) : this.timeButtons(starts, false)}
