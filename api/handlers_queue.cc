@@ -11,6 +11,7 @@
 // services and the appointment's reference; the display only ticket and
 // desk name.
 #include <algorithm>
+#include <cstdio>
 
 #include "api/app.h"
 #include "api/json_input.h"
@@ -19,9 +20,33 @@
 #include "api/request_parsing.h"
 #include "scheduler/availability.h"
 #include "scheduler/calendar.h"
+#include "scheduler/zone_rules.h"
 
 namespace termin::api {
 namespace {
+
+// "Dienstag, 8. Dezember 2026, 08:00 Uhr" / "Tuesday, 8 December 2026,
+// 08:00": a start as a person reads it on the kiosk's refusal.
+std::string ReadableStart(Instant t, const date::time_zone* zone, Language lang) {
+  static const char* kDaysDe[] = {"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"};
+  static const char* kDaysEn[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+  static const char* kMonthsDe[] = {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+                                    "August", "September", "Oktober", "November", "Dezember"};
+  static const char* kMonthsEn[] = {"January", "February", "March", "April", "May", "June", "July",
+                                    "August", "September", "October", "November", "December"};
+  const auto local = std::chrono::floor<Minutes>(ToLocal(zone, date::sys_seconds{t}));
+  const auto day = std::chrono::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const unsigned wd = date::weekday{day}.c_encoding();
+  const unsigned m = static_cast<unsigned>(ymd.month()) - 1;
+  const long minutes = (local - day).count();
+  char hhmm[8];
+  std::snprintf(hhmm, sizeof hhmm, "%02ld:%02ld", minutes / 60 % 24, minutes % 60);
+  const std::string d = std::to_string(static_cast<unsigned>(ymd.day()));
+  const std::string y = std::to_string(static_cast<int>(ymd.year()));
+  if (lang == Language::kEn) return std::string(kDaysEn[wd]) + ", " + d + " " + kMonthsEn[m] + " " + y + ", " + hhmm;
+  return std::string(kDaysDe[wd]) + ", " + d + ". " + kMonthsDe[m] + " " + y + ", " + hhmm + " Uhr";
+}
 
 const char* StateName(QueueState s) {
   switch (s) {
@@ -172,7 +197,9 @@ HttpResponse App::KioskTicket(const Call& call) {
       // alternative (today's or a later day's).
       const bool any_desk = std::any_of(picture.desks.begin(), picture.desks.end(),
                                         [&](const queue::DeskToday& d) { return d.services.count(key) > 0; });
-      const std::string name = VisitName(*catalog, *services, call.lang);
+      const std::string name = call.lang == Language::kEn
+                                   ? "\u201c" + VisitName(*catalog, *services, call.lang) + "\u201d"
+                                   : "\u201e" + VisitName(*catalog, *services, call.lang) + "\u201c";
       std::string detail =
           call.lang == Language::kEn
               ? (any_desk ? "No more tickets today for " + name +
@@ -196,8 +223,9 @@ HttpResponse App::KioskTicket(const Call& call) {
         for (const OfficeOffer& o : NextFree({q}, std::max(at, tomorrow), 1)) {
           std::string start = FormatInstant(o.start, *office);
           problem.alternatives.push_back(Alternative{o.office_id, start});
-          detail += call.lang == Language::kEn ? " Next free appointment: " + start + "."
-                                               : " Nächster freier Termin: " + start + ".";
+          const std::string readable = ReadableStart(o.start, office->schedule.zone, call.lang);
+          detail += call.lang == Language::kEn ? " Next free appointment: " + readable + "."
+                                               : " Nächster freier Termin: " + readable + ".";
         }
       }
       problem.detail = detail;

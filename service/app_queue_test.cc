@@ -126,15 +126,15 @@ TEST_CASE("queue: no desk open, no ticket; the refusal names the reason and the 
   REQUIRE(refused.status == 409);
   CHECK(refused.content_type == "application/problem+json");
   CHECK(Str(refused, "type") == "https://termin.example/problems/no-ticket");
-  CHECK(Str(refused, "detail").find("Heute ist kein Schalter für Kurzes Anliegen") != std::string::npos);
-  CHECK(Str(refused, "detail").find("Nächster freier Termin: 2026-12-02T08:00:00+01:00") != std::string::npos);
+  CHECK(Str(refused, "detail").find("Heute ist kein Schalter für „Kurzes Anliegen“") != std::string::npos);
+  CHECK(Str(refused, "detail").find("Nächster freier Termin: Mittwoch, 2. Dezember 2026, 08:00 Uhr.") != std::string::npos);
   auto doc = Json(refused);
   REQUIRE(doc["alternatives"].IsArray());
   REQUIRE(doc["alternatives"].Size() == 1);
   CHECK(std::string(doc["alternatives"][0]["start"].GetString()) == "2026-12-02T08:00:00+01:00");
   auto en = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}",
                    {{"authorization", "Bearer kiosk-mitte"}, {"accept-language", "en"}});
-  CHECK(Str(en, "detail").find("No desk for Short errand is open today") != std::string::npos);
+  CHECK(Str(en, "detail").find("No desk for \u201cShort errand\u201d is open today") != std::string::npos);
 }
 
 // An afternoon at test-mitte, replayed minute by minute from 17:00 to the
@@ -170,7 +170,7 @@ TEST_CASE("queue: a day replayed: every ticket issued is called before closing")
       return true;
     }
     REQUIRE_MESSAGE(t.status == 409, t.body);
-    CHECK(Str(t, "detail").find("Heute keine Wartenummer mehr für Kurzes Anliegen") != std::string::npos);
+    CHECK(Str(t, "detail").find("Heute keine Wartenummer mehr für „Kurzes Anliegen“") != std::string::npos);
     ++refusals;
     if (minute <= 70) refused_before_no_show = true;
     return false;

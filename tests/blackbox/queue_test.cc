@@ -70,7 +70,7 @@ std::vector<std::string> TicketsUntilRefused(const HttpClient& api, int limit) {
     }
     REQUIRE_MESSAGE(t.status == 409, t.Summary());
     CHECK(t.ProblemSlug() == "no-ticket");
-    CHECK(t.Str("detail").find("Heute keine Wartenummer mehr für Kurzes Anliegen") != std::string::npos);
+    CHECK(t.Str("detail").find("Heute keine Wartenummer mehr für „Kurzes Anliegen“") != std::string::npos);
     REQUIRE(t.json["alternatives"].IsArray());
     CHECK(t.json["alternatives"].Size() == 1);  // the next free appointment, tomorrow
     if (t.json["alternatives"].Size() == 1) {
@@ -103,10 +103,15 @@ TEST_CASE("queue: a day at the office: every number issued is called before the 
   // No desk open: no number, and the reason says so.
   Response none = Ticket(api);
   REQUIRE(none.status == 409);
-  CHECK(none.Str("detail").find("Heute ist kein Schalter für Kurzes Anliegen mehr geöffnet") !=
+  CHECK(none.Str("detail").find("Heute ist kein Schalter für „Kurzes Anliegen“ mehr geöffnet") !=
         std::string::npos);
   Response none_en = Ticket(api, {{"Accept-Language", "en"}});
-  CHECK(none_en.Str("detail").find("No desk for Short errand is open today") != std::string::npos);
+  CHECK(none_en.Str("detail").find("No desk for \u201cShort errand\u201d is open today") != std::string::npos);
+  // The next appointment as a person reads it, not as RFC 3339.
+  if (none.json["alternatives"].Size() > 0) {
+    CHECK(none.Str("detail").find(" Uhr.") != std::string::npos);
+    CHECK(none.Str("detail").find("T0") == std::string::npos);
+  }
 
   // Desk a until 20 minutes from now: a few numbers, then the cut-off.
   Response a = DeskStep(api, "a", "open", "{\"closes\":\"" + closes + "\"}");
