@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="chromium build-essential cmake pkg-config git ca-certificates tzdata
 libpistache-dev libhiredis-dev rapidjson-dev libcpp-httplib-dev doctest-dev
-libhowardhinnant-date-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev libcli11-dev
+libhowardhinnant-date-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev libcli11-dev libqrencode-dev libpng-dev
 libjemalloc-dev libbenchmark-dev redis-server wrk python3 python3-icalendar curl jq openssl procps"
 
 missing=""

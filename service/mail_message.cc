@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#include "service/worker_templates.h"
+
 namespace termin::service {
 
 namespace {
@@ -87,8 +89,31 @@ std::string BuildMailMessage(const Notification& n, std::string_view from, std::
   m += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += Base64Lines(n.text);
   m += "--" + alt + "\r\n";
-  m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  m += Base64Lines(n.html);
+  if (n.qr_png.empty()) {
+    m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    m += Base64Lines(n.html);
+  } else {
+    // The HTML with the reference's QR code beside it (RFC 2387): the image
+    // shown at the end of the text, for the kiosk's scanner.
+    const std::string related = Boundary(n.message_id, "r");
+    const std::string cid = "qr." + n.message_id;
+    std::string html = n.html;
+    std::string img = "<p><img src=\"cid:" + cid + "\" alt=\"" + HtmlEscape(n.qr_alt) +
+                      "\" width=\"174\" height=\"174\"></p>";
+    const std::size_t body_end = html.rfind("</body>");
+    html.insert(body_end == std::string::npos ? html.size() : body_end, img);
+    m += "Content-Type: multipart/related; type=\"text/html\";\r\n boundary=\"" + related + "\"\r\n\r\n";
+    m += "--" + related + "\r\n";
+    m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    m += Base64Lines(html);
+    m += "--" + related + "\r\n";
+    m += "Content-Type: image/png; name=\"buchungsnummer.png\"\r\n";
+    m += "Content-ID: <" + cid + ">\r\n";
+    m += "Content-Disposition: inline; filename=\"buchungsnummer.png\"\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n\r\n";
+    m += Base64Lines(n.qr_png);
+    m += "--" + related + "--\r\n";
+  }
   m += "--" + alt + "--\r\n";
   if (!n.ics.empty()) {
     m += "--" + mixed + "\r\n";

@@ -3,7 +3,8 @@
 //   multipart/mixed
 //     multipart/alternative
 //       text/plain; charset=utf-8   (base64)
-//       text/html;  charset=utf-8   (base64)
+//       text/html;  charset=utf-8   (base64), or with the reference's QR code:
+//       multipart/related { text/html, image/png (Content-ID, inline) }
 //     text/calendar; method=PUBLISH; name="termin.ics"  (attachment, base64)
 //
 // The .ics part is left out when the notification has none (reminders).

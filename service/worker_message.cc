@@ -6,6 +6,7 @@
 #include "api/render.h"
 #include "api/secrets.h"
 #include "scheduler/zone_rules.h"
+#include "service/qr_png.h"
 #include "service/sms_text.h"
 
 namespace termin::service {
@@ -127,6 +128,12 @@ Result<Notification> ComposeNotification(const TemplateSet& templates, const api
   n.subject = std::move(subject).value();
   n.text = std::move(text).value();
   n.html = std::move(html).value();
+  if (job.type != api::JobType::kCancelled && job.type != api::JobType::kCancelledByOffice) {
+    n.qr_png = QrPng(a.reference);
+    n.qr_alt = n.language == "en"
+                   ? "QR code of your booking reference " + a.reference + ": show it at the kiosk to check in"
+                   : "QR-Code Ihrer Buchungsnummer " + a.reference + ": zum Anmelden am Terminal vorzeigen";
+  }
 
   // The SMS: GSM-7 only; if it is too long, shorten the office name (the
   // reference, date and time must survive whole).

@@ -43,6 +43,10 @@ struct Notification {
   std::string html;
   std::string sms;         // fits one SMS (kSmsMaxSeptets)
   std::string ics;         // RFC 5545 (api::RenderIcs); empty for reminders
+  // The reference as a QR code (service/qr_png.h) for the kiosk's scanner,
+  // shown in the HTML part; empty for cancellations.
+  std::string qr_png;
+  std::string qr_alt;      // its text alternative
 };
 
 std::string MessageIdFor(const api::OutboxJob& job, std::string_view domain);

@@ -403,6 +403,12 @@ TEST_CASE("worker e2e: a booking's confirmation arrives by e-mail and SMS with t
   CHECK_MESSAGE(m.html.find("<a href=\"" + html_link + "\">") != std::string::npos, m.html);
   CHECK(m.text.find("/appointments/") == std::string::npos);
   CHECK(m.ics_filename == "termin.ics");
+  // The reference as a QR code for the kiosk's scanner: an inline PNG that
+  // the HTML shows, with a text alternative.
+  CHECK_MESSAGE(m.png_cids.find("qr.") == 0, m.png_cids);
+  CHECK(m.png_cids.find("not a PNG") == std::string::npos);
+  CHECK(m.html.find("<img src=\"cid:" + m.png_cids + "\"") != std::string::npos);
+  CHECK(m.html.find("alt=\"QR-Code Ihrer Buchungsnummer CONF-E2E1") != std::string::npos);
   // The .ics parses back to the visit: 10:00-10:15 in Europe/Berlin.
   auto start = IcsTime(m.ics, "DTSTART");
   auto end = IcsTime(m.ics, "DTEND");

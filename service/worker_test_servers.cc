@@ -139,6 +139,7 @@ std::vector<SinkMail> SmtpTestSink::Messages() const {
     m.html = Str(d, "html");
     m.ics = Str(d, "ics");
     m.ics_filename = Str(d, "ics_filename");
+    m.png_cids = Str(d, "png_cids");
     out.push_back(std::move(m));
   }
   return out;

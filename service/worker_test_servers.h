@@ -41,6 +41,7 @@ struct SinkMail {
   std::string html;
   std::string ics;
   std::string ics_filename;
+  std::string png_cids;  // Content-IDs of inline PNG images, space-separated
 };
 
 class SmtpTestSink {

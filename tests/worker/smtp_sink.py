@@ -44,6 +44,15 @@ def store(args, mail_from, rcpts, data):
         if part.get_content_type() == "text/calendar":
             out["ics"] = part.get_content()
             out["ics_filename"] = part.get_filename() or ""
+    # Inline images (the reference's QR code): their Content-IDs, and
+    # whether each is a PNG.
+    cids = []
+    for part in msg.walk():
+        if part.get_content_type() == "image/png":
+            png = part.get_content()
+            ok = isinstance(png, bytes) and png.startswith(b"\x89PNG\r\n\x1a\n")
+            cids.append(str(part.get("Content-ID", "")).strip("<>") + ("" if ok else " (not a PNG)"))
+    out["png_cids"] = " ".join(cids)
     name = os.path.join(args.dir, "%06d.json" % counter)
     with open(name + ".tmp", "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False)
