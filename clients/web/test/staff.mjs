@@ -76,7 +76,66 @@ const switchLang = async (page) => { await page.getByRole('button', { name: 'Eng
 let ref = '';
 const phone = `+49 7361 ${String(Date.now()).slice(-6)}`;
 
-async function hotline() { /* HOTLINE */ }
+async function hotline() {
+  for (const lang of ['de', 'en']) {
+    const page = await newPage();
+    await page.goto(`${api}/hotline${lang === 'en' ? '?lang=en' : ''}`);
+    const h = page.locator('termin-hotline');
+    const L = lang === 'de'
+      ? { key: 'Schlüssel (API-Key)', signIn: 'Anmelden', service: 'Anliegen', office: 'Amt', find: 'Suchen', name: 'Vor- und Nachname', phone: 'Telefonnummer', email: 'E-Mail-Adresse (freiwillig)', book: 'Termin buchen', by: 'Suchen nach', term: 'Suchbegriff', note: 'Neue Notiz', addNote: 'Notiz speichern', move: 'Verschieben', moved: 'Der Termin ist verschoben.', cancel: 'Absagen', cancelYes: 'Ja, Termin absagen' }
+      : { key: 'Key (API key)', signIn: 'Sign in', service: 'Service', office: 'Office', find: 'Search', name: 'Full name', phone: 'Phone number', email: 'Email address (optional)', book: 'Book appointment', by: 'Search by', term: 'Search term', note: 'New note', addNote: 'Save note', move: 'Move', moved: 'The appointment has been moved.', cancel: 'Cancel', cancelYes: 'Yes, cancel the appointment' };
+    if (lang === 'de') { await audit(page, 'hotline sign-in'); await shot(page, 'hotline-de-signin'); }
+    await h.getByLabel(L.key).fill(keys.hotline);
+    await page.keyboard.press('Enter');
+    const service = h.getByRole('combobox', { name: L.service });
+    await service.waitFor();
+    check(await page.evaluate(() => Object.keys(localStorage).length === 0 && sessionStorage.getItem('termin.hotline') === 'demo-hotline'), `hotline (${lang}): the key is in sessionStorage only`);
+    // Keyboard only: pick the service and office, search, take the first start.
+    await page.keyboard.press('Alt+1');
+    await service.selectOption('meldebescheinigung');
+    await h.getByRole('combobox', { name: L.office }).selectOption('aalen-rathaus');
+    await h.getByRole('button', { name: L.find }).first().press('Enter');
+    const first = h.locator('.starts button').first();
+    await first.waitFor({ timeout: 5000 }).catch(async (e) => { await page.screenshot({ path: join(shots, 'staff-debug.png') }); throw e; });
+    await first.press('Enter');
+    await h.getByLabel(L.name).waitFor();
+    await page.keyboard.type(lang === 'de' ? 'Erika Anruferin' : 'Alex Caller'); await page.keyboard.press('Tab');
+    await page.keyboard.type(phone); await page.keyboard.press('Tab');
+    await page.keyboard.type('caller@example.org');
+    if (lang === 'de') await audit(page, 'hotline book form');
+    await h.getByRole('button', { name: L.book }).press('Enter');
+    const refText = h.locator('.ref');
+    await refText.waitFor();
+    const booked = (await refText.textContent()).trim();
+    check(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(booked), `hotline (${lang}): booked for the caller, reference read back ${booked}`);
+    if (lang === 'de') ref = booked;
+    await audit(page, `hotline booked (${lang})`); await shot(page, `hotline-${lang}-booked`);
+    // Find it by phone.
+    await page.keyboard.press('Alt+2');
+    await h.getByRole('combobox', { name: L.by }).selectOption('phone');
+    await h.getByLabel(L.term).fill(phone);
+    await h.getByLabel(L.term).press('Enter');
+    const hit = h.locator('.results button', { hasText: booked });
+    await hit.waitFor();
+    check(true, `hotline (${lang}): found ${booked} by phone`);
+    await hit.press('Enter');
+    await h.getByRole('heading', { name: booked }).waitFor();
+    await h.getByLabel(L.note).fill('Bringt Dolmetscher mit');
+    await h.getByRole('button', { name: L.addNote }).click();
+    await h.getByText(/Bringt Dolmetscher mit/).waitFor();
+    await audit(page, `hotline appointment (${lang})`); await shot(page, `hotline-${lang}-appointment`);
+    if (lang === 'en') {
+      await h.getByRole('button', { name: L.move, exact: true }).click();
+      await h.locator('.move button').first().click();
+      await h.getByText(L.moved).waitFor({ state: 'attached' });
+      await h.getByRole('button', { name: L.cancel, exact: true }).click();
+      await h.getByRole('button', { name: L.cancelYes }).click();
+      await h.locator('dd', { hasText: 'cancelled' }).waitFor();
+      check(true, 'hotline (en): moved and cancelled');
+    }
+    await page.context().close();
+  }
+}
 async function kiosk() {
   if (!ref) {  // without the hotline step: a booking of today
     const next = await call('GET', '/v1/availability/next?services=meldebescheinigung&offices=aalen-rathaus&limit=1', keys.hotline);

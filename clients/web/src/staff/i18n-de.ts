@@ -11,7 +11,7 @@ export const de = {
   notFound: 'Diese Buchungsnummer kennen wir hier nicht. Bitte prüfen Sie die Eingabe oder fragen Sie an der Information.', notToday: 'Ihr Termin ist nicht heute. Bitte prüfen Sie das Datum in Ihrer Bestätigung.',
   refEmpty: 'Bitte geben Sie Ihre Buchungsnummer ein.', autoBack: 'Zurück zum Start in wenigen Sekunden ohne Eingabe.',
   // desk
-  deskTitle: 'Schalter-Konsole', open: 'Schalter öffnen', closed: 'Der Schalter ist geschlossen.', current: 'Am Schalter', nobody: 'Niemand am Schalter.',
+  close: 'Schließen', deskTitle: 'Schalter-Konsole', open: 'Schalter öffnen', closed: 'Der Schalter ist geschlossen.', current: 'Am Schalter', nobody: 'Niemand am Schalter.',
   callNext: 'Nächste Person aufrufen', recall: 'Erneut aufrufen', start: 'Bearbeitung beginnen', finish: 'Fertig', noShow: 'Nicht erschienen', requeue: 'Zurück in die Warteschlange', transfer: 'Weitergeben an', transferTo: 'Ziel-Schalter (Kennung)',
   queue: 'Warteschlange', ticket: 'Nummer', kind: 'Art', services: 'Anliegen', due: 'Fällig', wait: 'Wartezeit', forThisDesk: 'Für diesen Schalter',
   appointment: 'Termin', walkIn: 'Ohne Termin', yes: 'ja', no: 'nein', minutes: (m: number | null) => m == null ? 'heute nicht' : `${m} Min.`,
