@@ -266,7 +266,37 @@ async function desks() {
   for (const x of consoles) await x.page.context().close();
   await display.context().close();
 }
-async function admin() { /* ADMIN */ }
+async function admin() {
+  const today = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date());
+  const next = await call('GET', '/v1/availability/next?services=meldebescheinigung&offices=aalen-rathaus&limit=1', keys.hotline);
+  const visit = (await call('POST', '/v1/hotline/appointments', keys.hotline, { office: 'aalen-rathaus', services: ['meldebescheinigung'], start: next.data.slots[0].start, contact: { name: 'Admin Test', phone: '+49 7361 999' } })).data.reference;
+  const page = await newPage();
+  await page.goto(`${api}/admin`);
+  const a = page.locator('termin-admin');
+  await audit(page, 'admin sign-in');
+  await a.getByLabel('Schlüssel (API-Key)').fill(keys.admin);
+  await page.keyboard.press('Enter');
+  await a.getByRole('combobox', { name: 'Amt' }).selectOption('aalen-rathaus');
+  await a.getByRole('button', { name: 'Laden' }).click();
+  await a.getByRole('heading', { name: 'Schließtage' }).waitFor();
+  await audit(page, 'admin office'); await shot(page, 'admin-de-office');
+  await a.getByLabel('Datum').fill(today);
+  await a.getByLabel('Grund').fill('Betriebsversammlung');
+  await a.getByRole('button', { name: 'Schließtag hinzufügen' }).click();
+  await a.getByRole('button', { name: 'Änderungen speichern' }).click();
+  await a.getByRole('heading', { name: 'Diese Änderung betrifft gebuchte Termine:' }).waitFor();
+  check(await a.getByText(visit).count() > 0, `admin: closing today (${today}) lists the affected visit ${visit} before cancelling`);
+  check((await call('GET', `/v1/hotline/appointments/${visit}`, keys.hotline)).data.status === 'confirmed', 'admin: nothing cancelled before the question is answered');
+  await audit(page, 'admin affected visits'); await shot(page, 'admin-de-affected');
+  await a.getByRole('button', { name: 'Speichern und diese Termine absagen' }).click();
+  await a.getByText(/Gespeichert\. \d+ Termin\(e\) abgesagt\./).waitFor();
+  check((await call('GET', `/v1/hotline/appointments/${visit}`, keys.hotline)).data.status === 'cancelled', `admin: after the second step ${visit} is cancelled`);
+  await audit(page, 'admin saved');
+  await switchLang(page);
+  await a.getByRole('heading', { name: 'Closed days' }).waitFor();
+  await audit(page, 'admin (en)'); await shot(page, 'admin-en-office');
+  await page.context().close();
+}
 
 try {
   await hotline();
