@@ -34,8 +34,10 @@ export class TerminKiosk extends LitElement {
     .ticket .wait { font-size: 32px; font-weight: 600; }
     .top { display: flex; justify-content: space-between; align-items: center; gap: 16px; margin-bottom: 16px; }
     .top .office { font-size: 24px; color: #0b0c0c; }
+    .printonly { display: none; }
     @media print {
       .noprint { display: none !important; }
+      .printonly { display: block; font-size: 10pt; }
       .root { padding: 0; font-size: 12pt; max-width: 72mm; }
       .ticket { border: 0; padding: 0; margin: 0; width: 72mm; }
       .ticket .label, .ticket .wait { font-size: 12pt; }
@@ -166,6 +168,7 @@ export class TerminKiosk extends LitElement {
         <p class="number">${r.ticket}</p>
         <p class="wait">${r.kind === 'checkin' ? t.checkedIn(time(r.start, this.lang)) : t.waitAbout(r.expected_wait_minutes ?? 0)}</p>
         <p>${t.watchDisplay}</p>
+        <p class="printonly">${this.offices.find((o) => o.id === this.cfg?.office)?.name || ''} · ${longDate(dateOf(new Date().toISOString()), this.lang)}, ${time(new Date().toISOString(), this.lang)}</p>
       </div>
       <div class="noprint">
         <button class="btn" @click=${() => window.print()}>${t.print}</button>
