@@ -67,7 +67,9 @@ export class TerminAnzeige extends LitElement {
       if (res.status === 200) {
         this.etag = res.headers.get('ETag') || '';
         const data = await res.json();
-        const calls: Call[] = (data.calls || []).slice(0, kShown + 1);
+        // A recall is a new line in the API's list; here each ticket shows once, at its latest call.
+        const seen = new Set<string>();
+        const calls: Call[] = (data.calls || []).filter((c: Call) => !seen.has(c.ticket) && !!seen.add(c.ticket)).slice(0, kShown);
         const newest = calls[0];
         if (newest && this.lastSeq >= 0 && newest.seq > this.lastSeq) { this.announce = this.t.announce(newest.ticket, newest.desk); this.ding(); }
         else if (newest && this.lastSeq < 0) this.announce = this.t.announce(newest.ticket, newest.desk);
@@ -102,7 +104,7 @@ export class TerminAnzeige extends LitElement {
     return html`<div class="root">
       <div class="bar"><h2>${this.officeName || t.displayTitle}</h2>
         <span>${langButton(this.lang, (l) => { this.lang = l; })}
-        <button class="btn secondary" aria-pressed=${this.gong ? 'true' : 'false'} @click=${this.toggleGong}>${this.gong ? t.gongOn : t.gongOff}</button></span></div>
+        <button class="btn secondary" aria-pressed=${this.gong ? 'true' : 'false'} @click=${this.toggleGong}>Gong<span aria-hidden="true">: ${this.gong ? t.gongOn : t.gongOff}</span></button></span></div>
       <div class="sr-only" aria-live="assertive" aria-atomic="true">${this.announce}</div>
       ${this.error ? html`<p class="notice bad">${this.error}</p>` : ''}
       ${newest ? html`<section class="newest" aria-label=${t.displayTitle}>

@@ -19,7 +19,7 @@ export const de = {
   state: { waiting: 'wartet', called: 'aufgerufen', serving: 'in Bearbeitung', done: 'fertig', no_show: 'nicht erschienen' } as Record<string, string>,
   called: (t: string) => `${t} aufgerufen.`, stepDone: 'Erledigt.', reference: 'Buchungsnummer', calls: 'Aufrufe', shortcuts: 'Tastenkürzel', notesMissing: 'Notizen der Hotline sieht nur die Hotline-Konsole.',
   // display
-  displayTitle: 'Aufruf', displayDesk: 'Schalter', lastCalls: 'Zuletzt aufgerufen', noCalls: 'Noch kein Aufruf heute.', gongOn: 'Gong an', gongOff: 'Gong aus',
+  displayTitle: 'Aufruf', displayDesk: 'Schalter', lastCalls: 'Zuletzt aufgerufen', noCalls: 'Noch kein Aufruf heute.', gongOn: 'an', gongOff: 'aus',
   announce: (t: string, d: string) => `Nummer ${t}, bitte zu ${d}.`, numberLabel: 'Nummer', goTo: 'bitte zu',
   // hotline
   hotlineTitle: 'Hotline-Konsole', findTitle: 'Freie Termine finden', service: 'Anliegen', anyOffice: 'Alle Ämter', find: 'Suchen', freeStarts: 'Nächste freie Termine', noneFree: 'Keine freien Termine gefunden.',

@@ -17,7 +17,7 @@ export const en: StaffMessages = {
   expected: (n) => `Still expected today: ${n} appointment(s), not checked in.`, queueEmpty: 'Nobody is waiting whom this desk can serve.',
   state: { waiting: 'waiting', called: 'called', serving: 'being served', done: 'done', no_show: 'did not come' },
   called: (t) => `${t} called.`, stepDone: 'Done.', reference: 'Reference', calls: 'Calls', shortcuts: 'Keyboard shortcuts', notesMissing: 'Hotline notes are shown in the hotline console only.',
-  displayTitle: 'Now calling', displayDesk: 'Desk', lastCalls: 'Called before', noCalls: 'No calls yet today.', gongOn: 'Gong on', gongOff: 'Gong off',
+  displayTitle: 'Now calling', displayDesk: 'Desk', lastCalls: 'Called before', noCalls: 'No calls yet today.', gongOn: 'on', gongOff: 'off',
   announce: (t, d) => `Number ${t}, please go to ${d}.`, numberLabel: 'Number', goTo: 'please go to',
   hotlineTitle: 'Hotline console', findTitle: 'Find free appointments', service: 'Service', anyOffice: 'All offices', find: 'Search', freeStarts: 'Next free appointments', noneFree: 'No free appointments found.',
   bookTitle: 'Book for the caller', name: 'Full name', phone: 'Phone number', email: 'Email address (optional)', language: 'Language of messages', book: 'Book appointment',
