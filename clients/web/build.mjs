@@ -20,7 +20,10 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const result = await build({
-  entryPoints: { booking: 'src/booking.ts', 'book-page': 'src/book-page.ts', manage: 'src/manage.ts' },
+  entryPoints: { booking: 'src/booking.ts', 'book-page': 'src/book-page.ts', manage: 'src/manage.ts',
+    // The staff screens: entry points of their own, never on the widget's first screen.
+    'staff-kiosk': 'src/staff/kiosk.ts', 'staff-desk': 'src/staff/desk.ts', 'staff-display': 'src/staff/display.ts',
+    'staff-hotline': 'src/staff/hotline.ts', 'staff-admin': 'src/staff/admin.ts' },
   absWorkingDir: here,
   bundle: true,
   minify: true,
@@ -35,7 +38,7 @@ const result = await build({
 
 const hashed = {};
 for (const [file, out] of Object.entries(result.metafile.outputs)) {
-  if (out.entryPoint) hashed[out.entryPoint.replace(/^src\/|\.ts$/g, '')] = file.split('/').pop();
+  if (out.entryPoint) hashed[out.entryPoint.replace(/^src\/staff\/(.*)\.ts$/, 'staff-$1').replace(/^src\/|\.ts$/g, '')] = file.split('/').pop();
 }
 // Deployment settings of the pages (the accessibility statement's feedback
 // contact): site.json, or the file named by TERMIN_WEB_SITE.

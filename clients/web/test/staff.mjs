@@ -1,0 +1,314 @@
+// Browser tests of the staff screens (kiosk, desk console, call display,
+// hotline console, office admin): Debian's chromium through playwright-core
+// against a real termin-api (embedded store, or Redis with --store redis://…)
+// with the demo keys. The city is the demo city with the Rathaus and its
+// desks open all day every day, so the day's queue works whenever the test
+// runs. Screenshots go to $TERMIN_SCREENSHOTS (default build/web-screenshots).
+//   node test/staff.mjs --api-bin build/bin/termin-api [--store redis://127.0.0.1:6379]
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
+const root = new URL('../../../', import.meta.url).pathname;
+const apiBin = arg('--api-bin', join(root, 'build/bin/termin-api'));
+const store = arg('--store', 'memory');
+const shots = process.env.TERMIN_SCREENSHOTS || join(root, 'build/web-screenshots');
+mkdirSync(shots, { recursive: true });
+const t0 = Date.now();
+let failures = 0;
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
+const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+function start(cmd, args, ready) {
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const on = (b) => { out += b; if (ready.test(out)) res(p); };
+    p.stdout.on('data', on); p.stderr.on('data', on);
+    p.on('exit', (c) => rej(new Error(`${cmd} exited ${c}: ${out}`)));
+    setTimeout(() => rej(new Error(`${cmd} not ready: ${out}`)), 15000);
+  });
+}
+
+// The demo city, the Rathaus open around the clock (no minimum notice).
+const city = JSON.parse(readFileSync(join(root, 'data/demo-city.json'), 'utf8'));
+const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:55']]]));
+const rathaus = city.offices.find((o) => o.id === 'aalen-rathaus');
+rathaus.opening = allDay; delete rathaus.breaks; rathaus.rules.min_notice_minutes = 0; rathaus.closures = [];
+for (const d of rathaus.desks) { d.opening = allDay; delete d.breaks; delete d.exceptions; }
+const cityFile = join(shots, 'staff-city.json');
+writeFileSync(cityFile, JSON.stringify(city));
+
+const apiPort = await freePort();
+const api = `http://127.0.0.1:${apiPort}`;
+const proc = await start(apiBin, ['--port', String(apiPort), '--bind', '127.0.0.1', '--store', store, '--seed', cityFile, '--keys', join(root, 'data/demo-keys.json'),
+  '--web-root', join(root, 'clients/web/dist'), '--no-access-log', '--threads', '2', '--staff-requests-per-minute', '100000'], /listening on/);
+const keys = { hotline: 'demo-hotline', kiosk: 'demo-kiosk-rathaus', desk: 'demo-desk-rathaus', admin: 'demo-admin' };
+const call = async (method, path, key, body) => {
+  const r = await fetch(api + path, { method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': Math.random().toString(36).slice(2) }, body: body ? JSON.stringify(body) : undefined });
+  return { status: r.status, data: await r.json().catch(() => null) };
+};
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+let axeRuns = 0, axeViolations = 0;
+async function audit(page, name) {
+  const r = await new AxeBuilder({ page }).withTags(axeTags).analyze();
+  axeRuns++; axeViolations += r.violations.length;
+  check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
+}
+// Desk, hotline, admin: 1280 and 320 wide; kiosk and display at their own size.
+async function shot(page, name, sizes = [[1280, 900], [320, 900]]) {
+  for (const [w, h] of sizes) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: join(shots, `staff-${name}-${w}.png`), fullPage: sizes.length > 1 });
+    if (w === 320) check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no horizontal scrolling at 320 px`);
+  }
+  await page.setViewportSize({ width: sizes[0][0], height: sizes[0][1] });
+}
+const newPage = async (viewport = { width: 1280, height: 900 }) => (await browser.newContext({ locale: 'de-DE', viewport, reducedMotion: 'reduce' })).newPage();
+const T = { de: { english: 'English', signIn: 'Anmelden', key: 'Schlüssel (API-Key)' }, en: { signIn: 'Sign in', key: 'Key (API key)' } };
+const switchLang = async (page) => { await page.getByRole('button', { name: 'English' }).click(); };
+
+let ref = '';
+const phone = `+49 7361 ${String(Date.now()).slice(-6)}`;
+
+async function hotline() {
+  for (const lang of ['de', 'en']) {
+    const page = await newPage();
+    await page.goto(`${api}/hotline${lang === 'en' ? '?lang=en' : ''}`);
+    const h = page.locator('termin-hotline');
+    const L = lang === 'de'
+      ? { key: 'Schlüssel (API-Key)', signIn: 'Anmelden', service: 'Anliegen', office: 'Amt', find: 'Suchen', name: 'Vor- und Nachname', phone: 'Telefonnummer', email: 'E-Mail-Adresse (freiwillig)', book: 'Termin buchen', by: 'Suchen nach', term: 'Suchbegriff', note: 'Neue Notiz', addNote: 'Notiz speichern', move: 'Verschieben', moved: 'Der Termin ist verschoben.', cancel: 'Absagen', cancelYes: 'Ja, Termin absagen' }
+      : { key: 'Key (API key)', signIn: 'Sign in', service: 'Service', office: 'Office', find: 'Search', name: 'Full name', phone: 'Phone number', email: 'Email address (optional)', book: 'Book appointment', by: 'Search by', term: 'Search term', note: 'New note', addNote: 'Save note', move: 'Move', moved: 'The appointment has been moved.', cancel: 'Cancel', cancelYes: 'Yes, cancel the appointment' };
+    if (lang === 'de') { await audit(page, 'hotline sign-in'); await shot(page, 'hotline-de-signin'); }
+    await h.getByLabel(L.key).fill(keys.hotline);
+    await page.keyboard.press('Enter');
+    const service = h.getByRole('combobox', { name: L.service });
+    await service.waitFor();
+    check(await page.evaluate(() => Object.keys(localStorage).length === 0 && sessionStorage.getItem('termin.hotline') === 'demo-hotline'), `hotline (${lang}): the key is in sessionStorage only`);
+    // Keyboard only: pick the service and office, search, take the first start.
+    await page.keyboard.press('Alt+1');
+    await service.selectOption('meldebescheinigung');
+    await h.getByRole('combobox', { name: L.office }).selectOption('aalen-rathaus');
+    await h.getByRole('button', { name: L.find }).first().press('Enter');
+    const first = h.locator('.starts button').first();
+    await first.waitFor({ timeout: 5000 }).catch(async (e) => { await page.screenshot({ path: join(shots, 'staff-debug.png') }); throw e; });
+    await first.press('Enter');
+    await h.getByLabel(L.name).waitFor();
+    await page.keyboard.type(lang === 'de' ? 'Erika Anruferin' : 'Alex Caller'); await page.keyboard.press('Tab');
+    await page.keyboard.type(phone); await page.keyboard.press('Tab');
+    await page.keyboard.type('caller@example.org');
+    if (lang === 'de') await audit(page, 'hotline book form');
+    await h.getByRole('button', { name: L.book }).press('Enter');
+    const refText = h.locator('.ref');
+    await refText.waitFor();
+    const booked = (await refText.textContent()).trim();
+    check(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(booked), `hotline (${lang}): booked for the caller, reference read back ${booked}`);
+    if (lang === 'de') ref = booked;
+    await audit(page, `hotline booked (${lang})`); await shot(page, `hotline-${lang}-booked`);
+    // Find it by phone.
+    await page.keyboard.press('Alt+2');
+    await h.getByRole('combobox', { name: L.by }).selectOption('phone');
+    await h.getByLabel(L.term).fill(phone);
+    await h.getByLabel(L.term).press('Enter');
+    const hit = h.locator('.results button', { hasText: booked });
+    await hit.waitFor();
+    check(true, `hotline (${lang}): found ${booked} by phone`);
+    await hit.press('Enter');
+    await h.getByRole('heading', { name: booked }).waitFor();
+    await h.getByLabel(L.note).fill('Bringt Dolmetscher mit');
+    await h.getByRole('button', { name: L.addNote }).click();
+    await h.getByText(/Bringt Dolmetscher mit/).waitFor();
+    await audit(page, `hotline appointment (${lang})`); await shot(page, `hotline-${lang}-appointment`);
+    if (lang === 'en') {
+      await h.getByRole('button', { name: L.move, exact: true }).click();
+      await h.locator('.move button').first().click();
+      await h.getByText(L.moved).waitFor({ state: 'attached' });
+      await h.getByRole('button', { name: L.cancel, exact: true }).click();
+      await h.getByRole('button', { name: L.cancelYes }).click();
+      await h.locator('dd', { hasText: 'cancelled' }).waitFor();
+      check(true, 'hotline (en): moved and cancelled');
+    }
+    await page.context().close();
+  }
+}
+async function kiosk() {
+  if (!ref) {  // without the hotline step: a booking of today
+    const next = await call('GET', '/v1/availability/next?services=meldebescheinigung&offices=aalen-rathaus&limit=1', keys.hotline);
+    ref = (await call('POST', '/v1/hotline/appointments', keys.hotline, { office: 'aalen-rathaus', services: ['meldebescheinigung'], start: next.data.slots[0].start, contact: { name: 'Kiosk Test', phone } })).data.reference;
+  }
+  check((await call('POST', '/v1/desk/schalter-1/open', keys.desk)).status === 200, 'kiosk: schalter-1 opened for walk-ins');
+  const page = await newPage({ width: 1080, height: 1920 });
+  await page.goto(`${api}/kiosk?idle=3`);
+  const k = page.locator('termin-kiosk');
+  await k.getByLabel('Schlüssel (API-Key)').fill(keys.kiosk);
+  await k.getByLabel('Amt').selectOption('aalen-rathaus');
+  await audit(page, 'kiosk setup');
+  await k.getByRole('button', { name: 'Anmelden' }).click();
+  await k.getByRole('heading', { name: 'Ich habe einen Termin' }).waitFor();
+  await audit(page, 'kiosk start');
+  await page.screenshot({ path: join(shots, 'staff-kiosk-de-start-1080x1920.png') });
+  const small = await k.evaluate((el) => [...el.shadowRoot.querySelectorAll('button, input, select')].filter((b) => { const r = b.getBoundingClientRect(); return r.height < 44 || r.width < 44; }).length);
+  check(small === 0, `kiosk: every touch target at least 44 px (${small} smaller)`);
+  // The keyboard-wedge scanner types the QR text and Enter into the focused field.
+  const input = k.getByRole('textbox', { name: /Buchungsnummer eingeben oder QR-Code scannen/ });
+  await input.focus();
+  await page.keyboard.type(`TERMIN:${ref}`);
+  await page.keyboard.press('Enter');
+  await k.getByRole('heading', { name: 'Ihre Wartenummer' }).waitFor();
+  const ticket = (await k.locator('.number').textContent()).trim();
+  check(/^[A-Z]\d{3}$/.test(ticket), `kiosk: checked in by QR text, ticket ${ticket}`);
+  await audit(page, 'kiosk check-in ticket');
+  await page.screenshot({ path: join(shots, 'staff-kiosk-de-checkin-1080x1920.png') });
+  await page.emulateMedia({ media: 'print' });
+  await page.setViewportSize({ width: 302, height: 600 });
+  await page.screenshot({ path: join(shots, 'staff-kiosk-print-80mm.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 1080, height: 1920 });
+  // Back to the start after inactivity, nothing of the visitor left.
+  await k.getByRole('heading', { name: 'Ich habe einen Termin' }).waitFor({ timeout: 6000 });
+  const text = await k.evaluate((el) => el.shadowRoot.textContent + [...el.shadowRoot.querySelectorAll('input')].map((i) => i.value).join(''));
+  check(!text.includes(ticket) && !text.includes(ref), 'kiosk: back to the start after inactivity, no ticket or reference left');
+  // Walk-in: a service, a number with the expected wait.
+  await k.getByRole('button', { name: /Meldebescheinigung/ }).click();
+  await k.getByRole('heading', { name: 'Ihre Wartenummer' }).waitFor();
+  const walk = (await k.locator('.number').textContent()).trim();
+  check(/^[A-Z]\d{3}$/.test(walk) && walk !== ticket && /Wartezeit etwa|gleich an der Reihe/.test(await k.locator('.wait').textContent()), `kiosk: walk-in ticket ${walk} with the expected wait`);
+  await audit(page, 'kiosk walk-in ticket');
+  await page.screenshot({ path: join(shots, 'staff-kiosk-de-walkin-1080x1920.png') });
+  await k.getByRole('button', { name: 'Fertig' }).click();
+  // Refused: no desk opened today serves lost property.
+  await k.getByRole('button', { name: /Fundsachen/ }).click();
+  await k.getByRole('heading', { name: 'Heute keine Wartenummer mehr' }).waitFor();
+  check(/Nächster freier Termin/.test(await k.evaluate((el) => el.shadowRoot.textContent)), 'kiosk: refusal with the next free appointment');
+  await audit(page, 'kiosk refusal');
+  await page.screenshot({ path: join(shots, 'staff-kiosk-de-refused-1080x1920.png') });
+  await k.getByRole('button', { name: 'Zurück zum Start' }).click();
+  await switchLang(page);
+  await k.getByRole('heading', { name: 'I have an appointment' }).waitFor();
+  await audit(page, 'kiosk start (en)');
+  await page.screenshot({ path: join(shots, 'staff-kiosk-en-start-1080x1920.png') });
+  await k.getByRole('button', { name: /certificate of registration|Meldebescheinigung/i }).click();
+  await k.getByRole('heading', { name: 'Your number' }).waitFor();
+  await audit(page, 'kiosk walk-in ticket (en)');
+  await page.screenshot({ path: join(shots, 'staff-kiosk-en-walkin-1080x1920.png') });
+  await page.context().close();
+}
+async function desks() {
+  const display = await newPage({ width: 1920, height: 1080 });
+  await display.goto(`${api}/anzeige?office=aalen-rathaus`);
+  const d = display.locator('termin-anzeige');
+  await d.getByRole('button', { name: /Gong/ }).waitFor();
+  for (let i = 0; i < 3; i++) await call('POST', '/v1/kiosk/tickets', keys.kiosk, { services: ['meldebescheinigung'] });
+  const consoles = [];
+  for (const desk of ['schalter-1', 'schalter-2']) {
+    const page = await newPage();
+    await page.goto(`${api}/desk`);
+    const c = page.locator('termin-desk');
+    if (!consoles.length) await audit(page, 'desk sign-in');
+    await c.getByLabel('Schlüssel (API-Key)').fill(keys.desk);
+    await c.getByLabel(/Schalter \(Kennung/).fill(desk);
+    await c.getByRole('button', { name: 'Anmelden' }).click();
+    await c.getByRole('heading', { name: /Warteschlange/ }).waitFor();
+    if (desk === 'schalter-2') {
+      await c.getByRole('button', { name: /Schalter öffnen/ }).waitFor();
+      await audit(page, 'desk closed'); await shot(page, 'desk-de-closed');
+      await page.keyboard.press('o');
+      await c.getByRole('button', { name: /Nächste Person aufrufen/ }).waitFor();
+    }
+    consoles.push({ page, c, desk });
+  }
+  await audit(consoles[0].page, 'desk queue'); await shot(consoles[0].page, 'desk-de-queue');
+  const seen = new Set();
+  let slowest = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const { page, c, desk } of consoles) {
+      await page.bringToFront();
+      await page.keyboard.press('n');
+      const number = c.getByRole('region', { name: 'Am Schalter' }).locator('.number');
+      await number.waitFor();
+      const ticket = (await number.textContent()).trim();
+      const t1 = Date.now();
+      check(!seen.has(ticket), `desk ${desk} round ${round + 1}: called ${ticket}, not called by another desk`);
+      seen.add(ticket);
+      await display.waitForFunction((t) => { const r = document.querySelector('termin-anzeige').shadowRoot; return [...r.querySelectorAll('.newest, ol')].some((e) => e.textContent.includes(t)); }, ticket, { timeout: 2000, polling: 50 });
+      slowest = Math.max(slowest, Date.now() - t1);
+      if (round === 0 && desk === 'schalter-1') {
+        await audit(page, 'desk called'); await shot(page, 'desk-de-called');
+        await audit(display, 'call display'); await display.screenshot({ path: join(shots, 'staff-anzeige-de-1920x1080.png') });
+        await page.keyboard.press('w');
+        await c.getByText(/Aufrufe: 2/).waitFor();
+      }
+      await page.keyboard.press('s');
+      await c.getByRole('button', { name: /Fertig/ }).waitFor();
+      await page.keyboard.press('f');
+      await c.getByRole('button', { name: /Nächste Person aufrufen/ }).waitFor();
+    }
+  }
+  check(slowest < 2000, `call display showed every call within 2 s (slowest ${slowest} ms)`);
+  const nodes = await d.evaluate((el) => el.shadowRoot.querySelectorAll('*').length);
+  check(nodes < 80, `call display keeps a bounded DOM (${nodes} elements)`);
+  const live = await d.evaluate((el) => el.shadowRoot.querySelector('[aria-live]').textContent);
+  check(/^Nummer [A-Z]\d{3}, bitte zu Schalter \d\.$/.test(live.trim()), `call display announces "${live.trim()}"`);
+  await switchLang(display);
+  await d.getByText('Called before').waitFor();
+  await audit(display, 'call display (en)'); await display.screenshot({ path: join(shots, 'staff-anzeige-en-1920x1080.png') });
+  const en = consoles[1];
+  await en.page.getByRole('button', { name: 'English' }).click();
+  await en.c.getByRole('heading', { name: /Queue/ }).waitFor();
+  await en.page.keyboard.press('n');
+  await en.c.getByRole('region', { name: 'At the desk' }).locator('.number').waitFor().catch(() => {});
+  await audit(en.page, 'desk (en)'); await shot(en.page, 'desk-en-called');
+  for (const x of consoles) await x.page.context().close();
+  await display.context().close();
+}
+async function admin() {
+  const today = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date());
+  const next = await call('GET', '/v1/availability/next?services=meldebescheinigung&offices=aalen-rathaus&limit=1', keys.hotline);
+  const visit = (await call('POST', '/v1/hotline/appointments', keys.hotline, { office: 'aalen-rathaus', services: ['meldebescheinigung'], start: next.data.slots[0].start, contact: { name: 'Admin Test', phone: '+49 7361 999' } })).data.reference;
+  const page = await newPage();
+  await page.goto(`${api}/admin`);
+  const a = page.locator('termin-admin');
+  await audit(page, 'admin sign-in');
+  await a.getByLabel('Schlüssel (API-Key)').fill(keys.admin);
+  await page.keyboard.press('Enter');
+  await a.getByRole('combobox', { name: 'Amt' }).selectOption('aalen-rathaus');
+  await a.getByRole('button', { name: 'Laden' }).click();
+  await a.getByRole('heading', { name: 'Schließtage' }).waitFor();
+  await audit(page, 'admin office'); await shot(page, 'admin-de-office');
+  await a.getByLabel('Datum').fill(today);
+  await a.getByLabel('Grund').fill('Betriebsversammlung');
+  await a.getByRole('button', { name: 'Schließtag hinzufügen' }).click();
+  await a.getByRole('button', { name: 'Änderungen speichern' }).click();
+  await a.getByRole('heading', { name: 'Diese Änderung betrifft gebuchte Termine:' }).waitFor();
+  check(await a.getByText(visit).count() > 0, `admin: closing today (${today}) lists the affected visit ${visit} before cancelling`);
+  check((await call('GET', `/v1/hotline/appointments/${visit}`, keys.hotline)).data.status === 'confirmed', 'admin: nothing cancelled before the question is answered');
+  await audit(page, 'admin affected visits'); await shot(page, 'admin-de-affected');
+  await a.getByRole('button', { name: 'Speichern und diese Termine absagen' }).click();
+  await a.getByText(/Gespeichert\. \d+ Termin\(e\) abgesagt\./).waitFor();
+  check((await call('GET', `/v1/hotline/appointments/${visit}`, keys.hotline)).data.status === 'cancelled', `admin: after the second step ${visit} is cancelled`);
+  await audit(page, 'admin saved');
+  await switchLang(page);
+  await a.getByRole('heading', { name: 'Closed days' }).waitFor();
+  await audit(page, 'admin (en)'); await shot(page, 'admin-en-office');
+  await page.context().close();
+}
+
+try {
+  await hotline();
+  await kiosk();
+  await desks();
+  await admin();
+} catch (e) {
+  console.log(`FAIL ${e.stack || e}`);
+  failures++;
+} finally {
+  await browser.close();
+  proc.kill('SIGTERM');
+}
+console.log(`staff browser tests (${store}): ${failures} failures; axe: ${axeRuns} screens, ${axeViolations} violations; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+process.exit(failures ? 1 : 0);
