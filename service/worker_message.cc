@@ -129,7 +129,7 @@ Result<Notification> ComposeNotification(const TemplateSet& templates, const api
   n.text = std::move(text).value();
   n.html = std::move(html).value();
   if (job.type != api::JobType::kCancelled && job.type != api::JobType::kCancelledByOffice) {
-    n.qr_png = QrPng(a.reference);
+    n.qr_png = QrPng("TERMIN:" + a.reference);  // what the kiosk check-in reads (docs/api.md)
     n.qr_alt = n.language == "en"
                    ? "QR code of your booking reference " + a.reference + ": show it at the kiosk to check in"
                    : "QR-Code Ihrer Buchungsnummer " + a.reference + ": zum Anmelden am Terminal vorzeigen";
