@@ -86,6 +86,15 @@ for (const lang of Object.keys(chrome)) {
     writeFileSync(join(out, f), text);
   }
 }
+// The staff screens (pages/*.html): whole documents of their own (their
+// chrome is the application's, and they switch language in place).
+for (const f of readdirSync(join(here, 'pages')).filter((f) => f.endsWith('.html') && f !== 'layout.html')) {
+  let text = readFileSync(join(here, 'pages', f), 'utf8');
+  text = text.replace(/%site\.(\w+)%/g, (_, k) => escapeHtml(site[k] ?? ''));
+  text = text.replace(/%(\w[\w-]*)\.js%/g, (_, n) => hashed[n]).replace(/%(\w[\w-]*\.css)%/g, (_, n) => css[n]);
+  if (/%[\w.-]+%/.test(text)) throw new Error(`pages/${f}: unknown placeholder ${/%[\w.-]+%/.exec(text)[0]}`);
+  writeFileSync(join(dist, f), text);
+}
 // The demo city page on the API's own origin, for `make run` (the tests
 // serve it from another origin with demo-host/serve.mjs).
 writeFileSync(join(dist, 'host.css'), readFileSync(join(here, 'demo-host', 'host.css')));
