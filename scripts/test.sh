@@ -48,6 +48,7 @@ fi
 # The Helm chart: lint, render, and each binary's parser over its rendered args.
 if [ -n "$first" ] && [ -x "$first/bin/termin-api" ] && [ -x "$first/bin/termin-worker" ]; then
   step "helm chart ($first)" sh scripts/helm-check.sh "$first"
+  step "image: runtime package list covers the binaries" sh tests/image/check_runtime_list.sh "$first"
 fi
 
 if [ -x tests/contract/run.sh ]; then
