@@ -6,7 +6,7 @@ set -eu
 PACKAGES="chromium build-essential cmake pkg-config git ca-certificates tzdata
 libpistache-dev libhiredis-dev rapidjson-dev libcpp-httplib-dev doctest-dev
 libhowardhinnant-date-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev libcli11-dev libqrencode-dev libpng-dev
-libjemalloc-dev libbenchmark-dev redis-server wrk python3 python3-icalendar curl jq openssl procps"
+libjemalloc-dev libbenchmark-dev redis-server wrk python3 python3-icalendar python3-yaml unzip curl jq openssl procps"
 
 missing=""
 for p in $PACKAGES; do

@@ -54,6 +54,12 @@ if [ -n "$first" ] && [ -x "$first/bin/termin-api" ]; then
   fi
 fi
 
+# The Helm chart: lint, render, and each binary's parser over its rendered args.
+if [ -n "$first" ] && [ -x "$first/bin/termin-api" ] && [ -x "$first/bin/termin-worker" ]; then
+  step "helm chart ($first)" sh scripts/helm-check.sh "$first"
+  step "image: runtime package list covers the binaries" sh tests/image/check_runtime_list.sh "$first"
+fi
+
 if [ -x tests/contract/run.sh ]; then
   step "API contract: validator self-test" sh tests/contract/run.sh selftest
   if [ -f openapi.yaml ]; then

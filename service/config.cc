@@ -122,7 +122,8 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--threads", config.threads, "worker threads (0 = hardware concurrency)")
       ->envname("TERMIN_THREADS")->check(CLI::Range(0, 256));
   app.add_option("--store", config.store,
-                 "\"memory\" (embedded, one process) or redis://host:port (shared by replicas)")
+                 "\"memory\" (embedded, one process) or redis://[user:password@]host:port[/db] "
+                 "(shared by replicas; the password better in TERMIN_REDIS_PASSWORD_FILE)")
       ->envname("TERMIN_STORE")->capture_default_str();
   app.add_option("--seed", config.seed, "city JSON (offices, desks, services)")
       ->envname("TERMIN_SEED");
@@ -222,6 +223,9 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,
                "print the route table (METHOD /path) and exit");
+  app.add_flag("--check-config", config.check_config,
+               "check the flags, environment and --config (the store address too, without "
+               "connecting), then exit 0; files named are not opened (in a pod they are mounts)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,6 +40,7 @@ struct ApiConfig {
   std::string client_ip_header = "X-Forwarded-For";
   bool access_log = true;
   bool print_routes = false;
+  bool check_config = false;       // parse and check the settings, then exit 0
   // Hostile clients (api/http_server.h, docs/api.md "Limits").
   std::uint16_t metrics_port = 0;      // 0 = /metrics on --port
   std::size_t max_connections = 10000; // lowered to fit the descriptor limit

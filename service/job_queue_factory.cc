@@ -16,7 +16,7 @@ Result<std::shared_ptr<JobQueue>> OpenJobQueue(const std::string& spec,
     return std::shared_ptr<JobQueue>(std::make_shared<MemoryJobQueue>(std::move(store)));
   }
   if (spec.rfind("redis://", 0) == 0) {
-    auto options = ParseRedisUrl(spec);
+    auto options = RedisOptionsFromUrl(spec);
     if (!options.ok()) return options.status();
     options->pool_size = std::max<std::size_t>(1, connections);
     auto queue = RedisJobQueue::Connect(*options);
@@ -24,7 +24,7 @@ Result<std::shared_ptr<JobQueue>> OpenJobQueue(const std::string& spec,
     return std::shared_ptr<JobQueue>(std::move(queue).value());
   }
   return Status::InvalidArgument("unknown store \"" + spec +
-                                 "\" (use memory or redis://host:port)");
+                                 "\" (use memory or redis://[user:password@]host:port[/db])");
 }
 
 }  // namespace termin::service

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string_view>
 #include <utility>
 
@@ -57,20 +60,65 @@ Status ErrorReplyStatus(const redisReply& reply, const char* what) {
   return Status::Internal(std::string("the booking database refused ") + what);
 }
 
+namespace {
+
+// %XX in the user-info part (a password may hold '@', ':' or '/').
+bool PercentDecode(std::string_view in, std::string* out) {
+  out->clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      *out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    int v = 0;
+    auto [end, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);
+    if (ec != std::errc() || end != in.data() + i + 3) return false;
+    *out += static_cast<char>(v);
+    i += 2;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<RedisOptions> ParseRedisUrl(const std::string& url) {
   constexpr std::string_view kScheme = "redis://";
+  const Status malformed =
+      Status::InvalidArgument("a Redis address looks like redis://[user:password@]host:port[/db]");
   std::string_view rest(url);
-  if (rest.substr(0, kScheme.size()) != kScheme) {
-    return Status::InvalidArgument("a Redis address looks like redis://host:port");
-  }
+  if (rest.substr(0, kScheme.size()) != kScheme) return malformed;
   rest.remove_prefix(kScheme.size());
-  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   RedisOptions options;
+  // user-info ends at the last '@' (an unescaped '@' in a password still works).
+  if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view info = rest.substr(0, at);
+    rest.remove_prefix(at + 1);
+    std::size_t colon = info.find(':');
+    std::string_view user = info.substr(0, colon);
+    std::string_view password = colon == std::string_view::npos ? "" : info.substr(colon + 1);
+    if (!PercentDecode(user, &options.user) || !PercentDecode(password, &options.password)) {
+      return Status::InvalidArgument("bad %-escape in the Redis user or password");
+    }
+    // redis://secret@host: one word is the password of the default user
+    // (what redis-cli -u and most clients do).
+    if (colon == std::string_view::npos) std::swap(options.user, options.password);
+  }
+  if (std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+    std::string_view db = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+    if (!db.empty()) {
+      int d = 0;
+      auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), d);
+      if (ec != std::errc() || end != db.data() + db.size() || d < 0 || d > 15) {
+        return Status::InvalidArgument("the Redis database number must be 0..15");
+      }
+      options.db = d;
+    }
+  }
   std::size_t colon = rest.rfind(':');
   std::string_view host = colon == std::string_view::npos ? rest : rest.substr(0, colon);
-  if (host.empty() || host.find('/') != std::string_view::npos) {
-    return Status::InvalidArgument("a Redis address looks like redis://host:port");
-  }
+  if (host.empty()) return malformed;
   options.host = std::string(host);
   if (colon != std::string_view::npos) {
     std::string_view port = rest.substr(colon + 1);
@@ -80,6 +128,31 @@ Result<RedisOptions> ParseRedisUrl(const std::string& url) {
       return Status::InvalidArgument("the Redis port must be 1..65535");
     }
     options.port = p;
+  }
+  return options;
+}
+
+Result<RedisOptions> RedisOptionsFromUrl(const std::string& url) {
+  auto options = ParseRedisUrl(url);
+  if (!options.ok()) return options;
+  if (const char* user = std::getenv("TERMIN_REDIS_USER"); user && *user) options->user = user;
+  if (const char* file = std::getenv("TERMIN_REDIS_PASSWORD_FILE"); file && *file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+      return Status::InvalidArgument(std::string("cannot read TERMIN_REDIS_PASSWORD_FILE ") + file);
+    }
+    std::string password = ss.str();
+    if (!password.empty() && password.back() == '\n') password.pop_back();
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+      return Status::InvalidArgument(std::string("TERMIN_REDIS_PASSWORD_FILE ") + file +
+                                     " is empty or unreadable");
+    }
+    options->password = std::move(password);
+  } else if (const char* pw = std::getenv("TERMIN_REDIS_PASSWORD"); pw && *pw) {
+    options->password = pw;
   }
   return options;
 }
@@ -113,6 +186,32 @@ Result<std::unique_ptr<RedisPool>> RedisPool::Create(const RedisOptions& options
   return pool;
 }
 
+// AUTH and SELECT on a fresh connection, before anything else is sent.
+Status RedisPool::Authenticate(redisContext* c) const {
+  auto run = [c](std::vector<std::string> args, const char* what) -> Status {
+    Argv a(args);
+    void* raw = redisCommandArgv(c, a.argc(), a.ptrs.data(), a.lens.data());
+    if (raw == nullptr) return Status::Unavailable("the booking database is unreachable");
+    RedisReply r(static_cast<redisReply*>(raw));
+    if (r->type == REDIS_REPLY_ERROR) {
+      // WRONGPASS / NOAUTH: a setting to fix, said plainly (never the password).
+      return Status::Unavailable(std::string("the booking database refused ") + what + ": " +
+                                 std::string(r->str, r->len));
+    }
+    return Status::Ok();
+  };
+  if (!options_.password.empty()) {
+    std::vector<std::string> args = {"AUTH"};
+    if (!options_.user.empty()) args.push_back(options_.user);
+    args.push_back(options_.password);
+    if (Status s = run(std::move(args), "the login (AUTH)"); !s.ok()) return s;
+  }
+  if (options_.db != 0) {
+    if (Status s = run({"SELECT", std::to_string(options_.db)}, "SELECT"); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status RedisPool::Connect(redisContext** out) {
   redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port,
                                             ToTimeval(options_.connect_timeout));
@@ -122,6 +221,10 @@ Status RedisPool::Connect(redisContext** out) {
   }
   redisSetTimeout(c, ToTimeval(options_.command_timeout));
   redisEnableKeepAlive(c);
+  if (Status s = Authenticate(c); !s.ok()) {
+    redisFree(c);
+    return s;
+  }
   const auto& scripts = RedisScripts();
   for (const RedisScriptSource& s : scripts) {
     const char* argv[] = {"SCRIPT", "LOAD", s.text.data()};

@@ -44,6 +44,11 @@ namespace termin::service {
 struct RedisOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
+  // AUTH on every new connection when password is set: "AUTH user password"
+  // with an ACL user, "AUTH password" (the default user) without.
+  std::string user;
+  std::string password;
+  int db = 0;  // SELECT on every new connection when not 0
   std::chrono::milliseconds connect_timeout{500};
   std::chrono::milliseconds command_timeout{1000};  // also the wait for a free connection
   std::size_t pool_size = 8;                        // e.g. the number of API worker threads
@@ -55,9 +60,18 @@ struct RedisOptions {
   std::chrono::milliseconds hold_retention{std::chrono::hours(1)};
 };
 
-// Parses "redis://host:port" (port defaults to 6379) into options, keeping
-// the other fields at their defaults. InvalidArgument if malformed.
+// Parses "redis://[user[:password]@]host[:port][/db]" (port defaults to
+// 6379, db to 0) into options, keeping the other fields at their defaults.
+// User and password are percent-decoded. InvalidArgument if malformed.
 Result<RedisOptions> ParseRedisUrl(const std::string& url);
+
+// ParseRedisUrl, then the password from the environment, so that it never
+// has to stand in argv (where ps and the pod spec show it):
+// TERMIN_REDIS_PASSWORD_FILE (a mounted secret; one trailing newline is
+// dropped) or else TERMIN_REDIS_PASSWORD; TERMIN_REDIS_USER sets the ACL
+// user. The environment wins over the URL. Used by every program that takes
+// --store. InvalidArgument if the file cannot be read.
+Result<RedisOptions> RedisOptionsFromUrl(const std::string& url);
 
 struct RedisReplyDeleter {
   void operator()(redisReply* r) const;
@@ -95,6 +109,7 @@ class RedisPool {
   explicit RedisPool(RedisOptions options);
   // Connects `*ctx` and loads the scripts (fills shas_ on first use).
   Status Connect(redisContext** ctx);
+  Status Authenticate(redisContext* ctx) const;
   void Release(std::size_t slot, redisContext* ctx);
   void MarkSuspect();  // after an I/O error: reconnect by single probes
 

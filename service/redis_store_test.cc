@@ -8,6 +8,8 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -89,6 +91,71 @@ TEST_CASE("redis: ParseRedisUrl") {
   CHECK(ParseRedisUrl("redis://host:0").status().code() == StatusCode::kInvalidArgument);
   CHECK(ParseRedisUrl("redis://host:70000").status().code() == StatusCode::kInvalidArgument);
   CHECK(ParseRedisUrl("redis://:6379").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("redis: ParseRedisUrl reads user, password and database") {
+  auto a = ParseRedisUrl("redis://termin:p%40ss:w@redis.svc:6380/3");
+  REQUIRE(a.ok());
+  CHECK(a->user == "termin");
+  CHECK(a->password == "p@ss:w");
+  CHECK(a->host == "redis.svc");
+  CHECK(a->port == 6380);
+  CHECK(a->db == 3);
+  auto b = ParseRedisUrl("redis://:only-password@h");  // the default user
+  REQUIRE(b.ok());
+  CHECK(b->user.empty());
+  CHECK(b->password == "only-password");
+  CHECK(b->port == 6379);
+  auto c = ParseRedisUrl("redis://secret@h:1/");  // one word: a password, as redis-cli -u
+  REQUIRE(c.ok());
+  CHECK(c->password == "secret");
+  CHECK(c->db == 0);
+  // Regression: "redis://:pw@host" was read as the host name ":pw@host".
+  CHECK(ParseRedisUrl("redis://:pw@host").value().host == "host");
+  CHECK(ParseRedisUrl("redis://h/16").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis://h/x").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis://u:%4@h").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("redis: AUTH with a password, an ACL user and a password file") {
+  auto server = RedisTestServer::Start(
+      {"--save", "", "--appendonly", "no", "--requirepass", "s3cret", "--user", "termin", "on",
+       ">acl-pw", "~*", "&*", "+@all"});
+  REQUIRE(server.ok());
+  const std::string at = "127.0.0.1:" + std::to_string((*server)->port());
+  auto clock = std::make_shared<api::SystemClock>();
+
+  auto none = ParseRedisUrl("redis://" + at);
+  REQUIRE(none.ok());
+  CHECK_FALSE(RedisStore::Connect(*none, clock).ok());
+
+  auto wrong = ParseRedisUrl("redis://:wrong-pw@" + at);
+  REQUIRE(wrong.ok());
+  auto refused = RedisStore::Connect(*wrong, clock);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("wrong-pw") == std::string::npos);
+
+  auto url_pw = ParseRedisUrl("redis://:s3cret@" + at + "/2");
+  REQUIRE(url_pw.ok());
+  CHECK(RedisStore::Connect(*url_pw, clock).ok());
+
+  // The pod's way: user and password file from the environment, not argv.
+  const std::string file = (*server)->dir() + "/redis-password";
+  { std::ofstream(file) << "acl-pw\n"; }
+  ::setenv("TERMIN_REDIS_USER", "termin", 1);
+  ::setenv("TERMIN_REDIS_PASSWORD_FILE", file.c_str(), 1);
+  auto from_env = RedisOptionsFromUrl("redis://" + at);
+  ::unsetenv("TERMIN_REDIS_USER");
+  ::unsetenv("TERMIN_REDIS_PASSWORD_FILE");
+  REQUIRE(from_env.ok());
+  CHECK(from_env->user == "termin");
+  CHECK(from_env->password == "acl-pw");
+  auto store = RedisStore::Connect(*from_env, clock);
+  REQUIRE(store.ok());
+
+  ::setenv("TERMIN_REDIS_PASSWORD_FILE", "/nonexistent/redis-password", 1);
+  CHECK(RedisOptionsFromUrl("redis://" + at).status().code() == StatusCode::kInvalidArgument);
+  ::unsetenv("TERMIN_REDIS_PASSWORD_FILE");
 }
 
 TEST_CASE("redis: Connect refuses bad options and an unreachable server") {

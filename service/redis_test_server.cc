@@ -44,7 +44,9 @@ bool Pings(int port) {
   if (c && !c->err) {
     redisSetTimeout(c, tv);
     auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
-    ok = r && r->type == REDIS_REPLY_STATUS && std::strcmp(r->str, "PONG") == 0;
+    // A server started with --requirepass answers NOAUTH: it is up all the same.
+    ok = r && ((r->type == REDIS_REPLY_STATUS && std::strcmp(r->str, "PONG") == 0) ||
+               (r->type == REDIS_REPLY_ERROR && std::strncmp(r->str, "NOAUTH", 6) == 0));
     if (r) freeReplyObject(r);
   }
   if (c) redisFree(c);

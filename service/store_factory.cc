@@ -15,7 +15,7 @@ Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
     return std::shared_ptr<api::Store>(std::make_shared<MemoryStore>(std::move(clock)));
   }
   if (spec.rfind("redis://", 0) == 0) {
-    auto redis_options = ParseRedisUrl(spec);
+    auto redis_options = RedisOptionsFromUrl(spec);
     if (!redis_options.ok()) return redis_options.status();
     // One more connection than request threads: the configuration poll
     // (GetConfigVersions, every 250 ms) need not wait for a booking.
@@ -25,7 +25,7 @@ Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
     return std::shared_ptr<api::Store>(std::move(store).value());
   }
   return Status::InvalidArgument("unknown store \"" + spec +
-                                 "\" (use memory or redis://host:port)");
+                                 "\" (use memory or redis://[user:password@]host:port[/db])");
 }
 
 }  // namespace termin::service

@@ -44,6 +44,7 @@
 #include "service/job_queue_factory.h"
 #include "service/mail_smtp.h"
 #include "service/queue_dead_letters.h"
+#include "service/redis_connection.h"
 #include "service/stop_signals.h"
 #include "service/store_factory.h"
 #include "service/worker.h"
@@ -78,6 +79,17 @@ int main(int argc, char** argv) {
   if (!config.ok()) {
     std::cerr << "termin-api: " << config.status().message() << "\n";
     return 2;
+  }
+  if (config->check_config) {
+    if (config->store != "memory") {
+      auto redis = service::RedisOptionsFromUrl(config->store);
+      if (!redis.ok()) {
+        std::cerr << "termin-api: --store: " << redis.status().message() << "\n";
+        return 2;
+      }
+    }
+    std::cerr << "termin-api: configuration ok\n";
+    return 0;
   }
 
   auto clock = std::make_shared<api::SystemClock>();

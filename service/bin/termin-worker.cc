@@ -44,10 +44,12 @@ int main(int argc, char** argv) {
   long long poll_ms = 1000, lease_ms = 60000, backoff_ms = 2000, backoff_max_ms = 1800000;
   int metrics_port = 9100;
   std::string metrics_bind = "127.0.0.1";
+  bool check_config = false;
 
   CLI::App app{"termin-worker: sends confirmation, reminder, move and cancellation messages"};
   auto env = [](const char* n) { return std::string("TERMIN_WORKER_") + n; };
-  app.add_option("--store", store, "redis://host:port (the Redis the API writes to)")->envname(env("STORE"));
+  app.add_option("--store", store, "redis://[user:password@]host:port[/db] (the Redis the API writes to; the password "
+                 "better in TERMIN_REDIS_PASSWORD_FILE)")->envname(env("STORE"));
   app.add_option("--key-prefix", key_prefix, "key prefix, as the API's")->envname(env("KEY_PREFIX"));
   app.add_option("--seed", seed, "city JSON (offices, services)")->envname(env("SEED"))->required();
   app.add_option("--templates", templates_dir, "directory of the message templates")->envname(env("TEMPLATES"));
@@ -65,13 +67,16 @@ int main(int argc, char** argv) {
   app.add_option("--link-key-file", link_key_file, "file with the key of manage-link tokens (termin-api's)")->envname(env("LINK_KEY_FILE"));
   app.add_option("--message-domain", opts.compose.domain, "domain of Message-IDs")->envname(env("MESSAGE_DOMAIN"));
   app.add_option("--metrics-port", metrics_port, "GET /metrics; 0 = any free port, -1 = off")->envname(env("METRICS_PORT"));
-  app.add_option("--metrics-bind", metrics_bind, "address of the metrics listener")->envname(env("METRICS_BIND"));
+  app.add_option("--metrics-bind", metrics_bind, "address of the metrics listener (0.0.0.0 in a pod)")->envname(env("METRICS_BIND"));
   app.add_option("--poll-ms", poll_ms, "wait between polls when idle")->envname(env("POLL_MS"));
   app.add_option("--batch", opts.batch, "jobs per claim")->envname(env("BATCH"));
   app.add_option("--lease-ms", lease_ms, "visibility timeout of a claimed job")->envname(env("LEASE_MS"));
   app.add_option("--max-attempts", opts.max_attempts, "attempts before the dead-letter set")->envname(env("MAX_ATTEMPTS"));
   app.add_option("--backoff-ms", backoff_ms, "first retry delay (doubles, with jitter)")->envname(env("BACKOFF_MS"));
   app.add_option("--backoff-max-ms", backoff_max_ms, "longest retry delay")->envname(env("BACKOFF_MAX_MS"));
+  app.add_flag("--check-config", check_config,
+               "check the flags and environment (addresses parsed, nothing connected, files "
+               "not opened: in a pod they are mounts), then exit 0");
   CLI11_PARSE(app, argc, argv);
 
   if (!link_key_file.empty()) {
@@ -83,7 +88,7 @@ int main(int argc, char** argv) {
     opts.compose.link_key = std::move(key).value();
   }
   if (store.rfind("redis://", 0) != 0) {
-    std::cerr << "termin-worker: --store must be redis://host:port (the embedded store lives "
+    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] (the embedded store lives "
                  "inside termin-api; run the worker there)\n";
     return 2;
   }
@@ -91,6 +96,36 @@ int main(int argc, char** argv) {
       backoff_max_ms < backoff_ms) {
     std::cerr << "termin-worker: batch, attempts, poll, lease (>= 1000 ms) and backoff must be positive\n";
     return 2;
+  }
+  if (check_config) {
+    // The same checks as below, minus files and connections.
+    auto redis = RedisOptionsFromUrl(store);
+    if (!redis.ok()) {
+      std::cerr << "termin-worker: --store: " << redis.status().message() << "\n";
+      return 2;
+    }
+    if (!smtp.url.empty()) {
+      if (auto m = SmtpMailer::Create(smtp); !m.ok()) {
+        std::cerr << "termin-worker: " << m.status().message() << "\n";
+        return 2;
+      }
+    }
+    if (!sms.url.empty()) {
+      if (auto g = HttpSmsGateway::Create(sms, std::make_shared<api::SystemClock>()); !g.ok()) {
+        std::cerr << "termin-worker: " << g.status().message() << "\n";
+        return 2;
+      }
+    }
+    if (smtp.url.empty() && sms.url.empty()) {
+      std::cerr << "termin-worker: neither --smtp nor --sms-url given: nothing could be sent\n";
+      return 2;
+    }
+    if (metrics_port > 65535 || metrics_port < -1) {
+      std::cerr << "termin-worker: --metrics-port must be -1..65535\n";
+      return 2;
+    }
+    std::cerr << "termin-worker: configuration ok\n";
+    return 0;
   }
   opts.poll = std::chrono::milliseconds(poll_ms);
   opts.lease = std::chrono::milliseconds(lease_ms);
@@ -109,7 +144,7 @@ int main(int argc, char** argv) {
     std::cerr << "termin-worker: " << templates.status().message() << "\n";
     return 2;
   }
-  auto redis = ParseRedisUrl(store);
+  auto redis = RedisOptionsFromUrl(store);
   if (!redis.ok()) {
     std::cerr << "termin-worker: " << redis.status().message() << "\n";
     return 2;
