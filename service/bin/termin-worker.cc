@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
                "not opened: in a pod they are mounts), then exit 0");
   CLI11_PARSE(app, argc, argv);
 
-  if (!link_key_file.empty()) {
+  if (!link_key_file.empty() && !check_config) {  // --check-config opens no files
     auto key = ReadLinkKey(link_key_file);
     if (!key.ok()) {
       std::cerr << "termin-worker: " << key.status().message() << "\n";
