@@ -130,6 +130,18 @@ Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant 
   }
   auto offers = Availability(office.schedule, rules, visit, DayRange{day, day}, now, OfficeClaims{});
   if (!Offered(offers, start)) {
+    if (rules.same_day_buffer_percent > 0) {
+      BookingRules unbuffered = rules;
+      unbuffered.same_day_buffer_percent = 0;
+      if (Offered(Availability(office.schedule, unbuffered, visit, DayRange{day, day}, now,
+                               OfficeClaims{}),
+                  start)) {
+        return Status::Unprocessable(
+            "this start is kept for walk-ins and same-day bookings (Puffertermin); it is "
+            "offered online from " + FormatDate(day) + " " +
+            FormatTimeOfDay(rules.same_day_release));
+      }
+    }
     return Status::Unprocessable("the office is not open for this visit at this start");
   }
   return Status::Ok();
@@ -479,7 +491,14 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
     }
     return r;
   };
-  auto made = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write, alternatives);
+  // The hotline books the same-day buffer on its day from midnight (staff
+  // serve the same-day callers it is kept for); online it opens at the
+  // office's release hour.
+  BookingRules staff_rules = office.schedule.rules;
+  if (channel != Channel::kWeb) staff_rules.same_day_release = Minutes{0};
+  auto made = ClaimLoop(office, visit, start,
+                        channel != Channel::kWeb ? staff_rules : office.schedule.rules, nullptr,
+                        write, alternatives);
   if (!made.ok()) return made.status();
   if (metrics_) metrics_->CountBooking(ChannelName(channel));
   return NewAppointment{std::move(made).value(), manage_secret};
@@ -494,6 +513,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
   }
   BookingRules rules = office.schedule.rules;
   rules.min_notice = Minutes(0);  // a walk-in is served now: no notice
+  rules.same_day_buffer_percent = 0;  // the buffer is kept for walk-ins
   const date::time_zone* zone = office.schedule.zone;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     Instant now = Now();

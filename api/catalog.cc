@@ -554,7 +554,8 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
                     "reminder_minutes_before", "appointments_per_identity",
                     "proof_of_work_above_holds_per_minute",
-                    "no_show_grace_minutes"});
+                    "no_show_grace_minutes", "same_day_buffer_percent",
+                   "same_day_buffer_release"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
   if (auto g = ReadInt(obj.Get("grid_minutes"), obj.Path("grid_minutes"), 1, 60, e)) {
@@ -586,6 +587,19 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
     office.no_show_grace = Minutes{*g};
+  }
+  if (auto b = ReadInt(obj.Get("same_day_buffer_percent"), obj.Path("same_day_buffer_percent"), 0,
+                       100, e)) {
+    r.same_day_buffer_percent = static_cast<int>(*b);
+  }
+  if (const Value* at = obj.Get("same_day_buffer_release")) {
+    if (auto t = ReadTime(*at, obj.Path("same_day_buffer_release"), e)) {
+      if (*t >= Minutes{24 * 60}) {
+        e.Add(obj.Path("same_day_buffer_release"), "must be before 24:00");
+      } else {
+        r.same_day_release = *t;
+      }
+    }
   }
   if (const Value* rem = obj.Get("reminder_minutes_before")) {
     const std::string at = obj.Path("reminder_minutes_before");
@@ -1041,6 +1055,12 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.no_show_grace != kDefaultNoShowGrace) {
     Key(w, "no_show_grace_minutes");
     w.Int64(o.no_show_grace.count());
+  }
+  if (s.rules.same_day_buffer_percent > 0) {
+    Key(w, "same_day_buffer_percent");
+    w.Int(s.rules.same_day_buffer_percent);
+    Key(w, "same_day_buffer_release");
+    String(w, FormatTimeOfDay(s.rules.same_day_release));
   }
   w.EndObject();
 

@@ -99,6 +99,8 @@ void CheckSameOffice(const OfficeInfo& a, const OfficeInfo& b) {
   CHECK(a.reminder_offsets == b.reminder_offsets);
   CHECK(a.appointments_per_identity == b.appointments_per_identity);
   CHECK(a.pow_above_holds_per_minute == b.pow_above_holds_per_minute);
+  CHECK(a.schedule.rules.same_day_buffer_percent == b.schedule.rules.same_day_buffer_percent);
+  CHECK(a.schedule.rules.same_day_release == b.schedule.rules.same_day_release);
   CHECK(a.desk_names == b.desk_names);
   CHECK(a.closure_reasons == b.closure_reasons);
   CheckSameSchedule(a.schedule, b.schedule);
@@ -223,6 +225,25 @@ TEST_CASE("round trip: write, parse again, same values and same text") {
   }
 }
 
+TEST_CASE("the same-day buffer is read, written and read again") {
+  std::string text = ReadFile("data/test-city.json");
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  REQUIRE(!doc.HasParseError());
+  rapidjson::Pointer("/offices/0/rules/same_day_buffer_percent").Set(doc, 50);
+  rapidjson::Pointer("/offices/0/rules/same_day_buffer_release").Set(doc, "07:30");
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  doc.Accept(w);
+  auto parsed = ParseCatalog(std::string_view(buffer.GetString(), buffer.GetSize()));
+  REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+  CHECK(parsed->offices[0].schedule.rules.same_day_buffer_percent == 50);
+  CHECK(parsed->offices[0].schedule.rules.same_day_release == Minutes{7 * 60 + 30});
+  auto again = ParseOfficeJson(OfficeToJson(parsed->offices[0]), parsed->services);
+  REQUIRE_MESSAGE(again.ok(), again.status().message());
+  CheckSameOffice(*again, parsed->offices[0]);
+}
+
 // A case: set the value at a JSON pointer in the test city (or erase it if
 // `json` is null), parse, and expect an error at `field` with `message`.
 struct BadCase {
@@ -293,6 +314,10 @@ TEST_CASE("bad documents name the field that is wrong") {
        "within 0..366"},
       {"/offices/0/rules/min_notice_minutes", "-5", "offices[0].rules.min_notice_minutes",
        "within 0..10080"},
+      {"/offices/0/rules/same_day_buffer_percent", "101",
+       "offices[0].rules.same_day_buffer_percent", "within 0..100"},
+      {"/offices/0/rules/same_day_buffer_release", R"("24:00")",
+       "offices[0].rules.same_day_buffer_release", "before 24:00"},
       {"/offices/0/rules/hold_ttl_minutes", "0", "offices[0].rules.hold_ttl_minutes",
        "within 1..60"},
       {"/offices/0/rules/reminder_minutes_before", "[120, 1440]",

@@ -303,6 +303,26 @@ HttpResponse App::DeskSetOpen(const Call& call, bool open) {
   if (!errors.empty()) return BadRequest(call, std::move(errors), "invalid desk change");
   auto set = store_->SetQueueDesk(c->office->id, c->day, desk);
   if (!set.ok()) return Error(call, set.status());
+  // Closing (now or later today) with people waiting: who can no longer be
+  // served before the desks still open close, in the model's plan of the day
+  // as it is after this change, so staff can act (send them to another
+  // office, give an appointment). Appointments not yet checked in have no
+  // ticket and are not listed.
+  std::vector<QueueEntry> unserved;
+  const bool closing = !open || desk.closes_at != TimePoint{};
+  if (closing) {
+    auto day = LoadDay(*c->office, c->now);
+    if (!day.ok()) return Error(call, day.status());
+    DayPicture picture = PictureDay(*c->office, day->queue, day->due, c->now);
+    queue::Plan plan =
+        queue::PlanDay(picture.desks, picture.waiting, picture.durations, picture.now);
+    for (std::size_t i : plan.unserved) {
+      if (i >= picture.tickets.size() || picture.tickets[i].empty()) continue;
+      for (const QueueEntry& e : day->queue.entries) {
+        if (e.ticket == picture.tickets[i]) unserved.push_back(e);
+      }
+    }
+  }
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -319,6 +339,12 @@ HttpResponse App::DeskSetOpen(const Call& call, bool open) {
   if (!set->current.empty()) {
     w.Key("current");
     WriteString(w, set->current);
+  }
+  if (closing) {
+    w.Key("unserved");
+    w.StartArray();
+    for (const QueueEntry& e : unserved) WriteEntry(w, e, *c->office);
+    w.EndArray();
   }
   w.EndObject();
   return Json(200, JsonString(buf));

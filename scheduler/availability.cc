@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <tuple>
 
 namespace termin {
@@ -84,7 +85,51 @@ bool CanDoAll(const Desk& desk, const Visit& visit) {
                      [&](const std::string& id) { return desk.CanDo(id); });
 }
 
+// The instant of local wall-clock `since_midnight` on `day` (the earlier one
+// in a repeated hour, the end of a skipped hour's gap otherwise).
+Instant LocalInstant(const date::time_zone* zone, LocalDate day, Minutes since_midnight) {
+  const Minutes wall = day.time_since_epoch() + since_midnight;
+  const Interval around{Instant{wall} - Minutes{24 * 60}, Instant{wall} + Minutes{24 * 60}};
+  std::optional<Instant> found;
+  for (const OffsetPeriod& p : OffsetPeriodsIn(zone, around)) {
+    const Instant t{wall - p.offset};
+    if (p.begin <= t && t < p.end) return t;
+    if (!found && t < p.begin) found = p.begin;
+  }
+  return found.value_or(Instant{wall});
+}
+
 }  // namespace
+
+IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
+                          const IntervalSet& open_time, Instant now) {
+  const int percent = std::clamp(rules.same_day_buffer_percent, 0, 100);
+  if (percent == 0 || open_time.empty()) return {};
+  const std::int64_t grid = std::max<std::int64_t>(rules.grid.count(), 1);
+  std::vector<Interval> kept;
+  const auto& open = open_time.intervals();
+  std::size_t i = 0;
+  while (i < open.size()) {
+    // One local day: [i, j).
+    const LocalDate day = LocalDayOf(open[i].begin, office.zone);
+    std::size_t j = i;
+    std::int64_t total = 0;
+    while (j < open.size() && LocalDayOf(open[j].begin, office.zone) == day) {
+      total += open[j].length().count();
+      ++j;
+    }
+    if (now < LocalInstant(office.zone, day, rules.same_day_release)) {
+      std::int64_t left = total * percent / 100 / grid * grid;
+      for (std::size_t k = j; k-- > i && left > 0;) {
+        const std::int64_t take = std::min<std::int64_t>(left, open[k].length().count());
+        kept.push_back(Interval{open[k].end - Minutes{take}, open[k].end});
+        left -= take;
+      }
+    }
+    i = j;
+  }
+  return IntervalSet::FromUnsorted(std::move(kept));
+}
 
 std::vector<Offer> Availability(const Office& office, const Visit& visit, DayRange days,
                                 Instant now, const OfficeClaims& claims) {
@@ -131,7 +176,9 @@ std::vector<Offer> Availability(const Office& office, const BookingRules& rules,
     const Desk& desk = office.desks[i];
     if (!CanDoAll(desk, visit)) continue;
     const IntervalSet& desk_claims = i < claims.size() ? claims[i] : no_claims;
-    const IntervalSet free = calendar.OpenTime(desk).Subtract(desk_claims);
+    IntervalSet open = calendar.OpenTime(desk);
+    if (rules.same_day_buffer_percent > 0) open = open.Subtract(SameDayBuffer(office, rules, open, now));
+    const IntervalSet free = open.Subtract(desk_claims);
     for (const Interval& gap : free.intervals()) {
       if (gap.length() < occupancy) continue;
       const std::int64_t lo = grid.LowerIndex(gap.begin.time_since_epoch().count());

@@ -29,6 +29,16 @@ struct Offer {
   friend bool operator==(const Offer&, const Offer&) = default;
 };
 
+// Same-day buffer (rules.same_day_buffer_percent, Puffertermine): of each
+// local day of `open_time` (a desk's open instants, grouped by the local day
+// their interval starts on) whose buffer is not yet released at `now` (the
+// day's local midnight + rules.same_day_release), the last share of its open
+// minutes, rounded down to the grid. Availability treats it as claimed; a
+// walk-in (rules with percent 0) or a staff booking on the day (release 0)
+// may use it. Empty when the percent is 0.
+IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
+                          const IntervalSet& open_time, Instant now);
+
 // Offers for one office, sorted by start. `claims` may be shorter than
 // office.desks (missing = no claims).
 std::vector<Offer> Availability(const Office& office, const Visit& visit, DayRange days,

@@ -191,6 +191,43 @@ TEST_CASE("fall back: no instant twice; a 60-minute visit at 02:30 CEST ends 02:
   }
 }
 
+TEST_CASE("same-day buffer: the last share of each desk's day is offered only from its release") {
+  // One desk 08:00-12:00 (240 min), half kept (Einbeck 50/50): 10:00-12:00.
+  Office office = OneDeskOffice(Hm(8, 0, 12, 0));
+  office.rules.min_notice = Minutes{0};
+  office.rules.same_day_buffer_percent = 50;
+  office.rules.same_day_release = Minutes{7 * 60};  // from 07:00 on the day
+  const Visit visit = VisitOf(Minutes{30});
+  // The day before: only 08:00..09:30 (the visit must end by 10:00).
+  auto offers = Availability(office, visit, kJuly15, At("2026-07-14T08:00:00Z"), {});
+  CHECK(LocalStarts(offers) ==
+        std::vector<std::string>{"08:00:00+02:00", "08:15:00+02:00", "08:30:00+02:00",
+                                 "08:45:00+02:00", "09:00:00+02:00", "09:15:00+02:00",
+                                 "09:30:00+02:00"});
+  // On the day, 06:59 local: still kept.
+  offers = Availability(office, visit, kJuly15, At("2026-07-15T04:59:00Z"), {});
+  CHECK(offers.size() == 7);
+  // From 07:00 local: all 15 starts.
+  offers = Availability(office, visit, kJuly15, At("2026-07-15T05:00:00Z"), {});
+  CHECK(offers.size() == 15);
+  // Release 00:00 = "not before that day"; the day before it is kept.
+  office.rules.same_day_release = Minutes{0};
+  CHECK(Availability(office, visit, kJuly15, At("2026-07-14T21:59:00Z"), {}).size() == 7);
+  CHECK(Availability(office, visit, kJuly15, At("2026-07-14T22:00:00Z"), {}).size() == 15);
+  // Rounded down to the grid, taken from the end across a break: desk
+  // 08:00-10:00 and 11:00-12:20 (200 min), 33% = 66 -> 60 min: 11:20-12:20.
+  Office split = OneDeskOffice(Hm(8, 0, 10, 0));
+  for (auto& day : split.desks[0].opening) day = {Hm(8, 0, 10, 0), Hm(11, 0, 12, 20)};
+  split.rules.same_day_buffer_percent = 33;
+  const OfficeCalendar calendar(split, kJuly15);
+  const IntervalSet open = calendar.OpenTime(split.desks[0]);
+  const IntervalSet kept = SameDayBuffer(split, split.rules, open, At("2026-07-14T08:00:00Z"));
+  CHECK(kept == IntervalSet::FromUnsorted({{At("2026-07-15T09:20:00Z"), At("2026-07-15T10:20:00Z")}}));
+  // 0 percent keeps nothing.
+  split.rules.same_day_buffer_percent = 0;
+  CHECK(SameDayBuffer(split, split.rules, open, At("2026-07-14T08:00:00Z")).empty());
+}
+
 TEST_CASE("NextFree merges offices by start, ties by office id, and stops at n") {
   Office a = OneDeskOffice(Hm(10, 0, 11, 0));
   a.id = "a";

@@ -75,6 +75,13 @@ struct BookingRules {
   Minutes min_notice{60};      // earliest start = now + min_notice
   int max_days_ahead = 60;     // latest local day = today + max_days_ahead
   Minutes hold_ttl{10};        // how long a hold keeps its place
+  // Same-day buffer (Puffertermine): this share of each desk's open minutes
+  // of a day (rounded down to the grid, taken from the end of the desk's day)
+  // is not offered before `same_day_release` on that day (local time since
+  // midnight; 0 = from the start of the day). Walk-ins and same-day bookings
+  // use it; see Availability.
+  int same_day_buffer_percent = 0;  // 0..100; 0 = no buffer
+  Minutes same_day_release{0};      // local time of the day the buffer opens
 };
 
 struct Office {

@@ -324,4 +324,30 @@ TEST_CASE("queue: transfer and requeue through the API; the desk's queue shows e
 }
 
 }  // namespace
+TEST_CASE("queue: closing a desk early lists the tickets that can no longer be served") {
+  Fixture f;
+  REQUIRE(f.Desk("a", "open").status == 200);
+  std::vector<std::string> tickets;
+  for (int i = 0; i < 2; ++i) {
+    auto t = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+    REQUIRE(t.status == 201);
+    tickets.push_back(Json(t)["ticket"].GetString());
+  }
+  // Closing later today with time for both: nobody is left out.
+  auto later = f.Desk("a", "close", "{\"at\":\"19:00\"}");
+  REQUIRE(later.status == 200);
+  REQUIRE(Json(later)["unserved"].IsArray());
+  CHECK(Json(later)["unserved"].Size() == 0);
+  // Closing now, no other desk open: both tickets are listed for staff.
+  auto now = f.Desk("a", "close");
+  REQUIRE(now.status == 200);
+  auto doc = Json(now);
+  REQUIRE(doc["unserved"].IsArray());
+  REQUIRE(doc["unserved"].Size() == 2);
+  CHECK(std::string(doc["unserved"][0]["ticket"].GetString()) == tickets[0]);
+  CHECK(std::string(doc["unserved"][1]["ticket"].GetString()) == tickets[1]);
+  // Opening answers without the list.
+  CHECK(!Json(f.Desk("a", "open")).HasMember("unserved"));
+}
+
 }  // namespace termin::service

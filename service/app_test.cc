@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include <rapidjson/document.h>
 
 #include "api/secrets.h"
@@ -36,9 +38,11 @@ struct Fixture {
   std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>(clock);
   std::unique_ptr<api::App> app;
 
-  explicit Fixture(api::ApiOptions options = {}) {
+  explicit Fixture(api::ApiOptions options = {},
+                   const std::function<void(api::Catalog&)>& edit = {}) {
     auto catalog = api::LoadCatalogFile("data/test-city.json");
     REQUIRE(catalog.ok());
+    if (edit) edit(*catalog);
     auto keys = api::KeyTable::Parse(KeysJson());
     REQUIRE(keys.ok());
     options.access_log = false;
@@ -298,6 +302,56 @@ TEST_CASE("availability counts free desks and drops what is claimed") {
   auto next = f.Send("GET", "/v1/availability/next", "", {}, {{"services", "kurz"}, {"limit", "3"}});
   REQUIRE(next.status == 200);
   CHECK(Json(next)["slots"].Size() == 3);
+}
+
+// Same-day buffer (Einbeck 50/50, released at noon of the day): test-mitte's
+// desks are open 08:00-20:00, so 14:00-20:00 of each day is kept.
+TEST_CASE("same-day buffer: not offered or held online early; the hotline books it on the day") {
+  Fixture f({}, [](api::Catalog& c) {
+    for (api::OfficeInfo& o : c.offices) {
+      if (o.id != "test-mitte") continue;
+      o.schedule.rules.same_day_buffer_percent = 50;
+      o.schedule.rules.same_day_release = Minutes{12 * 60};
+    }
+  });
+  // 07:00 local on Tuesday 2026-12-01.
+  std::map<std::string, std::string> q = {
+      {"services", "kurz"}, {"office", "test-mitte"}, {"from", "2026-12-01"}, {"to", "2026-12-02"}};
+  auto offered = Json(f.Send("GET", "/v1/availability", "", {}, q));
+  REQUIRE(offered["days"].Size() == 2);
+  for (const auto& day : offered["days"].GetArray()) {
+    const auto& slots = day["slots"];
+    REQUIRE(slots.Size() > 0);
+    // kurz must end by 14:00: the last start is before it.
+    CHECK(std::string(slots[slots.Size() - 1]["start"].GetString()).substr(11, 5) < "14:00");
+  }
+  auto next = Json(f.Send("GET", "/v1/availability/next", "", {},
+                          {{"services", "kurz"}, {"offices", "test-mitte"}, {"limit", "50"}}));
+  for (const auto& s : next["slots"].GetArray()) {
+    CHECK(std::string(s["start"].GetString()).substr(11, 5) < "14:00");
+  }
+  auto early = f.Send("POST", "/v1/holds", HoldBody("2026-12-02T15:00:00+01:00"));
+  CHECK(early.status == 422);
+  CHECK(Str(Json(early), "detail").find("Puffertermin") != std::string::npos);
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-01T15:00:00+01:00")).status == 422);
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-02T10:00:00+01:00")).status == 201);
+  // The hotline books the buffer on its day, not on another day.
+  auto book = [](const std::string& start) {
+    return "{\"office\":\"test-mitte\",\"services\":[\"kurz\"],\"start\":\"" + start +
+           "\",\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  };
+  CHECK(f.Send("POST", "/v1/hotline/appointments", book("2026-12-01T15:00:00+01:00"),
+               Bearer("hotline-mitte")).status == 201);
+  CHECK(f.Send("POST", "/v1/hotline/appointments", book("2026-12-02T15:00:00+01:00"),
+               Bearer("hotline-mitte")).status == 422);
+  // From noon of the day it is offered online.
+  f.clock->Advance(std::chrono::hours(5));  // 12:00 local
+  CHECK(f.Send("POST", "/v1/holds", HoldBody("2026-12-01T15:30:00+01:00")).status == 201);
+  auto today = Json(f.Send("GET", "/v1/availability", "", {},
+                           {{"services", "kurz"}, {"office", "test-mitte"}, {"from", "2026-12-01"},
+                            {"to", "2026-12-01"}}));
+  const auto& slots = today["days"][0]["slots"];
+  CHECK(std::string(slots[slots.Size() - 1]["start"].GetString()).substr(11, 5) > "14:00");
 }
 
 }  // namespace termin::service
