@@ -187,6 +187,15 @@ class App {
   HttpResponse HotlineNote(const Call& call);
   HttpResponse KioskCheckIn(const Call& call);
   HttpResponse KioskWalkIn(const Call& call);
+  // A kiosk's walk-in request (a walk-in appointment or a ticket): its key,
+  // body {"services": [...]}, office and visit; a problem answer if any is wrong.
+  struct KioskVisit {
+    std::shared_ptr<const Catalog> catalog;
+    const OfficeInfo* office = nullptr;
+    std::vector<std::string> services;
+    Visit visit;
+  };
+  std::optional<HttpResponse> ReadKioskVisit(const Call& call, KioskVisit& out);
   // --- The office's day (handlers_queue.cc) ---
   HttpResponse KioskTicket(const Call& call);
   HttpResponse DeskOpen(const Call& call);

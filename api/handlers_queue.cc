@@ -167,23 +167,10 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
 }
 
 HttpResponse App::KioskTicket(const Call& call) {
-  auto p = Authenticate(call);
-  if (!p.ok()) return Error(call, p.status());
-  if (Status s = RequireRole(*p, Role::kKiosk); !s.ok()) return Error(call, s);
-  rapidjson::Document doc;
-  if (auto bad = ReadJson(call, doc)) return *bad;
-  std::vector<FieldError> errors;
-  ObjectReader r(doc, "", &errors);
-  auto services = r.StringArray("services", true, kMaxServicesPerVisit, kMaxIdLength);
-  r.Finish();
-  if (services && services->empty()) errors.push_back({"services", "must not be empty"});
-  if (!errors.empty()) return BadRequest(call, std::move(errors), "invalid walk-in");
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(p->offices.front());
-  if (!office) return Problem(call, MakeProblem("forbidden", "this kiosk's office does not exist"));
-  auto visit = booker_.VisitAt(*office, *services);
-  if (!visit.ok()) return Error(call, visit.status());
-  const std::string key = QueueServiceKey(*services);
+  KioskVisit kv;
+  if (auto refused = ReadKioskVisit(call, kv)) return *refused;
+  const OfficeInfo* office = kv.office;
+  const std::string key = QueueServiceKey(kv.services);
   for (int attempt = 0; attempt < options_.max_attempts + 2; ++attempt) {
     const TimePoint now = clock_->Now();
     auto day = LoadDay(*office, now);
@@ -198,8 +185,8 @@ HttpResponse App::KioskTicket(const Call& call) {
       const bool any_desk = std::any_of(picture.desks.begin(), picture.desks.end(),
                                         [&](const queue::DeskToday& d) { return d.services.count(key) > 0; });
       const std::string name = call.lang == Language::kEn
-                                   ? "\u201c" + VisitName(*catalog, *services, call.lang) + "\u201d"
-                                   : "\u201e" + VisitName(*catalog, *services, call.lang) + "\u201c";
+                                   ? "\u201c" + VisitName(*kv.catalog, kv.services, call.lang) + "\u201d"
+                                   : "\u201e" + VisitName(*kv.catalog, kv.services, call.lang) + "\u201c";
       std::string detail =
           call.lang == Language::kEn
               ? (any_desk ? "No more tickets today for " + name +
@@ -219,7 +206,7 @@ HttpResponse App::KioskTicket(const Call& call) {
         // full (tickets claim no slots, so the online offer would not know).
         const Instant tomorrow = std::chrono::floor<Minutes>(office->schedule.zone->to_sys(
             date::local_time<Minutes>(today + date::days(1)), date::choose::earliest));
-        OfficeQuery q{&office->schedule, *visit, &*claims};
+        OfficeQuery q{&office->schedule, kv.visit, &*claims};
         for (const OfficeOffer& o : NextFree({q}, std::max(at, tomorrow), 1)) {
           std::string start = FormatInstant(o.start, *office);
           problem.alternatives.push_back(Alternative{o.office_id, start});
@@ -233,7 +220,7 @@ HttpResponse App::KioskTicket(const Call& call) {
     }
     QueueEntry ticket;
     ticket.kind = QueueKind::kWalkIn;
-    ticket.services = *services;
+    ticket.services = kv.services;
     ticket.due = now;
     auto issued = store_->IssueTicket(office->id, day->day, ticket, day->queue.version);
     if (!issued.ok() && issued.status().code() == StatusCode::kAborted) continue;  // judged again

@@ -243,7 +243,7 @@ HttpResponse App::KioskCheckIn(const Call& call) {
   return Json(200, RenderKioskVisit(*checked, *office));
 }
 
-HttpResponse App::KioskWalkIn(const Call& call) {
+std::optional<HttpResponse> App::ReadKioskVisit(const Call& call, KioskVisit& out) {
   auto p = Authenticate(call);
   if (!p.ok()) return Error(call, p.status());
   if (Status s = RequireRole(*p, Role::kKiosk); !s.ok()) return Error(call, s);
@@ -255,12 +255,21 @@ HttpResponse App::KioskWalkIn(const Call& call) {
   r.Finish();
   if (services && services->empty()) errors.push_back({"services", "must not be empty"});
   if (!errors.empty()) return BadRequest(call, std::move(errors), "invalid walk-in");
-  auto catalog = catalog_.Get();
-  const OfficeInfo* office = catalog->FindOffice(p->offices.front());
-  if (!office) return Problem(call, MakeProblem("forbidden", "this kiosk's office does not exist"));
-  auto visit = booker_.VisitAt(*office, *services);
+  out.catalog = catalog_.Get();
+  out.office = out.catalog->FindOffice(p->offices.front());
+  if (!out.office) return Problem(call, MakeProblem("forbidden", "this kiosk's office does not exist"));
+  auto visit = booker_.VisitAt(*out.office, *services);
   if (!visit.ok()) return Error(call, visit.status());
-  auto made = booker_.WalkIn(*office, *visit);
+  out.services = std::move(*services);
+  out.visit = std::move(visit).value();
+  return std::nullopt;
+}
+
+HttpResponse App::KioskWalkIn(const Call& call) {
+  KioskVisit kv;
+  if (auto refused = ReadKioskVisit(call, kv)) return *refused;
+  const OfficeInfo* office = kv.office;
+  auto made = booker_.WalkIn(*office, kv.visit);
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kConflict) {
       return Problem(call, MakeProblem("conflict", "no free start is left today for this visit"));

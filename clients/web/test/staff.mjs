@@ -7,9 +7,8 @@
 //   node test/staff.mjs --api-bin build/bin/termin-api [--store redis://127.0.0.1:6379]
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, start } from './processes.mjs';
 import { join } from 'node:path';
 
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -21,17 +20,6 @@ mkdirSync(shots, { recursive: true });
 const t0 = Date.now();
 let failures = 0;
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
-const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
-function start(cmd, args, ready) {
-  return new Promise((res, rej) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const on = (b) => { out += b; if (ready.test(out)) res(p); };
-    p.stdout.on('data', on); p.stderr.on('data', on);
-    p.on('exit', (c) => rej(new Error(`${cmd} exited ${c}: ${out}`)));
-    setTimeout(() => rej(new Error(`${cmd} not ready: ${out}`)), 15000);
-  });
-}
 
 // The demo city, the Rathaus open around the clock (no minimum notice).
 const city = JSON.parse(readFileSync(join(root, 'data/demo-city.json'), 'utf8'));
