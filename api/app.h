@@ -119,6 +119,14 @@ class App {
   // in the same atomic step (in Redis, {o:X}:cfg shares the office's slot).
   Status RefreshCatalog();
 
+  // Housekeeping of today's queues: every office's confirmed appointments of
+  // today not checked in by start + rules.no_show_grace_minutes become
+  // no_show now, so their desk time goes back to the day (the cut-off and
+  // the expected waits see it) without waiting for a kiosk or desk to read
+  // the day. Returns how many were released. Safe on many replicas at once
+  // (Store::MarkNoShow is conditional). termin-api calls it every minute.
+  Result<std::size_t> ReleaseNoShows();
+
   std::vector<std::string> Routes() const { return router_.List(); }
   ApiMetrics& metrics() { return metrics_; }
   std::shared_ptr<const Catalog> catalog() const { return catalog_.Get(); }
@@ -241,6 +249,7 @@ class App {
     std::string day;
     QueueDay queue;
     std::vector<AppointmentRecord> due;
+    std::size_t released = 0;  // appointments made no_show by this load
   };
   Result<DayState> LoadDay(const OfficeInfo& office, TimePoint now);
   HttpResponse DeskSetOpen(const Call& call, bool open);

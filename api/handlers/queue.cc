@@ -156,6 +156,7 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
           gone.status().code() != StatusCode::kNotFound) {
         return gone.status();
       }
+      if (gone.ok()) ++d.released;
       continue;
     }
     d.due.push_back(a);
@@ -164,6 +165,23 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   if (!q.ok()) return q.status();
   d.queue = std::move(q).value();
   return d;
+}
+
+Result<std::size_t> App::ReleaseNoShows() {
+  std::shared_ptr<const Catalog> catalog = catalog_.Get();
+  const TimePoint now = clock_->Now();
+  std::size_t released = 0;
+  Status first_error;
+  for (const OfficeInfo& office : catalog->offices) {
+    auto day = LoadDay(office, now);
+    if (day.ok()) {
+      released += day->released;
+    } else if (first_error.ok()) {
+      first_error = day.status();  // the other offices still get their turn
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  return released;
 }
 
 HttpResponse App::KioskTicket(const Call& call) {

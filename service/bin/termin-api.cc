@@ -271,7 +271,8 @@ int main(int argc, char** argv) {
   }
 
   // Housekeeping: erase contact data past retention, drop stale holds and
-  // idempotency records.
+  // idempotency records; make today's overdue appointments no-shows, so
+  // their desk time goes back to the walk-in queue within a minute.
   std::mutex sweep_mutex;
   std::condition_variable sweep_cv;
   bool stopping = false;
@@ -282,6 +283,14 @@ int main(int argc, char** argv) {
       auto erased = (*store)->ErasePersonalData(cutoff);
       if (erased.ok() && *erased > 0) {
         Log("erased contact data of " + std::to_string(*erased) + " appointment(s)");
+      }
+      lock.unlock();
+      auto released = app.ReleaseNoShows();
+      lock.lock();
+      if (!released.ok()) {
+        Log("no-show release: " + released.status().message());
+      } else if (*released > 0) {
+        Log("released " + std::to_string(*released) + " no-show appointment(s)");
       }
     }
   });
