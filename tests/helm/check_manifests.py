@@ -60,6 +60,8 @@ def check_args(where, c, bin_dir, problems):
     for e in c.get("env") or []:
         if "value" in e:
             env[e["name"]] = str(e["value"])
+        elif "secretKeyRef" in (e.get("valueFrom") or {}):
+            env[e["name"]] = "stand-in-secret"  # the kubelet fills it from the Secret
     # A mounted secret is not here: point file variables at a stand-in.
     if "TERMIN_REDIS_PASSWORD_FILE" in env:
         env["TERMIN_REDIS_PASSWORD_FILE"] = os.path.join(os.path.dirname(__file__), "stand-in-password")
