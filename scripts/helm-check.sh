@@ -9,7 +9,9 @@
 # (service accounts, PDB/HPA/Service/ServiceMonitor targets, network policies, the Redis
 # password's way, preStop and grace period) and tests/helm/kube-schema/validate.mjs (the
 # Kubernetes API schemas of a recent release, offline, unknown fields refused; npm packages
-# pinned in its package-lock.json).
+# pinned in its package-lock.json); last tests/helm/check_bundled_redis.py runs the bundled
+# Redis as rendered (start.sh, redis.conf, the probe) on loopback with termin-api against
+# it, the password only in the Secret file.
 #   scripts/helm-check.sh BUILD_DIR
 set -eu
 cd "$(dirname "$0")/.."
@@ -56,3 +58,4 @@ fi
 node "$kube/validate.mjs" --selftest
 # shellcheck disable=SC2086
 node "$kube/validate.mjs" $rendered
+python3 tests/helm/check_bundled_redis.py "$build/bin" "$out/default.yaml"
