@@ -17,7 +17,6 @@
 #   sh tests/image/image_check.sh BUILD_DIR
 set -eu
 cd "$(dirname "$0")/../.."
-repo=$PWD
 build=$(cd "${1:-build}" && pwd)
 [ "$(id -u)" = 0 ] || { echo "image-check: needs root (debootstrap, chroot, mount)"; exit 1; }
 for b in termin-api termin-worker termin-slots; do
