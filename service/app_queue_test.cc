@@ -10,8 +10,8 @@
 #include <set>
 
 #include "api/app.h"
-#include "api/secrets.h"
-#include "service/memory_store.h"
+#include "api/security/secrets.h"
+#include "service/memory/memory_store.h"
 
 namespace termin::service {
 namespace {

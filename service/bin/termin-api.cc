@@ -38,17 +38,17 @@
 #include <thread>
 
 #include "api/app.h"
-#include "api/catalog.h"
-#include "api/pistache_server.h"
+#include "api/domain/catalog.h"
+#include "api/http/pistache_server.h"
 #include "service/config.h"
 #include "service/job_queue_factory.h"
-#include "service/mail_smtp.h"
-#include "service/queue_dead_letters.h"
-#include "service/redis_connection.h"
+#include "service/notify/mail_smtp.h"
+#include "service/notify/queue_dead_letters.h"
+#include "service/redis/redis_connection.h"
 #include "service/stop_signals.h"
 #include "service/store_factory.h"
-#include "service/worker.h"
-#include "service/worker_templates.h"
+#include "service/notify/worker.h"
+#include "service/notify/worker_templates.h"
 
 namespace {
 
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     worker = std::make_unique<service::Worker>(std::move(deps), worker_options);
   }
 
-  // Connections are capped below the descriptor limit (api/pistache_server.h);
+  // Connections are capped below the descriptor limit (api/http/pistache_server.h);
   // raise the soft limit to the hard one so that the cap is what
   // --max-connections says.
   if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
