@@ -9,7 +9,8 @@
 #     /tmp either), /proc, /dev, and a tmpfs at /run/secrets with the Redis password (the
 #     chart's mounted Secret); termin-api and termin-worker run there by chroot as 65534:65534
 #     from /usr/share/termin (the WORKDIR) against a redis-server with a password on loopback;
-#  4. one booking over HTTP; the confirmation mail must reach tests/worker/smtp_sink.py;
+#  4. the chart's `helm test` script (helm/termin/files/test-api.sh) there; one booking
+#     over HTTP; the confirmation mail must reach tests/worker/smtp_sink.py;
 #  5. prints the root's size (goal: under 200 MB), with and without bookworm-slim's
 #     path excludes (/usr/share/doc, man, info, locale).
 # Needs root, debootstrap (installed when missing), a Debian mirror (the one apt uses, or

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run by tests/image/image_check.sh inside `unshare -m` (mounts here vanish with it):
 # makes ROOT read-only, starts termin-api and termin-worker in it by chroot as 65534:65534,
-# books once over HTTP (host curl and jq: the network namespace is shared) and waits for
+# runs the chart's `helm test` script there, books once over HTTP (host curl and jq: the network namespace is shared) and waits for
 # the confirmation mail in WORK/mail.
 #   in_root.sh ROOT WORK REDIS_PORT SMTP_PORT REDIS_PASSWORD API_PORT
 set -eu
@@ -50,6 +50,10 @@ done
 echo "termin-api and termin-worker run in the read-only root as uid 65534"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$API/book.html")" = 200 ] ||
   { echo "FAIL the web files are not served"; exit 1; }
+# The chart's `helm test` script, in this root as in its pod (bash /dev/tcp, no HTTP client).
+if ! (run TARGET="127.0.0.1:$aport" /bin/bash -c "$(cat helm/termin/files/test-api.sh)"); then
+  echo "FAIL helm/termin/files/test-api.sh (the helm test) failed in the runtime root"; exit 1
+fi
 
 START=$(curl -s "$API/v1/availability/next?services=personalausweis&offices=aalen-rathaus&limit=1" |
   jq -r '.slots[0].start')
