@@ -45,7 +45,8 @@ bench: deps
 
 # The Dockerfile's runtime stage as a debootstrap root (tests/image/image_check.sh): only
 # deploy/runtime-packages.txt, read-only, user 65534; books once, the confirmation mail
-# reaches an SMTP sink; prints the root's size. Needs root and the Debian mirror (~1 min).
+# reaches an SMTP sink; prints the root's size. Needs root and the Debian mirror (about a
+# minute the first time; the base root is then cached by package list).
 image-check: build
 	sh scripts/build-web.sh
 	sh tests/image/image_check.sh $(BUILD)

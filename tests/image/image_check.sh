@@ -14,7 +14,8 @@
 #  5. prints the root's size (goal: under 200 MB), with and without bookworm-slim's
 #     path excludes (/usr/share/doc, man, info, locale).
 # Needs root, debootstrap (installed when missing), a Debian mirror (the one apt uses, or
-# TERMIN_DEBIAN_MIRROR) and a few minutes; the .debs are cached in BUILD/image/debs.
+# TERMIN_DEBIAN_MIRROR) and about a minute the first time; the .debs are cached in
+# BUILD/image/debs and the base root in BUILD/image/base-KEY.tar (TERMIN_IMAGE_FRESH=1: anew).
 #   sh tests/image/image_check.sh BUILD_DIR
 set -eu
 cd "$(dirname "$0")/../.."
@@ -44,14 +45,27 @@ pkgs=$(grep -v '^#' deploy/runtime-packages.txt | grep -v '^ *$' | paste -sd, -)
 rm -rf "$root" "$work/mail" "$work/run.log"
 mkdir -p "$work/debs" "$work/mail"
 start=$(date +%s)
-echo "  debootstrap --variant=minbase bookworm + $(echo "$pkgs" | tr ',' '\n' | wc -l) runtime packages"
-if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$work/debs" \
-    bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1; then
-  tail -20 "$work/debootstrap.log"
-  echo "FAIL debootstrap (log: $work/debootstrap.log)"
-  exit 1
+# The debootstrapped base is cached as a tarball keyed by the package list and the mirror
+# (like an image layer); TERMIN_IMAGE_FRESH=1 builds it anew. Every run unpacks a fresh root.
+key=$( (cat deploy/runtime-packages.txt; echo "$mirror minbase bookworm") | sha256sum | cut -c1-16)
+base=$work/base-$key.tar
+if [ "${TERMIN_IMAGE_FRESH:-0}" = 1 ] || [ ! -f "$base" ]; then
+  echo "  debootstrap --variant=minbase bookworm + $(echo "$pkgs" | tr ',' '\n' | wc -l) runtime packages"
+  if ! debootstrap --variant=minbase --include="$pkgs" --cache-dir="$work/debs" \
+      bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1; then
+    tail -20 "$work/debootstrap.log"
+    echo "FAIL debootstrap (log: $work/debootstrap.log)"
+    exit 1
+  fi
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+  rm -f "$work"/base-*.tar
+  tar -C "$root" -cf "$base.tmp" . && mv "$base.tmp" "$base"
+  echo "  base root built in $(($(date +%s) - start)) s (cached as $(basename "$base"))"
+else
+  mkdir -p "$root"
+  tar -C "$root" -xf "$base"
+  echo "  base root from the cache ($(basename "$base"), same package list and mirror)"
 fi
-rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
 
 # The Dockerfile's COPY lines (its build stage strips with install -s; so does this).
 install -d "$root/usr/share/termin/web" "$root/usr/share/termin/service" "$root/usr/share/termin/data" \
