@@ -4,6 +4,8 @@
   check_wiring.py rendered.yaml [more.yaml ...]
 
 check_manifests.py looks at each container alone; this looks across objects:
+- Pod Security Standard "restricted" (with check_manifests.py's security context): only its
+  volume types, no host namespaces, no privileged container, no hostPort;
 - labels: every object carries app.kubernetes.io/{name,instance,version,managed-by} and
   helm.sh/chart;
 - service accounts: each workload runs as its own ServiceAccount, rendered here, and
@@ -29,6 +31,8 @@ import yaml
 
 LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
           "app.kubernetes.io/managed-by", "helm.sh/chart")
+RESTRICTED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+                      "persistentVolumeClaim", "projected", "secret"}
 DRAIN_BOUND_SECONDS = 10  # termin-api exits within 10 s of SIGTERM (service/bin/termin-api.cc)
 
 
@@ -62,6 +66,23 @@ def check(f, docs, problems):
         for k in LABELS:
             if not labels.get(k):
                 bad(f"{d['kind']}/{d['metadata']['name']}: no label {k}")
+
+    # Pod Security Standard "restricted", the parts check_manifests.py does not look at.
+    for d in by_kind.get("Deployment", []) + by_kind.get("StatefulSet", []) + by_kind.get("Pod", []):
+        spec = d["spec"]["template"]["spec"] if d["kind"] != "Pod" else d["spec"]
+        name = f"{d['kind']}/{d['metadata']['name']}"
+        for v in spec.get("volumes") or []:
+            kinds = set(v) - {"name"}
+            if not kinds <= RESTRICTED_VOLUMES:
+                bad(f"{name}: volume {v['name']} of type {sorted(kinds)} is not allowed under 'restricted'")
+        for k in ("hostNetwork", "hostPID", "hostIPC"):
+            if spec.get(k):
+                bad(f"{name}: {k}")
+        for c in spec.get("containers", []) + spec.get("initContainers", []):
+            if (c.get("securityContext") or {}).get("privileged"):
+                bad(f"{name} container {c['name']}: privileged")
+            if any(p.get("hostPort") for p in c.get("ports") or []):
+                bad(f"{name} container {c['name']}: a hostPort")
 
     workloads = by_kind.get("Deployment", []) + by_kind.get("StatefulSet", [])
     pods = {w["metadata"]["name"]: w["spec"]["template"] for w in workloads}
