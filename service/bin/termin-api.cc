@@ -323,6 +323,14 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   Log(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   app.SetReady(false);
+  if (config->drain_seconds > 0) {
+    // Draining: /readyz says 503, so the Service takes this replica out of
+    // its endpoints, while requests already on their way are still served.
+    // A second signal ends the wait.
+    Log("draining for " + std::to_string(config->drain_seconds) + " s");
+    const timespec wait{config->drain_seconds, 0};
+    (void)sigtimedwait(&stop_signals, nullptr, &wait);
+  }
   std::thread([] {
     std::this_thread::sleep_for(kShutdownBound);
     std::fputs("{\"msg\":\"shutdown timed out; exiting\"}\n", stderr);
