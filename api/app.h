@@ -277,8 +277,14 @@ class App {
   };
   Result<std::optional<SameDayFilter>> SameDayFilterFor(const OfficeInfo& office, const std::string& visit_key,
                                                         TimePoint now);
+  // `moving`: the reference of an appointment being moved (it leaves its
+  // old place, so it is not counted twice).
   Result<std::optional<SameDayJudgement>> JudgeSameDay(const OfficeInfo& office, const std::string& visit_key,
-                                                       Instant start, TimePoint now);
+                                                       Instant start, TimePoint now,
+                                                       const std::string& moving = "");
+  // The 409 detail when JudgeSameDay refuses.
+  static constexpr const char* kNeededForWalkIns =
+      "this start is needed for the visitors waiting in the office today";
   HttpResponse DeskSetOpen(const Call& call, bool open);
   HttpResponse DeskStepCommon(const Call& call, DeskAction action);
 

@@ -34,7 +34,8 @@ std::string KeysJson() {
          entry("desk-mitte", "desk", "\"test-mitte\"") + "," +
          entry("desk-mitte-a", "desk", "\"test-mitte\"", ",\"desk\":\"a\"") + "," +
          entry("desk-nord", "desk", "\"test-nord\"") + "," +
-         entry("kiosk-nord", "kiosk", "\"test-nord\"") + "]";
+         entry("kiosk-nord", "kiosk", "\"test-nord\"") + "," +
+         entry("hotline-nord", "hotline", "\"test-nord\"") + "]";
 }
 
 std::map<std::string, std::string> Bearer(const std::string& key) {
@@ -459,6 +460,19 @@ TEST_CASE("queue: today's online offer and holds keep the time of the numbers is
   auto refused = hold("17:45");
   CHECK(refused.status == 409);
   CHECK(Str(refused, "detail") == "this start is needed for the visitors waiting in the office today");
+  // The hotline cannot book it either, nor move an appointment into it.
+  const std::string body = "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-01T17:45:00+01:00\","
+                           "\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  auto phoned = f.Send("POST", "/v1/hotline/appointments", body, Bearer("hotline-nord"));
+  CHECK(phoned.status == 409);
+  CHECK(Str(phoned, "detail") == "this start is needed for the visitors waiting in the office today");
+  std::string tomorrow_body = body;
+  tomorrow_body.replace(tomorrow_body.find("2026-12-01T17:45"), 16, "2026-12-02T10:00");
+  auto booked = f.Send("POST", "/v1/hotline/appointments", tomorrow_body, Bearer("hotline-nord"));
+  REQUIRE_MESSAGE(booked.status == 201, booked.body);
+  auto moved = f.Send("POST", "/v1/hotline/appointments/" + Str(booked, "reference") + "/move",
+                      "{\"start\":\"2026-12-01T17:45:00+01:00\"}", Bearer("hotline-nord"));
+  CHECK(moved.status == 409);
   // Tomorrow is not touched.
   auto later = f.Send("POST", "/v1/holds",
                       "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T09:00:00+01:00\"}");

@@ -415,7 +415,7 @@ HttpResponse App::CreateHold(const Call& call) {
     }
     if (*judged && !(*judged)->keeps_walk_ins) {
       fair_use_.ForgetHold(call.request, hold_id);
-      return SlotTaken(call, {}, "this start is needed for the visitors waiting in the office today");
+      return SlotTaken(call, {}, kNeededForWalkIns);
     }
     hold = *judged ? booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id, (*judged)->day,
                                        (*judged)->version)
@@ -630,6 +630,11 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   if (!office) return Error(call, Status::Internal("office vanished"));
   auto visit = booker_.VisitAt(*office, current.booking.services);
   if (!visit.ok()) return Error(call, visit.status());
+  // A move into today shares the desks' time with the walk-in queue.
+  auto judged = JudgeSameDay(*office, QueueServiceKey(current.booking.services), *start, clock_->Now(),
+                             current.reference);
+  if (!judged.ok()) return Error(call, judged.status());
+  if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
   std::vector<Alternative> alternatives;
   auto moved = booker_.Move(current, *office, *visit, *start, &alternatives);
   if (!moved.ok()) {

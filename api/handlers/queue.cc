@@ -221,12 +221,16 @@ Result<std::optional<App::SameDayFilter>> App::SameDayFilterFor(const OfficeInfo
 
 Result<std::optional<App::SameDayJudgement>> App::JudgeSameDay(const OfficeInfo& office,
                                                                const std::string& visit_key,
-                                                               Instant start, TimePoint now) {
+                                                               Instant start, TimePoint now,
+                                                               const std::string& moving) {
   const date::time_zone* zone = office.schedule.zone;
   const LocalDate today = LocalDayOf(ToInstant(now), zone);
   if (LocalDayOf(start, zone) != today) return std::optional<SameDayJudgement>();
   auto day = LoadDay(office, now);
   if (!day.ok()) return day.status();
+  if (!moving.empty()) {
+    std::erase_if(day->due, [&](const AppointmentRecord& a) { return a.reference == moving; });
+  }
   SameDayJudgement j;
   j.day = day->day;
   j.version = day->queue.version;
