@@ -259,5 +259,43 @@ TEST_CASE("queue: desk keys act for their office and desk only; bad input is a p
   CHECK(waiting.json["waiting"][0]["expected_wait_minutes"].IsInt());
 }
 
+// The same-day buffer (Puffertermine) over HTTP, on both stores: half of
+// each desk's day at test-nord (one desk, 08:00-20:00) is kept for walk-ins
+// and bookings on the day, so tomorrow is offered online only until 14:00;
+// a hold or a hotline booking in tomorrow's buffer is refused (422 naming
+// the Puffertermin), before it is taken as usual. Tomorrow, so the hour the
+// test runs at does not matter.
+TEST_CASE("queue: the same-day buffer keeps the end of tomorrow off the online offer and the hotline") {
+  ApiServerOptions options;
+  options.name = "buffer";
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  const HttpClient& api = server->client();
+  std::string set = SetSameDayBuffer(api, kOfficeNord, Bearer(kAdminKey), 50, "07:00");
+  REQUIRE_MESSAGE(set.empty(), set);
+  const std::string day = DayFromToday(1);
+  auto slots = RequireFreeSlots(api, kOfficeNord, {"kurz"}, day);
+  CHECK(slots.front().start.substr(11, 5) == "08:00");
+  CHECK(slots.back().start.substr(11, 5) == "13:50");  // 10 minutes, ending by 14:00
+  Response kept = api.Post("/v1/holds", HoldBody(kOfficeNord, {"kurz"}, day + "T15:00:00" + slots.front().start.substr(19)));
+  CHECK(kept.status == 422);
+  CHECK(kept.ProblemSlug() == "unprocessable");
+  CHECK(std::string(kept.json["detail"].GetString()).find("Puffertermin") != std::string::npos);
+  Response early = api.Post("/v1/holds", HoldBody(kOfficeNord, {"kurz"}, slots.front().start));
+  CHECK(early.status == 201);
+  const std::string phone_body = "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"" + day +
+                                 "T16:00:00" + slots.front().start.substr(19) + "\",\"contact\":" +
+                                 ContactJson("Erika Puffer", "", "+49 711 99") + "}";
+  Response phoned = api.Post("/v1/hotline/appointments", phone_body, Bearer(kHotlineAllKey));
+  CHECK(phoned.status == 422);
+  // Without the buffer the same starts are offered and taken.
+  set = SetSameDayBuffer(api, kOfficeNord, Bearer(kAdminKey), 0, "00:00");
+  REQUIRE_MESSAGE(set.empty(), set);
+  CHECK(FreeAt(api, kOfficeNord, {"kurz"}, day + "T15:00:00" + slots.front().start.substr(19)) == 1);
+  CHECK(api.Post("/v1/hotline/appointments", phone_body, Bearer(kHotlineAllKey)).status == 201);
+  server->Stop(10000);
+}
+
 }  // namespace
 }  // namespace termin::testing
