@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -48,9 +49,10 @@ struct Fixture {
   std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>(clock);
   std::unique_ptr<api::App> app;
 
-  Fixture() {
+  explicit Fixture(const std::function<void(api::Catalog&)>& edit = {}) {
     auto catalog = api::LoadCatalogFile("data/test-city.json");
     REQUIRE(catalog.ok());
+    if (edit) edit(*catalog);
     auto keys = api::KeyTable::Parse(KeysJson());
     REQUIRE_MESSAGE(keys.ok(), keys.status().message());
     api::ApiOptions options;
@@ -477,6 +479,26 @@ TEST_CASE("queue: today's online offer and holds keep the time of the numbers is
   auto later = f.Send("POST", "/v1/holds",
                       "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T09:00:00+01:00\"}");
   CHECK(later.status == 201);
+}
+
+// rules.walk_in_margin_minutes: with 20 minutes kept before the 18:00 close,
+// one desk from 17:00 hands out four 10-minute numbers instead of six.
+TEST_CASE("queue: the walk-in margin keeps room before the close") {
+  auto count_numbers = [](int margin) {
+    Fixture f([margin](api::Catalog& c) {
+      for (api::OfficeInfo& o : c.offices)
+        if (o.id == "test-nord") o.walk_in_margin = Minutes{margin};
+    });
+    REQUIRE(f.Send("POST", "/v1/desk/a/open", "{\"closes\":\"18:00\"}", Bearer("desk-nord")).status == 200);
+    int issued = 0;
+    while (issued < 10 &&
+           f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-nord")).status == 201) {
+      ++issued;
+    }
+    return issued;
+  };
+  CHECK(count_numbers(0) == 6);
+  CHECK(count_numbers(20) == 4);
 }
 
 }  // namespace termin::service

@@ -267,7 +267,11 @@ HttpResponse App::KioskTicket(const Call& call) {
     auto day = LoadDay(*office, now);
     if (!day.ok()) return Error(call, day.status());
     DayPicture picture = PictureDay(*office, day->queue, day->due, day->held, now, key);
-    queue::WalkInAnswer answer = queue::DecideWalkIn(picture.desks, picture.waiting,
+    // The cut-off keeps the office's margin before each close (the wait
+    // told is that plan's; the desk's queue view plans with the real close).
+    std::vector<queue::DeskToday> judged_desks = picture.desks;
+    for (queue::DeskToday& d : judged_desks) d.close -= static_cast<int>(office->walk_in_margin.count());
+    queue::WalkInAnswer answer = queue::DecideWalkIn(judged_desks, picture.waiting,
                                                      picture.durations, key, picture.now,
                                                      picture.next_ticket);
     if (!answer.issued) {
