@@ -63,6 +63,7 @@ export class TerminAdmin extends LitElement {
       .dayrow { grid-template-columns: minmax(0, 1fr); gap: 2px; margin-bottom: 12px; }
       .dayrow .dayname { font-weight: 700; }
       .dayrow label { position: static; width: auto; height: auto; overflow: visible; clip: auto; white-space: normal; font-weight: 400; margin: 4px 0 2px; }
+      .dayrow label .lday { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
       .checks { grid-template-columns: minmax(0, 1fr); }
       .desk-body { padding: 8px; }
     }
@@ -105,13 +106,15 @@ export class TerminAdmin extends LitElement {
     try { await this.fetchOffice(id); this.status = ''; } catch (err) { this.fail(err); }
   }
   private async discard() { try { await this.fetchOffice(this.doc.id); this.status = this.t.discarded; this.focusOn('#saved'); } catch (err) { this.fail(err); } }
-  private edit(i: number, change: Partial<DeskEdit>) { this.desks = this.desks.map((d, j) => (j === i ? { ...d, ...change } : d)); }
+  // Any edit: the last "saved" message no longer describes the form.
+  private edit(i: number, change: Partial<DeskEdit>) { this.desks = this.desks.map((d, j) => (j === i ? { ...d, ...change } : d)); this.status = ''; }
 
   private addClosure(e: Event) {
     e.preventDefault();
     const form = e.target as HTMLFormElement, f = new FormData(form);
     const date = String(f.get('date') || ''), reason = String(f.get('reason') || '').trim();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
+    this.status = '';
     if (!this.doc.closures.some((c: any) => c.date === date)) this.doc = { ...this.doc, closures: [...this.doc.closures, reason ? { date, reason } : { date }].sort((a: any, b: any) => a.date.localeCompare(b.date)) };
     form.reset();
   }
@@ -137,7 +140,7 @@ export class TerminAdmin extends LitElement {
     // service of the office: the admin narrows them before saving.
     const first = this.desks[0];
     this.desks = [...this.desks, { id, name: name || id, services: [...this.doc.services], hours: { ...(first?.hours || week(undefined)) }, breaks: { ...(first?.breaks || week(undefined)) }, exceptions: [], fresh: true, open: true }];
-    this.error = '';
+    this.error = ''; this.status = this.t.deskAdded(name || id);
     form.reset();
     this.focusOn(`#d-${id} > summary`);
   }
@@ -221,8 +224,8 @@ export class TerminAdmin extends LitElement {
       <section aria-labelledby="h-desks"><h3 id="h-desks">${t.desks} (${this.desks.length})</h3><p class="hint">${t.hoursHint}</p>
         ${repeat(this.desks, (k) => k.id, (k, i) => this.renderDesk(k, i))}
         <form @submit=${this.addDesk} aria-labelledby="h-add"><h4 id="h-add">${t.addDesk}</h4>
-          <div class="row"><div class="field"><label for="nd-id">${t.deskId}</label><input id="nd-id" name="id" type="text" autocomplete="off" required maxlength="64"></div>
-          <div class="field"><label for="nd-name">${t.deskName}</label><input id="nd-name" name="name" type="text" autocomplete="off" required maxlength="200"></div>
+          <div class="row"><div class="field"><label for="nd-id">${t.newDeskId}</label><input id="nd-id" name="id" type="text" autocomplete="off" required maxlength="64"></div>
+          <div class="field"><label for="nd-name">${t.newDeskName}</label><input id="nd-name" name="name" type="text" autocomplete="off" required maxlength="200"></div>
           <div class="field"><button class="btn secondary" type="submit">${t.addDesk}</button></div></div>
           <p class="hint">${t.addDeskHint}</p></form>
       </section>
@@ -240,9 +243,9 @@ export class TerminAdmin extends LitElement {
         <fieldset><legend>${t.week}<span class="sr-only">: ${k.name}</span></legend>
           <div class="week-head" aria-hidden="true"><span>${t.day}</span><span>${t.hours}</span><span>${t.breaks}</span></div>
           ${kDays.map((day) => html`<div class="dayrow"><span class="dayname">${t.days[day]}</span>
-            <div class="field"><label for=${`h-${p}-${day}`}>${t.days[day]}: ${t.hours}</label><input id=${`h-${p}-${day}`} type="text" autocomplete="off" .value=${k.hours[day]} @input=${(e: Event) => this.edit(i, { hours: { ...k.hours, [day]: (e.target as HTMLInputElement).value } })}></div>
-            <div class="field"><label for=${`b-${p}-${day}`}>${t.days[day]}: ${t.breaks}</label><input id=${`b-${p}-${day}`} type="text" autocomplete="off" .value=${k.breaks[day]} @input=${(e: Event) => this.edit(i, { breaks: { ...k.breaks, [day]: (e.target as HTMLInputElement).value } })}></div></div>`)}
-          ${this.desks.length > 1 ? html`<button class="btn secondary" @click=${() => this.copyTimes(i)}>${t.copyTimes}<span class="sr-only"> (${k.name})</span></button>` : ''}
+            <div class="field"><label for=${`h-${p}-${day}`}><span class="lday">${t.days[day]}: </span>${t.hours}</label><input id=${`h-${p}-${day}`} type="text" autocomplete="off" .value=${k.hours[day]} @input=${(e: Event) => this.edit(i, { hours: { ...k.hours, [day]: (e.target as HTMLInputElement).value } })}></div>
+            <div class="field"><label for=${`b-${p}-${day}`}><span class="lday">${t.days[day]}: </span>${t.breaks}</label><input id=${`b-${p}-${day}`} type="text" autocomplete="off" .value=${k.breaks[day]} @input=${(e: Event) => this.edit(i, { breaks: { ...k.breaks, [day]: (e.target as HTMLInputElement).value } })}></div></div>`)}
+          ${this.desks.length > 1 ? html`<button class="btn secondary" aria-label=${`${t.copyTimes} (${k.name})`} @click=${() => this.copyTimes(i)}>${t.copyTimes}</button>` : ''}
         </fieldset>
         <fieldset><legend>${t.services}<span class="sr-only">: ${k.name}</span></legend><div class="checks">
           ${this.doc.services.map((s: string) => html`<label><input type="checkbox" .checked=${k.services.includes(s)} @change=${(e: Event) => this.edit(i, { services: (e.target as HTMLInputElement).checked ? [...k.services, s].sort() : k.services.filter((x) => x !== s) })}>${names.get(s) || s}</label>`)}</div></fieldset>
@@ -252,9 +255,9 @@ export class TerminAdmin extends LitElement {
           <form class="row" @submit=${(e: Event) => this.addException(e, i)}>
             <div class="field"><label for=${`x-${p}-date`}>${t.exceptionDate}</label><input id=${`x-${p}-date`} name="date" type="date" required></div>
             <div class="field"><label for=${`x-${p}-hours`}>${t.exceptionHours}</label><input id=${`x-${p}-hours`} name="hours" type="text" autocomplete="off"></div>
-            <div class="field"><button class="btn secondary" type="submit">${t.addException}<span class="sr-only"> (${k.name})</span></button></div></form>
+            <div class="field"><button class="btn secondary" type="submit" aria-label=${`${t.addException} (${k.name})`}>${t.addException}</button></div></form>
         </fieldset>
-        <button class="btn warning" @click=${() => this.removeDesk(i)}>${t.removeDesk}<span class="sr-only">: ${k.name}</span></button>
+        <button class="btn warning" aria-label=${`${t.removeDesk}: ${k.name}`} @click=${() => this.removeDesk(i)}>${t.removeDesk}</button>
       </div></details>`;
   }
 }

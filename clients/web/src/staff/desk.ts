@@ -36,7 +36,7 @@ export class TerminDesk extends LitElement {
     .shortcuts h3 { margin-top: 0; font-size: 18px; }
     .narrow { display: none; }
     @media (max-width: 640px) { .wide { display: none; } .narrow { display: block; } }
-    @media (max-width: 480px) { .current { padding: 12px; } .current .number { font-size: 44px; } }
+    @media (max-width: 480px) { .current { padding: 12px; } .current .number { font-size: 44px; } .actions .btn { width: 100%; margin-right: 0; } }
   `];
   lang: 'de' | 'en' = startLang();
   q: any = null;
@@ -155,7 +155,7 @@ export class TerminDesk extends LitElement {
     return html`<table class="wide"><thead><tr><th scope="col">${t.timeCol}</th><th scope="col">${t.services}</th><th scope="col">${t.reference}</th><th scope="col">${t.checkedInCol}</th><th scope="col">${t.notes}</th></tr></thead>
       <tbody>${list.map((a: any) => html`<tr class=${a.this_desk ? '' : 'other'}><td class="ticket">${time(a.start, this.lang)}</td><td>${this.svc(a.services)}${a.this_desk ? '' : html`<br><span class="hint">${t.thisDeskNo}</span>`}</td><td class="ref">${a.reference}</td><td>${arrived(a)}</td><td>${a.notes.map((n: any) => html`<div>${n.text}</div>`)}</td></tr>`)}</tbody></table>
       <ul class="cards narrow">${list.map((a: any) => html`<li class=${a.this_desk ? '' : 'other'}><p class="card-head"><span class="ticket">${time(a.start, this.lang)}</span> <span class="ref">${a.reference}</span></p>
-        <p>${this.svc(a.services)}</p><p class="hint">${arrived(a)}${a.this_desk ? '' : ` · ${t.thisDeskNo}`}</p>${a.notes.length ? html`<p>${t.notes}: ${a.notes.map((n: any) => n.text).join(' · ')}</p>` : ''}</li>`)}</ul>`;
+        <p>${this.svc(a.services)}</p><p class="hint">${t.checkedInCol}: ${arrived(a)}${a.this_desk ? '' : ` · ${t.thisDeskNo}`}</p>${a.notes.length ? html`<p>${t.notes}: ${a.notes.map((n: any) => n.text).join(' · ')}</p>` : ''}</li>`)}</ul>`;
   }
   private renderDesk() {
     const t = this.t, q = this.q, cur = q.desk.current, state = cur?.state;
@@ -173,7 +173,7 @@ export class TerminDesk extends LitElement {
       </section>`}
       <section aria-labelledby="h-q"><h3 id="h-q">${t.queue} (${q.waiting.length})</h3>${this.renderWaiting()}</section>
       <section aria-labelledby="h-ahead"><h3 id="h-ahead">${t.ahead} (${(q.appointments || []).length})</h3>
-        <p class="hint">${t.expected(q.expected_appointments)}</p>${this.renderAhead()}</section>
+        ${q.expected_appointments ? html`<p class="hint">${t.expected(q.expected_appointments)}</p>` : ''}${this.renderAhead()}</section>
       <section class="shortcuts" aria-labelledby="h-keys"><h3 id="h-keys">${t.shortcuts}</h3><ul>
         <li><kbd>O</kbd> ${t.open}</li>${this.steps.map((s) => html`<li><kbd>${s.key.toUpperCase()}</kbd> ${s.label()}</li>`)}<li><kbd>T</kbd> ${t.transfer}</li></ul></section>`;
   }

@@ -33,6 +33,7 @@ export class TerminAnzeige extends LitElement {
     .empty { font-size: 48px; }
     .notice.bad { color: #0b0c0c; }
     @media (max-width: 900px) { .newest { flex-direction: column; } .newest .num { font-size: 120px; } .newest .desk { font-size: 56px; } ol { grid-template-columns: 1fr; } ol li { font-size: 40px; } }
+    @media (max-width: 480px) { .root { padding: 12px; font-size: 20px; } .bar h2 { font-size: 28px; } .newest { padding: 12px 16px; } h3 { font-size: 24px; } .empty { font-size: 28px; } .newest .to { font-size: 24px; } .newest .num { font-size: 88px; } .newest .desk { font-size: 36px; } ol li { font-size: 28px; } }
   `];
   lang: 'de' | 'en' = startLang();
   calls: Call[] = [];
