@@ -479,6 +479,23 @@ HttpResponse App::DeskQueue(const Call& call) {
     WriteEntry(w, *current, *c->office, &notes);
   }
   w.EndObject();
+  // The office's other desks, for a transfer (the console offers them by name).
+  w.Key("desks");
+  w.StartArray();
+  for (const Desk& d : c->office->schedule.desks) {
+    if (d.id == c->desk->id) continue;
+    auto st = day->queue.desks.find(d.id);
+    w.StartObject();
+    w.Key("id");
+    WriteString(w, d.id);
+    w.Key("name");
+    WriteString(w, DeskName(*c->office, d.id));
+    w.Key("open");
+    w.Bool(st != day->queue.desks.end() && st->second.open &&
+           (st->second.closes_at == TimePoint{} || st->second.closes_at > c->now));
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("waiting");
   w.StartArray();
   for (std::size_t i = 0; i < picture.waiting.size(); ++i) {

@@ -238,6 +238,11 @@ TEST_CASE("queue: the desk sees an appointment's services, staff notes and today
   REQUIRE((*a1)["notes"].Size() == 1);
   CHECK(std::string((*a1)["notes"][0]["text"].GetString()) == "Bringt Dolmetscher mit");
   CHECK(std::string(q.json["appointments"][0]["reference"].GetString()) == first.reference);  // by start
+  // The other desks, the transfer's targets: b, not a itself.
+  REQUIRE(q.json["desks"].IsArray());
+  REQUIRE(q.json["desks"].Size() >= 1);
+  CHECK(std::string(q.json["desks"][0]["id"].GetString()) == "b");
+  for (const auto& d : q.json["desks"].GetArray()) CHECK(std::string(d["id"].GetString()) != "a");
 
   // Checked in: still ahead, with its ticket; called: its notes come with the call.
   Response in = api.Post("/v1/kiosk/checkins", "{\"reference\":" + Q(first.reference) + "}", Bearer(kKioskMitteKey));

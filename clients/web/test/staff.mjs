@@ -48,12 +48,35 @@ async function audit(page, name) {
   axeRuns++; axeViolations += r.violations.length;
   check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
 }
+// Words (split at spaces and hyphens) whose letters land on two lines: a
+// squeezed layout breaking "Meldebesc|heinigung" or a ticket "A00|2".
+const brokenWords = (page) => page.evaluate(() => {
+  const out = [];
+  const scan = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.textContent.matchAll(/[^\s\-–·,/()]{3,}/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 1).map((x) => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) scan(el.shadowRoot);
+  };
+  scan(document.body);
+  return out;
+});
 // Desk, hotline, admin: 1280 and 320 wide; kiosk and display at their own size.
 async function shot(page, name, sizes = [[1280, 900], [320, 900]]) {
   for (const [w, h] of sizes) {
     await page.setViewportSize({ width: w, height: h });
     await page.screenshot({ path: join(shots, `staff-${name}-${w}.png`), fullPage: sizes.length > 1 });
-    if (w === 320) check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no horizontal scrolling at 320 px`);
+    if (w === 320) {
+      check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no horizontal scrolling at 320 px`);
+      const broken = await brokenWords(page);
+      check(broken.length === 0, `${name}: no word broken mid-word at 320 px${broken.length ? ` (${broken.slice(0, 5).join(', ')})` : ''}`);
+    }
   }
   await page.setViewportSize({ width: sizes[0][0], height: sizes[0][1] });
 }
@@ -310,9 +333,9 @@ async function deskFlows(consoles) {
   const t = await callNext();
   await page.keyboard.press('t');
   check(await c.evaluate((el) => el.shadowRoot.activeElement?.id === 'to'), 'desk transfer: T puts the focus in the target desk field');
-  await page.keyboard.type('schalter-2');
+  await c.getByRole('combobox', { name: /Ziel-Schalter/ }).selectOption({ label: 'Schalter 2 (geöffnet)' });
   await audit(page, 'desk transfer form'); await shot(page, 'desk-de-transfer');
-  await page.keyboard.press('Enter');
+  await c.getByRole('combobox', { name: /Ziel-Schalter/ }).press('Enter');
   await nobody();
   q = await queueOf('schalter-1');
   const moved = q.waiting.find((w) => w.ticket === t);

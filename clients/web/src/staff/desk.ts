@@ -107,7 +107,7 @@ export class TerminDesk extends LitElement {
     if (!this.q.desk.open && e.key.toLowerCase() === 'o') { e.preventDefault(); this.step('open'); return; }
     const s = this.steps.find((x) => x.key === e.key.toLowerCase());
     if (s && this.q.desk.open && s.when(state)) { e.preventDefault(); this.step(s.path); }
-    if (e.key.toLowerCase() === 't' && (state === 'called' || state === 'serving')) { e.preventDefault(); this.renderRoot.querySelector<HTMLInputElement>('#to')?.focus(); }
+    if (e.key.toLowerCase() === 't' && (state === 'called' || state === 'serving')) { e.preventDefault(); this.renderRoot.querySelector<HTMLElement>('#to')?.focus(); }
   }
   private transfer(e: Event) {
     e.preventDefault();
@@ -168,7 +168,10 @@ export class TerminDesk extends LitElement {
           ${cur.kind === 'appointment' ? html`<div class="visit-notes"><strong>${t.notes}:</strong> ${this.notes(cur.notes)}</div>` : ''}` : html`<p>${t.nobody}</p>`}
         <div class="actions">${this.steps.filter((s) => s.when(state)).map((s) => html`<button class="btn ${s.kind || ''}" @click=${() => this.step(s.path)}>${s.label()} <kbd>${s.key.toUpperCase()}</kbd></button>`)}</div>
         ${state === 'called' || state === 'serving' ? html`<form class="row" @submit=${this.transfer}>
-          <div class="field"><label for="to">${t.transferTo} <kbd>T</kbd></label><input id="to" name="to" type="text" autocomplete="off"></div>
+          <div class="field"><label for="to">${t.transferTo} <kbd>T</kbd></label>${q.desks?.length
+            ? html`<select id="to" name="to" @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') { e.preventDefault(); (e.target as HTMLSelectElement).form?.requestSubmit(); } }}>
+                ${q.desks.map((d: any) => html`<option value=${d.id}>${d.name} (${d.open ? t.deskOpen : t.deskClosed})</option>`)}</select>`
+            : html`<input id="to" name="to" type="text" autocomplete="off">`}</div>
           <div class="field"><button class="btn secondary" type="submit">${t.transfer}</button></div></form>` : ''}
       </section>`}
       <section aria-labelledby="h-q"><h3 id="h-q">${t.queue} (${q.waiting.length})</h3>${this.renderWaiting()}</section>

@@ -12,7 +12,7 @@ export const de = {
   refEmpty: 'Bitte geben Sie Ihre Buchungsnummer ein.', autoBack: 'Zurück zum Start in wenigen Sekunden ohne Eingabe.',
   // desk
   close: 'Schließen', deskTitle: 'Schalter-Konsole', open: 'Schalter öffnen', closed: 'Der Schalter ist geschlossen.', current: 'Am Schalter', nobody: 'Niemand am Schalter.',
-  callNext: 'Nächste Person aufrufen', recall: 'Erneut aufrufen', start: 'Bearbeitung beginnen', finish: 'Fertig', noShow: 'Nicht erschienen', requeue: 'Zurück in die Warteschlange', transfer: 'Weitergeben an', transferTo: 'Ziel-Schalter (Kennung)',
+  callNext: 'Nächste Person aufrufen', recall: 'Erneut aufrufen', start: 'Bearbeitung beginnen', finish: 'Fertig', noShow: 'Nicht erschienen', requeue: 'Zurück in die Warteschlange', transfer: 'Weitergeben an', transferTo: 'Ziel-Schalter', deskOpen: 'geöffnet', deskClosed: 'geschlossen',
   queue: 'Warteschlange', ticket: 'Nummer', kind: 'Art', services: 'Anliegen', due: 'Fällig', wait: 'Wartezeit', forThisDesk: 'Für diesen Schalter',
   appointment: 'Termin', walkIn: 'Ohne Termin', yes: 'ja', no: 'nein', minutes: (m: number | null) => m == null ? 'heute nicht' : `${m} Min.`,
   expected: (n: number) => `Heute noch erwartet: ${n} Termin(e), nicht eingecheckt.`, queueEmpty: 'Niemand wartet, den dieser Schalter bedienen kann.',

@@ -11,7 +11,7 @@ export const en: StaffMessages = {
   notFound: 'We do not know this booking reference here. Please check it or ask at the information desk.', notToday: 'Your appointment is not today. Please check the date in your confirmation.',
   refEmpty: 'Please type your booking reference.', autoBack: 'Back to the start in a few seconds without input.',
   close: 'Close', deskTitle: 'Desk console', open: 'Open the desk', closed: 'The desk is closed.', current: 'At the desk', nobody: 'Nobody at the desk.',
-  callNext: 'Call the next person', recall: 'Call again', start: 'Start', finish: 'Done', noShow: 'Did not come', requeue: 'Back to the queue', transfer: 'Hand over to', transferTo: 'Target desk (id)',
+  callNext: 'Call the next person', recall: 'Call again', start: 'Start', finish: 'Done', noShow: 'Did not come', requeue: 'Back to the queue', transfer: 'Hand over to', transferTo: 'Target desk', deskOpen: 'open', deskClosed: 'closed',
   queue: 'Queue', ticket: 'Number', kind: 'Kind', services: 'Services', due: 'Due', wait: 'Wait', forThisDesk: 'For this desk',
   appointment: 'Appointment', walkIn: 'Walk-in', yes: 'yes', no: 'no', minutes: (m) => m == null ? 'not today' : `${m} min`,
   expected: (n) => `Still expected today: ${n} appointment(s), not checked in.`, queueEmpty: 'Nobody is waiting whom this desk can serve.',
