@@ -67,6 +67,28 @@ const brokenWords = (page) => page.evaluate(() => {
   scan(document.body);
   return out;
 });
+// What Tab reaches, in order (the accessible label or text of each focused
+// control, through shadow roots), until the focus comes round again.
+async function tabStops(page, max = 300) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const names = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      let a = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a && a !== document.body ? (a.getAttribute('aria-label') || (a.labels?.[0]?.textContent) || a.textContent || a.id).replace(/\s+/g, ' ').trim() : '';
+    });
+    if (names.length && name === names[0]) break;
+    names.push(name);
+  }
+  return names;
+}
+async function keyboardReaches(page, what, wanted) {
+  const stops = await tabStops(page);
+  const missing = wanted.filter((w) => !stops.some((n) => n.startsWith(w)));
+  check(missing.length === 0, `${what}: Tab reaches ${wanted.length} actions${missing.length ? `; missing ${missing.join(', ')}` : ''} (${stops.length} stops)`);
+}
 // Desk, hotline, admin: 1280 and 320 wide; kiosk and display at their own size.
 async function shot(page, name, sizes = [[1280, 900], [320, 900]]) {
   for (const [w, h] of sizes) {
@@ -238,7 +260,7 @@ async function desks() {
     }
     consoles.push({ page, c, desk });
   }
-  {
+  if (ref) {  // the hotline booked it and the kiosk checked it in
     const { c } = consoles[0];
     const ahead = c.getByRole('region', { name: /Anstehende Termine heute/ });
     await ahead.getByRole('cell', { name: ref }).waitFor();
@@ -335,6 +357,8 @@ async function deskFlows(consoles) {
   check(await c.evaluate((el) => el.shadowRoot.activeElement?.id === 'to'), 'desk transfer: T puts the focus in the target desk field');
   await c.getByRole('combobox', { name: /Ziel-Schalter/ }).selectOption({ label: 'Schalter 2 (geöffnet)' });
   await audit(page, 'desk transfer form'); await shot(page, 'desk-de-transfer');
+  await keyboardReaches(page, 'desk (called)', ['Erneut aufrufen', 'Bearbeitung beginnen', 'Nicht erschienen', 'Zurück in die Warteschlange', 'Ziel-Schalter', 'Weitergeben an', 'English', 'Abmelden']);
+  await c.getByRole('combobox', { name: /Ziel-Schalter/ }).focus();
   await c.getByRole('combobox', { name: /Ziel-Schalter/ }).press('Enter');
   await nobody();
   q = await queueOf('schalter-1');
@@ -387,6 +411,8 @@ async function admin() {
   await adminDesks(page, a);
   await switchLang(page);
   await a.getByRole('heading', { name: 'Closed days' }).waitFor();
+  await a.locator('summary', { hasText: 'Schalter 8' }).click();
+  await a.getByRole('textbox', { name: 'Monday: Breaks' }).waitFor();
   await audit(page, 'admin (en)'); await shot(page, 'admin-en-office');
   await page.context().close();
 }
@@ -459,6 +485,7 @@ async function adminDesks(page, a) {
   await eight.getByRole('button', { name: /Ausnahme hinzufügen/ }).click();
   await eight.getByRole('listitem').filter({ hasText: 'geschlossen' }).waitFor();
   await audit(page, 'admin new desk'); await shot(page, 'admin-de-new-desk');
+  await keyboardReaches(page, 'admin', ['Laden', 'Schließtag hinzufügen', 'Schalter 8', 'Name des Schalters', 'Montag: Pausen', 'Diese Zeiten für alle Schalter übernehmen (Schalter 8)', 'Fundsachen', 'Datum der Ausnahme', 'Ausnahme hinzufügen (Schalter 8)', 'Entfernen: Schalter 8', 'Schalter entfernen: Schalter 8', 'Schalter hinzufügen', 'Änderungen speichern', 'Änderungen verwerfen']);
   await a.getByRole('button', { name: 'Änderungen speichern' }).click();
   await a.getByText(/^Gespeichert\.$/).waitFor();
   const added = (await office()).desks.find((d) => d.id === 'schalter-8');
