@@ -4,10 +4,10 @@
 #include <cctype>
 #include <cstdio>
 
-#include "api/booking.h"
-#include "api/json_input.h"
-#include "api/render.h"
-#include "api/secrets.h"
+#include "api/domain/booking.h"
+#include "api/json/json_input.h"
+#include "api/json/render.h"
+#include "api/security/secrets.h"
 
 namespace termin::api {
 namespace {

@@ -8,9 +8,9 @@
 // template, status, duration; never paths, bodies, secrets or personal data).
 // Handlers are thin: parse, call a Booker step or the store, render.
 //
-// Routes are registered in one place (routes.cc); handlers live by audience
-// in handlers_public.cc, handlers_staff.cc, handlers_admin.cc,
-// handlers_dead_letters.cc, handlers_queue.cc and handlers_ops.cc.
+// Routes are registered in one place (handlers/routes.cc); handlers live by
+// audience in handlers/public.cc, staff.cc, admin.cc (with the ops routes),
+// dead_letters.cc and queue.cc.
 //
 // Thread safety: Handle may be called from many threads at once.
 #ifndef TERMIN_API_APP_H_
@@ -27,19 +27,19 @@
 
 #include <rapidjson/document.h>
 
-#include "api/auth.h"
-#include "api/booking.h"
-#include "api/catalog_state.h"
+#include "api/security/auth.h"
+#include "api/domain/booking.h"
+#include "api/domain/catalog_state.h"
 #include "api/clock.h"
 #include "api/dead_letters.h"
-#include "api/http_types.h"
-#include "api/limits.h"
-#include "api/metrics.h"
-#include "api/problem.h"
-#include "api/render.h"
-#include "api/router.h"
+#include "api/http/http_types.h"
+#include "api/security/limits.h"
+#include "api/http/metrics.h"
+#include "api/json/problem.h"
+#include "api/json/render.h"
+#include "api/http/router.h"
 #include "api/store.h"
-#include "api/web_front.h"
+#include "api/http/web_front.h"
 
 namespace termin::api {
 
@@ -56,7 +56,7 @@ struct ApiOptions {
   std::chrono::milliseconds idempotency_lease{5000};
   int max_attempts = 3;                               // claim retries on conflict
   int max_hold_extensions = 10;                       // BookingOptions
-  // The key of manage-link tokens (api/secrets.h, ManageLinkToken), shared
+  // The key of manage-link tokens (api/security/secrets.h, ManageLinkToken), shared
   // with the notification worker; empty: links carry no token and none is
   // accepted.
   std::string link_key;
@@ -65,7 +65,7 @@ struct ApiOptions {
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
   std::chrono::milliseconds claims_refusal_max_age{200};    // BookingOptions
   FairUseOptions fair_use;  // no limits unless set (termin-api sets them: service/config.h)
-  // Proof of work for holds (api/pow.h), where an office's rules ask for it:
+  // Proof of work for holds (api/security/pow.h), where an office's rules ask for it:
   // the key that signs challenges (every replica the same; empty = a random
   // key of this process), the work (numbers tried: half of it on average)
   // and a challenge's life.
@@ -119,6 +119,14 @@ class App {
   // in the same atomic step (in Redis, {o:X}:cfg shares the office's slot).
   Status RefreshCatalog();
 
+  // Housekeeping of today's queues: every office's confirmed appointments of
+  // today not checked in by start + rules.no_show_grace_minutes become
+  // no_show now, so their desk time goes back to the day (the cut-off and
+  // the expected waits see it) without waiting for a kiosk or desk to read
+  // the day. Returns how many were released. Safe on many replicas at once
+  // (Store::MarkNoShow is conditional). termin-api calls it every minute.
+  Result<std::size_t> ReleaseNoShows();
+
   std::vector<std::string> Routes() const { return router_.List(); }
   ApiMetrics& metrics() { return metrics_; }
   std::shared_ptr<const Catalog> catalog() const { return catalog_.Get(); }
@@ -126,7 +134,7 @@ class App {
   void SetReady(bool ready) { ready_.store(ready); }
   // The notification queue's dead letters, for the admin routes (503 until
   // set). Call before the server starts: not synchronized with Handle.
-  // Static files and CORS (api/web_front.h). Call before the server starts.
+  // Static files and CORS (api/http/web_front.h). Call before the server starts.
   void SetWebFront(std::shared_ptr<const WebFront> web) { web_ = std::move(web); }
   void SetDeadLetters(std::shared_ptr<DeadLetters> dead_letters) {
     dead_letters_ = std::move(dead_letters);
@@ -196,7 +204,7 @@ class App {
     Visit visit;
   };
   std::optional<HttpResponse> ReadKioskVisit(const Call& call, KioskVisit& out);
-  // --- The office's day (handlers_queue.cc) ---
+  // --- The office's day (handlers/queue.cc) ---
   HttpResponse KioskTicket(const Call& call);
   HttpResponse DeskOpen(const Call& call);
   HttpResponse DeskClose(const Call& call);
@@ -221,7 +229,7 @@ class App {
   HttpResponse Readyz(const Call& call);
   HttpResponse Metrics(const Call& call);
 
-  // 429 if the request's client is over its request limit (api/limits.h).
+  // 429 if the request's client is over its request limit (api/security/limits.h).
   std::optional<HttpResponse> OverRequestLimit(const Call& call);
   HttpResponse TooManyRequests(const Call& call, const LimitRefusal& refusal) const;
 
@@ -243,6 +251,7 @@ class App {
     QueueDay queue;
     std::vector<AppointmentRecord> due;
     std::vector<AppointmentRecord> checked_in;
+    std::size_t released = 0;  // appointments made no_show by this load
   };
   Result<DayState> LoadDay(const OfficeInfo& office, TimePoint now);
   HttpResponse DeskSetOpen(const Call& call, bool open);

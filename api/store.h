@@ -122,7 +122,7 @@ struct AppointmentRecord {
   TimePoint closed_at;          // when it became cancelled/done/no_show
   int revision = 0;             // grows with each move and the cancellation (.ics SEQUENCE)
   // Fair use: digests of the contact's normalised e-mail and phone
-  // (api/booking.h, IdentityDigests), erased with the contact data.
+  // (api/domain/booking.h, IdentityDigests), erased with the contact data.
   std::vector<std::string> identities;
   // A step input, never stored: ConfirmHold refuses (ResourceExhausted)
   // when one of `identities` already has this many future confirmed or
@@ -267,7 +267,7 @@ struct LimitDecision {
 };
 
 // --- The office's day: one queue for booked visitors and walk-ins ---------
-// (queue/day.h is the model that judges it; api/queue_day.h feeds it.)
+// (queue/day.h is the model that judges it; api/domain/queue_day.h feeds it.)
 //
 // Per office and local day ("YYYY-MM-DD"): the entries (a checked-in
 // appointment or a walk-in ticket), the desks opened for the day, and the
@@ -514,7 +514,7 @@ class Store {
   // Forgets a started key (the request failed in a way worth retrying).
   virtual Status AbandonIdempotent(const std::string& key) = 0;
 
-  // --- Fair-use limits (api/limits.h), shared by every replica ---------------
+  // --- Fair-use limits (api/security/limits.h), shared by every replica ---------------
   // `bucket` names a client ("ip:203.0.113.7", "key:<digest>"); the store
   // keeps only counters under a hash of it. Both steps are atomic: of many
   // concurrent requests exactly as many pass as the limit allows.

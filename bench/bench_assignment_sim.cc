@@ -20,7 +20,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/catalog.h"
+#include "api/domain/catalog.h"
 #include "bench/assignment_sim.h"
 #include "bench/harness.h"
 #include "bench/synthetic_office.h"

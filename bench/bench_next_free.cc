@@ -1,7 +1,7 @@
 // bench_next_free: the hotline's "earliest free start anywhere" query.
 //
 // NextFree over every office of the demo city (data/demo-city.json, read
-// through api/catalog.h) that offers the service, asking for the next 10
+// through api/domain/catalog.h) that offers the service, asking for the next 10
 // starts, with 30 % of each office's open desk time taken by random claims.
 // The query's now moves through a week, so some queries start at night or on
 // a weekend and must search past closed days.
@@ -18,7 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/catalog.h"
+#include "api/domain/catalog.h"
 #include "bench/harness.h"
 #include "bench/random_claims.h"
 #include "scheduler/availability.h"

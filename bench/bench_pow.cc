@@ -1,4 +1,4 @@
-// What the proof of work (api/pow.h, #14) costs: a client solving
+// What the proof of work (api/security/pow.h, #14) costs: a client solving
 // challenges natively in C++ (what a bot pays per hold, per core) against
 // the server's cost to issue and verify one. The browser's cost (the
 // widget's Web Worker) is measured by the browser test.
@@ -9,7 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/pow.h"
+#include "api/security/pow.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"bench_pow: proof-of-work cost"};

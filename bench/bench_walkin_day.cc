@@ -29,7 +29,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/catalog.h"
+#include "api/domain/catalog.h"
 #include "bench/harness.h"
 #include "queue/day.h"
 

@@ -3,7 +3,7 @@
 # via redis-benchmark) under three persistence settings: no AOF, AOF with
 # appendfsync everysec, AOF with appendfsync always. Each run gets a fresh
 # redis-server on a free loopback port in a temp dir; everything is removed
-# at the end. The script text is cut out of service/redis_scripts.cc, so the
+# at the end. The script text is cut out of service/redis/redis_scripts.cc, so the
 # bench measures exactly what the store runs.
 #
 # Usage: bench/redis_persistence.sh [requests=100000] [clients=50]
@@ -18,7 +18,7 @@ lua_block() {  # prints the raw string literal named $1 from redis_scripts.cc
   awk -v name="$1" '
     $0 ~ "const char\\* " name " = R\"lua\\(" { on = 1; next }
     on && /^\)lua";/ { exit }
-    on { print }' service/redis_scripts.cc
+    on { print }' service/redis/redis_scripts.cc
 }
 SCRIPT="$(lua_block kPrelude)
 $(lua_block kPlaceHold)"

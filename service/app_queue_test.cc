@@ -10,8 +10,8 @@
 #include <set>
 
 #include "api/app.h"
-#include "api/secrets.h"
-#include "service/memory_store.h"
+#include "api/security/secrets.h"
+#include "service/memory/memory_store.h"
 
 namespace termin::service {
 namespace {
@@ -348,6 +348,40 @@ TEST_CASE("queue: closing a desk early lists the tickets that can no longer be s
   CHECK(std::string(doc["unserved"][1]["ticket"].GetString()) == tickets[1]);
   // Opening answers without the list.
   CHECK(!Json(f.Desk("a", "open")).HasMember("unserved"));
+}
+
+// The housekeeping step (termin-api runs it every minute): an appointment not
+// checked in by start + grace becomes no_show without any kiosk or desk
+// reading the day, and its desk time is at once the walk-ins' again.
+TEST_CASE("queue: the no-show sweep releases overdue appointments by itself") {
+  Fixture f;
+  const auto start = api::ToTimePoint(*ParseInstant(kAfternoon));
+  REQUIRE(f.Desk("a", "open", "{\"closes\":\"18:30\"}").status == 200);
+  // One desk until 18:30; booked (30 minutes' notice): a long visit at
+  // 17:30 and a short one at 18:20.
+  const std::string late = Book(f, "lang", "17:30");
+  const std::string later = Book(f, "kurz", "18:20");
+  auto status_of = [&](const std::string& ref) {
+    return Str(f.Send("GET", "/v1/hotline/appointments/" + ref, "", Bearer("hotline-mitte")), "status");
+  };
+  f.clock->Set(start + 39min);
+  auto none = f.app->ReleaseNoShows();
+  REQUIRE(none.ok());
+  CHECK(*none == 0);  // within the grace
+  CHECK(status_of(late) == "confirmed");
+  f.clock->Set(start + 41min);
+  auto released = f.app->ReleaseNoShows();
+  REQUIRE(released.ok());
+  CHECK(*released == 1);
+  CHECK(status_of(late) == "no_show");
+  CHECK(status_of(later) == "confirmed");
+  auto again = f.app->ReleaseNoShows();
+  REQUIRE(again.ok());
+  CHECK(*again == 0);  // done once, on every replica alike
+  // Its time is free for numbers: the first one is called at once.
+  auto t = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+  REQUIRE_MESSAGE(t.status == 201, t.body);
+  CHECK(Json(t)["expected_wait_minutes"].GetInt() == 0);
 }
 
 }  // namespace termin::service

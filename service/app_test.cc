@@ -8,8 +8,8 @@
 
 #include <rapidjson/document.h>
 
-#include "api/secrets.h"
-#include "service/memory_store.h"
+#include "api/security/secrets.h"
+#include "service/memory/memory_store.h"
 
 namespace termin::service {
 namespace {

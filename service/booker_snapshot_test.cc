@@ -1,13 +1,13 @@
-// The Booker's claims snapshots (api/claims_cache.h) against a real store:
+// The Booker's claims snapshots (api/domain/claims_cache.h) against a real store:
 // a snapshot may only cost a retry, never a wrong answer. "Another replica"
 // is the store written directly, behind this Booker's back.
 #include <doctest/doctest.h>
 
 #include <thread>
 
-#include "api/booking.h"
-#include "api/catalog.h"
-#include "service/memory_store.h"
+#include "api/domain/booking.h"
+#include "api/domain/catalog.h"
+#include "service/memory/memory_store.h"
 
 namespace termin::service {
 namespace {

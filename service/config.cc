@@ -6,8 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/json_input.h"
-#include "api/limits.h"
+#include "api/json/json_input.h"
+#include "api/security/limits.h"
 
 namespace termin::service {
 

@@ -27,12 +27,12 @@ struct ApiConfig {
   std::string keys;                // API keys JSON (SHA-256 digests)
   int hold_ttl_override_seconds = 0;  // 0 = the offices' own TTLs
   int retention_days = 30;         // contact data kept after the visit
-  int claims_snapshot_ms = 5000;   // api/claims_cache.h; 0 = off
-  int claims_refusal_ms = 200;     // api/claims_cache.h; 0 = every 409 reads fresh
-  // Proof of work for holds (api/pow.h; offices opt in by their rules).
+  int claims_snapshot_ms = 5000;   // api/domain/claims_cache.h; 0 = off
+  int claims_refusal_ms = 200;     // api/domain/claims_cache.h; 0 = every 409 reads fresh
+  // Proof of work for holds (api/security/pow.h; offices opt in by their rules).
   std::string pow_key_file;          // the challenge-signing key, one for all replicas
   std::int64_t pow_maxnumber = 50000;  // numbers a client tries: half of it on average
-  // Fair use (api/limits.h); 0 = no limit.
+  // Fair use (api/security/limits.h); 0 = no limit.
   int public_requests_per_minute = 600;  // per client address (IPv6: per /64)
   int staff_requests_per_minute = 6000;  // per staff key
   int open_holds_per_client = 2;         // per client address
@@ -56,7 +56,7 @@ struct ApiConfig {
   std::string templates = "service/templates";
   std::string mail_from = "termine@example.de";
   std::string base_url = "https://termine.example.de";  // links in messages
-  // The key of the tokens in notifications' manage links (api/secrets.h,
+  // The key of the tokens in notifications' manage links (api/security/secrets.h,
   // ManageLinkToken), the same file for termin-api and termin-worker; ""
   // = links without a token (the page then asks for the booking's link).
   std::string link_key_file;

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "service/job_queue_memory.h"
-#include "service/job_queue_redis.h"
-#include "service/redis_connection.h"
+#include "service/memory/job_queue_memory.h"
+#include "service/redis/job_queue_redis.h"
+#include "service/redis/redis_connection.h"
 
 namespace termin::service {
 

@@ -11,11 +11,11 @@
 #include <set>
 #include <thread>
 
-#include "service/job_queue_memory.h"
-#include "service/job_queue_redis.h"
-#include "service/memory_store.h"
-#include "service/redis_store.h"
-#include "service/redis_test_server.h"
+#include "service/memory/job_queue_memory.h"
+#include "service/redis/job_queue_redis.h"
+#include "service/memory/memory_store.h"
+#include "service/redis/redis_store.h"
+#include "service/redis/redis_test_server.h"
 
 namespace termin::service {
 namespace {

@@ -16,9 +16,9 @@
 
 #include "api/clock.h"
 #include "api/store.h"
-#include "service/memory_store.h"
-#include "service/redis_store.h"
-#include "service/redis_test_server.h"
+#include "service/memory/memory_store.h"
+#include "service/redis/redis_store.h"
+#include "service/redis/redis_test_server.h"
 
 namespace termin::service {
 namespace {

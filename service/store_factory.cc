@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "service/memory_store.h"
-#include "service/redis_store.h"
+#include "service/memory/memory_store.h"
+#include "service/redis/redis_store.h"
 
 namespace termin::service {
 

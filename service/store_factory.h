@@ -1,8 +1,8 @@
 // Opens the store a configuration names: the seam between the API and its
 // storage adapters.
 //
-// "memory" is the embedded store (service/memory_store.h): one process.
-// "redis://host:port" is the Redis store (service/redis_store.h): any number
+// "memory" is the embedded store (service/memory/memory_store.h): one process.
+// "redis://host:port" is the Redis store (service/redis/redis_store.h): any number
 // of API replicas on one Redis share every hold, appointment and
 // configuration. The returned Redis store also answers GetConfigVersions (the
 // versions replicas poll to notice an admin change made elsewhere): from the

@@ -46,7 +46,7 @@ std::string BenchOfficeId(int index);
 // The city document.
 std::string BenchCityJson(const BenchCityOptions& options);
 
-// A keys file (api/auth.h) with one hotline key for every office.
+// A keys file (api/security/auth.h) with one hotline key for every office.
 std::string BenchKeysJson(const std::string& hotline_key);
 
 // A start at an office: what a booking request names.

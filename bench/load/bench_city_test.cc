@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "api/auth.h"
-#include "api/catalog.h"
-#include "api/secrets.h"
+#include "api/security/auth.h"
+#include "api/domain/catalog.h"
+#include "api/security/secrets.h"
 
 namespace termin::bench {
 

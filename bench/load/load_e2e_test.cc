@@ -3,15 +3,15 @@
 #include <doctest/doctest.h>
 
 #include "api/app.h"
-#include "api/auth.h"
-#include "api/catalog.h"
+#include "api/security/auth.h"
+#include "api/domain/catalog.h"
 #include "api/clock.h"
-#include "api/pistache_server.h"
-#include "api/secrets.h"
+#include "api/http/pistache_server.h"
+#include "api/security/secrets.h"
 #include "bench/load/bench_city.h"
 #include "bench/load/rush.h"
 #include "bench/load/steady_load.h"
-#include "service/memory_store.h"
+#include "service/memory/memory_store.h"
 
 namespace termin::bench {
 namespace {

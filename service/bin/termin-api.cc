@@ -38,17 +38,17 @@
 #include <thread>
 
 #include "api/app.h"
-#include "api/catalog.h"
-#include "api/pistache_server.h"
+#include "api/domain/catalog.h"
+#include "api/http/pistache_server.h"
 #include "service/config.h"
 #include "service/job_queue_factory.h"
-#include "service/mail_smtp.h"
-#include "service/queue_dead_letters.h"
-#include "service/redis_connection.h"
+#include "service/notify/mail_smtp.h"
+#include "service/notify/queue_dead_letters.h"
+#include "service/redis/redis_connection.h"
 #include "service/stop_signals.h"
 #include "service/store_factory.h"
-#include "service/worker.h"
-#include "service/worker_templates.h"
+#include "service/notify/worker.h"
+#include "service/notify/worker_templates.h"
 
 namespace {
 
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     worker = std::make_unique<service::Worker>(std::move(deps), worker_options);
   }
 
-  // Connections are capped below the descriptor limit (api/pistache_server.h);
+  // Connections are capped below the descriptor limit (api/http/pistache_server.h);
   // raise the soft limit to the hard one so that the cap is what
   // --max-connections says.
   if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
@@ -271,7 +271,8 @@ int main(int argc, char** argv) {
   }
 
   // Housekeeping: erase contact data past retention, drop stale holds and
-  // idempotency records.
+  // idempotency records; make today's overdue appointments no-shows, so
+  // their desk time goes back to the walk-in queue within a minute.
   std::mutex sweep_mutex;
   std::condition_variable sweep_cv;
   bool stopping = false;
@@ -282,6 +283,14 @@ int main(int argc, char** argv) {
       auto erased = (*store)->ErasePersonalData(cutoff);
       if (erased.ok() && *erased > 0) {
         Log("erased contact data of " + std::to_string(*erased) + " appointment(s)");
+      }
+      lock.unlock();
+      auto released = app.ReleaseNoShows();
+      lock.lock();
+      if (!released.ok()) {
+        Log("no-show release: " + released.status().message());
+      } else if (*released > 0) {
+        Log("released " + std::to_string(*released) + " no-show appointment(s)");
       }
     }
   });

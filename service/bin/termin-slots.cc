@@ -17,7 +17,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/catalog.h"
+#include "api/domain/catalog.h"
 #include "scheduler/availability.h"
 #include "scheduler/office.h"
 #include "scheduler/time.h"

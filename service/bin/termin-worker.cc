@@ -19,12 +19,12 @@
 #include <iostream>
 #include <thread>
 
-#include "api/catalog.h"
+#include "api/domain/catalog.h"
 #include "service/config.h"
-#include "service/job_queue_redis.h"
-#include "service/redis_store.h"
+#include "service/redis/job_queue_redis.h"
+#include "service/redis/redis_store.h"
 #include "service/stop_signals.h"
-#include "service/worker.h"
+#include "service/notify/worker.h"
 
 int main(int argc, char** argv) {
   using namespace termin;

@@ -1,4 +1,4 @@
-// Fair-use limits (api/limits.h) against a running termin-api with the limits
+// Fair-use limits (api/security/limits.h) against a running termin-api with the limits
 // on: one client cannot hold an office's places, a flood from one address is
 // slowed with 429 and Retry-After, staff keys count on their own, and behind
 // a trusted proxy each client counts by the address the proxy saw. On the

@@ -1,7 +1,7 @@
 // Operations endpoints and HTTP behaviour: /healthz, /readyz, /metrics, 405
 // with Allow, 404 for unknown paths, keep-alive, Connection: close, answers
 // larger than the socket takes at once (the server writes responses itself,
-// api/pistache_server.cc), pipelined and split requests (the server cuts
+// api/http/pistache_server.cc), pipelined and split requests (the server cuts
 // requests apart itself), and SIGTERM ending the process with exit code 0
 // within 10 s even with a client connected.
 #include <arpa/inet.h>

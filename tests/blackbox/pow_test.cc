@@ -1,4 +1,4 @@
-// Proof of work for holds (#14, api/pow.h) against a running termin-api: an
+// Proof of work for holds (#14, api/security/pow.h) against a running termin-api: an
 // office whose rules ask for it refuses a hold without a solved challenge
 // (428 problem+json with a Link to /v1/challenge), takes one with a
 // solution, refuses the same solution twice and a forged one; with a rate

@@ -33,12 +33,12 @@
 #include <rapidjson/document.h>
 
 #include "api/app.h"
-#include "api/auth.h"
-#include "api/catalog.h"
-#include "api/request_screen.h"
+#include "api/security/auth.h"
+#include "api/domain/catalog.h"
+#include "api/http/request_screen.h"
 #include "scheduler/time.h"
 #include "scheduler/zone_rules.h"
-#include "service/memory_store.h"
+#include "service/memory/memory_store.h"
 #include "tests/harness/corpus.h"
 #include "tests/harness/test_keys.h"
 

@@ -16,11 +16,11 @@
 #include <chrono>
 #include <cstdio>
 
-#include "service/job_queue_redis.h"
-#include "service/redis_store.h"
-#include "service/redis_test_server.h"
-#include "service/worker.h"
-#include "service/worker_test_servers.h"
+#include "service/redis/job_queue_redis.h"
+#include "service/redis/redis_store.h"
+#include "service/redis/redis_test_server.h"
+#include "service/notify/worker.h"
+#include "service/notify/worker_test_servers.h"
 
 int main(int argc, char** argv) {
   using namespace termin;

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "service/job_queue_redis.h"
-#include "service/redis_store.h"
-#include "service/redis_test_server.h"
+#include "service/redis/job_queue_redis.h"
+#include "service/redis/redis_store.h"
+#include "service/redis/redis_test_server.h"
 #include "tests/harness/api_server.h"
 #include "tests/harness/test_keys.h"
 

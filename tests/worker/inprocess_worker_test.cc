@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <string>
 
-#include "service/worker_test_servers.h"
+#include "service/notify/worker_test_servers.h"
 #include "tests/harness/api_server.h"
 #include "tests/harness/test_keys.h"
 

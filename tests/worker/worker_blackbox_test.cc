@@ -18,9 +18,9 @@
 #include <sstream>
 #include <thread>
 
-#include "service/redis_store.h"
-#include "service/redis_test_server.h"
-#include "service/worker_test_servers.h"
+#include "service/redis/redis_store.h"
+#include "service/redis/redis_test_server.h"
+#include "service/notify/worker_test_servers.h"
 #include "tests/harness/subprocess.h"
 
 namespace termin::service {

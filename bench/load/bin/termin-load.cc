@@ -23,7 +23,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "api/secrets.h"
+#include "api/security/secrets.h"
 #include "bench/harness.h"
 #include "bench/load/bench_city.h"
 #include "bench/load/rush.h"

@@ -1,5 +1,5 @@
 // termin-print-script: prints the exact Lua text RedisStore runs for one
-// booking step (service/redis_scripts.h: the shared prelude + the step's
+// booking step (service/redis/redis_scripts.h: the shared prelude + the step's
 // body), so redis-benchmark can EVALSHA the very script the store loads.
 //
 //   termin-print-script place_hold | redis-cli -x SCRIPT LOAD
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "service/redis_scripts.h"
+#include "service/redis/redis_scripts.h"
 
 int main(int argc, char** argv) {
   const auto& scripts = termin::service::RedisScripts();

@@ -1,4 +1,4 @@
-// Proof of work for a hold (api/pow.h on the server, ALTCHA style): find
+// Proof of work for a hold (api/security/pow.h on the server, ALTCHA style): find
 // `number` in 0..maxnumber with hex SHA-256(salt + number) = challenge.
 // Solved in a Web Worker made from a blob: URL (a worker script from the API's
 // origin cannot run on the city's page; the city's CSP needs `worker-src

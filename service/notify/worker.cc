@@ -1,0 +1,248 @@
+#include "service/notify/worker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+#include "service/notify/mail_message.h"
+
+namespace termin::service {
+
+std::chrono::milliseconds BackoffDelay(int attempt, std::chrono::milliseconds base,
+                                       std::chrono::milliseconds max, double unit) {
+  // Doubling stops at the cap; the shift is bounded so it cannot overflow.
+  long long d = base.count();
+  for (int i = 1; i < attempt && d < max.count(); ++i) d *= 2;
+  d = std::min(d, static_cast<long long>(max.count()));
+  unit = std::clamp(unit, 0.0, 1.0);
+  long long half = d / 2;
+  return std::chrono::milliseconds(half + static_cast<long long>(static_cast<double>(d - half) * unit));
+}
+
+Decision Decide(const api::OutboxJob& job, const api::AppointmentRecord& a,
+                const api::OfficeInfo& office, api::TimePoint now) {
+  using S = api::AppointmentStatus;
+  if (a.contact_erased) return {false, "contact_erased"};
+  if (a.contact.email.empty() && a.contact.phone.empty()) return {false, "no_contact"};
+  switch (job.type) {
+    case api::JobType::kConfirmation:
+      if (a.status != S::kConfirmed && a.status != S::kCheckedIn) return {false, "not_booked"};
+      return {true, ""};
+    case api::JobType::kMoved:
+      if (a.status != S::kConfirmed) return {false, "not_booked"};
+      return {true, ""};
+    case api::JobType::kReminder: {
+      if (a.status != S::kConfirmed) return {false, "not_booked"};
+      if (!a.contact.reminders) return {false, "no_consent"};
+      api::TimePoint start = api::ToTimePoint(a.booking.start);
+      if (now >= start) return {false, "visit_passed"};
+      auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(start - job.due);
+      bool fits = std::any_of(office.reminder_offsets.begin(), office.reminder_offsets.end(),
+                              [&](Minutes m) { return offset == m; });
+      if (!fits) return {false, "stale_reminder"};
+      return {true, ""};
+    }
+    case api::JobType::kCancelled:
+    case api::JobType::kCancelledByOffice:
+      if (a.status != S::kCancelled) return {false, "not_cancelled"};
+      return {true, ""};
+  }
+  return {false, "unknown_kind"};
+}
+
+Worker::Worker(WorkerDeps deps, WorkerOptions options)
+    : deps_(std::move(deps)), options_(std::move(options)) {}
+
+void Worker::Stop() {
+  stop_.store(true);
+  std::lock_guard<std::mutex> lock(wait_mutex_);
+  wake_.notify_all();
+}
+
+void Worker::Log(const ClaimedJob& job, const char* outcome, const std::string& detail) {
+  // Job id, kind and reference only: never names, addresses or phone numbers.
+  std::string line = "{\"msg\":\"job\",\"id\":\"" + job.id + "\",\"kind\":\"" +
+                     std::string(JobKindName(job.job.type)) + "\",\"reference\":\"" +
+                     job.job.reference + "\",\"attempt\":" + std::to_string(job.attempt) +
+                     ",\"outcome\":\"" + outcome + "\"";
+  if (!detail.empty()) {
+    std::string safe;
+    for (char c : detail) safe += (c == '"' || c == '\\' || c < 0x20) ? ' ' : c;
+    line += ",\"detail\":\"" + safe + "\"";
+  }
+  line += "}\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+Result<api::OfficeInfo> Worker::OfficeFor(const std::string& office_id) {
+  // An office edited through the admin API lives in the store; the seed
+  // catalogue knows the rest.
+  auto doc = deps_.store->GetOfficeConfig(office_id);
+  if (!doc.ok()) return doc.status();
+  if (doc->version > 0) {
+    auto parsed = api::ParseOfficeJson(doc->document, deps_.catalog->services);
+    if (parsed.ok()) return parsed;
+  }
+  const api::OfficeInfo* o = deps_.catalog->FindOffice(office_id);
+  if (!o) return Status::NotFound("unknown office");
+  return *o;
+}
+
+Worker::Outcome Worker::Fail(const ClaimedJob& job, const std::string& error, bool permanent,
+                             const std::vector<std::string>& channels) {
+  api::TimePoint now = deps_.clock->Now();
+  if (permanent || job.attempt >= options_.max_attempts) {
+    Status s = deps_.queue->Bury(job, now, error);
+    delivered_.erase(job.id);
+    if (!s.ok()) {
+      Log(job, "lost", s.message());
+      return Outcome::kLost;
+    }
+    if (deps_.metrics) {
+      for (const auto& c : channels) deps_.metrics->DeadLettered(c);
+    }
+    Log(job, "dead_letter", error);
+    return Outcome::kBuried;
+  }
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  auto delay = BackoffDelay(job.attempt, options_.backoff_base, options_.backoff_max, unit);
+  Status s = deps_.queue->Retry(job, now + delay);
+  if (!s.ok()) {
+    delivered_.erase(job.id);
+    Log(job, "lost", s.message());
+    return Outcome::kLost;
+  }
+  Log(job, "retry", error + " (next in " + std::to_string(delay.count()) + " ms)");
+  return Outcome::kRetried;
+}
+
+Worker::Outcome Worker::Handle(const ClaimedJob& job) {
+  auto skip = [&](const std::string& reason) {
+    Status s = deps_.queue->Ack(job);
+    delivered_.erase(job.id);
+    if (!s.ok()) {
+      Log(job, "lost", s.message());
+      return Outcome::kLost;
+    }
+    if (deps_.metrics) deps_.metrics->Skipped(reason);
+    Log(job, "skipped", reason);
+    return Outcome::kSkipped;
+  };
+  auto a = deps_.store->GetAppointment(job.job.reference);
+  if (!a.ok()) {
+    if (a.status().code() == StatusCode::kNotFound) return skip("no_appointment");
+    return Fail(job, "store: " + a.status().message(), false, {});
+  }
+  auto office = OfficeFor(a->booking.office_id);
+  if (!office.ok()) {
+    if (office.status().code() == StatusCode::kNotFound) return skip("unknown_office");
+    return Fail(job, "store: " + office.status().message(), false, {});
+  }
+  api::TimePoint now = deps_.clock->Now();
+  Decision d = Decide(job.job, *a, *office, now);
+  if (!d.send) return skip(d.reason);
+
+  std::vector<std::string> channels;
+  if (!a->contact.email.empty() && deps_.mail) channels.push_back("email");
+  if (!a->contact.phone.empty() && deps_.sms) channels.push_back("sms");
+  if (channels.empty()) return skip("no_channel");
+
+  auto n = ComposeNotification(*deps_.templates, job.job, *a, *office, *deps_.catalog,
+                               options_.compose, now);
+  if (!n.ok()) return Fail(job, "compose: " + n.status().message(), true, channels);
+
+  std::set<std::string>& done = delivered_[job.id];
+  std::vector<std::string> passing;    // failed, may pass
+  std::vector<std::string> refused;    // failed for good
+  std::string error;
+  for (const std::string& channel : channels) {
+    if (done.count(channel)) continue;
+    Status s;
+    if (channel == "email") {
+      s = deps_.mail->Send(options_.mail_from, a->contact.email,
+                           BuildMailMessage(*n, options_.mail_from, a->contact.email, now));
+    } else {
+      s = deps_.sms->Send(n->message_id, a->contact.phone, n->sms);
+    }
+    if (s.ok()) {
+      done.insert(channel);
+      if (deps_.metrics) deps_.metrics->Sent(channel);
+      continue;
+    }
+    if (deps_.metrics) deps_.metrics->Failed(channel);
+    if (!error.empty()) error += "; ";
+    error += channel + ": " + s.message();
+    (s.code() == StatusCode::kInvalidArgument ? refused : passing).push_back(channel);
+  }
+  if (!passing.empty()) return Fail(job, error, false, passing);
+  bool any_sent = !done.empty();
+  delivered_.erase(job.id);
+  if (!any_sent) return Fail(job, error, true, refused);
+  Status s = deps_.queue->Ack(job);
+  if (!s.ok()) {
+    Log(job, "lost", s.message());
+    return Outcome::kLost;
+  }
+  if (!refused.empty() && deps_.metrics) {
+    for (const auto& c : refused) deps_.metrics->DeadLettered(c);
+  }
+  Log(job, "sent", error);
+  return Outcome::kSent;
+}
+
+Result<BatchResult> Worker::RunOnce() {
+  BatchResult r;
+  auto claimed = deps_.queue->Claim(deps_.clock->Now(), options_.lease, options_.batch);
+  if (!claimed.ok()) return claimed.status();
+  r.claimed = claimed->size();
+  std::size_t i = 0;
+  for (; i < claimed->size() && !stop_.load(); ++i) {
+    switch (Handle((*claimed)[i])) {
+      case Outcome::kSent: ++r.sent; break;
+      case Outcome::kSkipped: ++r.skipped; break;
+      case Outcome::kRetried: ++r.retried; break;
+      case Outcome::kBuried: ++r.buried; break;
+      case Outcome::kLost: ++r.lost; break;
+    }
+  }
+  // Stopping: hand the jobs we did not start back at once rather than
+  // letting their leases run out. The attempt they were charged stays.
+  for (; i < claimed->size(); ++i) {
+    Status ignored = deps_.queue->Retry((*claimed)[i], deps_.clock->Now());
+    (void)ignored;
+  }
+  // Keep delivered_ bounded even if other workers took over our retries.
+  if (delivered_.size() > 10000) delivered_.clear();
+  return r;
+}
+
+void Worker::UpdateQueueMetrics() {
+  if (!deps_.metrics) return;
+  api::TimePoint now = deps_.clock->Now();
+  auto st = deps_.queue->Stats(now);
+  if (st.ok()) deps_.metrics->SetQueue(*st, now);
+}
+
+void Worker::Run() {
+  auto last_stats = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  while (!stop_.load()) {
+    auto r = RunOnce();
+    if (!r.ok()) {
+      std::string line = "{\"msg\":\"claim failed\",\"detail\":\"" + r.status().message() + "\"}\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_stats >= std::chrono::seconds(1)) {
+      UpdateQueueMetrics();
+      last_stats = now;
+    }
+    bool busy = r.ok() && r->claimed == options_.batch;
+    if (!busy) {
+      std::unique_lock<std::mutex> lock(wait_mutex_);
+      wake_.wait_for(lock, options_.poll, [this] { return stop_.load(); });
+    }
+  }
+}
+
+}  // namespace termin::service

@@ -1,0 +1,429 @@
+#include "service/redis/redis_connection.h"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+namespace termin::service {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+timeval ToTimeval(std::chrono::milliseconds d) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(d.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((d.count() % 1000) * 1000);
+  return tv;
+}
+
+bool StartsWith(const redisReply& r, std::string_view word) {
+  return r.str != nullptr && std::string_view(r.str, r.len).substr(0, word.size()) == word;
+}
+
+struct Argv {
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  explicit Argv(const std::vector<std::string>& args) {
+    ptrs.reserve(args.size());
+    lens.reserve(args.size());
+    for (const std::string& a : args) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+  }
+  int argc() const { return static_cast<int>(ptrs.size()); }
+};
+
+}  // namespace
+
+void RedisReplyDeleter::operator()(redisReply* r) const {
+  if (r) freeReplyObject(r);
+}
+
+Status ErrorReplyStatus(const redisReply& reply, const char* what) {
+  static constexpr std::string_view kPassing[] = {"LOADING", "BUSY", "MASTERDOWN", "READONLY",
+                                                  "OOM", "TRYAGAIN", "CLUSTERDOWN",
+                                                  "NOREPLICAS"};
+  for (std::string_view w : kPassing) {
+    if (StartsWith(reply, w)) {
+      return Status::Unavailable(std::string("the booking database is not ready (") + what + ")");
+    }
+  }
+  return Status::Internal(std::string("the booking database refused ") + what);
+}
+
+namespace {
+
+// %XX in the user-info part (a password may hold '@', ':' or '/').
+bool PercentDecode(std::string_view in, std::string* out) {
+  out->clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      *out += in[i];
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    int v = 0;
+    auto [end, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, v, 16);
+    if (ec != std::errc() || end != in.data() + i + 3) return false;
+    *out += static_cast<char>(v);
+    i += 2;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<RedisOptions> ParseRedisUrl(const std::string& url) {
+  constexpr std::string_view kScheme = "redis://";
+  const Status malformed =
+      Status::InvalidArgument("a Redis address looks like redis://[user:password@]host:port[/db]");
+  std::string_view rest(url);
+  if (rest.substr(0, kScheme.size()) != kScheme) return malformed;
+  rest.remove_prefix(kScheme.size());
+  RedisOptions options;
+  // user-info ends at the last '@' (an unescaped '@' in a password still works).
+  if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view info = rest.substr(0, at);
+    rest.remove_prefix(at + 1);
+    std::size_t colon = info.find(':');
+    std::string_view user = info.substr(0, colon);
+    std::string_view password = colon == std::string_view::npos ? "" : info.substr(colon + 1);
+    if (!PercentDecode(user, &options.user) || !PercentDecode(password, &options.password)) {
+      return Status::InvalidArgument("bad %-escape in the Redis user or password");
+    }
+    // redis://secret@host: one word is the password of the default user
+    // (what redis-cli -u and most clients do).
+    if (colon == std::string_view::npos) std::swap(options.user, options.password);
+  }
+  if (std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+    std::string_view db = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+    if (!db.empty()) {
+      int d = 0;
+      auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), d);
+      if (ec != std::errc() || end != db.data() + db.size() || d < 0 || d > 15) {
+        return Status::InvalidArgument("the Redis database number must be 0..15");
+      }
+      options.db = d;
+    }
+  }
+  std::size_t colon = rest.rfind(':');
+  std::string_view host = colon == std::string_view::npos ? rest : rest.substr(0, colon);
+  if (host.empty()) return malformed;
+  options.host = std::string(host);
+  if (colon != std::string_view::npos) {
+    std::string_view port = rest.substr(colon + 1);
+    int p = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc() || end != port.data() + port.size() || p <= 0 || p > 65535) {
+      return Status::InvalidArgument("the Redis port must be 1..65535");
+    }
+    options.port = p;
+  }
+  return options;
+}
+
+Result<RedisOptions> RedisOptionsFromUrl(const std::string& url) {
+  auto options = ParseRedisUrl(url);
+  if (!options.ok()) return options;
+  if (const char* user = std::getenv("TERMIN_REDIS_USER"); user && *user) options->user = user;
+  if (const char* file = std::getenv("TERMIN_REDIS_PASSWORD_FILE"); file && *file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+      return Status::InvalidArgument(std::string("cannot read TERMIN_REDIS_PASSWORD_FILE ") + file);
+    }
+    std::string password = ss.str();
+    if (!password.empty() && password.back() == '\n') password.pop_back();
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) {
+      return Status::InvalidArgument(std::string("TERMIN_REDIS_PASSWORD_FILE ") + file +
+                                     " is empty or unreadable");
+    }
+    options->password = std::move(password);
+  } else if (const char* pw = std::getenv("TERMIN_REDIS_PASSWORD"); pw && *pw) {
+    options->password = pw;
+  }
+  return options;
+}
+
+// --- RedisPool -------------------------------------------------------------------
+
+RedisPool::RedisPool(RedisOptions options) : options_(std::move(options)) {
+  slots_.resize(std::max<std::size_t>(1, options_.pool_size));
+}
+
+RedisPool::~RedisPool() {
+  for (Slot& s : slots_) {
+    if (s.ctx) redisFree(s.ctx);
+  }
+}
+
+Result<std::unique_ptr<RedisPool>> RedisPool::Create(const RedisOptions& options) {
+  if (options.port <= 0 || options.port > 65535) {
+    return Status::InvalidArgument("the Redis port must be 1..65535");
+  }
+  if (options.key_prefix.find_first_of("{}") != std::string::npos) {
+    return Status::InvalidArgument("the Redis key prefix must not contain braces");
+  }
+  if (options.connect_timeout.count() <= 0 || options.command_timeout.count() <= 0) {
+    return Status::InvalidArgument("Redis timeouts must be positive");
+  }
+  std::unique_ptr<RedisPool> pool(new RedisPool(options));
+  redisContext* ctx = nullptr;
+  if (Status s = pool->Connect(&ctx); !s.ok()) return s;
+  pool->slots_[0].ctx = ctx;
+  return pool;
+}
+
+// AUTH and SELECT on a fresh connection, before anything else is sent.
+Status RedisPool::Authenticate(redisContext* c) const {
+  auto run = [c](std::vector<std::string> args, const char* what) -> Status {
+    Argv a(args);
+    void* raw = redisCommandArgv(c, a.argc(), a.ptrs.data(), a.lens.data());
+    if (raw == nullptr) return Status::Unavailable("the booking database is unreachable");
+    RedisReply r(static_cast<redisReply*>(raw));
+    if (r->type == REDIS_REPLY_ERROR) {
+      // WRONGPASS / NOAUTH: a setting to fix, said plainly (never the password).
+      return Status::Unavailable(std::string("the booking database refused ") + what + ": " +
+                                 std::string(r->str, r->len));
+    }
+    return Status::Ok();
+  };
+  if (!options_.password.empty()) {
+    std::vector<std::string> args = {"AUTH"};
+    if (!options_.user.empty()) args.push_back(options_.user);
+    args.push_back(options_.password);
+    if (Status s = run(std::move(args), "the login (AUTH)"); !s.ok()) return s;
+  }
+  if (options_.db != 0) {
+    if (Status s = run({"SELECT", std::to_string(options_.db)}, "SELECT"); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status RedisPool::Connect(redisContext** out) {
+  redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port,
+                                            ToTimeval(options_.connect_timeout));
+  if (c == nullptr || c->err) {
+    if (c) redisFree(c);
+    return Status::Unavailable("the booking database is unreachable");
+  }
+  redisSetTimeout(c, ToTimeval(options_.command_timeout));
+  redisEnableKeepAlive(c);
+  if (Status s = Authenticate(c); !s.ok()) {
+    redisFree(c);
+    return s;
+  }
+  const auto& scripts = RedisScripts();
+  for (const RedisScriptSource& s : scripts) {
+    const char* argv[] = {"SCRIPT", "LOAD", s.text.data()};
+    size_t lens[] = {6, 4, s.text.size()};
+    if (redisAppendCommandArgv(c, 3, argv, lens) != REDIS_OK) {
+      redisFree(c);
+      return Status::Unavailable("the booking database is unreachable");
+    }
+  }
+  std::vector<std::string> shas;
+  Status status;
+  for (std::size_t i = 0; i < scripts.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(c, &raw) != REDIS_OK) {
+      redisFree(c);
+      return Status::Unavailable("the booking database is unreachable");
+    }
+    RedisReply r(static_cast<redisReply*>(raw));
+    if (r->type != REDIS_REPLY_STRING) {
+      if (status.ok()) {
+        status = r->type == REDIS_REPLY_ERROR ? ErrorReplyStatus(*r, scripts[i].name)
+                                              : Status::Internal("SCRIPT LOAD gave no digest");
+      }
+      continue;
+    }
+    shas.emplace_back(r->str, r->len);
+  }
+  if (!status.ok()) {
+    redisFree(c);
+    return status;
+  }
+  if (shas_.empty()) {
+    shas_ = std::move(shas);  // only in Create, before any other thread sees the pool
+  }
+  *out = c;
+  return Status::Ok();
+}
+
+Result<RedisPool::Lease> RedisPool::Acquire() {
+  std::unique_lock lock(mutex_);
+  const auto start = Clock::now();
+  if (start < down_until_) return Status::Unavailable("the booking database is unreachable");
+  const auto deadline = start + options_.command_timeout;
+  std::size_t chosen = slots_.size();
+  for (;;) {
+    // Prefer a connected slot, so a healthy pool never reconnects needlessly.
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].busy) continue;
+      if (chosen == slots_.size() || slots_[i].ctx != nullptr) chosen = i;
+      if (slots_[i].ctx != nullptr) break;
+    }
+    if (chosen != slots_.size()) break;
+    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      return Status::Unavailable("all booking database connections are busy");
+    }
+    if (Clock::now() < down_until_) return Status::Unavailable("the booking database is unreachable");
+  }
+  Slot& slot = slots_[chosen];
+  slot.busy = true;
+  redisContext* ctx = std::exchange(slot.ctx, nullptr);
+  if (ctx != nullptr) return Lease(this, chosen, ctx);
+
+  // Reconnect. While Redis is known to be healthy, any thread may connect
+  // (a pool fills up under load). After a failure only one probe runs at a
+  // time: it claims the backoff window before the (possibly slow) connect, so
+  // everyone else fails fast meanwhile.
+  const bool probe = !healthy_;
+  if (probe) {
+    backoff_ = backoff_.count() == 0 ? options_.reconnect_backoff_min
+                                     : std::min(backoff_ * 2, options_.reconnect_backoff_max);
+    down_until_ = Clock::now() + std::max(backoff_, options_.connect_timeout);
+  }
+  lock.unlock();
+  Status s = Connect(&ctx);
+  lock.lock();
+  if (!s.ok()) {
+    if (!probe) {
+      backoff_ = options_.reconnect_backoff_min;
+      healthy_ = false;
+    }
+    down_until_ = Clock::now() + backoff_;
+    slot.busy = false;
+    freed_.notify_one();
+    return s;
+  }
+  healthy_ = true;
+  backoff_ = std::chrono::milliseconds(0);
+  down_until_ = {};
+  return Lease(this, chosen, ctx);
+}
+
+void RedisPool::MarkSuspect() {
+  std::lock_guard lock(mutex_);
+  healthy_ = false;
+}
+
+void RedisPool::Release(std::size_t slot, redisContext* ctx) {
+  std::lock_guard lock(mutex_);
+  slots_[slot].ctx = ctx;
+  slots_[slot].busy = false;
+  freed_.notify_one();
+}
+
+// --- Lease ----------------------------------------------------------------------
+
+RedisPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_),
+      ctx_(std::exchange(other.ctx_, nullptr)) {}
+
+RedisPool::Lease::~Lease() {
+  if (pool_) pool_->Release(slot_, ctx_);
+}
+
+Status RedisPool::Lease::Broken() {
+  if (ctx_) {
+    redisFree(ctx_);
+    ctx_ = nullptr;
+    pool_->MarkSuspect();
+  }
+  return Status::Unavailable("the booking database did not answer");
+}
+
+Result<RedisReply> RedisPool::Lease::Command(const std::vector<std::string>& args) {
+  if (!ctx_) return Broken();
+  Argv argv(args);
+  void* raw = redisCommandArgv(ctx_, argv.argc(), argv.ptrs.data(), argv.lens.data());
+  if (raw == nullptr) return Broken();
+  return RedisReply(static_cast<redisReply*>(raw));
+}
+
+Result<std::vector<RedisReply>> RedisPool::Lease::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  if (!ctx_) return Broken();
+  for (const auto& args : commands) {
+    Argv argv(args);
+    if (redisAppendCommandArgv(ctx_, argv.argc(), argv.ptrs.data(), argv.lens.data()) != REDIS_OK) {
+      return Broken();
+    }
+  }
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_, &raw) != REDIS_OK) return Broken();
+    replies.emplace_back(static_cast<redisReply*>(raw));
+  }
+  return replies;
+}
+
+namespace {
+
+std::vector<std::string> EvalShaArgv(const std::string& sha, const std::vector<std::string>& keys,
+                                     const std::vector<std::string>& args) {
+  std::vector<std::string> argv;
+  argv.reserve(3 + keys.size() + args.size());
+  argv.emplace_back("EVALSHA");
+  argv.push_back(sha);
+  argv.push_back(std::to_string(keys.size()));
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+}  // namespace
+
+Result<std::vector<RedisReply>> RedisPool::Lease::PipelineEval(
+    const std::vector<std::vector<std::string>>& before, RedisScript script,
+    const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+  std::vector<std::vector<std::string>> commands = before;
+  commands.push_back(EvalShaArgv(pool_->shas_[static_cast<std::size_t>(script)], keys, args));
+  auto replies = Pipeline(commands);
+  if (!replies.ok()) return replies;
+  const redisReply& last = *replies->back();
+  if (last.type == REDIS_REPLY_ERROR) {
+    const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+    if (!StartsWith(last, "NOSCRIPT")) return ErrorReplyStatus(last, source.name);
+    auto again = Eval(script, keys, args);
+    if (!again.ok()) return again.status();
+    replies->back() = std::move(again).value();
+  }
+  return replies;
+}
+
+Result<RedisReply> RedisPool::Lease::Eval(RedisScript script, const std::vector<std::string>& keys,
+                                          const std::vector<std::string>& args) {
+  const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+  std::vector<std::string> argv =
+      EvalShaArgv(pool_->shas_[static_cast<std::size_t>(script)], keys, args);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto reply = Command(argv);
+    if (!reply.ok()) return reply;
+    const redisReply& r = **reply;
+    if (r.type != REDIS_REPLY_ERROR) return reply;
+    if (!StartsWith(r, "NOSCRIPT") || attempt == 1) return ErrorReplyStatus(r, source.name);
+    auto load = Command({"SCRIPT", "LOAD", source.text});
+    if (!load.ok()) return load.status();
+    if ((*load)->type != REDIS_REPLY_STRING) return ErrorReplyStatus(**load, source.name);
+  }
+  return Status::Internal("unreachable");
+}
+
+}  // namespace termin::service

@@ -1,0 +1,166 @@
+// Connections to Redis: a fixed pool of hiredis contexts with timeouts,
+// fail-fast while Redis is down, reconnection with backoff, and EVALSHA of
+// the store's scripts.
+//
+// A hiredis context is not thread-safe, so a context is only ever used by the
+// thread that leased it (RedisPool::Lease); leases are handed out from a
+// fixed set of slots, and a thread waits (bounded by the command timeout) for
+// a free slot. A context that saw an I/O error or a timeout is dropped: its
+// reply stream can no longer be trusted. The slot reconnects on its next
+// lease. After a failed connect the whole pool is "down" for a backoff that
+// doubles from reconnect_backoff_min to reconnect_backoff_max: meanwhile every
+// lease fails at once with Unavailable instead of waiting for a connect
+// timeout, and one lease after the backoff probes again. When Redis is back,
+// the probe succeeds and service resumes; nobody restarts anything.
+//
+// Each new connection loads every script (SCRIPT LOAD, pipelined): a Redis
+// that restarted has an empty script cache. A NOSCRIPT reply (SCRIPT FLUSH,
+// failover to a replica that never saw the scripts) reloads and retries once.
+//
+// The process must ignore SIGPIPE (termin-api's main does): hiredis writes
+// with write(2), and a write to a connection Redis closed raises it.
+//
+// Thread safety: RedisPool is safe to use from many threads; a Lease belongs
+// to one thread.
+#ifndef TERMIN_SERVICE_REDIS_REDIS_CONNECTION_H_
+#define TERMIN_SERVICE_REDIS_REDIS_CONNECTION_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "scheduler/status.h"
+#include "service/redis/redis_scripts.h"
+
+struct redisContext;
+struct redisReply;
+
+namespace termin::service {
+
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  // AUTH on every new connection when password is set: "AUTH user password"
+  // with an ACL user, "AUTH password" (the default user) without.
+  std::string user;
+  std::string password;
+  int db = 0;  // SELECT on every new connection when not 0
+  std::chrono::milliseconds connect_timeout{500};
+  std::chrono::milliseconds command_timeout{1000};  // also the wait for a free connection
+  std::size_t pool_size = 8;                        // e.g. the number of API worker threads
+  std::string key_prefix;                           // in front of every key; no '{' or '}'
+  std::chrono::milliseconds reconnect_backoff_min{50};
+  std::chrono::milliseconds reconnect_backoff_max{2000};
+  // How long an expired hold is still known (so a late confirm gets Gone
+  // rather than NotFound) before Redis deletes it.
+  std::chrono::milliseconds hold_retention{std::chrono::hours(1)};
+};
+
+// Parses "redis://[user[:password]@]host[:port][/db]" (port defaults to
+// 6379, db to 0) into options, keeping the other fields at their defaults.
+// User and password are percent-decoded. InvalidArgument if malformed.
+Result<RedisOptions> ParseRedisUrl(const std::string& url);
+
+// ParseRedisUrl, then the password from the environment, so that it never
+// has to stand in argv (where ps and the pod spec show it):
+// TERMIN_REDIS_PASSWORD_FILE (a mounted secret; one trailing newline is
+// dropped) or else TERMIN_REDIS_PASSWORD; TERMIN_REDIS_USER sets the ACL
+// user. The environment wins over the URL. Used by every program that takes
+// --store. InvalidArgument if the file cannot be read.
+Result<RedisOptions> RedisOptionsFromUrl(const std::string& url);
+
+struct RedisReplyDeleter {
+  void operator()(redisReply* r) const;
+};
+using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
+
+// Status for a Redis error reply: Unavailable for states that pass (LOADING,
+// BUSY, MASTERDOWN, READONLY, OOM, TRYAGAIN, CLUSTERDOWN, NOREPLICAS), Internal
+// otherwise.
+Status ErrorReplyStatus(const redisReply& reply, const char* what);
+
+class RedisPool {
+ public:
+  class Lease;
+
+  // Connects one context and loads the scripts; Unavailable if Redis cannot
+  // be reached now.
+  static Result<std::unique_ptr<RedisPool>> Create(const RedisOptions& options);
+  ~RedisPool();
+  RedisPool(const RedisPool&) = delete;
+  RedisPool& operator=(const RedisPool&) = delete;
+
+  // A connected context for this thread, or Unavailable (Redis down, or no
+  // free slot within the command timeout).
+  Result<Lease> Acquire();
+
+  const RedisOptions& options() const { return options_; }
+
+ private:
+  struct Slot {
+    redisContext* ctx = nullptr;  // null = must (re)connect
+    bool busy = false;
+  };
+
+  explicit RedisPool(RedisOptions options);
+  // Connects `*ctx` and loads the scripts (fills shas_ on first use).
+  Status Connect(redisContext** ctx);
+  Status Authenticate(redisContext* ctx) const;
+  void Release(std::size_t slot, redisContext* ctx);
+  void MarkSuspect();  // after an I/O error: reconnect by single probes
+
+  const RedisOptions options_;
+  std::vector<std::string> shas_;  // written once in Create, read-only after
+
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<Slot> slots_;                                  // GUARDED_BY(mutex_)
+  std::chrono::steady_clock::time_point down_until_{};       // GUARDED_BY(mutex_)
+  std::chrono::milliseconds backoff_{0};                     // GUARDED_BY(mutex_)
+  bool healthy_ = true;                                      // GUARDED_BY(mutex_)
+};
+
+class RedisPool::Lease {
+ public:
+  Lease(Lease&& other) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  ~Lease();
+
+  // One command. Error replies come back as replies; I/O errors and
+  // timeouts as Unavailable (the outcome of a write is then unknown).
+  Result<RedisReply> Command(const std::vector<std::string>& argv);
+  // Several commands in one round trip; replies in order.
+  Result<std::vector<RedisReply>> Pipeline(const std::vector<std::vector<std::string>>& commands);
+  // EVALSHA of a script; reloads and retries once on NOSCRIPT. An error reply
+  // becomes a Status (ErrorReplyStatus).
+  Result<RedisReply> Eval(RedisScript script, const std::vector<std::string>& keys,
+                          const std::vector<std::string>& args);
+  // `before`, then EVALSHA of `script`, in one round trip (one AOF fsync for
+  // all of them with appendfsync always). Replies of `before` in order, then
+  // the script's. Error replies of `before` come back as replies; the
+  // script's as a Status, as Eval. On NOSCRIPT only the script is sent again
+  // (after SCRIPT LOAD): `before` runs exactly once.
+  Result<std::vector<RedisReply>> PipelineEval(const std::vector<std::vector<std::string>>& before,
+                                               RedisScript script,
+                                               const std::vector<std::string>& keys,
+                                               const std::vector<std::string>& args);
+
+ private:
+  friend class RedisPool;
+  Lease(RedisPool* pool, std::size_t slot, redisContext* ctx)
+      : pool_(pool), slot_(slot), ctx_(ctx) {}
+  Status Broken();  // drops the context after an I/O error
+
+  RedisPool* pool_;
+  std::size_t slot_;
+  redisContext* ctx_;
+};
+
+}  // namespace termin::service
+
+#endif  // TERMIN_SERVICE_REDIS_REDIS_CONNECTION_H_

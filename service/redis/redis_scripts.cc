@@ -1,0 +1,945 @@
+#include "service/redis/redis_scripts.h"
+
+namespace termin::service {
+namespace {
+
+/* The prelude: helpers every script shares (prepended to each body).
+
+   Claims. Each desk has a sorted set of claims scored by start minute (UTC
+   minutes since the epoch). A member is "<start>:<claim_end>:<expires>:<kind>:
+   <id>": kind "h" for a hold (expires = the Redis server time in ms when the
+   hold lapses) and "a" for an appointment (expires = 0, never). The member
+   names its own interval, so a script can check overlap from the set alone.
+
+   Overlap. [s, e) overlaps a claim [cs, ce) iff cs < e and ce > s. ZRANGEBY-
+   SCORE gives the claims with cs < e; but reading from -inf would scan the
+   desk's whole history, so the lower bound is s - maxlen, where maxlen (hash
+   "cmax", per desk) is the longest claim ever written on that desk: a claim
+   that starts before s - maxlen ends at or before s and cannot overlap. The
+   remaining few are checked for ce > s.
+
+   Expiry. A hold's claim counts while expires > now, where now is the Redis
+   server's clock (TIME). One clock for every API replica: whichever replica
+   asks, a hold lapses at the same instant, and skew between API hosts cannot
+   make one replica see a hold as free while another still honours it. A
+   lapsed claim is skipped, and removed lazily when a writing script meets
+   it; nobody has to clean up for the place to become free. (Scripts that call
+   TIME and then write are fine since Redis 5: scripts replicate by effects.)
+
+   Numbers. Lua 5.1 numbers are doubles: exact for integers below 2^53, which
+   covers minutes and milliseconds since the epoch. string.format('%d') is
+   used wherever a number becomes part of a string, so it never turns into
+   "1.7e+12". */
+const char* kPrelude = R"lua(
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function fmt(n) return string.format('%d', n) end
+local function parse_claim(m)
+  local s, e, x = string.match(m, '^(%-?%d+):(%-?%d+):(%d+):')
+  return tonumber(s), tonumber(e), tonumber(x)
+end
+local function taken(claims, cmax, desk, s, e, now, own)
+  local maxlen = tonumber(redis.call('HGET', cmax, desk) or '0')
+  local members = redis.call('ZRANGEBYSCORE', claims, fmt(s - maxlen), '(' .. fmt(e))
+  local busy = false
+  for _, m in ipairs(members) do
+    local cs, ce, x = parse_claim(m)
+    if x ~= 0 and x <= now then
+      redis.call('ZREM', claims, m)
+    elseif m ~= own and ce > s then
+      busy = true
+    end
+  end
+  return busy
+end
+local function add_claim(claims, cmax, desks, desk, s, e, member)
+  redis.call('ZADD', claims, fmt(s), member)
+  redis.call('SADD', desks, desk)
+  local old = tonumber(redis.call('HGET', cmax, desk) or '0')
+  if e - s > old then redis.call('HSET', cmax, desk, fmt(e - s)) end
+end
+local function appt_member(start, claim_end, ref)
+  return start .. ':' .. claim_end .. ':0:a:' .. ref
+end
+local function add_jobs(outbox, seq_key, from, last)
+  local i = from
+  last = last or #ARGV
+  while i + 2 <= last do
+    local seq = redis.call('INCR', seq_key)
+    redis.call('ZADD', outbox, ARGV[i + 2],
+               fmt(seq) .. ':' .. ARGV[i] .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 1])
+    i = i + 3
+  end
+end
+-- The jobs of a JobPlan (api/store.h) for `ref` starting at start_min:
+-- ARGV[from] the first job's type ('' = no jobs), ARGV[from + 1] its due
+-- (ms), ARGV[from + 2] the reminder type, then reminder offsets (minutes
+-- before the start); a reminder is written only if due after the first job.
+local function plan_jobs(outbox, seq_key, ref, start_min, from)
+  if ARGV[from] == nil or ARGV[from] == '' then return end
+  local function add(kind, due)
+    local seq = redis.call('INCR', seq_key)
+    redis.call('ZADD', outbox, due, fmt(seq) .. ':' .. kind .. ':' .. due .. ':' .. ref)
+  end
+  local first_due = tonumber(ARGV[from + 1])
+  add(ARGV[from], ARGV[from + 1])
+  for i = from + 3, #ARGV do
+    local due = (start_min - tonumber(ARGV[i])) * 60000
+    if due > first_due then add(ARGV[from + 2], fmt(due)) end
+  end
+end
+-- The office configuration fence: a claiming step passes the config
+-- version its replica proposed on as the last ARGV ('0' = unchecked) and the
+-- office's cfg hash as the last KEYS; a newer version in the store means an
+-- admin changed the office since that replica loaded it (STALE: the replica
+-- reloads and decides again). Same {o:X} slot as the step's other keys.
+local function stale()
+  local expected = ARGV[#ARGV]
+  if expected == '0' then return false end
+  return redis.call('HGET', KEYS[#KEYS], 'ver') ~= expected
+end
+local function record(akey, nkey)
+  return {'OK', redis.call('HGETALL', akey), redis.call('LRANGE', nkey, 0, -1)}
+end
+local function active(status) return status == 'confirmed' or status == 'checked_in' end
+-- Step markers (api/store.h, StepKey): a booking step with an idempotency
+-- token writes {o:X}:ik:<token> = reference with its own write, and a later
+-- step with the same token finds it here and writes nothing. ttl '0': the
+-- request carried no Idempotency-Key.
+local function step_done(marker, ttl)
+  if ttl == '0' then return nil end
+  local prior = redis.call('GET', marker)
+  if prior then return prior end
+  return nil
+end
+local function step_record(marker, ttl, ref)
+  if ttl ~= '0' then redis.call('SET', marker, ref, 'PX', ttl) end
+end
+-- The office's day (see queue_read): every write raises the day's version
+-- and renews the TTL of the day's keys.
+local function queue_touch(meta, ttl, others)
+  redis.call('HINCRBY', meta, 'ver', 1)
+  redis.call('PEXPIRE', meta, ttl)
+  for _, k in ipairs(others) do redis.call('PEXPIRE', k, ttl) end
+end
+local function queue_add(meta, entries, e, ttl)
+  redis.call('HSET', entries, e.t, cjson.encode(e))
+  queue_touch(meta, ttl, {entries})
+end
+-- A display line for entry e at desk (capped list, newest first).
+local function announce(meta, calls, e, desk, now)
+  e.c = e.c + 1
+  e.ca = now
+  local seq = redis.call('HINCRBY', meta, 'seq', 1)
+  redis.call('LPUSH', calls, cjson.encode({seq = seq, t = e.t, d = desk, at = now}))
+  redis.call('LTRIM', calls, 0, 19)
+end
+-- "A001" .. "A999", then "B001" ...: the memory store's numbering.
+local function ticket(n)
+  return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
+end
+)lua";
+
+/* read_claims. KEYS: the office's desk set, cmax. ARGV: begin, end
+   (minutes), the claims key of the office without the desk id (the desk id
+   is appended). Returns {now_ms, desk, members, desk, members, ...}: for
+   each desk with claims starting before `end`, its claim members from
+   begin - cmax on (the caller drops lapsed holds and claims ending by
+   `begin`, judged by now_ms, the server's clock).
+   One round trip: the script reads the desk set itself instead of the
+   caller reading it first (SMEMBERS, then this script with one key per
+   desk). The claims keys it builds are not in KEYS; they carry the same
+   {o:<office>} hash tag as KEYS[1], so they lie in the same hash slot,
+   which is what Redis Cluster checks (Redis 7 refuses keys of another slot,
+   not undeclared keys of the declared slot). Read only: a desk added after
+   this read is harmless because every writing script checks overlap again
+   itself (the core proposes, the store disposes). It parses no member:
+   Redis is the one process every replica shares, so the parsing is left to
+   the replicas, which scale out (it was most of this script's time). It
+   runs without the common prelude: it needs none of the writers' helpers,
+   and each helper is a closure built anew on every call. */
+const char* kReadClaims = R"lua(
+local t = redis.call('TIME')
+local out = {tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)}
+local b = tonumber(ARGV[1])
+local upper = '(' .. ARGV[2]
+local cmax = {}
+local flat = redis.call('HGETALL', KEYS[2])
+for i = 1, #flat, 2 do cmax[flat[i]] = tonumber(flat[i + 1]) end
+for _, desk in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local members = redis.call('ZRANGEBYSCORE', ARGV[3] .. desk,
+                             string.format('%d', b - (cmax[desk] or 0)), upper)
+  if #members > 0 then
+    out[#out + 1] = desk
+    out[#out + 1] = members
+  end
+end
+return out
+)lua";
+
+/* place_hold. KEYS: hold, claims, cmax, desks, hold version counter, cfg.
+   ARGV: desk, start, claim_end, ttl_ms, keep_ms, hold id, then field/value
+   pairs of the hold hash, then the config version (see stale()). Returns
+   {OK, version, expires_ms}.
+   The overlap check and the claim write happen in this one script, so two
+   requests for the same interval cannot both pass the check: the second
+   sees the first's claim. The version comes from a per-office counter that
+   only grows (INCR), so a hold placed later on the same place has a larger
+   number than any earlier one: the fencing token a late confirm is held
+   against. The hold record lives keep_ms longer than its claim, so a confirm
+   after expiry finds it and can answer Gone rather than NotFound; PEXPIRE
+   then deletes it without any cleanup job. */
+const char* kPlaceHold = R"lua(
+local now = now_ms()
+if stale() then return {'STALE'} end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
+local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
+if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
+local ver = redis.call('INCR', KEYS[5])
+local ttl = tonumber(ARGV[4])
+local exp = now + ttl
+local member = ARGV[2] .. ':' .. ARGV[3] .. ':' .. fmt(exp) .. ':h:' .. ARGV[6]
+add_claim(KEYS[2], KEYS[3], KEYS[4], ARGV[1], s, e, member)
+redis.call('HSET', KEYS[1], unpack(ARGV, 7, #ARGV - 1))
+redis.call('HSET', KEYS[1], 'ver', fmt(ver), 'exp', fmt(exp), 'member', member)
+redis.call('PEXPIRE', KEYS[1], fmt(ttl + tonumber(ARGV[5])))
+return {'OK', ver, exp}
+)lua";
+
+/* release_hold. KEYS: hold, claims. ARGV: secret hash.
+   A wrong secret answers like an unknown hold, so the reply reveals nothing
+   to someone guessing. */
+const char* kReleaseHold = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local h = redis.call('HMGET', KEYS[1], 'secret', 'member')
+if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+redis.call('ZREM', KEYS[2], h[2])
+redis.call('DEL', KEYS[1])
+return {'OK'}
+)lua";
+
+/* extend_hold. KEYS: hold, claims (of the hold's desk). ARGV: secret hash,
+   ttl_ms, keep_ms, max extensions. Returns {OK, expires_ms, extensions}.
+   A claim member names its hold's expiry (see the prelude), so an extension
+   swaps the member for one with the new expiry, and writes the record's
+   'exp', 'member' and 'ext' with it, in this one script: no step ever sees
+   the place free in between, and the expiry a confirm compares with is the
+   one the claim honours. While the hold is live its claim is exclusive
+   (nobody could pass the overlap check against it), so the swap needs no new
+   check. Expiry and the new expiry are judged by the server clock (now_ms),
+   as in place_hold and confirm_hold: an extension that arrives after the
+   hold lapsed is GONE even if nobody took the place, as a late confirm is.
+   The new expiry is now + ttl, never earlier than the old one, and at most
+   `max` extensions are written ('ext' counts them), so a hold lasts at most
+   (max + 1) x ttl. The record keeps living keep_ms past its new expiry. The
+   secret is checked first: a stranger learns nothing from the answer. */
+const char* kExtendHold = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local h = redis.call('HMGET', KEYS[1], 'secret', 'exp', 'member', 'void', 'ext', 'start',
+                     'claim_end', 'id')
+if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+if h[4] == '1' then return {'VOID'} end
+local exp = tonumber(h[2])
+if exp <= now then return {'GONE'} end
+local ext = tonumber(h[5] or '0')
+if ext >= tonumber(ARGV[4]) then return {'MAXED'} end
+local new_exp = math.max(exp, now + tonumber(ARGV[2]))
+local member = h[6] .. ':' .. h[7] .. ':' .. fmt(new_exp) .. ':h:' .. h[8]
+redis.call('ZREM', KEYS[2], h[3])
+redis.call('ZADD', KEYS[2], h[6], member)
+redis.call('HSET', KEYS[1], 'exp', fmt(new_exp), 'member', member, 'ext', fmt(ext + 1))
+redis.call('PEXPIRE', KEYS[1], fmt(new_exp - now + tonumber(ARGV[3])))
+return {'OK', new_exp, ext + 1}
+)lua";
+
+/* confirm_hold. KEYS: hold, appointment, appointments, active, outbox,
+   outbox seq, cfg, step marker. ARGV: secret hash, version ('' = not
+   checked), reference, the office's claims key without the desk id (the
+   hold's desk is appended), the config version the caller checked the hold
+   on ('0' = none), the step marker's TTL ms ('0' = no marker), the identity
+   limit ('0' = none), n, n field/value elements of the appointment, then
+   the job plan (see plan_jobs). KEYS[9..]: the contact's identity sets
+   (fair use: zset reference -> visit end, minutes), none without a limit. Returns {OK, the hold's fields as HGETALL}, or {DONE, ref}
+   if a step with this marker wrote before (see step_done).
+   One round trip, no read before: the script reads the hold itself, so the
+   caller needs neither the hold's desk (the claims key is built from it:
+   same {o:<office>} tag, same slot, as in read_claims) nor its start (the
+   reminders are derived here from the plan).
+   Why Gone is certain after expiry: the hold record outlives its claim (see
+   place_hold) and its expiry is compared with the server clock here, in the
+   same script that would write; if the place was taken again meanwhile, that
+   was a new hold with another id and a larger version, and this hold still
+   says "expired". While the hold is live its claim is exclusive (nobody could
+   pass the overlap check against it), so swapping the hold's claim for the
+   appointment's needs no new check. The booking comes from the hold, not from
+   the caller, and the outbox jobs are written in this same step: a confirmed
+   visit never lacks its confirmation message.
+   The config fence (api/store.h, ConfirmHold): an office change judged every
+   live hold in its own step (put_office_config) and voided those that did
+   not fit (VOID here); a service change (touch_office_config) judged none,
+   so a hold placed before the last touch is confirmed only once the caller
+   says it checked it on the current version (else STALE: check, and come
+   back with that version in ARGV[5]). All after the secret check: a
+   stranger learns nothing from the answer. */
+const char* kConfirmHold = R"lua(
+local now = now_ms()
+local prior = step_done(KEYS[8], ARGV[6])
+if prior then return {'DONE', prior} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local h = redis.call('HMGET', KEYS[1], 'secret', 'ver', 'exp', 'member', 'office', 'desk',
+                     'services', 'start', 'end', 'claim_end', 'void', 'cfgver')
+if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+if ARGV[2] ~= '' and h[2] ~= ARGV[2] then return {'NOTFOUND'} end
+if h[11] == '1' then return {'VOID'} end
+if tonumber(h[3]) <= now then return {'GONE'} end
+local cfg = redis.call('HMGET', KEYS[7], 'ver', 'touch')
+if tonumber(h[12] or '0') < tonumber(cfg[2] or '0') and ARGV[5] ~= (cfg[1] or '0') then
+  return {'STALE'}
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'PRECOND'} end
+local ref = ARGV[3]
+-- Fair use: each identity's future confirmed or checked-in appointments
+-- here that share a service with this one, read from their own records
+-- (same slot: the appointment key with another reference).
+local limit = tonumber(ARGV[7])
+if limit > 0 and #KEYS > 8 then
+  local now_min = math.floor(now / 60000)
+  local mine = {}
+  for _, svc in ipairs(cjson.decode(h[7])) do mine[svc] = true end
+  local appt_prefix = string.sub(KEYS[2], 1, #KEYS[2] - #ref)
+  for i = 9, #KEYS do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', fmt(now_min))
+    local count = 0
+    for _, other in ipairs(redis.call('ZRANGE', KEYS[i], 0, -1)) do
+      local a = redis.call('HMGET', appt_prefix .. other, 'status', 'services')
+      if a[1] == 'confirmed' or a[1] == 'checked_in' then
+        for _, svc in ipairs(cjson.decode(a[2])) do
+          if mine[svc] then count = count + 1 break end
+        end
+      end
+    end
+    if count >= limit then return {'QUOTA'} end
+  end
+end
+local claims = ARGV[4] .. h[6]
+redis.call('ZREM', claims, h[4])
+redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
+for i = 9, #KEYS do
+  redis.call('ZADD', KEYS[i], h[9], ref)
+  local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIREAT', KEYS[i], fmt(tonumber(last[2]) * 60000 + 86400000))
+end
+local n = tonumber(ARGV[8])
+redis.call('HSET', KEYS[2], unpack(ARGV, 9, 8 + n))
+redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
+           'end', h[9], 'claim_end', h[10])
+redis.call('SADD', KEYS[3], ref)
+redis.call('ZADD', KEYS[4], h[9], ref)
+local hold = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 9 + n)
+step_record(KEYS[8], ARGV[6], ref)
+return {'OK', hold}
+)lua";
+
+/* create_appointment (hotline booking, kiosk walk-in). KEYS: claims, cmax,
+   desks, appointment, appointments, active, outbox, outbox seq, tickets of
+   the day, step marker, the day's queue (meta), its entries, cfg. ARGV: desk, start, end, claim_end, reference,
+   ticket day ('' = none), ticket key TTL ms, n, n field/value elements,
+   then job triples, then the step marker's TTL ms ('0' = none), then the
+   config version (see stale()). {DONE, ref} if the marker's step wrote
+   before (the retry of a booking whose outcome its client did not learn).
+   Overlap check and write in one step, as in place_hold. The ticket counter
+   is per office and day and drawn in the same step, so two walk-ins never
+   share a number; a visit with a ticket joins the day's queue in the same
+   step (due at its start), as a check-in does. Returns {OK, ticket}. */
+const char* kCreateAppointment = R"lua(
+local now = now_ms()
+local prior = step_done(KEYS[10], ARGV[#ARGV - 1])
+if prior then return {'DONE', prior} end
+if stale() then return {'STALE'} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {'PRECOND'} end
+local s, e = tonumber(ARGV[2]), tonumber(ARGV[4])
+if taken(KEYS[1], KEYS[2], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
+local ref = ARGV[5]
+add_claim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], s, e, appt_member(ARGV[2], ARGV[4], ref))
+local n = tonumber(ARGV[8])
+redis.call('HSET', KEYS[4], unpack(ARGV, 9, 8 + n))
+local tk = ''
+if ARGV[6] ~= '' then
+  local t = redis.call('INCR', KEYS[9])
+  redis.call('PEXPIRE', KEYS[9], ARGV[7])
+  tk = ticket(t)
+  redis.call('HSET', KEYS[4], 'ticket', tk)
+  queue_add(KEYS[11], KEYS[12], {t = tk, n = t, k = 'a', r = ref,
+            s = cjson.decode(redis.call('HGET', KEYS[4], 'services')), due = s * 60000,
+            st = 'waiting', d = '', f = '', ca = 0, sa = 0, c = 0}, ARGV[7])
+end
+redis.call('SADD', KEYS[5], ref)
+redis.call('ZADD', KEYS[6], ARGV[3], ref)
+add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 2)
+step_record(KEYS[10], ARGV[#ARGV - 1], ref)
+return {'OK', tk}
+)lua";
+
+/* cancel. KEYS: appointment, notes, claims of the desk the caller read,
+   active, outbox, outbox seq, step marker. ARGV: that desk, reason,
+   closed_ms, the step marker's TTL ms ('0' = none), then job triples. A
+   cancel that this marker's step already made answers the record again. The caller had to name the claims key before the script ran; if
+   the appointment moved to another desk meanwhile the script answers RETRY
+   (before writing anything) and the caller reads again. */
+const char* kCancel = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if step_done(KEYS[7], ARGV[4]) == a[5] then return record(KEYS[1], KEYS[2]) end
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if not active(a[2]) then return {'PRECOND'} end
+redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
+redis.call('ZREM', KEYS[4], a[5])
+add_jobs(KEYS[5], KEYS[6], 5)
+step_record(KEYS[7], ARGV[4], a[5])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* move (within one office). KEYS: appointment, notes, old claims, new
+   claims, cmax, desks, active, outbox, outbox seq, step marker, cfg. ARGV:
+   old desk as read, new desk, start, end, claim_end, services JSON, the
+   step marker's TTL ms ('0' = none), then job triples, then the config
+   version (see stale()). A move this marker's step already made answers
+   the record again.
+   The new interval is checked against the new desk's live claims, ignoring
+   the appointment's own claim (a visit may move by ten minutes on the same
+   desk), then the old claim is removed and the new one written, all in one
+   step: there is no moment at which the visit holds both places or none. */
+const char* kMove = R"lua(
+local now = now_ms()
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if step_done(KEYS[10], ARGV[7]) == a[5] then return record(KEYS[1], KEYS[2]) end
+if stale() then return {'STALE'} end
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if a[2] ~= 'confirmed' then return {'PRECOND'} end
+local own = appt_member(a[3], a[4], a[5])
+local s, e = tonumber(ARGV[3]), tonumber(ARGV[5])
+if taken(KEYS[4], KEYS[5], ARGV[2], s, e, now, own) then return {'CONFLICT'} end
+redis.call('ZREM', KEYS[3], own)
+add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5], a[5]))
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
+redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
+           'end', ARGV[4], 'claim_end', ARGV[5])
+redis.call('ZADD', KEYS[7], ARGV[4], a[5])
+add_jobs(KEYS[8], KEYS[9], 8, #ARGV - 1)
+step_record(KEYS[10], ARGV[7], a[5])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* check_in. KEYS: appointment, notes, tickets of the day, the day's queue
+   (meta), its entries. ARGV: ticket key TTL ms. Checking in twice returns
+   the first ticket (a kiosk retry must not draw a second number). The
+   visitor joins the day's queue in the same step, due at its start, so
+   there is no moment at which a checked-in visitor is in no queue. */
+const char* kCheckIn = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'status', 'ref', 'services', 'start')
+if a[1] == 'checked_in' then return record(KEYS[1], KEYS[2]) end
+if a[1] ~= 'confirmed' then return {'PRECOND'} end
+local t = redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
+local tk = ticket(t)
+redis.call('HSET', KEYS[1], 'status', 'checked_in', 'ticket', tk)
+queue_add(KEYS[4], KEYS[5], {t = tk, n = t, k = 'a', r = a[2], s = cjson.decode(a[3]),
+          due = tonumber(a[4]) * 60000, st = 'waiting', d = '', f = '', ca = 0, sa = 0, c = 0},
+          ARGV[1])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* The office's day: one queue (api/store.h, QueueEntry). Keys of one office
+   and day, all with the office's hash tag: q:<day> (hash: ver, the version
+   every write raises; seq, the calls so far), q:<day>:e (hash ticket ->
+   entry JSON), q:<day>:d (hash desk -> desk JSON), q:<day>:c (list of call
+   JSON, newest first, capped), and qdur (hash service key -> measured
+   minutes "m,m,...", newest first, capped; kept across days). Entries are
+   JSON (cjson) because only these scripts and C++ read them, whole.
+
+   Why one script per step: "call next" reads every waiting entry, picks one
+   and marks it called with the desk as its current visitor before any other
+   command runs, so two desks (on any replicas) calling at the same moment
+   are served one after the other and never see the same waiting entry. The
+   rule is api::NextForDesk, repeated here: transferred to this desk first,
+   then appointments due (by start), walk-ins (by number), appointments due
+   later; ties by number. */
+const char* kQueueRead = R"lua(
+return {redis.call('HGET', KEYS[1], 'ver') or '0', redis.call('HGET', KEYS[1], 'seq') or '0',
+        redis.call('HVALS', KEYS[2]), redis.call('HVALS', KEYS[3]),
+        redis.call('LRANGE', KEYS[4], 0, -1), redis.call('HGETALL', KEYS[5])}
+)lua";
+
+/* queue_calls. KEYS: the day's queue (meta), calls. The display's read. */
+const char* kQueueCalls = R"lua(
+return {redis.call('HGET', KEYS[1], 'seq') or '0', redis.call('LRANGE', KEYS[2], 0, -1)}
+)lua";
+
+/* queue_issue. KEYS: the day's queue, entries, tickets of the day. ARGV:
+   the version the caller judged the cut-off on, the entry JSON (ticket and
+   number are drawn here), TTL ms. A version that moved answers STALE before
+   any write: another ticket, call or desk change may have used the time. */
+const char* kQueueIssue = R"lua(
+if (redis.call('HGET', KEYS[1], 'ver') or '0') ~= ARGV[1] then return {'STALE'} end
+local e = cjson.decode(ARGV[2])
+local t = redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+e.t = ticket(t)
+e.n = t
+e.st = 'waiting'
+e.d = ''
+e.f = ''
+e.c = 0
+queue_add(KEYS[1], KEYS[2], e, ARGV[3])
+return {'OK', cjson.encode(e)}
+)lua";
+
+/* queue_desk. KEYS: the day's queue, desks. ARGV: desk, open '1'/'0',
+   closes at ms ('0' = as its hours say), TTL ms. The desk's current
+   visitor is kept. */
+const char* kQueueDesk = R"lua(
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+local d = raw and cjson.decode(raw) or {id = ARGV[1], cur = ''}
+d.open = ARGV[2] == '1'
+d.cl = tonumber(ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(d))
+queue_touch(KEYS[1], ARGV[4], {KEYS[2]})
+return {'OK', cjson.encode(d)}
+)lua";
+
+/* queue_call. KEYS: the day's queue, entries, desks, calls. ARGV: desk, now
+   ms, TTL ms, then the services the desk can do. PRECOND: the desk is not
+   open, past its closing time, or still has a visitor. NOTFOUND: nobody it
+   can serve waits. */
+const char* kQueueCall = R"lua(
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return {'PRECOND'} end
+local d = cjson.decode(raw)
+local now = tonumber(ARGV[2])
+if not d.open or (d.cl ~= 0 and d.cl <= now) or d.cur ~= '' then return {'PRECOND'} end
+local can = {}
+for i = 4, #ARGV do can[ARGV[i]] = true end
+local best, b1, b2, b3
+for _, v in ipairs(redis.call('HVALS', KEYS[2])) do
+  local e = cjson.decode(v)
+  if e.st == 'waiting' and (e.f == '' or e.f == ARGV[1]) then
+    local able = true
+    for _, svc in ipairs(e.s) do if not can[svc] then able = false end end
+    if able then
+      local rank
+      if e.f ~= '' then rank = 0 elseif e.k == 'w' then rank = 2
+      elseif e.due <= now then rank = 1 else rank = 3 end
+      local order = 0
+      if rank == 1 or rank == 3 then order = e.due end
+      if best == nil or rank < b1 or (rank == b1 and (order < b2 or (order == b2 and e.n < b3))) then
+        best, b1, b2, b3 = e, rank, order, e.n
+      end
+    end
+  end
+end
+if best == nil then return {'NOTFOUND'} end
+best.st = 'called'
+best.d = ARGV[1]
+best.f = ''
+announce(KEYS[1], KEYS[4], best, ARGV[1], now)
+redis.call('HSET', KEYS[2], best.t, cjson.encode(best))
+d.cur = best.t
+redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(d))
+queue_touch(KEYS[1], ARGV[3], {KEYS[2], KEYS[3], KEYS[4]})
+return {'OK', cjson.encode(best)}
+)lua";
+
+/* queue_step. KEYS: the day's queue, entries, desks, calls, durations.
+   ARGV: desk, action (recall|start|done|no_show|requeue|transfer), now ms,
+   the other desk (transfer), the appointment key without its reference,
+   TTL ms, durations kept. Done and no-show close a checked-in appointment
+   in the same step; its key is built from ARGV[5] (same office, so the same
+   hash slot: see read_claims). Done adds the visit's minutes (start to done,
+   rounded, at least 1) to the service key's list. */
+const char* kQueueStep = R"lua(
+local raw = redis.call('HGET', KEYS[3], ARGV[1])
+if not raw then return {'PRECOND'} end
+local d = cjson.decode(raw)
+if d.cur == '' then return {'PRECOND'} end
+local e = cjson.decode(redis.call('HGET', KEYS[2], d.cur))
+local act, now = ARGV[2], tonumber(ARGV[3])
+local function close_appt(status)
+  if e.r == '' then return end
+  local akey = ARGV[5] .. e.r
+  if redis.call('HGET', akey, 'status') == 'checked_in' then
+    redis.call('HSET', akey, 'status', status, 'closed', fmt(now))
+  end
+end
+if act == 'recall' then
+  if e.st ~= 'called' then return {'PRECOND'} end
+  announce(KEYS[1], KEYS[4], e, ARGV[1], now)
+elseif act == 'start' then
+  if e.st ~= 'called' then return {'PRECOND'} end
+  e.st = 'serving'
+  e.sa = now
+elseif act == 'done' then
+  if e.st ~= 'serving' then return {'PRECOND'} end
+  e.st = 'done'
+  local m = math.max(1, math.floor((now - e.sa + 30000) / 60000))
+  local sorted = {}
+  for i, v in ipairs(e.s) do sorted[i] = v end
+  table.sort(sorted)
+  local key = table.concat(sorted, '+')
+  local old = redis.call('HGET', KEYS[5], key)
+  local list = fmt(m)
+  if old then
+    local n = 1
+    for v in string.gmatch(old, '[^,]+') do
+      if n >= tonumber(ARGV[7]) then break end
+      list = list .. ',' .. v
+      n = n + 1
+    end
+  end
+  redis.call('HSET', KEYS[5], key, list)
+  close_appt('done')
+  d.cur = ''
+elseif act == 'no_show' then
+  if e.st ~= 'called' then return {'PRECOND'} end
+  e.st = 'no_show'
+  close_appt('no_show')
+  d.cur = ''
+elseif act == 'requeue' or act == 'transfer' then
+  e.st = 'waiting'
+  e.f = ''
+  if act == 'transfer' then e.f = ARGV[4] end
+  d.cur = ''
+else
+  return {'PRECOND'}
+end
+redis.call('HSET', KEYS[2], e.t, cjson.encode(e))
+redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(d))
+queue_touch(KEYS[1], ARGV[6], {KEYS[2], KEYS[3], KEYS[4]})
+return {'OK', cjson.encode(e)}
+)lua";
+
+/* mark_no_show. KEYS: appointment, notes, claims of the desk the caller
+   read, active. ARGV: that desk, latest start (minutes), closed ms. An
+   appointment still confirmed whose start is at or before the latest start
+   becomes no_show and frees its claim (its desk time is free again at once),
+   as cancel does. RETRY: it moved to another desk meanwhile. */
+const char* kMarkNoShow = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if a[2] ~= 'confirmed' or tonumber(a[3]) > tonumber(ARGV[2]) then return {'PRECOND'} end
+redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
+redis.call('HSET', KEYS[1], 'status', 'no_show', 'closed', ARGV[3])
+redis.call('ZREM', KEYS[4], a[5])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* add_note. KEYS: appointment, notes. ARGV: the note as JSON. At most 100
+   notes per appointment, as in the memory store. */
+const char* kAddNote = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+if redis.call('LLEN', KEYS[2]) >= 100 then return {'PRECOND'} end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return record(KEYS[1], KEYS[2])
+)lua";
+
+/* put_office_config. KEYS: cfg, active, outbox, outbox seq, desks, cmax.
+   ARGV: expected version, document, now_ms, cancel_conflicting ('1'/'0'),
+   judged begin, judged end (minutes), the office's claims, hold and
+   appointment key prefixes (the id is appended), the job type number of a
+   cancellation by the office, d, then per desk of the new configuration:
+   its id, k, k service ids, m, m begin/end pairs of its open time (minutes).
+   Returns {OK, new version, voided holds, ref, start, ref, start, ...} once
+   written; {AFFECTED, 0, voided holds, ref, start, ...} if appointments do
+   not fit and cancel_conflicting is off (nothing written); {BEYOND, end} if
+   a claim ends after the judged range (nothing written: judge a longer one);
+   {CONFLICT} if the version moved.
+   Why the judging is here and not in the API: this script runs in the same
+   serial order as every booking step of the office (same hash slot, one
+   script at a time). A hold or appointment written before it is among the
+   claims judged below; one written after it carries the old version and
+   meets stale(). So there is no window between listing what a change
+   affects and saving it, which a list made by the API beforehand had: a
+   hotline booking landing in between stayed on the closed day. Every claim
+   of the office from the judged begin on is read (ZRANGEBYSCORE from
+   begin - cmax, as in taken()); its visit's services come from its record
+   (JSON array, cjson). An admin change is rare and an office holds a few
+   thousand claims: this is milliseconds of Redis time. Nothing is written
+   until every claim is judged, so a refused change changes nothing. A voided
+   hold keeps its record (confirm answers VOID) but loses its claim. */
+const char* kPutOfficeConfig = R"lua(
+local cur = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+if cur ~= tonumber(ARGV[1]) then return {'CONFLICT'} end
+local now = tonumber(ARGV[3])
+local b, e = tonumber(ARGV[5]), tonumber(ARGV[6])
+local cpre, hpre, apre = ARGV[7], ARGV[8], ARGV[9]
+local fit = {}
+local i = 12
+for _ = 1, tonumber(ARGV[11]) do
+  local f = {can = {}, open = {}}
+  fit[ARGV[i]] = f
+  local k = tonumber(ARGV[i + 1])
+  i = i + 2
+  for _ = 1, k do f.can[ARGV[i]] = true; i = i + 1 end
+  local m = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, m do
+    f.open[#f.open + 1] = {tonumber(ARGV[i]), tonumber(ARGV[i + 1])}
+    i = i + 2
+  end
+end
+local function fits(desk, services, s, ce)
+  local f = fit[desk]
+  if not f then return false end
+  local ok, list = pcall(cjson.decode, services or '[]')
+  if not ok or type(list) ~= 'table' then return false end
+  for _, sv in ipairs(list) do
+    if not f.can[sv] then return false end
+  end
+  for _, iv in ipairs(f.open) do
+    if iv[1] <= s and ce <= iv[2] then return true end
+  end
+  return false
+end
+local appts, holds, beyond = {}, {}, 0
+for _, desk in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+  local ckey = cpre .. desk
+  local maxlen = tonumber(redis.call('HGET', KEYS[6], desk) or '0')
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', ckey, fmt(b - maxlen), '+inf')) do
+    local s, ce, x = parse_claim(m)
+    local kind, id = string.match(m, '^%-?%d+:%-?%d+:%d+:(%a):(.*)$')
+    if ce > b and (x == 0 or x > now) then
+      if ce > e then
+        if ce > beyond then beyond = ce end
+      elseif kind == 'h' then
+        if not fits(desk, redis.call('HGET', hpre .. id, 'services'), s, ce) then
+          holds[#holds + 1] = {ckey, m, hpre .. id}
+        end
+      else
+        local a = redis.call('HMGET', apre .. id, 'status', 'services')
+        if active(a[1]) and not fits(desk, a[2], s, ce) then
+          appts[#appts + 1] = {ckey, m, id, s}
+        end
+      end
+    end
+  end
+end
+if beyond > 0 then return {'BEYOND', beyond} end
+table.sort(appts, function(x, y) return x[4] < y[4] or (x[4] == y[4] and x[3] < y[3]) end)
+local out = {'OK', 0, #holds}
+for _, a in ipairs(appts) do
+  out[#out + 1] = a[3]
+  out[#out + 1] = a[4]
+end
+if #appts > 0 and ARGV[4] ~= '1' then
+  out[1] = 'AFFECTED'
+  return out
+end
+for _, a in ipairs(appts) do
+  local akey = apre .. a[3]
+  redis.call('ZREM', a[1], a[2])
+  redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
+  redis.call('HINCRBY', akey, 'rev', 1)
+  redis.call('ZREM', KEYS[2], a[3])
+  local c = redis.call('HMGET', akey, 'email', 'phone')
+  if (c[1] or '') ~= '' or (c[2] or '') ~= '' then
+    local seq = redis.call('INCR', KEYS[4])
+    redis.call('ZADD', KEYS[3], ARGV[3], fmt(seq) .. ':' .. ARGV[10] .. ':' .. ARGV[3] .. ':' .. a[3])
+  end
+end
+for _, h in ipairs(holds) do
+  redis.call('ZREM', h[1], h[2])
+  redis.call('HSET', h[3], 'void', '1')
+end
+redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'ver', fmt(cur + 1))
+out[2] = cur + 1
+return out
+)lua";
+
+/* put_service_config. KEYS: documents, versions ({svc} tag). ARGV: id,
+   document. Returns {OK, new version}. */
+const char* kPutServiceConfig = R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {'OK', redis.call('HINCRBY', KEYS[2], ARGV[1], 1)}
+)lua";
+
+/* touch_office_config. KEYS: cfg. Returns {OK, new version}, or NOTFOUND
+   if the office has no configuration.
+   A new version with the document unchanged, after a change to a service
+   the office offers. Services live in their own hash slot ({svc}), which no
+   office script may read, so the claiming scripts cannot check a service's
+   version themselves; they check the office's (stale()), and this moves it:
+   a step proposed on the old service carries the old office version. The
+   version is also kept as 'touch': holds placed before it are checked again
+   before they are confirmed (confirm_hold). */
+const char* kTouchOfficeConfig = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local v = redis.call('HINCRBY', KEYS[1], 'ver', 1)
+redis.call('HSET', KEYS[1], 'touch', v)
+return {'OK', v}
+)lua";
+
+/* idem_begin. KEYS: the record. ARGV: request hash, ttl_ms, lease_ms.
+   First use writes "started" with its TTL in the same step as the check, so
+   of two concurrent first uses exactly one starts; the other sees it in
+   progress. The same key with another request body is a mismatch. A
+   started record whose lease ran out (its process died, or answered 5xx
+   without finishing) is taken over: the booking steps are idempotent on
+   their own (step markers), so running the request again ends in the true
+   answer instead of "in progress" for a day. */
+const char* kIdemBegin = R"lua(
+local now = now_ms()
+local r = redis.call('HMGET', KEYS[1], 'hash', 'state', 'status', 'ctype', 'body', 'location', 'lease')
+if not r[1] then
+  redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'state', 'started', 'lease', fmt(now + tonumber(ARGV[3])))
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {'STARTED'}
+end
+if r[1] ~= ARGV[1] then return {'MISMATCH'} end
+if r[2] ~= 'done' then
+  if tonumber(r[7] or '0') <= now then
+    redis.call('HSET', KEYS[1], 'lease', fmt(now + tonumber(ARGV[3])))
+    return {'STARTED'}
+  end
+  return {'INPROGRESS'}
+end
+return {'REPLAY', r[3] or '0', r[4] or '', r[5] or '', r[6] or ''}
+)lua";
+
+/* idem_finish. KEYS: the record. ARGV: status, content type, body, location.
+   Keeps the TTL of the first use (HSET does not touch it). */
+const char* kIdemFinish = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+redis.call('HSET', KEYS[1], 'state', 'done', 'status', ARGV[1], 'ctype', ARGV[2],
+           'body', ARGV[3], 'location', ARGV[4])
+return {'OK'}
+)lua";
+
+/* take_token. KEYS: the client's bucket (hash t, at). ARGV: capacity,
+   period_ms. A token bucket on the server clock: `capacity` tokens, refilled
+   at capacity per period; takes one. A bucket left alone for a period is
+   full again, so it expires then. */
+const char* kTakeToken = R"lua(
+local now = now_ms()
+local cap = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local r = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens = tonumber(r[1] or '') or cap
+local at = tonumber(r[2] or '') or now
+if now > at then tokens = math.min(cap, tokens + (now - at) * cap / period) end
+if tokens < 1 then
+  return {'LIMIT', fmt(math.ceil((1 - tokens) * period / cap))}
+end
+redis.call('HSET', KEYS[1], 't', string.format('%.4f', tokens - 1), 'at', fmt(math.max(now, at)))
+redis.call('PEXPIRE', KEYS[1], fmt(period))
+return {'OK'}
+)lua";
+
+/* admit_open_hold. KEYS: the client's open holds (zset id -> lapses at ms).
+   ARGV: hold id, max, ttl_ms. A hold already admitted is admitted again and
+   kept open at least ttl_ms from now (ZADD GT: an extended hold never
+   lapses sooner for it). */
+const char* kAdmitOpenHold = R"lua(
+local now = now_ms()
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', fmt(now))
+local until_ms = now + tonumber(ARGV[3])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], 'GT', fmt(until_ms), ARGV[1])
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, tonumber(last[2]) - now)))
+  return {'OK'}
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {'LIMIT', fmt(math.max(0, tonumber(first[2]) - now))}
+end
+redis.call('ZADD', KEYS[1], fmt(until_ms), ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, tonumber(last[2]) - now)))
+return {'OK'}
+)lua";
+
+/* erase_contact. KEYS: appointment, notes. ARGV: cutoff_ms.
+   Contact data goes when the visit's claim ended before the cutoff, or when
+   it was cancelled before the cutoff (the memory store's rule). Judged here,
+   in one step, so a visit moved into the future meanwhile keeps its contact.
+   Staff notes go too: they may name people. Returns {OK, 1} if erased. */
+const char* kEraseContact = R"lua(
+local a = redis.call('HMGET', KEYS[1], 'status', 'closed', 'claim_end', 'erased')
+if not a[1] or a[4] == '1' then return {'OK', 0} end
+local cutoff = tonumber(ARGV[1])
+local over = tonumber(a[3]) * 60000 < cutoff
+local cancelled = a[1] == 'cancelled' and tonumber(a[2] or '0') < cutoff
+if not over and not cancelled then return {'OK', 0} end
+redis.call('HSET', KEYS[1], 'name', '', 'email', '', 'phone', '', 'lang', '', 'rem', '0',
+           'erased', '1')
+redis.call('DEL', KEYS[2])
+return {'OK', 1}
+)lua";
+
+/* purge_claims. KEYS: claims of one desk. Removes claims of expired holds
+   (they are already ignored; this only keeps the set small). */
+const char* kPurgeClaims = R"lua(
+local now = now_ms()
+local n = 0
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local _, _, x = parse_claim(m)
+  if x ~= 0 and x <= now then
+    redis.call('ZREM', KEYS[1], m)
+    n = n + 1
+  end
+end
+return {'OK', n}
+)lua";
+
+std::vector<RedisScriptSource> Build() {
+  auto with_prelude = [](const char* body) { return std::string(kPrelude) + body; };
+  std::vector<RedisScriptSource> v(static_cast<size_t>(RedisScript::kCount));
+  auto set = [&](RedisScript s, const char* name, const char* body) {
+    v[static_cast<size_t>(s)] = RedisScriptSource{name, with_prelude(body)};
+  };
+  v[static_cast<size_t>(RedisScript::kReadClaims)] = RedisScriptSource{"read_claims", kReadClaims};
+  set(RedisScript::kPlaceHold, "place_hold", kPlaceHold);
+  set(RedisScript::kReleaseHold, "release_hold", kReleaseHold);
+  set(RedisScript::kExtendHold, "extend_hold", kExtendHold);
+  set(RedisScript::kConfirmHold, "confirm_hold", kConfirmHold);
+  set(RedisScript::kCreateAppointment, "create_appointment", kCreateAppointment);
+  set(RedisScript::kCancel, "cancel", kCancel);
+  set(RedisScript::kMove, "move", kMove);
+  set(RedisScript::kCheckIn, "check_in", kCheckIn);
+  set(RedisScript::kAddNote, "add_note", kAddNote);
+  set(RedisScript::kPutOfficeConfig, "put_office_config", kPutOfficeConfig);
+  set(RedisScript::kPutServiceConfig, "put_service_config", kPutServiceConfig);
+  set(RedisScript::kTouchOfficeConfig, "touch_office_config", kTouchOfficeConfig);
+  set(RedisScript::kIdemBegin, "idem_begin", kIdemBegin);
+  set(RedisScript::kIdemFinish, "idem_finish", kIdemFinish);
+  set(RedisScript::kEraseContact, "erase_contact", kEraseContact);
+  set(RedisScript::kPurgeClaims, "purge_claims", kPurgeClaims);
+  set(RedisScript::kTakeToken, "take_token", kTakeToken);
+  set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
+  set(RedisScript::kQueueRead, "queue_read", kQueueRead);
+  set(RedisScript::kQueueCalls, "queue_calls", kQueueCalls);
+  set(RedisScript::kQueueIssue, "queue_issue", kQueueIssue);
+  set(RedisScript::kQueueDesk, "queue_desk", kQueueDesk);
+  set(RedisScript::kQueueCall, "queue_call", kQueueCall);
+  set(RedisScript::kQueueStep, "queue_step", kQueueStep);
+  set(RedisScript::kMarkNoShow, "mark_no_show", kMarkNoShow);
+  return v;
+}
+
+}  // namespace
+
+const std::vector<RedisScriptSource>& RedisScripts() {
+  static const std::vector<RedisScriptSource> scripts = Build();
+  return scripts;
+}
+
+}  // namespace termin::service
