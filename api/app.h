@@ -30,6 +30,7 @@
 #include "api/security/auth.h"
 #include "api/domain/booking.h"
 #include "api/domain/catalog_state.h"
+#include "api/domain/queue_day.h"
 #include "api/clock.h"
 #include "api/dead_letters.h"
 #include "api/http/http_types.h"
@@ -251,9 +252,35 @@ class App {
     QueueDay queue;
     std::vector<AppointmentRecord> due;
     std::vector<AppointmentRecord> checked_in;
-    std::size_t released = 0;  // appointments made no_show by this load
+    std::vector<Booking> held;  // today's claims from now on that are no appointment
+    std::size_t released = 0;   // appointments made no_show by this load
   };
   Result<DayState> LoadDay(const OfficeInfo& office, TimePoint now);
+  // A hold, booking or move to `start` today for `visit_key` (QueueServiceKey)
+  // judged against the day's walk-in queue (queue::KeepsWalkIns): nullopt if
+  // `start` is not today; else whether it keeps every number, and the queue
+  // version it was judged on (HoldRecord::queue_day).
+  struct SameDayJudgement {
+    bool keeps_walk_ins = true;
+    std::string day;
+    std::uint64_t version = 0;
+  };
+  // The starts of today that keep every walk-in number (KeepsWalkIns), for
+  // filtering the online offer; nullopt when no walk-in waits (all pass).
+  // Costs one queue read per office asked about today, and the day's
+  // picture only while walk-ins wait.
+  struct SameDayFilter {
+    const OfficeInfo* office = nullptr;
+    LocalDate today;
+    std::string key;
+    TimePoint now;
+    DayPicture picture;
+    bool Keeps(Instant start) const;
+  };
+  Result<std::optional<SameDayFilter>> SameDayFilterFor(const OfficeInfo& office, const std::string& visit_key,
+                                                        TimePoint now);
+  Result<std::optional<SameDayJudgement>> JudgeSameDay(const OfficeInfo& office, const std::string& visit_key,
+                                                       Instant start, TimePoint now);
   HttpResponse DeskSetOpen(const Call& call, bool open);
   HttpResponse DeskStepCommon(const Call& call, DeskAction action);
 

@@ -33,7 +33,8 @@ std::string KeysJson() {
          entry("kiosk-mitte", "kiosk", "\"test-mitte\"") + "," +
          entry("desk-mitte", "desk", "\"test-mitte\"") + "," +
          entry("desk-mitte-a", "desk", "\"test-mitte\"", ",\"desk\":\"a\"") + "," +
-         entry("desk-nord", "desk", "\"test-nord\"") + "]";
+         entry("desk-nord", "desk", "\"test-nord\"") + "," +
+         entry("kiosk-nord", "kiosk", "\"test-nord\"") + "]";
 }
 
 std::map<std::string, std::string> Bearer(const std::string& key) {
@@ -59,10 +60,12 @@ struct Fixture {
   }
 
   HttpResponse Send(const std::string& method, const std::string& path, const std::string& body = "",
-                    std::map<std::string, std::string> headers = {}) {
+                    std::map<std::string, std::string> headers = {},
+                    std::map<std::string, std::string> query = {}) {
     HttpRequest r;
     r.method = method;
     r.path = path;
+    r.query = std::move(query);
     r.body = body;
     r.headers = std::move(headers);
     if (!body.empty() && !r.headers.count("content-type")) r.headers["content-type"] = "application/json";
@@ -382,6 +385,84 @@ TEST_CASE("queue: the no-show sweep releases overdue appointments by itself") {
   auto t = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
   REQUIRE_MESSAGE(t.status == 201, t.body);
   CHECK(Json(t)["expected_wait_minutes"].GetInt() == 0);
+}
+
+// Numbers and the online offer are one desk time: at test-nord (one desk,
+// open until 18:00 for the queue) the numbers issued keep today's remaining
+// time off the widget's offer and refuse a hold on it; a hold placed first
+// is planned for, so fewer numbers are issued.
+TEST_CASE("queue: today's online offer and holds keep the time of the numbers issued") {
+  Fixture f;
+  auto nord_desk = [&](const std::string& step, const std::string& body = "") {
+    return f.Send("POST", "/v1/desk/a/" + step, body, Bearer("desk-nord"));
+  };
+  auto ticket = [&] {
+    return f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-nord"));
+  };
+  auto today_slots = [&] {
+    auto a = f.Send("GET", "/v1/availability", "", {},
+                    {{"office", "test-nord"}, {"services", "kurz"}, {"from", "2026-12-01"}, {"to", "2026-12-01"}});
+    REQUIRE(a.status == 200);
+    auto d = Json(a);
+    std::vector<std::string> starts;
+    for (const auto& day : d["days"].GetArray())
+      for (const auto& slot : day["slots"].GetArray()) starts.push_back(slot["start"].GetString());
+    return starts;
+  };
+  // Starts before the queue's desk closes at 18:00 (later ones are no
+  // queue time: the desk's hours go on to 20:00 for appointments).
+  auto before_six = [](const std::vector<std::string>& starts) {
+    return std::count_if(starts.begin(), starts.end(), [](const std::string& s) {
+      return s.rfind("2026-12-01T17:", 0) == 0;
+    });
+  };
+  auto next_starts = [&] {
+    auto n = f.Send("GET", "/v1/availability/next", "", {},
+                    {{"offices", "test-nord"}, {"services", "kurz"}, {"limit", "3"}});
+    REQUIRE(n.status == 200);
+    auto d = Json(n);
+    std::vector<std::string> starts;
+    for (const auto& slot : d["slots"].GetArray()) starts.push_back(slot["start"].GetString());
+    return starts;
+  };
+  auto hold = [&](const std::string& local) {
+    return f.Send("POST", "/v1/holds",
+                  "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-01T" + local +
+                      ":00+01:00\"}");
+  };
+  REQUIRE(nord_desk("open", "{\"closes\":\"18:00\"}").status == 200);
+  // Before any number: today's offer from 17:30 (30 minutes' notice).
+  CHECK(before_six(today_slots()) == 6);  // 17:30 ... 17:55
+  CHECK(next_starts().front() == "2026-12-01T17:30:00+01:00");
+  // A citizen holds 17:30 in the widget: the queue plans for it.
+  auto held = hold("17:30");
+  REQUIRE_MESSAGE(held.status == 201, held.body);
+  // One desk, 17:00-18:00, 10-minute visits: six fit, one is the hold's.
+  int issued = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto t = ticket();
+    if (t.status != 201) {
+      CHECK(t.status == 409);
+      break;
+    }
+    ++issued;
+  }
+  CHECK(issued == 5);
+  // The numbers own the rest of the queue's day: of 17:30-17:55 only 17:55
+  // is offered, whose visit ends after the queue's close (no number's time);
+  // a hold on it is refused.
+  CHECK(before_six(today_slots()) == 1);
+  auto next = next_starts();
+  REQUIRE(next.size() == 3);
+  CHECK(next[0] == "2026-12-01T17:55:00+01:00");
+  CHECK(next[1] == "2026-12-01T18:00:00+01:00");
+  auto refused = hold("17:45");
+  CHECK(refused.status == 409);
+  CHECK(Str(refused, "detail") == "this start is needed for the visitors waiting in the office today");
+  // Tomorrow is not touched.
+  auto later = f.Send("POST", "/v1/holds",
+                      "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T09:00:00+01:00\"}");
+  CHECK(later.status == 201);
 }
 
 }  // namespace termin::service

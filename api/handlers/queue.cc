@@ -13,6 +13,7 @@
 // and desk name.
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "api/app.h"
 #include "api/json/json_input.h"
@@ -195,7 +196,75 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   auto q = store_->ReadQueue(office.id, d.day);
   if (!q.ok()) return q.status();
   d.queue = std::move(q).value();
+  // Today's claims from now on that no appointment explains: live holds.
+  // (Claims of visits already done early stay in until their end: they
+  // count as held, which errs on the side of the numbers issued.)
+  const Interval rest{at, UtcEnvelope({today, today}, zone).end};
+  if (rest.begin < rest.end) {
+    auto claims = store_->ReadClaims(office.id, rest);
+    if (!claims.ok()) return claims.status();
+    std::map<std::string, std::vector<Interval>> booked;
+    for (const AppointmentRecord& a : *active) booked[a.booking.desk_id].push_back(a.booking.claim());
+    for (const auto& [desk, claimed] : *claims) {
+      IntervalSet rest_claimed = claimed.Intersect(IntervalSet::FromSorted({rest}));
+      IntervalSet unexplained = rest_claimed.Subtract(IntervalSet::FromUnsorted(booked[desk]));
+      for (const Interval& iv : unexplained.intervals()) {
+        Booking b;
+        b.office_id = office.id;
+        b.desk_id = desk;
+        b.start = iv.begin;
+        b.end = iv.end;
+        b.claim_end = iv.end;
+        d.held.push_back(std::move(b));
+      }
+    }
+  }
   return d;
+}
+
+bool App::SameDayFilter::Keeps(Instant start) const {
+  if (LocalDayOf(start, office->schedule.zone) != today) return true;
+  return queue::KeepsWalkIns(picture.desks, picture.waiting, picture.durations, key,
+                             PictureMinute(*office, start, now), picture.now);
+}
+
+Result<std::optional<App::SameDayFilter>> App::SameDayFilterFor(const OfficeInfo& office,
+                                                                const std::string& visit_key,
+                                                                TimePoint now) {
+  const LocalDate today = LocalDayOf(ToInstant(now), office.schedule.zone);
+  auto q = store_->ReadQueue(office.id, FormatDate(today));
+  if (!q.ok()) return q.status();
+  if (std::none_of(q->entries.begin(), q->entries.end(), [](const QueueEntry& e) {
+        return e.kind == QueueKind::kWalkIn && e.state == QueueState::kWaiting;
+      })) {
+    return std::optional<SameDayFilter>();
+  }
+  auto day = LoadDay(office, now);
+  if (!day.ok()) return day.status();
+  SameDayFilter f;
+  f.office = &office;
+  f.today = today;
+  f.key = visit_key;
+  f.now = now;
+  f.picture = PictureDay(office, day->queue, day->due, day->held, now, visit_key);
+  return std::optional<SameDayFilter>(std::move(f));
+}
+
+Result<std::optional<App::SameDayJudgement>> App::JudgeSameDay(const OfficeInfo& office,
+                                                               const std::string& visit_key,
+                                                               Instant start, TimePoint now) {
+  const date::time_zone* zone = office.schedule.zone;
+  const LocalDate today = LocalDayOf(ToInstant(now), zone);
+  if (LocalDayOf(start, zone) != today) return std::optional<SameDayJudgement>();
+  auto day = LoadDay(office, now);
+  if (!day.ok()) return day.status();
+  SameDayJudgement j;
+  j.day = day->day;
+  j.version = day->queue.version;
+  DayPicture picture = PictureDay(office, day->queue, day->due, day->held, now, visit_key);
+  j.keeps_walk_ins = queue::KeepsWalkIns(picture.desks, picture.waiting, picture.durations, visit_key,
+                                         PictureMinute(office, start, now), picture.now);
+  return std::optional<SameDayJudgement>(j);
 }
 
 Result<std::size_t> App::ReleaseNoShows() {
@@ -224,7 +293,7 @@ HttpResponse App::KioskTicket(const Call& call) {
     const TimePoint now = clock_->Now();
     auto day = LoadDay(*office, now);
     if (!day.ok()) return Error(call, day.status());
-    DayPicture picture = PictureDay(*office, day->queue, day->due, now, key);
+    DayPicture picture = PictureDay(*office, day->queue, day->due, day->held, now, key);
     queue::WalkInAnswer answer = queue::DecideWalkIn(picture.desks, picture.waiting,
                                                      picture.durations, key, picture.now,
                                                      picture.next_ticket);
@@ -349,7 +418,7 @@ HttpResponse App::DeskSetOpen(const Call& call, bool open) {
   if (closing) {
     auto day = LoadDay(*c->office, c->now);
     if (!day.ok()) return Error(call, day.status());
-    DayPicture picture = PictureDay(*c->office, day->queue, day->due, c->now);
+    DayPicture picture = PictureDay(*c->office, day->queue, day->due, day->held, c->now);
     queue::Plan plan =
         queue::PlanDay(picture.desks, picture.waiting, picture.durations, picture.now);
     for (std::size_t i : plan.unserved) {
@@ -456,7 +525,7 @@ HttpResponse App::DeskQueue(const Call& call) {
   if (!c.ok()) return Error(call, c.status());
   auto day = LoadDay(*c->office, c->now);
   if (!day.ok()) return Error(call, day.status());
-  DayPicture picture = PictureDay(*c->office, day->queue, day->due, c->now);
+  DayPicture picture = PictureDay(*c->office, day->queue, day->due, day->held, c->now);
   std::vector<int> waits =
       queue::ExpectedWaits(picture.desks, picture.waiting, picture.durations, picture.now);
   rapidjson::StringBuffer buf;
