@@ -245,11 +245,13 @@ class App {
   };
   Result<DeskContext> DeskFor(const Call& call);
   // The office's day now: overdue appointments are made no-shows first; the
-  // rest of today's confirmed ones are `due`.
+  // rest of today's confirmed ones are `due`, today's checked-in ones
+  // `checked_in` (the desk console lists both, with their notes).
   struct DayState {
     std::string day;
     QueueDay queue;
     std::vector<AppointmentRecord> due;
+    std::vector<AppointmentRecord> checked_in;
     std::vector<Booking> held;  // today's claims from now on that are no appointment
     std::size_t released = 0;   // appointments made no_show by this load
   };

@@ -8,8 +8,9 @@
 // cannot both hand out the last number that still fits.
 //
 // Nothing personal leaves these handlers: desk answers carry ticket,
-// services and the appointment's reference; the display only ticket and
-// desk name.
+// services, the appointment's reference and the staff's notes on it (staff
+// text, never the contact's name, phone or e-mail); the display only ticket
+// and desk name.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -73,7 +74,26 @@ std::string FormatTime(TimePoint t, const OfficeInfo& office) {
   return FormatInstant(ToInstant(t), office);
 }
 
-void WriteEntry(JsonWriter& w, const QueueEntry& e, const OfficeInfo& office) {
+void WriteNotes(JsonWriter& w, const std::vector<Note>& notes, const OfficeInfo& office) {
+  w.Key("notes");
+  w.StartArray();
+  for (const Note& n : notes) {
+    w.StartObject();
+    w.Key("at");
+    WriteString(w, FormatTimeLocal(n.at, office.schedule.zone));
+    w.Key("author");
+    WriteString(w, n.author);
+    w.Key("text");
+    WriteString(w, n.text);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// `notes`: the appointment's notes for the desk console (null: left out,
+// as in the close answer's unserved list).
+void WriteEntry(JsonWriter& w, const QueueEntry& e, const OfficeInfo& office,
+                const std::vector<Note>* notes = nullptr) {
   w.StartObject();
   w.Key("ticket");
   WriteString(w, e.ticket);
@@ -101,7 +121,17 @@ void WriteEntry(JsonWriter& w, const QueueEntry& e, const OfficeInfo& office) {
   w.Int(e.calls);
   w.Key("due");
   WriteString(w, FormatTime(e.due, office));
+  if (notes && !e.reference.empty()) WriteNotes(w, *notes, office);
   w.EndObject();
+}
+
+// The notes of the appointment behind a queue entry; none for a walk-in, or
+// when the appointment cannot be read (the desk step has happened already:
+// its answer is not refused for the notes).
+std::vector<Note> NotesOf(Store& store, const QueueEntry& e) {
+  if (e.reference.empty()) return {};
+  auto a = store.GetAppointment(e.reference);
+  return a.ok() ? a->notes : std::vector<Note>{};
 }
 
 // Service names of a visit, joined: "Personalausweis + Reisepass".
@@ -148,8 +178,9 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   auto active = store_->ListActiveAppointments(office.id, UtcEnvelope({today, today}, zone).begin);
   if (!active.ok()) return active.status();
   for (const AppointmentRecord& a : *active) {
-    if (a.status != AppointmentStatus::kConfirmed) continue;
     if (LocalDayOf(a.booking.start, zone) != today) continue;
+    if (a.status == AppointmentStatus::kCheckedIn) d.checked_in.push_back(a);
+    if (a.status != AppointmentStatus::kConfirmed) continue;
     if (a.booking.start + office.no_show_grace <= at) {
       auto gone = store_->MarkNoShow(a.reference, at - office.no_show_grace);
       // Checked in (or moved) meanwhile: no longer ours to release.
@@ -448,9 +479,10 @@ HttpResponse App::DeskCallNext(const Call& call) {
     }
     return Error(call, called.status());
   }
+  const std::vector<Note> notes = NotesOf(*store_, *called);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  WriteEntry(w, *called, *c->office);
+  WriteEntry(w, *called, *c->office, &notes);
   return Json(200, JsonString(buf));
 }
 
@@ -480,9 +512,10 @@ HttpResponse App::DeskStepCommon(const Call& call, DeskAction action) {
   }
   auto e = store_->DeskStep(c->office->id, c->day, c->desk->id, action, c->now, to);
   if (!e.ok()) return Error(call, e.status());
+  const std::vector<Note> notes = NotesOf(*store_, *e);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  WriteEntry(w, *e, *c->office);
+  WriteEntry(w, *e, *c->office, &notes);
   return Json(200, JsonString(buf));
 }
 
@@ -530,10 +563,34 @@ HttpResponse App::DeskQueue(const Call& call) {
     }
   }
   if (current) {
+    // Checked in: its record (and notes) came with the day; a walk-in has none.
+    std::vector<Note> notes;
+    if (!current->reference.empty()) {
+      auto a = std::find_if(day->checked_in.begin(), day->checked_in.end(),
+                            [&](const AppointmentRecord& r) { return r.reference == current->reference; });
+      notes = a != day->checked_in.end() ? a->notes : NotesOf(*store_, *current);
+    }
     w.Key("current");
-    WriteEntry(w, *current, *c->office);
+    WriteEntry(w, *current, *c->office, &notes);
   }
   w.EndObject();
+  // The office's other desks, for a transfer (the console offers them by name).
+  w.Key("desks");
+  w.StartArray();
+  for (const Desk& d : c->office->schedule.desks) {
+    if (d.id == c->desk->id) continue;
+    auto st = day->queue.desks.find(d.id);
+    w.StartObject();
+    w.Key("id");
+    WriteString(w, d.id);
+    w.Key("name");
+    WriteString(w, DeskName(*c->office, d.id));
+    w.Key("open");
+    w.Bool(st != day->queue.desks.end() && st->second.open &&
+           (st->second.closes_at == TimePoint{} || st->second.closes_at > c->now));
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("waiting");
   w.StartArray();
   for (std::size_t i = 0; i < picture.waiting.size(); ++i) {
@@ -569,6 +626,44 @@ HttpResponse App::DeskQueue(const Call& call) {
   w.EndArray();
   w.Key("expected_appointments");
   w.Uint64(day->due.size());
+  // Today's appointments ahead, by start: the ones not checked in yet, and
+  // the checked-in ones still waiting (not called, served or gone).
+  std::vector<const AppointmentRecord*> ahead;
+  for (const AppointmentRecord& a : day->due) ahead.push_back(&a);
+  for (const AppointmentRecord& a : day->checked_in) {
+    const bool waiting = std::any_of(day->queue.entries.begin(), day->queue.entries.end(), [&](const QueueEntry& e) {
+      return e.reference == a.reference && e.state == QueueState::kWaiting;
+    });
+    if (waiting) ahead.push_back(&a);
+  }
+  std::stable_sort(ahead.begin(), ahead.end(), [](const AppointmentRecord* x, const AppointmentRecord* y) {
+    return x->booking.start < y->booking.start;
+  });
+  w.Key("appointments");
+  w.StartArray();
+  for (const AppointmentRecord* a : ahead) {
+    w.StartObject();
+    w.Key("reference");
+    WriteString(w, a->reference);
+    w.Key("start");
+    WriteString(w, FormatInstant(a->booking.start, *c->office));
+    w.Key("services");
+    w.StartArray();
+    for (const std::string& s : a->booking.services) WriteString(w, s);
+    w.EndArray();
+    w.Key("checked_in");
+    w.Bool(a->status == AppointmentStatus::kCheckedIn);
+    if (!a->ticket.empty()) {
+      w.Key("ticket");
+      WriteString(w, a->ticket);
+    }
+    w.Key("this_desk");
+    w.Bool(std::all_of(a->booking.services.begin(), a->booking.services.end(),
+                       [&](const std::string& s) { return c->desk->CanDo(s); }));
+    WriteNotes(w, a->notes, *c->office);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return Json(200, JsonString(buf));
 }
