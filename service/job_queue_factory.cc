@@ -15,7 +15,7 @@ Result<std::shared_ptr<JobQueue>> OpenJobQueue(const std::string& spec,
   if (spec == "memory") {
     return std::shared_ptr<JobQueue>(std::make_shared<MemoryJobQueue>(std::move(store)));
   }
-  if (spec.rfind("redis://", 0) == 0) {
+  if (IsRedisUrl(spec)) {
     auto options = RedisOptionsFromUrl(spec);
     if (!options.ok()) return options.status();
     options->pool_size = std::max<std::size_t>(1, connections);
@@ -24,7 +24,7 @@ Result<std::shared_ptr<JobQueue>> OpenJobQueue(const std::string& spec,
     return std::shared_ptr<JobQueue>(std::move(queue).value());
   }
   return Status::InvalidArgument("unknown store \"" + spec +
-                                 "\" (use memory or redis://[user:password@]host:port[/db])");
+                                 "\" (use memory, redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master[/db])");
 }
 
 }  // namespace termin::service

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "service/memory/memory_store.h"
+#include "service/redis/redis_connection.h"
 #include "service/redis/redis_store.h"
 
 namespace termin::service {
@@ -14,7 +15,7 @@ Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
   if (spec == "memory") {
     return std::shared_ptr<api::Store>(std::make_shared<MemoryStore>(std::move(clock)));
   }
-  if (spec.rfind("redis://", 0) == 0) {
+  if (IsRedisUrl(spec)) {
     auto redis_options = RedisOptionsFromUrl(spec);
     if (!redis_options.ok()) return redis_options.status();
     // One more connection than request threads: the configuration poll
@@ -25,7 +26,7 @@ Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
     return std::shared_ptr<api::Store>(std::move(store).value());
   }
   return Status::InvalidArgument("unknown store \"" + spec +
-                                 "\" (use memory or redis://[user:password@]host:port[/db])");
+                                 "\" (use memory, redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master[/db])");
 }
 
 }  // namespace termin::service

@@ -22,6 +22,7 @@
 #include "api/domain/catalog.h"
 #include "service/config.h"
 #include "service/redis/job_queue_redis.h"
+#include "service/redis/redis_connection.h"
 #include "service/redis/redis_store.h"
 #include "service/stop_signals.h"
 #include "service/notify/worker.h"
@@ -87,8 +88,8 @@ int main(int argc, char** argv) {
     }
     opts.compose.link_key = std::move(key).value();
   }
-  if (store.rfind("redis://", 0) != 0) {
-    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] (the embedded store lives "
+  if (!IsRedisUrl(store)) {
+    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master (the embedded store lives "
                  "inside termin-api; run the worker there)\n";
     return 2;
   }

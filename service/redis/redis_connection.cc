@@ -82,13 +82,54 @@ bool PercentDecode(std::string_view in, std::string* out) {
 
 }  // namespace
 
+namespace {
+
+// "host[:port]" with `default_port`; false if malformed.
+bool ParseHostPort(std::string_view text, int default_port, std::string* host, int* port) {
+  std::size_t colon = text.rfind(':');
+  std::string_view h = colon == std::string_view::npos ? text : text.substr(0, colon);
+  if (h.empty()) return false;
+  *host = std::string(h);
+  *port = default_port;
+  if (colon == std::string_view::npos) return true;
+  std::string_view digits = text.substr(colon + 1);
+  int p = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), p);
+  if (ec != std::errc() || end != digits.data() + digits.size() || p <= 0 || p > 65535) return false;
+  *port = p;
+  return true;
+}
+
+bool ParseDb(std::string_view db, int* out) {
+  int d = 0;
+  auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), d);
+  if (ec != std::errc() || end != db.data() + db.size() || d < 0 || d > 15) return false;
+  *out = d;
+  return true;
+}
+
+}  // namespace
+
+bool IsRedisUrl(const std::string& spec) {
+  return spec.rfind("redis://", 0) == 0 || spec.rfind("redis+sentinel://", 0) == 0;
+}
+
 Result<RedisOptions> ParseRedisUrl(const std::string& url) {
   constexpr std::string_view kScheme = "redis://";
-  const Status malformed =
-      Status::InvalidArgument("a Redis address looks like redis://[user:password@]host:port[/db]");
+  constexpr std::string_view kSentinelScheme = "redis+sentinel://";
+  const Status malformed = Status::InvalidArgument(
+      "a Redis address looks like redis://[user:password@]host:port[/db] or "
+      "redis+sentinel://[user:password@]host:port,host:port,.../master[/db]");
   std::string_view rest(url);
-  if (rest.substr(0, kScheme.size()) != kScheme) return malformed;
-  rest.remove_prefix(kScheme.size());
+  bool sentinel = false;
+  if (rest.substr(0, kSentinelScheme.size()) == kSentinelScheme) {
+    sentinel = true;
+    rest.remove_prefix(kSentinelScheme.size());
+  } else if (rest.substr(0, kScheme.size()) == kScheme) {
+    rest.remove_prefix(kScheme.size());
+  } else {
+    return malformed;
+  }
   RedisOptions options;
   // user-info ends at the last '@' (an unescaped '@' in a password still works).
   if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
@@ -104,31 +145,43 @@ Result<RedisOptions> ParseRedisUrl(const std::string& url) {
     // (what redis-cli -u and most clients do).
     if (colon == std::string_view::npos) std::swap(options.user, options.password);
   }
+  std::string_view path;
   if (std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
-    std::string_view db = rest.substr(slash + 1);
+    path = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
-    if (!db.empty()) {
-      int d = 0;
-      auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), d);
-      if (ec != std::errc() || end != db.data() + db.size() || d < 0 || d > 15) {
-        return Status::InvalidArgument("the Redis database number must be 0..15");
-      }
-      options.db = d;
-    }
   }
+  if (sentinel) {
+    // path: master[/db]
+    std::size_t slash = path.find('/');
+    std::string_view master = path.substr(0, slash);
+    if (master.empty()) return Status::InvalidArgument("redis+sentinel:// needs the primary's name: .../mymaster");
+    options.sentinel_master = std::string(master);
+    if (slash != std::string_view::npos && !path.substr(slash + 1).empty() &&
+        !ParseDb(path.substr(slash + 1), &options.db)) {
+      return Status::InvalidArgument("the Redis database number must be 0..15");
+    }
+    while (!rest.empty()) {
+      std::size_t comma = rest.find(',');
+      std::string_view one = rest.substr(0, comma);
+      std::pair<std::string, int> hp;
+      if (!ParseHostPort(one, 26379, &hp.first, &hp.second)) return malformed;
+      options.sentinels.push_back(std::move(hp));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    if (options.sentinels.empty()) return malformed;
+    return options;
+  }
+  if (!path.empty() && !ParseDb(path, &options.db)) {
+    return Status::InvalidArgument("the Redis database number must be 0..15");
+  }
+  if (rest.empty()) return malformed;
   std::size_t colon = rest.rfind(':');
-  std::string_view host = colon == std::string_view::npos ? rest : rest.substr(0, colon);
-  if (host.empty()) return malformed;
-  options.host = std::string(host);
-  if (colon != std::string_view::npos) {
-    std::string_view port = rest.substr(colon + 1);
-    int p = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc() || end != port.data() + port.size() || p <= 0 || p > 65535) {
-      return Status::InvalidArgument("the Redis port must be 1..65535");
-    }
-    options.port = p;
+  if (colon != std::string_view::npos && !ParseHostPort(rest, 6379, &options.host, &options.port)) {
+    return Status::InvalidArgument("the Redis port must be 1..65535");
   }
+  if (colon == std::string_view::npos) options.host = std::string(rest);
+  if (options.host.empty()) return malformed;
   return options;
 }
 
@@ -212,19 +265,76 @@ Status RedisPool::Authenticate(redisContext* c) const {
   return Status::Ok();
 }
 
-Status RedisPool::Connect(redisContext** out) {
-  redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                            ToTimeval(options_.connect_timeout));
+namespace {
+
+redisContext* Dial(const std::string& host, int port, std::chrono::milliseconds connect_timeout,
+                   std::chrono::milliseconds command_timeout) {
+  redisContext* c = redisConnectWithTimeout(host.c_str(), port, ToTimeval(connect_timeout));
   if (c == nullptr || c->err) {
     if (c) redisFree(c);
-    return Status::Unavailable("the booking database is unreachable");
+    return nullptr;
   }
-  redisSetTimeout(c, ToTimeval(options_.command_timeout));
+  redisSetTimeout(c, ToTimeval(command_timeout));
   redisEnableKeepAlive(c);
-  if (Status s = Authenticate(c); !s.ok()) {
-    redisFree(c);
-    return s;
+  return c;
+}
+
+// True if the node says it is a primary (ROLE's first element "master").
+bool IsPrimary(redisContext* c) {
+  void* raw = redisCommand(c, "ROLE");
+  if (raw == nullptr) return false;
+  RedisReply r(static_cast<redisReply*>(raw));
+  return r->type == REDIS_REPLY_ARRAY && r->elements > 0 && r->element[0]->type == REDIS_REPLY_STRING &&
+         std::string_view(r->element[0]->str, r->element[0]->len) == "master";
+}
+
+}  // namespace
+
+Result<redisContext*> RedisPool::ConnectPrimary() const {
+  if (options_.sentinels.empty()) {
+    redisContext* c = Dial(options_.host, options_.port, options_.connect_timeout, options_.command_timeout);
+    if (c == nullptr) return Status::Unavailable("the booking database is unreachable");
+    if (Status s = Authenticate(c); !s.ok()) {
+      redisFree(c);
+      return s;
+    }
+    return c;
   }
+  // Ask each sentinel in turn; the first whose primary answers ROLE master wins.
+  Status last = Status::Unavailable("no sentinel named a reachable primary");
+  for (const auto& [host, port] : options_.sentinels) {
+    redisContext* s = Dial(host, port, options_.connect_timeout, options_.command_timeout);
+    if (s == nullptr) continue;
+    void* raw = redisCommand(s, "SENTINEL get-master-addr-by-name %s", options_.sentinel_master.c_str());
+    redisFree(s);
+    if (raw == nullptr) continue;
+    RedisReply r(static_cast<redisReply*>(raw));
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
+        r->element[1]->type != REDIS_REPLY_STRING) {
+      continue;  // unknown name, or an error: the next sentinel may know better
+    }
+    std::string primary(r->element[0]->str, r->element[0]->len);
+    int primary_port = std::atoi(r->element[1]->str);
+    redisContext* c = Dial(primary, primary_port, options_.connect_timeout, options_.command_timeout);
+    if (c == nullptr) continue;
+    if (Status a = Authenticate(c); !a.ok()) {
+      redisFree(c);
+      last = a;
+      continue;
+    }
+    if (!IsPrimary(c)) {  // a demoted primary the sentinel has not caught up with
+      redisFree(c);
+      continue;
+    }
+    return c;
+  }
+  return last;
+}
+
+Status RedisPool::Connect(redisContext** out) {
+  auto primary = ConnectPrimary();
+  if (!primary.ok()) return primary.status();
+  redisContext* c = *primary;
   const auto& scripts = RedisScripts();
   for (const RedisScriptSource& s : scripts) {
     const char* argv[] = {"SCRIPT", "LOAD", s.text.data()};
@@ -347,12 +457,20 @@ Status RedisPool::Lease::Broken() {
   return Status::Unavailable("the booking database did not answer");
 }
 
+// A READONLY reply: this node was a primary and is a replica now (a
+// failover). Its context goes, so the next lease finds the new primary.
+void RedisPool::Lease::DropIfDemoted(const redisReply& r) {
+  if (r.type == REDIS_REPLY_ERROR && StartsWith(r, "READONLY")) (void)Broken();
+}
+
 Result<RedisReply> RedisPool::Lease::Command(const std::vector<std::string>& args) {
   if (!ctx_) return Broken();
   Argv argv(args);
   void* raw = redisCommandArgv(ctx_, argv.argc(), argv.ptrs.data(), argv.lens.data());
   if (raw == nullptr) return Broken();
-  return RedisReply(static_cast<redisReply*>(raw));
+  RedisReply reply(static_cast<redisReply*>(raw));
+  DropIfDemoted(*reply);
+  return reply;
 }
 
 Result<std::vector<RedisReply>> RedisPool::Lease::Pipeline(
@@ -371,6 +489,7 @@ Result<std::vector<RedisReply>> RedisPool::Lease::Pipeline(
     if (redisGetReply(ctx_, &raw) != REDIS_OK) return Broken();
     replies.emplace_back(static_cast<redisReply*>(raw));
   }
+  for (const RedisReply& r : replies) DropIfDemoted(*r);
   return replies;
 }
 

@@ -13,6 +13,13 @@
 // timeout, and one lease after the backoff probes again. When Redis is back,
 // the probe succeeds and service resumes; nobody restarts anything.
 //
+// With Sentinel (RedisOptions::sentinels), every new connection first asks
+// the sentinels in turn for the primary of `sentinel_master` (SENTINEL
+// get-master-addr-by-name) and keeps it only if it says ROLE master, so a
+// failover is followed without a restart: the old primary's connections
+// fail (I/O error, or READONLY once it is demoted, which drops the context
+// too) and the next lease asks the sentinels again.
+//
 // Each new connection loads every script (SCRIPT LOAD, pipelined): a Redis
 // that restarted has an empty script cache. A NOSCRIPT reply (SCRIPT FLUSH,
 // failover to a replica that never saw the scripts) reloads and retries once.
@@ -31,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scheduler/status.h"
@@ -49,6 +57,10 @@ struct RedisOptions {
   std::string user;
   std::string password;
   int db = 0;  // SELECT on every new connection when not 0
+  // Redis Sentinel: host:port of each sentinel and the name of the watched
+  // primary; host and port above are then unused. Empty: a plain Redis.
+  std::vector<std::pair<std::string, int>> sentinels;
+  std::string sentinel_master;
   std::chrono::milliseconds connect_timeout{500};
   std::chrono::milliseconds command_timeout{1000};  // also the wait for a free connection
   std::size_t pool_size = 8;                        // e.g. the number of API worker threads
@@ -61,9 +73,15 @@ struct RedisOptions {
 };
 
 // Parses "redis://[user[:password]@]host[:port][/db]" (port defaults to
-// 6379, db to 0) into options, keeping the other fields at their defaults.
-// User and password are percent-decoded. InvalidArgument if malformed.
+// 6379, db to 0) or "redis+sentinel://[user[:password]@]host[:port][,host[:port]...]/master[/db]"
+// (sentinels, port 26379 by default; the password is the data nodes', the
+// sentinels are asked without one) into options, keeping the other fields at
+// their defaults. User and password are percent-decoded. InvalidArgument if
+// malformed.
 Result<RedisOptions> ParseRedisUrl(const std::string& url);
+
+// True for "redis://..." and "redis+sentinel://..." (what ParseRedisUrl reads).
+bool IsRedisUrl(const std::string& spec);
 
 // ParseRedisUrl, then the password from the environment, so that it never
 // has to stand in argv (where ps and the pod spec show it):
@@ -109,6 +127,9 @@ class RedisPool {
   explicit RedisPool(RedisOptions options);
   // Connects `*ctx` and loads the scripts (fills shas_ on first use).
   Status Connect(redisContext** ctx);
+  // A context on the current primary: options_.host:port, or the one the
+  // sentinels name (checked with ROLE). Authenticated and SELECTed.
+  Result<redisContext*> ConnectPrimary() const;
   Status Authenticate(redisContext* ctx) const;
   void Release(std::size_t slot, redisContext* ctx);
   void MarkSuspect();  // after an I/O error: reconnect by single probes
@@ -155,6 +176,7 @@ class RedisPool::Lease {
   Lease(RedisPool* pool, std::size_t slot, redisContext* ctx)
       : pool_(pool), slot_(slot), ctx_(ctx) {}
   Status Broken();  // drops the context after an I/O error
+  void DropIfDemoted(const redisReply& r);
 
   RedisPool* pool_;
   std::size_t slot_;

@@ -117,6 +117,22 @@ TEST_CASE("redis: ParseRedisUrl reads user, password and database") {
   CHECK(ParseRedisUrl("redis://u:%4@h").status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("redis: ParseRedisUrl reads a Sentinel address") {
+  auto a = ParseRedisUrl("redis+sentinel://:pw@s1:26380,s2,10.0.0.3:26381/termin/2");
+  REQUIRE_MESSAGE(a.ok(), a.status().message());
+  REQUIRE(a->sentinels.size() == 3);
+  CHECK(a->sentinels[0] == std::make_pair(std::string("s1"), 26380));
+  CHECK(a->sentinels[1] == std::make_pair(std::string("s2"), 26379));
+  CHECK(a->sentinels[2] == std::make_pair(std::string("10.0.0.3"), 26381));
+  CHECK(a->sentinel_master == "termin");
+  CHECK(a->password == "pw");
+  CHECK(a->db == 2);
+  CHECK(ParseRedisUrl("redis+sentinel://s1,s2").status().code() == StatusCode::kInvalidArgument);  // no name
+  CHECK(ParseRedisUrl("redis+sentinel:///termin").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis+sentinel://s1:0/termin").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRedisUrl("redis+sentinel://s1/termin/16").status().code() == StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("redis: AUTH with a password, an ACL user and a password file") {
   auto server = RedisTestServer::Start(
       {"--save", "", "--appendonly", "no", "--requirepass", "s3cret", "--user", "termin", "on",
