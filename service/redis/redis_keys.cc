@@ -80,5 +80,6 @@ std::string RedisKeys::OpenHolds(std::string_view digest) const {
 std::string RedisKeys::ServiceDocs() const { return prefix_ + "{svc}:docs"; }
 std::string RedisKeys::ServiceVersions() const { return prefix_ + "{svc}:ver"; }
 std::string RedisKeys::Offices() const { return prefix_ + "offices"; }
+std::string RedisKeys::DataFormat() const { return prefix_ + "format"; }
 
 }  // namespace termin::service

@@ -64,6 +64,7 @@ class RedisKeys {
   std::string ServiceDocs() const;                           // hash id -> document
   std::string ServiceVersions() const;                       // hash id -> version
   std::string Offices() const;                               // set of office ids
+  std::string DataFormat() const;                            // string: layout version
 
  private:
   std::string OfficeKey(std::string_view office, std::string_view rest) const;

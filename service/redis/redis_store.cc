@@ -231,7 +231,35 @@ Result<std::unique_ptr<RedisStore>> RedisStore::Connect(RedisOptions options,
   auto pool = RedisPool::Create(options);
   if (!pool.ok()) return pool.status();
   if (!clock) clock = std::make_shared<api::SystemClock>();
-  return std::unique_ptr<RedisStore>(new RedisStore(std::move(pool).value(), std::move(clock)));
+  std::unique_ptr<RedisStore> store(new RedisStore(std::move(pool).value(), std::move(clock)));
+  if (Status s = store->CheckDataFormat(); !s.ok()) return s;
+  return store;
+}
+
+Status RedisStore::CheckDataFormat() {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  // SET NX: the first process on an empty (or pre-version) database marks
+  // it; every later one reads what is there.
+  auto set = lease->Command({"SET", keys_.DataFormat(), std::to_string(kDataFormatVersion), "NX"});
+  if (Status s = CheckReply(set); !s.ok()) return s;
+  auto got = lease->Command({"GET", keys_.DataFormat()});
+  if (Status s = CheckReply(got); !s.ok()) return s;
+  const std::string text = (*got)->type == REDIS_REPLY_STRING ? std::string(Str(**got)) : "";
+  int version = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (ec != std::errc() || end != text.data() + text.size() || version < 1) {
+    return Status::FailedPrecondition("the booking database's data format version \"" + text.substr(0, 20) +
+                                      "\" is unreadable (key " + keys_.DataFormat() + ")");
+  }
+  if (version > kDataFormatVersion) {
+    return Status::FailedPrecondition(
+        "the booking database holds data format " + std::to_string(version) + ", written by a newer "
+        "Termin; this release reads up to " + std::to_string(kDataFormatVersion) +
+        " (restore the backup taken before the upgrade to go back)");
+  }
+  // version < kDataFormatVersion: the migrations of later releases go here.
+  return Status::Ok();
 }
 
 RedisStore::RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const api::Clock> clock)

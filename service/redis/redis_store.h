@@ -40,7 +40,18 @@ namespace termin::service {
 
 class RedisStore final : public api::Store {
  public:
-  // Connects and loads the scripts. `clock` defaults to the system clock.
+  // The layout of the keys and records this release reads and writes
+  // (docs/data-format.md, "Redis data format version"). Stored in the key
+  // `<prefix>format`; a release that changes the layout raises it and
+  // migrates in Connect.
+  static constexpr int kDataFormatVersion = 1;
+
+  // Connects, loads the scripts and checks the data format version: an
+  // empty database (or one from before the version key, which is layout 1)
+  // is marked with kDataFormatVersion; a newer or unreadable version is
+  // FailedPrecondition, so an old release never writes over a newer layout
+  // (a rollback after a migration must restore the backup taken before it).
+  // `clock` defaults to the system clock.
   // Unavailable if Redis cannot be reached now; InvalidArgument for bad options.
   static Result<std::unique_ptr<RedisStore>> Connect(
       RedisOptions options, std::shared_ptr<const api::Clock> clock = nullptr);
@@ -129,6 +140,7 @@ class RedisStore final : public api::Store {
   Status Ping() override;
 
  private:
+  Status CheckDataFormat();
   RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const api::Clock> clock);
 
   // True (once) if `ref` came from ReserveReference within the reservation.

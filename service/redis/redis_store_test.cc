@@ -117,6 +117,36 @@ TEST_CASE("redis: ParseRedisUrl reads user, password and database") {
   CHECK(ParseRedisUrl("redis://u:%4@h").status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("redis: the data format version is written once; a newer or unreadable one is refused") {
+  auto server = RedisTestServer::Start();
+  REQUIRE(server.ok());
+  auto options = ParseRedisUrl((*server)->url());
+  REQUIRE(options.ok());
+  auto pool = RedisPool::Create(*options);
+  REQUIRE(pool.ok());
+  auto command = [&](std::vector<std::string> args) {
+    auto lease = (*pool)->Acquire();
+    REQUIRE(lease.ok());
+    auto r = lease->Command(args);
+    REQUIRE(r.ok());
+    return (*r)->type == REDIS_REPLY_STRING ? std::string((*r)->str, (*r)->len) : std::string();
+  };
+  REQUIRE(RedisStore::Connect(*options).ok());
+  CHECK(command({"GET", "format"}) == std::to_string(RedisStore::kDataFormatVersion));
+  REQUIRE(RedisStore::Connect(*options).ok());  // the second process reads it
+  command({"SET", "format", "2"});
+  auto newer = RedisStore::Connect(*options);
+  CHECK(newer.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(newer.status().message().find("data format 2, written by a newer Termin") != std::string::npos);
+  command({"SET", "format", "x1"});
+  CHECK(RedisStore::Connect(*options).status().code() == StatusCode::kFailedPrecondition);
+  // A database from before the version key: layout 1, marked so.
+  command({"DEL", "format"});
+  command({"SADD", "offices", "o1"});
+  REQUIRE(RedisStore::Connect(*options).ok());
+  CHECK(command({"GET", "format"}) == "1");
+}
+
 TEST_CASE("redis: ParseRedisUrl reads a Sentinel address") {
   auto a = ParseRedisUrl("redis+sentinel://:pw@s1:26380,s2,10.0.0.3:26381/termin/2");
   REQUIRE_MESSAGE(a.ok(), a.status().message());
@@ -362,7 +392,7 @@ TEST_CASE("redis: every key of an office shares its hash tag; the rest sit outsi
   CHECK(tagged >= 12);  // cfg, desks, 2 claims, cmax, hv, hold, appt, notes, appts, active, tickets, ob, obseq
   CHECK(outside == std::set<std::string>{"termin:hold:hold-1", "termin:ref:TAG-0001",
                                          "termin:idem:key-1", "termin:{svc}:docs",
-                                         "termin:{svc}:ver", "termin:offices"});
+                                         "termin:{svc}:ver", "termin:offices", "termin:format"});
   // Holds and idempotency records carry a TTL; appointments do not.
   auto ttl_hold = RawStrings((*server)->port(), {"PTTL", "termin:{o:amt-nord}:h:hold-1"});
   (void)ttl_hold;

@@ -721,5 +721,71 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
   if (!std::getenv("TERMIN_KEEP_SENTINEL_DIR")) std::filesystem::remove_all(dir);
 }
 
+// The backup and restore of docs/redis.md ("Backup and restore"), as an
+// operator would do it: bookings under load, SAVE and a copy of dump.rdb
+// (what BGSAVE or `redis-cli --rdb` give), the old Redis gone (kill -9),
+// a fresh redis-server started on the copy (AOF off while it loads, then
+// CONFIG SET appendonly yes), termin-api on it: every acknowledged
+// appointment is there with its manage secret, the data format version came
+// along. (CONFIG SET dir is a protected setting in
+// Redis 7, so the copy is taken from the data directory.)
+TEST_CASE("backup and restore: a fresh Redis on the RDB copy serves every appointment") {
+  std::string error;
+  auto [redis, replicas] = StartRedisWithReplicas(/*aof=*/true, 1, 0, &error);
+  REQUIRE_MESSAGE(replicas.size() == 1, error);
+  auto starts = ManyStarts(replicas[0]->client(), 13, 3);
+  REQUIRE(starts.size() > 50);
+  {
+    Load load({&replicas[0]->client()}, starts, 4, 11);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    load.Stop();
+    const auto acks = load.acks();
+    REQUIRE(acks.size() > 10);
+    const std::filesystem::path backup =
+        std::filesystem::temp_directory_path() / ("termin-backup-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(backup);
+    std::filesystem::create_directories(backup);
+    {
+      RedisView view(redis->port());
+      REQUIRE(view.ok());
+      REQUIRE(view.Run({"SAVE"}) == "OK");
+    }
+    std::filesystem::copy_file(std::filesystem::path(redis->dir()) / "dump.rdb", backup / "dump.rdb");
+    replicas[0]->Stop(10000);
+    redis->Kill9();
+
+    const int port = FreeLoopbackPort();
+    auto restored = Subprocess::Start({FindRedisServer(), "--port", std::to_string(port), "--bind", "127.0.0.1",
+                                       "--dir", backup.string(), "--dbfilename", "dump.rdb", "--save", "",
+                                       "--appendonly", "no"},
+                                      (backup / "restored.log").string(), &error);
+    REQUIRE_MESSAGE(restored.has_value(), error);
+    bool up = false;
+    for (int i = 0; i < 100 && !up; ++i) {
+      RedisView v(port);
+      up = v.ok() && v.Run({"PING"}) == "PONG";
+      if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(up);
+    RedisView view(port);
+    CHECK(view.Run({"CONFIG", "SET", "appendonly", "yes"}) == "OK");
+    CHECK(view.Run({"GET", "format"}) == "1");
+    auto again = StartReplicas("redis://127.0.0.1:" + std::to_string(port), 1, 0, &error);
+    REQUIRE_MESSAGE(again.size() == 1, error);
+    int missing = 0;
+    for (const auto& a : acks) {
+      Response back = again[0]->client().Get("/v1/appointments/" + a.reference,
+                                             {{"X-Manage-Secret", a.manage_secret}});
+      if (back.status != 200 || back.Str("status") != "confirmed") ++missing;
+    }
+    CHECK_MESSAGE(missing == 0, missing << " of " << acks.size() << " appointments not restored");
+    std::printf("backup and restore: %zu acknowledged appointments, %d missing after the restore\n",
+                acks.size(), missing);
+    again[0]->Stop(10000);
+    (void)restored->SignalAndWait(SIGTERM, std::chrono::milliseconds(3000));
+    std::filesystem::remove_all(backup);
+  }
+}
+
 }  // namespace
 }  // namespace termin::testing

@@ -42,6 +42,7 @@ class DurableRedis {
   int port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
 
+  const std::string& dir() const { return dir_; }  // its data directory
   void Kill9();                             // SIGKILL and reap
   bool Restart(std::string* error);         // same port, same directory
   void Pause();                             // SIGSTOP: connections hang
