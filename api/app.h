@@ -284,6 +284,12 @@ class App {
   Result<std::optional<SameDayJudgement>> JudgeSameDay(const OfficeInfo& office, const std::string& visit_key,
                                                        Instant start, TimePoint now,
                                                        const std::string& moving = "");
+  // 409 slot-taken (or the store's error) if a staff booking or a move to
+  // `start` would take time of today's walk-in numbers; nullopt to go on.
+  // (A hold also keeps the judgement's queue version: CreateHold.)
+  std::optional<HttpResponse> RefuseSameDay(const Call& call, const OfficeInfo& office,
+                                            const std::string& visit_key, Instant start,
+                                            const std::string& moving = "");
   // The 409 detail when JudgeSameDay refuses.
   static constexpr const char* kNeededForWalkIns =
       "this start is needed for the visitors waiting in the office today";

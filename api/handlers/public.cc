@@ -631,10 +631,10 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   auto visit = booker_.VisitAt(*office, current.booking.services);
   if (!visit.ok()) return Error(call, visit.status());
   // A move into today shares the desks' time with the walk-in queue.
-  auto judged = JudgeSameDay(*office, QueueServiceKey(current.booking.services), *start, clock_->Now(),
-                             current.reference);
-  if (!judged.ok()) return Error(call, judged.status());
-  if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
+  if (auto refused = RefuseSameDay(call, *office, QueueServiceKey(current.booking.services), *start,
+                                   current.reference)) {
+    return *refused;
+  }
   std::vector<Alternative> alternatives;
   auto moved = booker_.Move(current, *office, *visit, *start, &alternatives);
   if (!moved.ok()) {

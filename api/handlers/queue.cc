@@ -222,6 +222,15 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   return d;
 }
 
+std::optional<HttpResponse> App::RefuseSameDay(const Call& call, const OfficeInfo& office,
+                                               const std::string& visit_key, Instant start,
+                                               const std::string& moving) {
+  auto judged = JudgeSameDay(office, visit_key, start, clock_->Now(), moving);
+  if (!judged.ok()) return Error(call, judged.status());
+  if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
+  return std::nullopt;
+}
+
 bool App::SameDayFilter::Keeps(Instant start) const {
   if (LocalDayOf(start, office->schedule.zone) != today) return true;
   return queue::KeepsWalkIns(picture.desks, picture.waiting, picture.durations, key,
