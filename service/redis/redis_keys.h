@@ -51,6 +51,11 @@ class RedisKeys {
   std::string QueueDesks(std::string_view office, std::string_view day) const;    // hash desk -> JSON
   std::string QueueCalls(std::string_view office, std::string_view day) const;    // list of JSON
   std::string QueueDurations(std::string_view office) const;  // hash service key -> "m,m,..."
+  // Evaluation tallies of a local day (api/tally.h): hash field -> count,
+  // written by the booking and queue scripts (ev_key), never expiring.
+  std::string Tallies(std::string_view office, std::string_view day) const;
+  // The audit log of an office ("*": city-wide): stream, MINID-trimmed.
+  std::string Audit(std::string_view office) const;
 
   // --- Keys outside any office -------------------------------------------------
   std::string HoldIndex(std::string_view hold_id) const;     // string: office id
@@ -63,7 +68,8 @@ class RedisKeys {
   std::string Identity(std::string_view office, std::string_view digest) const;
   std::string ServiceDocs() const;                           // hash id -> document
   std::string ServiceVersions() const;                       // hash id -> version
-  std::string Offices() const;                               // set of office ids
+  std::string Offices() const;
+  std::string Once(std::string_view slot) const;                // string: claimed (SET NX PX)                               // set of office ids
 
  private:
   std::string OfficeKey(std::string_view office, std::string_view rest) const;
