@@ -162,7 +162,8 @@ local function tally_appt(akey, event, now)
   if not TALLIES then return end
   local a = redis.call('HMGET', akey, 'day', 'channel', 'services', 'desk', 'start', 'end', 'created')
   if not a[1] or a[1] == '' then return end
-  local svc = svc_key(cjson.decode(a[3]))
+  -- One service (most visits): its id, without decoding and sorting.
+  local svc = string.match(a[3], '^%["([^"\\]*)"%]$') or svc_key(cjson.decode(a[3]))
   local start_ms = tonumber(a[5]) * 60000
   local mins = tonumber(a[6]) - tonumber(a[5])
   local adds
