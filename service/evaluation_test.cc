@@ -460,6 +460,7 @@ void ReplayMonth(bool redis) {
     long long sum = 0;
     for (const char* desk : {"a", "b", "c"}) {
       CHECK(c.Int(std::string("2026-12|") + desk, "planned_minutes") == 31 * 720);
+      CHECK(c.Int(std::string("2026-12|") + desk, "offered_ahead_minutes") == 31 * 720);  // no buffer
       sum += c.Int(std::string("2026-12|") + desk, "booked_minutes");
     }
     CHECK(sum == booked_minutes);
@@ -558,7 +559,7 @@ TEST_CASE("evaluation: CSV for German Excel, bad ranges are 400, staff keys are 
   REQUIRE(csv.status == 200);
   CHECK(csv.content_type == "text/csv; charset=utf-8");
   CHECK(csv.body.rfind("\xEF\xBB\xBFperiod;desk;planned_minutes;", 0) == 0);
-  CHECK(csv.body.find("\r\n2026-12-01;a;720;0;0;720;0;0\r\n") != std::string::npos);
+  CHECK(csv.body.find("\r\n2026-12-01;a;720;720;0;0;720;0;0\r\n") != std::string::npos);
   auto fmt = f.Send("GET", "/v1/admin/offices/test-mitte/evaluation/bookings", "", Bearer("admin-key"),
                     {{"from", "2026-12-01"}, {"to", "2026-12-02"}, {"format", "csv"}});
   CHECK(fmt.content_type == "text/csv; charset=utf-8");
@@ -572,6 +573,17 @@ TEST_CASE("evaluation: CSV for German Excel, bad ranges are 400, staff keys are 
                {{"from", "2026-12-01"}, {"to", "2026-12-01"}}).status == 403);
   CHECK(f.Send("GET", "/v1/admin/offices/nowhere/evaluation/capacity", "", Bearer("admin-key"),
                {{"from", "2026-12-01"}, {"to", "2026-12-01"}}).status == 404);
+  // The same-day buffer is planned but not offered ahead: 25 % of 720 minutes.
+  auto catalog = api::LoadCatalogFile("data/test-city.json");
+  REQUIRE(catalog.ok());
+  api::OfficeInfo buffered = *catalog->FindOffice("test-mitte");
+  buffered.schedule.rules.same_day_buffer_percent = 25;
+  auto cap = api::BuildFigure("capacity", buffered, {}, *ParseDate("2026-12-01"), *ParseDate("2026-12-01"),
+                              api::EvalPeriod::kDay);
+  REQUIRE(cap.ok());
+  REQUIRE(cap->rows.size() == 3);
+  CHECK(cap->rows[0][2].integer == 720);
+  CHECK(cap->rows[0][3].integer == 540);
   // A decimal comma.
   api::EvalTable t;
   t.columns = {"a", "b"};

@@ -86,17 +86,24 @@ void ForEachField(const Tallies& tallies, EvalPeriod period, F&& f) {
 EvalTable Capacity(const OfficeInfo& office, const Tallies& tallies, LocalDate from, LocalDate to,
                    EvalPeriod period) {
   struct Row {
-    std::int64_t planned = 0, booked = 0, served = 0;
+    std::int64_t planned = 0, buffer = 0, booked = 0, served = 0;
   };
   std::map<std::pair<std::string, std::string>, Row> rows;  // (period, desk)
   OfficeCalendar calendar(office.schedule, DayRange{from, to});
   std::vector<LocalInterval> hours;
+  const BookingRules& rules = office.schedule.rules;
+  const std::int64_t grid = std::max<std::int64_t>(1, rules.grid.count());
   for (LocalDate d = from; d <= to; d += date::days(1)) {
     const std::string p = PeriodOf(FormatDate(d), period);
     for (const Desk& desk : office.schedule.desks) {
       calendar.LocalHours(desk, d, &hours);
       Row& r = rows[{p, desk.id}];
-      for (const LocalInterval& i : hours) r.planned += (i.to - i.from).count();
+      std::int64_t open = 0;
+      for (const LocalInterval& i : hours) open += (i.to - i.from).count();
+      r.planned += open;
+      // The same-day buffer (Puffertermine) is held back from booking ahead:
+      // its share of the desk's day, rounded down to the grid (Availability).
+      r.buffer += open * rules.same_day_buffer_percent / 100 / grid * grid;
     }
   }
   ForEachField(tallies, period, [&](const std::string&, const std::string& p, const auto& f,
@@ -105,11 +112,11 @@ EvalTable Capacity(const OfficeInfo& office, const Tallies& tallies, LocalDate f
     if (f.size() == 2 && f[0] == "sm") rows[{p, std::string(f[1])}].served += n;
   });
   EvalTable t;
-  t.columns = {"period", "desk", "planned_minutes", "booked_minutes", "served_minutes",
-               "idle_minutes", "booked_share", "served_share"};
+  t.columns = {"period", "desk", "planned_minutes", "offered_ahead_minutes", "booked_minutes",
+               "served_minutes", "idle_minutes", "booked_share", "served_share"};
   for (const auto& [key, r] : rows) {
     t.rows.push_back({EvalCell::Text(key.first), EvalCell::Text(key.second), EvalCell::Int(r.planned),
-                      EvalCell::Int(r.booked), EvalCell::Int(r.served),
+                      EvalCell::Int(r.planned - r.buffer), EvalCell::Int(r.booked), EvalCell::Int(r.served),
                       EvalCell::Int(std::max<std::int64_t>(0, r.planned - r.served)),
                       Share(r.booked, r.planned), Share(r.served, r.planned)});
   }

@@ -4,7 +4,8 @@
 //
 // Every figure is a table (columns, rows) so that JSON and CSV say the same:
 //   capacity   per period and desk: planned desk minutes (opening hours as
-//              configured now, after holidays, closures and breaks), booked
+//              configured now, after holidays, closures and breaks), offered
+//              ahead (planned less the same-day buffer held back), booked
 //              visit minutes (net of cancellations and moves), served
 //              minutes (measured at the desk), idle (planned - served), and
 //              the two shares of the planned time

@@ -11,8 +11,8 @@ export const evalDe = {
   csv: (what: string) => `${what} als CSV (Excel)`,
   period: 'Zeitraum', day: 'Tag', total: 'Summe',
   // capacity
-  capacity: 'Schalterzeit: geplant, gebucht, bedient', capacityDesc: 'Minuten je Zeitraum, alle Schalter zusammen.',
-  planned: 'Geplant (Min.)', booked: 'Gebucht (Min.)', served: 'Bedient (Min.)', idle: 'Leerlauf (Min.)', bookedShare: 'Auslastung gebucht', servedShare: 'Auslastung bedient', desk: 'Schalter',
+  capacity: 'Schalterzeit: geplant, angeboten, gebucht, bedient', capacityDesc: 'Minuten je Zeitraum, alle Schalter zusammen.',
+  planned: 'Geplant (Min.)', offered: 'Vorab buchbar (Min.)', booked: 'Gebucht (Min.)', served: 'Bedient (Min.)', idle: 'Leerlauf (Min.)', bookedShare: 'Auslastung gebucht', servedShare: 'Auslastung bedient', desk: 'Schalter',
   // bookings
   bookings: 'Buchungen nach Weg', bookingsDesc: 'Gebuchte Termine je Zeitraum nach Buchungsweg.',
   web: 'Online', hotline: 'Telefon', kiosk: 'Vor Ort ohne Termin', channel: 'Weg', service: 'Anliegen',
@@ -47,8 +47,8 @@ export const evalEn: EvalMessages = {
   reportIntro: 'Anonymous figures from the appointment service. They are counted with every booking, cancellation and call, and are kept when contact data is erased.',
   csv: (what: string) => `${what} as CSV (Excel)`,
   period: 'Period', day: 'Day', total: 'Total',
-  capacity: 'Desk time: planned, booked, served', capacityDesc: 'Minutes per period, all desks together.',
-  planned: 'Planned (min)', booked: 'Booked (min)', served: 'Served (min)', idle: 'Idle (min)', bookedShare: 'Booked share', servedShare: 'Served share', desk: 'Desk',
+  capacity: 'Desk time: planned, offered, booked, served', capacityDesc: 'Minutes per period, all desks together.',
+  planned: 'Planned (min)', offered: 'Offered ahead (min)', booked: 'Booked (min)', served: 'Served (min)', idle: 'Idle (min)', bookedShare: 'Booked share', servedShare: 'Served share', desk: 'Desk',
   bookings: 'Bookings by channel', bookingsDesc: 'Appointments booked per period by channel.',
   web: 'Online', hotline: 'Phone', kiosk: 'Walk-in at the office', channel: 'Channel', service: 'Service',
   count: 'Bookings', moves: 'Moved', due: 'Visits due', cancellations: 'Cancellations', cx2h: 'Cancelled < 2 h', cx24h: '< 24 h', cx72h: '< 72 h', cxEarlier: 'earlier',

@@ -231,8 +231,8 @@ export class TerminEvaluation extends LitElement {
     const empty = Object.values(f).every((tb) => tb.rows.length === 0 || tb === f.capacity);
     // Capacity: all desks together per period.
     const cap = objects(f.capacity);
-    const planned = sumBy(cap, 'period', 'planned_minutes'), booked = sumBy(cap, 'period', 'booked_minutes'), served = sumBy(cap, 'period', 'served_minutes');
-    const capRows = periods.map((p) => [p.label, this.num(planned.get(p.key) || 0), this.num(booked.get(p.key) || 0), this.num(served.get(p.key) || 0),
+    const planned = sumBy(cap, 'period', 'planned_minutes'), offered = sumBy(cap, 'period', 'offered_ahead_minutes'), booked = sumBy(cap, 'period', 'booked_minutes'), served = sumBy(cap, 'period', 'served_minutes');
+    const capRows = periods.map((p) => [p.label, this.num(planned.get(p.key) || 0), this.num(offered.get(p.key) || 0), this.num(booked.get(p.key) || 0), this.num(served.get(p.key) || 0),
       this.pct((planned.get(p.key) || 0) > 0 ? (booked.get(p.key) || 0) / planned.get(p.key)! : null), this.pct((planned.get(p.key) || 0) > 0 ? (served.get(p.key) || 0) / planned.get(p.key)! : null)]);
     const perDesk = new Map<string, { planned: number; booked: number; served: number }>();
     for (const r of cap) { const d = perDesk.get(r.desk) || { planned: 0, booked: 0, served: 0 }; d.planned += r.planned_minutes; d.booked += r.booked_minutes; d.served += r.served_minutes; perDesk.set(r.desk, d); }
@@ -267,11 +267,12 @@ export class TerminEvaluation extends LitElement {
       <div class="report-head"><p>${t.reportIntro}</p>${empty ? html`<p class="notice">${t.noData}</p>` : ''}</div>
 
       <section class="fig" aria-labelledby="h-cap">${this.figureHead('cap', t.capacity, t.capacityDesc, 'capacity')}
-        ${barChart('c-cap', t.capacity, `${t.capacityDesc} ${t.planned}, ${t.booked}, ${t.served}.`, periods.map((p) => p.label),
+        ${barChart('c-cap', t.capacity, `${t.capacityDesc} ${t.planned}, ${t.offered}, ${t.booked}, ${t.served}.`, periods.map((p) => p.label),
           [{ name: t.planned, color: kPalette[0], values: periods.map((p) => planned.get(p.key) ?? 0) },
+           { name: t.offered, color: kPalette[3], values: periods.map((p) => offered.get(p.key) ?? 0) },
            { name: t.booked, color: kPalette[1], values: periods.map((p) => booked.get(p.key) ?? 0) },
            { name: t.served, color: kPalette[2], values: periods.map((p) => served.get(p.key) ?? 0) }], (n) => this.num(n))}
-        ${this.table(t.capacity, [periodHead, t.planned, t.booked, t.served, t.bookedShare, t.servedShare], capRows, [false, true, true, true, true, true])}
+        ${this.table(t.capacity, [periodHead, t.planned, t.offered, t.booked, t.served, t.bookedShare, t.servedShare], capRows, [false, true, true, true, true, true, true])}
         ${this.table(`${t.capacity}: ${t.desk}`, [t.desk, t.planned, t.booked, t.served, t.idle], [...perDesk].map(([d, v]) => [d, this.num(v.planned), this.num(v.booked), this.num(v.served), this.num(Math.max(0, v.planned - v.served))]), [false, true, true, true, true])}
       </section>
 
