@@ -591,6 +591,36 @@ TEST_CASE("evaluation: CSV for German Excel, bad ranges are 400, staff keys are 
   CHECK(api::EvalTableToCsv(t) == "\xEF\xBB\xBF" "a;b\r\n\"x;y\";0,25\r\n");
 }
 
+TEST_CASE("evaluation: visits an office change cancels count as cancelled, on both stores") {
+  for (bool redis : {false, true}) {
+    CAPTURE(redis);
+    Fixture f(redis, api::ToTimePoint(*ParseInstant("2026-12-01T06:00:00Z")));
+    auto made = f.Send("POST", "/v1/hotline/appointments",
+                       "{\"office\":\"test-mitte\",\"services\":[\"lang\"],\"start\":\"2026-12-03T09:00:00+01:00\","
+                       "\"contact\":{\"name\":\"Erika Closure\",\"phone\":\"+49 711 999001\"}}",
+                       Bearer("hotline-mitte"));
+    REQUIRE_MESSAGE(made.status == 201, made.body);
+    auto doc = f.Send("GET", "/v1/admin/offices/test-mitte", "", Bearer("admin-key"));
+    REQUIRE(doc.status == 200);
+    std::string body = doc.body;
+    const std::string none = "\"closures\":[]";
+    auto at = body.find(none);
+    REQUIRE(at != std::string::npos);
+    body.replace(at, none.size(), "\"closures\":[{\"date\":\"2026-12-03\",\"reason\":\"Betriebsausflug\"}]");
+    auto put = f.Send("PUT", "/v1/admin/offices/test-mitte", body, Bearer("admin-key"),
+                      {{"cancel_conflicting", "true"}});
+    REQUIRE_MESSAGE(put.status == 200, put.body);
+    auto b = f.Send("GET", "/v1/admin/offices/test-mitte/evaluation/bookings", "", Bearer("admin-key"),
+                    {{"from", "2026-12-03"}, {"to", "2026-12-03"}});
+    auto d = Json(b);
+    REQUIRE(d["rows"].Size() == 1);
+    CHECK(d["rows"][0][3].GetInt() == 1);  // booked
+    CHECK(d["rows"][0][5].GetInt() == 0);  // due: none left
+    CHECK(d["rows"][0][6].GetInt() == 1);  // cancelled
+    CHECK(d["rows"][0][9].GetInt() == 1);  // 50 h before the start: under 72 h
+  }
+}
+
 TEST_CASE("evaluation: the lead-time sample runs once per hour across replicas") {
   Fixture f(false, api::ToTimePoint(*ParseInstant("2026-12-01T06:00:00Z")));
   auto first = f.app->SampleLeadTimes();

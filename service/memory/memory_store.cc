@@ -859,6 +859,7 @@ Result<api::OfficeChangeOutcome> MemoryStore::PutOfficeConfig(const std::string&
     ++a.revision;
     a.cancel_reason = "office_change";
     a.closed_at = now;
+    shard.Tally(api::TallyAppointment(a, api::TallyEvent::kCancelled, now));
     if (!a.contact.email.empty() || !a.contact.phone.empty()) {
       jobs.push_back(OutboxJob{api::JobType::kCancelledByOffice, id, now});
     }

@@ -818,6 +818,7 @@ for _, a in ipairs(appts) do
   local akey = apre .. a[3]
   redis.call('ZREM', a[1], a[2])
   redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
+  tally_appt(akey, 'cancelled', tonumber(ARGV[3]))
   redis.call('HINCRBY', akey, 'rev', 1)
   redis.call('ZREM', KEYS[2], a[3])
   local c = redis.call('HMGET', akey, 'email', 'phone')
