@@ -30,6 +30,7 @@
 #include "api/security/auth.h"
 #include "api/domain/booking.h"
 #include "api/domain/catalog_state.h"
+#include "api/domain/queue_day.h"
 #include "api/clock.h"
 #include "api/dead_letters.h"
 #include "api/http/http_types.h"
@@ -120,6 +121,14 @@ class App {
   // the store's booking steps to compare the office's configuration version
   // in the same atomic step (in Redis, {o:X}:cfg shares the office's slot).
   Status RefreshCatalog();
+
+  // Housekeeping of today's queues: every office's confirmed appointments of
+  // today not checked in by start + rules.no_show_grace_minutes become
+  // no_show now, so their desk time goes back to the day (the cut-off and
+  // the expected waits see it) without waiting for a kiosk or desk to read
+  // the day. Returns how many were released. Safe on many replicas at once
+  // (Store::MarkNoShow is conditional). termin-api calls it every minute.
+  Result<std::size_t> ReleaseNoShows();
 
   std::vector<std::string> Routes() const { return router_.List(); }
   ApiMetrics& metrics() { return metrics_; }
@@ -251,13 +260,48 @@ class App {
   };
   Result<DeskContext> DeskFor(const Call& call);
   // The office's day now: overdue appointments are made no-shows first; the
-  // rest of today's confirmed ones are `due`.
+  // rest of today's confirmed ones are `due`, today's checked-in ones
+  // `checked_in` (the desk console lists both, with their notes).
   struct DayState {
     std::string day;
     QueueDay queue;
     std::vector<AppointmentRecord> due;
+    std::vector<AppointmentRecord> checked_in;
+    std::vector<Booking> held;  // today's claims from now on that are no appointment
+    std::size_t released = 0;   // appointments made no_show by this load
   };
   Result<DayState> LoadDay(const OfficeInfo& office, TimePoint now);
+  // A hold, booking or move to `start` today for `visit_key` (QueueServiceKey)
+  // judged against the day's walk-in queue (queue::KeepsWalkIns): nullopt if
+  // `start` is not today; else whether it keeps every number, and the queue
+  // version it was judged on (HoldRecord::queue_day).
+  struct SameDayJudgement {
+    bool keeps_walk_ins = true;
+    std::string day;
+    std::uint64_t version = 0;
+  };
+  // The starts of today that keep every walk-in number (KeepsWalkIns), for
+  // filtering the online offer; nullopt when no walk-in waits (all pass).
+  // Costs one queue read per office asked about today, and the day's
+  // picture only while walk-ins wait.
+  struct SameDayFilter {
+    const OfficeInfo* office = nullptr;
+    LocalDate today;
+    std::string key;
+    TimePoint now;
+    DayPicture picture;
+    bool Keeps(Instant start) const;
+  };
+  Result<std::optional<SameDayFilter>> SameDayFilterFor(const OfficeInfo& office, const std::string& visit_key,
+                                                        TimePoint now);
+  // `moving`: the reference of an appointment being moved (it leaves its
+  // old place, so it is not counted twice).
+  Result<std::optional<SameDayJudgement>> JudgeSameDay(const OfficeInfo& office, const std::string& visit_key,
+                                                       Instant start, TimePoint now,
+                                                       const std::string& moving = "");
+  // The 409 detail when JudgeSameDay refuses.
+  static constexpr const char* kNeededForWalkIns =
+      "this start is needed for the visitors waiting in the office today";
   HttpResponse DeskSetOpen(const Call& call, bool open);
   HttpResponse DeskStepCommon(const Call& call, DeskAction action);
 

@@ -105,6 +105,15 @@ struct HoldRecord {
   TimePoint expires_at;
   bool voided = false;  // an office change removed its start: it claims nothing, confirms never
   int extensions = 0;   // how often ExtendHold pushed expires_at back
+  // For PlaceHold only, not kept. A hold for today was judged against the
+  // day's walk-in queue (queue::KeepsWalkIns) on the queue version
+  // `queue_version` of `queue_day` ("YYYY-MM-DD" local; "" = not judged).
+  // The store places it only if that version is still the day's, and moves
+  // the version on in the same step, so a ticket judged before it (on the
+  // old version) is judged again, and the hold after a ticket: numbers and
+  // the online offer are two views of one desk time (Aborted otherwise).
+  std::string queue_day;
+  std::uint64_t queue_version = 0;
 };
 
 struct Note {

@@ -108,6 +108,31 @@ WalkInAnswer DecideWalkIn(const std::vector<DeskToday>& desks, const std::vector
   return answer;
 }
 
+namespace {
+
+std::set<int> ServedWalkIns(const std::vector<Waiting>& ordered, const Plan& plan) {
+  std::set<int> tickets;
+  for (const PlannedCall& c : plan.calls)
+    if (ordered[c.visitor].kind == VisitorKind::kWalkIn) tickets.insert(ordered[c.visitor].ticket);
+  return tickets;
+}
+
+}  // namespace
+
+bool KeepsWalkIns(const std::vector<DeskToday>& desks, const std::vector<Waiting>& queue,
+                  const DurationBook& durations, const std::string& service, int due, int now) {
+  if (std::none_of(queue.begin(), queue.end(),
+                   [](const Waiting& w) { return w.kind == VisitorKind::kWalkIn; })) {
+    return true;
+  }
+  std::vector<Waiting> q = QueueOrder(queue);
+  const std::set<int> before = ServedWalkIns(q, PlanDay(desks, q, durations, now));
+  q.push_back({VisitorKind::kAppointment, service, due, 0, false});
+  q = QueueOrder(std::move(q));
+  const std::set<int> after = ServedWalkIns(q, PlanDay(desks, q, durations, now));
+  return std::includes(after.begin(), after.end(), before.begin(), before.end());
+}
+
 int SameDayBufferMinutes(int open_minutes, int share_percent, int grid_minutes) {
   share_percent = std::clamp(share_percent, 0, 100);
   int raw = open_minutes * share_percent / 100;

@@ -88,6 +88,13 @@ WalkInAnswer DecideWalkIn(const std::vector<DeskToday>& desks, const std::vector
                           const DurationBook& durations, const std::string& service, int now,
                           int next_ticket);
 
+// Tickets and the online offer share the desks' time: an appointment for
+// today (a hold, a hotline booking, a move into today) of `service` due at
+// `due` may be taken only if every walk-in the plan serves without it is
+// still served with it. So a number, once issued, is not sold again online.
+bool KeepsWalkIns(const std::vector<DeskToday>& desks, const std::vector<Waiting>& queue,
+                  const DurationBook& durations, const std::string& service, int due, int now);
+
 // Expected wait (minutes from now) of each visitor of the ordered queue; -1 if
 // the plan does not reach them today.
 std::vector<int> ExpectedWaits(const std::vector<DeskToday>& desks, const std::vector<Waiting>& ordered_queue,

@@ -69,6 +69,26 @@ TEST_CASE("an appointment due keeps its time; a no-show gives it back") {
   CHECK(DecideWalkIn(late, q2, b, "pass", 630, 3).issued);
 }
 
+TEST_CASE("an appointment for today is refused where it would push out a number") {
+  std::vector<DeskToday> desks = {{"A", {"pass", "id"}, 600, 660}};
+  DurationBook b = Book();
+  std::vector<Waiting> q;
+  for (int t = 1; t <= 5; ++t) q.push_back({VisitorKind::kWalkIn, "id", 600, t, false});
+  // Five numbers of 10 minutes from 10:00: 10:50-11:00 is free.
+  CHECK(KeepsWalkIns(desks, q, b, "id", 650, 600));
+  // 15 minutes from 10:50 end after the close: not planned, pushes nobody.
+  CHECK(KeepsWalkIns(desks, q, b, "pass", 650, 600));
+  // Earlier, the appointment goes first and the fifth number falls out.
+  CHECK_FALSE(KeepsWalkIns(desks, q, b, "pass", 640, 600));
+  CHECK_FALSE(KeepsWalkIns(desks, q, b, "pass", 610, 600));
+  CHECK(KeepsWalkIns(desks, q, b, "id", 610, 600));  // 10 minutes still fit
+  // Four numbers: 20 minutes left, wherever the appointment lies.
+  q.pop_back();
+  CHECK(KeepsWalkIns(desks, q, b, "pass", 610, 600));
+  // Nobody waiting: nothing to keep.
+  CHECK(KeepsWalkIns(desks, {}, b, "pass", 610, 600));
+}
+
 TEST_CASE("same-day buffer share on the grid") {
   CHECK(SameDayBufferMinutes(480, 50, 5) == 240);
   CHECK(SameDayBufferMinutes(487, 33, 5) == 160);
@@ -220,6 +240,57 @@ TEST_CASE("property: mixed desks and appointments agree with the minute replay")
   }
   MESSAGE("cut-off property (mixed desks): " << cases << " cases, " << issued << " issued, " << refused
                                              << " refused");
+}
+
+// Numbers issued by the cut-off and appointments for today admitted only by
+// KeepsWalkIns, in a random interleaving: the minute replay (the oracle,
+// independent of PlanDay) serves every number issued.
+TEST_CASE("property: appointments admitted for today never push out an issued number") {
+  const int cases = Cases();
+  int issued = 0, admitted = 0, refused = 0;
+  for (int seed = 1; seed <= cases; ++seed) {
+    std::mt19937 rng(seed * 104729);
+    DurationBook b = Book();
+    const std::vector<std::string> all = {"pass", "id", "reg"};
+    const int now = 600;
+    std::vector<DeskToday> desks;
+    const int close = now + 30 + static_cast<int>(rng() % 120);
+    int n = 1 + static_cast<int>(rng() % 3);
+    for (int d = 0; d < n; ++d) {
+      DeskToday desk{"D" + std::to_string(d), {"pass", "id", "reg"}, now + static_cast<int>(rng() % 10), close};
+      desks.push_back(desk);
+    }
+    std::vector<Waiting> q;
+    int ticket = 1;
+    int events = static_cast<int>(rng() % 14);
+    for (int k = 0; k < events; ++k) {
+      std::string s = all[rng() % all.size()];
+      if (rng() % 2) {
+        if (DecideWalkIn(desks, q, b, s, now, ticket).issued) {
+          q.push_back({VisitorKind::kWalkIn, s, now, ticket++, false});
+          ++issued;
+        }
+      } else {
+        int due = now + 5 * static_cast<int>(rng() % 30);
+        if (KeepsWalkIns(desks, q, b, s, due, now)) {
+          q.push_back({VisitorKind::kAppointment, s, due, 0, false});
+          ++admitted;
+        } else {
+          ++refused;
+        }
+      }
+    }
+    std::vector<Waiting> ordered = QueueOrder(q);
+    auto served = Simulate(desks, ordered, b, now, nullptr);
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      if (ordered[i].kind != VisitorKind::kWalkIn) continue;
+      INFO("seed=" << seed << " ticket=" << ordered[i].ticket);
+      REQUIRE(served[i]);
+    }
+  }
+  MESSAGE("same-day appointments vs numbers: " << cases << " cases, " << issued << " numbers, "
+                                               << admitted << " appointments admitted, " << refused
+                                               << " refused");
 }
 
 // Whether some order of free desks calling serves every visitor: every

@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -33,7 +34,9 @@ std::string KeysJson() {
          entry("kiosk-mitte", "kiosk", "\"test-mitte\"") + "," +
          entry("desk-mitte", "desk", "\"test-mitte\"") + "," +
          entry("desk-mitte-a", "desk", "\"test-mitte\"", ",\"desk\":\"a\"") + "," +
-         entry("desk-nord", "desk", "\"test-nord\"") + "]";
+         entry("desk-nord", "desk", "\"test-nord\"") + "," +
+         entry("kiosk-nord", "kiosk", "\"test-nord\"") + "," +
+         entry("hotline-nord", "hotline", "\"test-nord\"") + "]";
 }
 
 std::map<std::string, std::string> Bearer(const std::string& key) {
@@ -46,9 +49,10 @@ struct Fixture {
   std::shared_ptr<MemoryStore> store = std::make_shared<MemoryStore>(clock);
   std::unique_ptr<api::App> app;
 
-  Fixture() {
+  explicit Fixture(const std::function<void(api::Catalog&)>& edit = {}) {
     auto catalog = api::LoadCatalogFile("data/test-city.json");
     REQUIRE(catalog.ok());
+    if (edit) edit(*catalog);
     auto keys = api::KeyTable::Parse(KeysJson());
     REQUIRE_MESSAGE(keys.ok(), keys.status().message());
     api::ApiOptions options;
@@ -59,10 +63,12 @@ struct Fixture {
   }
 
   HttpResponse Send(const std::string& method, const std::string& path, const std::string& body = "",
-                    std::map<std::string, std::string> headers = {}) {
+                    std::map<std::string, std::string> headers = {},
+                    std::map<std::string, std::string> query = {}) {
     HttpRequest r;
     r.method = method;
     r.path = path;
+    r.query = std::move(query);
     r.body = body;
     r.headers = std::move(headers);
     if (!body.empty() && !r.headers.count("content-type")) r.headers["content-type"] = "application/json";
@@ -348,6 +354,151 @@ TEST_CASE("queue: closing a desk early lists the tickets that can no longer be s
   CHECK(std::string(doc["unserved"][1]["ticket"].GetString()) == tickets[1]);
   // Opening answers without the list.
   CHECK(!Json(f.Desk("a", "open")).HasMember("unserved"));
+}
+
+// The housekeeping step (termin-api runs it every minute): an appointment not
+// checked in by start + grace becomes no_show without any kiosk or desk
+// reading the day, and its desk time is at once the walk-ins' again.
+TEST_CASE("queue: the no-show sweep releases overdue appointments by itself") {
+  Fixture f;
+  const auto start = api::ToTimePoint(*ParseInstant(kAfternoon));
+  REQUIRE(f.Desk("a", "open", "{\"closes\":\"18:30\"}").status == 200);
+  // One desk until 18:30; booked (30 minutes' notice): a long visit at
+  // 17:30 and a short one at 18:20.
+  const std::string late = Book(f, "lang", "17:30");
+  const std::string later = Book(f, "kurz", "18:20");
+  auto status_of = [&](const std::string& ref) {
+    return Str(f.Send("GET", "/v1/hotline/appointments/" + ref, "", Bearer("hotline-mitte")), "status");
+  };
+  f.clock->Set(start + 39min);
+  auto none = f.app->ReleaseNoShows();
+  REQUIRE(none.ok());
+  CHECK(*none == 0);  // within the grace
+  CHECK(status_of(late) == "confirmed");
+  f.clock->Set(start + 41min);
+  auto released = f.app->ReleaseNoShows();
+  REQUIRE(released.ok());
+  CHECK(*released == 1);
+  CHECK(status_of(late) == "no_show");
+  CHECK(status_of(later) == "confirmed");
+  auto again = f.app->ReleaseNoShows();
+  REQUIRE(again.ok());
+  CHECK(*again == 0);  // done once, on every replica alike
+  // Its time is free for numbers: the first one is called at once.
+  auto t = f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-mitte"));
+  REQUIRE_MESSAGE(t.status == 201, t.body);
+  CHECK(Json(t)["expected_wait_minutes"].GetInt() == 0);
+}
+
+// Numbers and the online offer are one desk time: at test-nord (one desk,
+// open until 18:00 for the queue) the numbers issued keep today's remaining
+// time off the widget's offer and refuse a hold on it; a hold placed first
+// is planned for, so fewer numbers are issued.
+TEST_CASE("queue: today's online offer and holds keep the time of the numbers issued") {
+  Fixture f;
+  auto nord_desk = [&](const std::string& step, const std::string& body = "") {
+    return f.Send("POST", "/v1/desk/a/" + step, body, Bearer("desk-nord"));
+  };
+  auto ticket = [&] {
+    return f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-nord"));
+  };
+  auto today_slots = [&] {
+    auto a = f.Send("GET", "/v1/availability", "", {},
+                    {{"office", "test-nord"}, {"services", "kurz"}, {"from", "2026-12-01"}, {"to", "2026-12-01"}});
+    REQUIRE(a.status == 200);
+    auto d = Json(a);
+    std::vector<std::string> starts;
+    for (const auto& day : d["days"].GetArray())
+      for (const auto& slot : day["slots"].GetArray()) starts.push_back(slot["start"].GetString());
+    return starts;
+  };
+  // Starts before the queue's desk closes at 18:00 (later ones are no
+  // queue time: the desk's hours go on to 20:00 for appointments).
+  auto before_six = [](const std::vector<std::string>& starts) {
+    return std::count_if(starts.begin(), starts.end(), [](const std::string& s) {
+      return s.rfind("2026-12-01T17:", 0) == 0;
+    });
+  };
+  auto next_starts = [&] {
+    auto n = f.Send("GET", "/v1/availability/next", "", {},
+                    {{"offices", "test-nord"}, {"services", "kurz"}, {"limit", "3"}});
+    REQUIRE(n.status == 200);
+    auto d = Json(n);
+    std::vector<std::string> starts;
+    for (const auto& slot : d["slots"].GetArray()) starts.push_back(slot["start"].GetString());
+    return starts;
+  };
+  auto hold = [&](const std::string& local) {
+    return f.Send("POST", "/v1/holds",
+                  "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-01T" + local +
+                      ":00+01:00\"}");
+  };
+  REQUIRE(nord_desk("open", "{\"closes\":\"18:00\"}").status == 200);
+  // Before any number: today's offer from 17:30 (30 minutes' notice).
+  CHECK(before_six(today_slots()) == 6);  // 17:30 ... 17:55
+  CHECK(next_starts().front() == "2026-12-01T17:30:00+01:00");
+  // A citizen holds 17:30 in the widget: the queue plans for it.
+  auto held = hold("17:30");
+  REQUIRE_MESSAGE(held.status == 201, held.body);
+  // One desk, 17:00-18:00, 10-minute visits: six fit, one is the hold's.
+  int issued = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto t = ticket();
+    if (t.status != 201) {
+      CHECK(t.status == 409);
+      break;
+    }
+    ++issued;
+  }
+  CHECK(issued == 5);
+  // The numbers own the rest of the queue's day: of 17:30-17:55 only 17:55
+  // is offered, whose visit ends after the queue's close (no number's time);
+  // a hold on it is refused.
+  CHECK(before_six(today_slots()) == 1);
+  auto next = next_starts();
+  REQUIRE(next.size() == 3);
+  CHECK(next[0] == "2026-12-01T17:55:00+01:00");
+  CHECK(next[1] == "2026-12-01T18:00:00+01:00");
+  auto refused = hold("17:45");
+  CHECK(refused.status == 409);
+  CHECK(Str(refused, "detail") == "this start is needed for the visitors waiting in the office today");
+  // The hotline cannot book it either, nor move an appointment into it.
+  const std::string body = "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-01T17:45:00+01:00\","
+                           "\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}";
+  auto phoned = f.Send("POST", "/v1/hotline/appointments", body, Bearer("hotline-nord"));
+  CHECK(phoned.status == 409);
+  CHECK(Str(phoned, "detail") == "this start is needed for the visitors waiting in the office today");
+  std::string tomorrow_body = body;
+  tomorrow_body.replace(tomorrow_body.find("2026-12-01T17:45"), 16, "2026-12-02T10:00");
+  auto booked = f.Send("POST", "/v1/hotline/appointments", tomorrow_body, Bearer("hotline-nord"));
+  REQUIRE_MESSAGE(booked.status == 201, booked.body);
+  auto moved = f.Send("POST", "/v1/hotline/appointments/" + Str(booked, "reference") + "/move",
+                      "{\"start\":\"2026-12-01T17:45:00+01:00\"}", Bearer("hotline-nord"));
+  CHECK(moved.status == 409);
+  // Tomorrow is not touched.
+  auto later = f.Send("POST", "/v1/holds",
+                      "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T09:00:00+01:00\"}");
+  CHECK(later.status == 201);
+}
+
+// rules.walk_in_margin_minutes: with 20 minutes kept before the 18:00 close,
+// one desk from 17:00 hands out four 10-minute numbers instead of six.
+TEST_CASE("queue: the walk-in margin keeps room before the close") {
+  auto count_numbers = [](int margin) {
+    Fixture f([margin](api::Catalog& c) {
+      for (api::OfficeInfo& o : c.offices)
+        if (o.id == "test-nord") o.walk_in_margin = Minutes{margin};
+    });
+    REQUIRE(f.Send("POST", "/v1/desk/a/open", "{\"closes\":\"18:00\"}", Bearer("desk-nord")).status == 200);
+    int issued = 0;
+    while (issued < 10 &&
+           f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-nord")).status == 201) {
+      ++issued;
+    }
+    return issued;
+  };
+  CHECK(count_numbers(0) == 6);
+  CHECK(count_numbers(20) == 4);
 }
 
 }  // namespace termin::service

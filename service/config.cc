@@ -70,6 +70,7 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
   if (auto v = r.Int("idle_timeout_ms", false, 100, 3600000)) {
     config.idle_timeout_ms = static_cast<int>(*v);
   }
+  if (auto v = r.Int("drain_seconds", false, 0, 300)) config.drain_seconds = static_cast<int>(*v);
   if (auto v = r.String("smtp", false, 1000)) config.smtp = *v;
   if (auto v = r.String("templates", false, 1000)) config.templates = *v;
   if (auto v = r.String("mail_from", false, 200)) config.mail_from = *v;
@@ -225,6 +226,10 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--idle-timeout-ms", config.idle_timeout_ms,
                  "an unused keep-alive connection is closed after this")
       ->envname("TERMIN_IDLE_TIMEOUT_MS")->check(CLI::Range(100, 3600000))->capture_default_str();
+  app.add_option("--drain-seconds", config.drain_seconds,
+                 "after SIGTERM, answer /readyz 503 and go on serving this long before stopping "
+                 "(a rolling update's endpoints follow readiness; a second signal stops at once)")
+      ->envname("TERMIN_DRAIN_SECONDS")->check(CLI::Range(0, 300))->capture_default_str();
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,

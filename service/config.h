@@ -51,6 +51,7 @@ struct ApiConfig {
   std::size_t max_unsent = 1u << 20;   // bytes of unread answers per connection
   int header_timeout_ms = 10000;       // a request head must arrive within this
   int idle_timeout_ms = 120000;        // an unused keep-alive connection is closed
+  int drain_seconds = 0;               // after SIGTERM: /readyz 503 but still serving, this long
   // The in-process notification worker (embedded store only; with Redis,
   // termin-worker runs beside the API): empty smtp = no worker.
   std::string smtp;                // smtp://host:port or smtps://host:port

@@ -1178,6 +1178,50 @@ TEST_CASE("conformance: a walk-in ticket is drawn only on the queue version its 
   }
 }
 
+TEST_CASE("conformance: a hold for today is placed only on the queue version it was judged on, and moves it") {
+  const std::string day = "2030-02-02";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base() + 3h;
+    const api::TimePoint now = api::ToTimePoint(Base());
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    REQUIRE(s.IssueTicket("o1", day, WalkIn("id-card", now), q->version).ok());
+    // Judged before the ticket was drawn: refused, nothing claimed.
+    HoldRecord stale = MakeHold("hq1", MakeBooking("o1", "d1", t, 30), 60s);
+    stale.queue_day = day;
+    stale.queue_version = q->version;
+    CHECK(s.PlaceHold(stale).status().code() == StatusCode::kAborted);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 30min});
+    REQUIRE(claims.ok());
+    CHECK(claims->empty());
+    // Judged on the current version: placed, and the version moves on, so a
+    // ticket judged before this hold is judged again.
+    auto current = s.ReadQueue("o1", day);
+    REQUIRE(current.ok());
+    HoldRecord fresh = MakeHold("hq2", MakeBooking("o1", "d1", t, 30), 60s);
+    fresh.queue_day = day;
+    fresh.queue_version = current->version;
+    auto placed = s.PlaceHold(fresh);
+    REQUIRE(placed.ok());
+    auto after = s.ReadQueue("o1", day);
+    REQUIRE(after.ok());
+    CHECK(after->version > current->version);
+    CHECK(after->entries.size() == 1);
+    CHECK(s.IssueTicket("o1", day, WalkIn("id-card", now), current->version).status().code() ==
+          StatusCode::kAborted);
+    // The fence is not kept with the hold, and a hold of another day is not fenced.
+    auto read = s.GetHold("hq2");
+    REQUIRE(read.ok());
+    CHECK(read->queue_day.empty());
+    CHECK(s.PlaceHold(MakeHold("hq3", MakeBooking("o1", "d1", t + 60min, 30), 60s)).ok());
+    auto last = s.ReadQueue("o1", day);
+    REQUIRE(last.ok());
+    CHECK(last->version == after->version);
+  }
+}
+
 TEST_CASE("conformance: recall, no-show, requeue and transfer on the desk's current visitor") {
   const std::string day = "2030-02-01";
   for (Backend& b : Backends()) {

@@ -322,7 +322,8 @@ std::chrono::milliseconds Booker::HoldTtl(const OfficeInfo& office) const {
 
 Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
     const OfficeInfo& office, const Visit& visit, Instant start,
-    std::vector<Alternative>* alternatives, std::string hold_id) {
+    std::vector<Alternative>* alternatives, std::string hold_id, const std::string& queue_day,
+    std::uint64_t queue_version) {
   std::string secret = NewSecret();
   const std::chrono::milliseconds ttl = HoldTtl(office);
   if (hold_id.empty()) hold_id = NewHoldId(office);
@@ -333,6 +334,8 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
     h.secret_hash = Sha256Hex(secret);
     h.booking = b;
     h.expires_at = clock_.Now() + ttl;
+    h.queue_day = queue_day;
+    h.queue_version = queue_version;
     return store_.PlaceHold(std::move(h));
   };
   auto hold = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write, alternatives);

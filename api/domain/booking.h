@@ -120,9 +120,13 @@ class Booker {
   // to `start` (same day and the following week), sorted by start.
 
   // A hold and its secret. `hold_id` from NewHoldId (drawn here if empty).
+  // `queue_day`/`queue_version`: the hold is for today and was judged
+  // against the walk-in queue on that version (HoldRecord::queue_day);
+  // Aborted if the queue moved meanwhile (judge again).
   Result<std::pair<HoldRecord, std::string>> PlaceHold(
       const OfficeInfo& office, const Visit& visit, Instant start,
-      std::vector<Alternative>* alternatives = nullptr, std::string hold_id = {});
+      std::vector<Alternative>* alternatives = nullptr, std::string hold_id = {},
+      const std::string& queue_day = {}, std::uint64_t queue_version = 0);
   // "<office>.<random>": a store can find the hold from its id alone (office
   // ids are [a-z0-9-], random ids base64url, so the first '.' splits them;
   // at most 40 + 1 + 16 characters, within the 64 a confirm accepts).

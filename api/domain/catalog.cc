@@ -548,6 +548,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.appointments_per_identity = 0;
   office.pow_above_holds_per_minute = -1;
   office.no_show_grace = kDefaultNoShowGrace;
+  office.walk_in_margin = Minutes{0};
   if (v == nullptr) return true;
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
@@ -555,7 +556,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
                     "reminder_minutes_before", "appointments_per_identity",
                     "proof_of_work_above_holds_per_minute",
                     "no_show_grace_minutes", "same_day_buffer_percent",
-                   "same_day_buffer_release"});
+                    "same_day_buffer_release", "walk_in_margin_minutes"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
   if (auto g = ReadInt(obj.Get("grid_minutes"), obj.Path("grid_minutes"), 1, 60, e)) {
@@ -587,6 +588,10 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
     office.no_show_grace = Minutes{*g};
+  }
+  if (auto m = ReadInt(obj.Get("walk_in_margin_minutes"), obj.Path("walk_in_margin_minutes"), 0, 120,
+                       e)) {
+    office.walk_in_margin = Minutes{*m};
   }
   if (auto b = ReadInt(obj.Get("same_day_buffer_percent"), obj.Path("same_day_buffer_percent"), 0,
                        100, e)) {
@@ -1055,6 +1060,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.no_show_grace != kDefaultNoShowGrace) {
     Key(w, "no_show_grace_minutes");
     w.Int64(o.no_show_grace.count());
+  }
+  if (o.walk_in_margin.count() > 0) {
+    Key(w, "walk_in_margin_minutes");
+    w.Int64(o.walk_in_margin.count());
   }
   if (s.rules.same_day_buffer_percent > 0) {
     Key(w, "same_day_buffer_percent");

@@ -102,6 +102,10 @@ struct OfficeInfo {
   // The day's queue: an appointment not checked in by its start plus this
   // becomes no_show, and its desk time goes back to the day (0..240).
   Minutes no_show_grace = kDefaultNoShowGrace;
+  // rules.walk_in_margin_minutes: the cut-off issues a number only if the
+  // plan serves it this long before the desk's close (room for visits that
+  // take longer than their median); the expected waits use the real close.
+  Minutes walk_in_margin{0};
   std::vector<std::string> desk_names;    // display names, "Schalter 1"
   std::vector<std::string> closure_reasons;  // "Betriebsausflug"; may be empty
   Office schedule;

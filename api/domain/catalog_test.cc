@@ -101,6 +101,8 @@ void CheckSameOffice(const OfficeInfo& a, const OfficeInfo& b) {
   CHECK(a.pow_above_holds_per_minute == b.pow_above_holds_per_minute);
   CHECK(a.schedule.rules.same_day_buffer_percent == b.schedule.rules.same_day_buffer_percent);
   CHECK(a.schedule.rules.same_day_release == b.schedule.rules.same_day_release);
+  CHECK(a.walk_in_margin == b.walk_in_margin);
+  CHECK(a.no_show_grace == b.no_show_grace);
   CHECK(a.desk_names == b.desk_names);
   CHECK(a.closure_reasons == b.closure_reasons);
   CheckSameSchedule(a.schedule, b.schedule);
@@ -232,6 +234,7 @@ TEST_CASE("the same-day buffer is read, written and read again") {
   REQUIRE(!doc.HasParseError());
   rapidjson::Pointer("/offices/0/rules/same_day_buffer_percent").Set(doc, 50);
   rapidjson::Pointer("/offices/0/rules/same_day_buffer_release").Set(doc, "07:30");
+  rapidjson::Pointer("/offices/0/rules/walk_in_margin_minutes").Set(doc, 15);
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   doc.Accept(w);
@@ -239,6 +242,7 @@ TEST_CASE("the same-day buffer is read, written and read again") {
   REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
   CHECK(parsed->offices[0].schedule.rules.same_day_buffer_percent == 50);
   CHECK(parsed->offices[0].schedule.rules.same_day_release == Minutes{7 * 60 + 30});
+  CHECK(parsed->offices[0].walk_in_margin == Minutes{15});
   auto again = ParseOfficeJson(OfficeToJson(parsed->offices[0]), parsed->services);
   REQUIRE_MESSAGE(again.ok(), again.status().message());
   CheckSameOffice(*again, parsed->offices[0]);
@@ -316,6 +320,8 @@ TEST_CASE("bad documents name the field that is wrong") {
        "within 0..10080"},
       {"/offices/0/rules/same_day_buffer_percent", "101",
        "offices[0].rules.same_day_buffer_percent", "within 0..100"},
+      {"/offices/0/rules/walk_in_margin_minutes", "121",
+       "offices[0].rules.walk_in_margin_minutes", "within 0..120"},
       {"/offices/0/rules/same_day_buffer_release", R"("24:00")",
        "offices[0].rules.same_day_buffer_release", "before 24:00"},
       {"/offices/0/rules/hold_ttl_minutes", "0", "offices[0].rules.hold_ttl_minutes",

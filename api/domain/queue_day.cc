@@ -1,6 +1,7 @@
 #include "api/domain/queue_day.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "scheduler/calendar.h"
@@ -41,9 +42,14 @@ int ConfiguredMinutes(const OfficeInfo& office, const std::string& key) {
   return duration + buffer;
 }
 
+int PictureMinute(const OfficeInfo& office, Instant t, TimePoint now) {
+  const date::time_zone* zone = office.schedule.zone;
+  return LocalMinute(t, zone, LocalDayOf(ToInstant(now), zone));
+}
+
 DayPicture PictureDay(const OfficeInfo& office, const QueueDay& day,
-                      const std::vector<AppointmentRecord>& due, TimePoint now,
-                      const std::string& extra_service_key) {
+                      const std::vector<AppointmentRecord>& due, const std::vector<Booking>& held,
+                      TimePoint now, const std::string& extra_service_key) {
   const date::time_zone* zone = office.schedule.zone;
   const Instant at = ToInstant(now);
   const LocalDate today = LocalDayOf(at, zone);
@@ -78,6 +84,20 @@ DayPicture PictureDay(const OfficeInfo& office, const QueueDay& day,
     keys.insert(w.service);
     visitors.emplace_back(w, "");
   }
+  // Held claims: a visit only their desk does, from their start (or now) to
+  // their end ("#held:<desk>:<minutes>" is no service id: ids are [a-z0-9-]).
+  std::map<std::string, std::pair<std::string, int>> held_keys;  // key -> desk, minutes
+  for (const Booking& b : held) {
+    const Instant from = std::max(b.start, at);
+    if (b.claim_end <= from) continue;
+    const int minutes = static_cast<int>(std::chrono::duration_cast<Minutes>(b.claim_end - from).count());
+    queue::Waiting w;
+    w.kind = queue::VisitorKind::kAppointment;
+    w.service = "#held:" + b.desk_id + ":" + std::to_string(minutes);
+    w.due = LocalMinute(from, zone, today);
+    held_keys[w.service] = {b.desk_id, minutes};
+    visitors.emplace_back(w, "");
+  }
   // QueueOrder's sort is stable; sort the pairs the same way.
   std::stable_sort(visitors.begin(), visitors.end(), [](const auto& x, const auto& y) {
     const queue::Waiting& a = x.first;
@@ -106,6 +126,7 @@ DayPicture PictureDay(const OfficeInfo& office, const QueueDay& day,
     }
     for (int m : measured->second) p.durations.Record(key, m + buffer);
   }
+  for (const auto& [key, desk_minutes] : held_keys) p.durations.SetConfigured(key, desk_minutes.second);
 
   // The desks opened today and not closed: their open time left today.
   const Interval rest_of_day{at, at + Minutes(24 * 60)};
@@ -144,6 +165,9 @@ DayPicture PictureDay(const OfficeInfo& office, const QueueDay& day,
                       [&](const std::string& s) { return desk.CanDo(s); })) {
         d.services.insert(key);
       }
+    }
+    for (const auto& [key, desk_minutes] : held_keys) {
+      if (desk_minutes.first == desk.id) d.services.insert(key);
     }
     p.desks.push_back(std::move(d));
   }

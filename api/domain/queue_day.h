@@ -38,11 +38,18 @@ struct DayPicture {
 };
 
 // `due` are the office's confirmed (not checked-in) appointments of the day
-// that are still expected (start + grace after now); `now` is the caller's.
-// `extra_service_key` (a walk-in being judged) is made known to the desks.
+// that are still expected (start + grace after now); `held` the claims of
+// today that belong to no appointment (live holds: a citizen in the widget,
+// a move), each planned as a visit pinned to its desk and start, so no ticket
+// is judged on time a hold is about to take; `now` is the caller's.
+// `extra_service_key` (a walk-in or an appointment being judged) is made
+// known to the desks.
 DayPicture PictureDay(const OfficeInfo& office, const QueueDay& day,
-                      const std::vector<AppointmentRecord>& due, TimePoint now,
-                      const std::string& extra_service_key = "");
+                      const std::vector<AppointmentRecord>& due, const std::vector<Booking>& held,
+                      TimePoint now, const std::string& extra_service_key = "");
+
+// The local minute of `t` on the day `now` falls on (the picture's clock).
+int PictureMinute(const OfficeInfo& office, Instant t, TimePoint now);
 
 // The services of `key` (QueueServiceKey) that `office` configures, their
 // desk time (duration + the largest buffer); 0 if one is unknown.

@@ -1,5 +1,6 @@
 // Handlers of the public API (the booking widget): parse, call, render.
 #include <algorithm>
+#include <map>
 
 #include "api/app.h"
 #include "api/json/json_input.h"
@@ -11,6 +12,10 @@
 
 namespace termin::api {
 namespace {
+
+// Next-free asks the core for this many more starts while walk-ins wait
+// today, for the ones the queue keeps (App::SameDayFilter) to drop.
+constexpr std::size_t kSameDayOverAsk = 64;
 
 // The detail of the 422 for a move into another office (see MoveCommon).
 constexpr const char* kMoveWithinOffice =
@@ -156,6 +161,14 @@ HttpResponse App::GetAvailability(const Call& call) {
     auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr);
     if (!claims.ok()) return Error(call, claims.status());
     auto offers = Availability(office.schedule, *visit, range, now, *claims);
+    // Today's starts are also the walk-in queue's time.
+    if (range.first <= LocalDayOf(now, office.schedule.zone)) {
+      auto same_day = SameDayFilterFor(office, QueueServiceKey(*services), ToTimePoint(now));
+      if (!same_day.ok()) return Error(call, same_day.status());
+      if (*same_day) {
+        std::erase_if(offers, [&](const Offer& o) { return !(*same_day)->Keeps(o.start); });
+      }
+    }
     for (const Offer& offer : offers) {
       LocalDate d = LocalDayOf(offer.start, office.schedule.zone);
       if (days.empty() || days.back().office != &office || days.back().date != d) {
@@ -262,7 +275,23 @@ HttpResponse App::GetNextAvailability(const Call& call) {
     queried.push_back(office);
   }
   for (std::size_t i = 0; i < queries.size(); ++i) queries[i].claims = &claims[i];
-  auto found = NextFree(queries, now, static_cast<std::size_t>(limit));
+  // Today's starts are also the walk-in queue's time: where walk-ins wait,
+  // ask for more and drop the starts that would push a number out.
+  std::map<std::string, App::SameDayFilter> same_day;
+  for (const OfficeInfo* office : queried) {
+    auto f = SameDayFilterFor(*office, QueueServiceKey(*services), ToTimePoint(now));
+    if (!f.ok()) return Error(call, f.status());
+    if (*f) same_day.emplace(office->id, std::move(**f));
+  }
+  const std::size_t wanted = static_cast<std::size_t>(limit);
+  auto found = NextFree(queries, now, same_day.empty() ? wanted : wanted + kSameDayOverAsk);
+  if (!same_day.empty()) {
+    std::erase_if(found, [&](const OfficeOffer& o) {
+      auto f = same_day.find(o.office_id);
+      return f != same_day.end() && !f->second.Keeps(o.start);
+    });
+    if (found.size() > wanted) found.resize(wanted);
+  }
   if (found.empty()) {
     for (const OfficeInfo* office : queried) CountUnmet(*office, "nf:" + QueueServiceKey(*services));
   }
@@ -377,7 +406,25 @@ HttpResponse App::CreateHold(const Call& call) {
     return TooManyRequests(call, *refused);
   }
   std::vector<Alternative> alternatives;
-  auto hold = booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id);
+  // A start today shares the desks' time with the walk-in queue: judged
+  // against it, and placed only on the queue version it was judged on
+  // (Aborted: a ticket or hold came between; judge again).
+  Result<std::pair<HoldRecord, std::string>> hold = Status::Aborted("not tried");
+  for (int attempt = 0; attempt < options_.max_attempts + 2; ++attempt) {
+    auto judged = JudgeSameDay(*office, QueueServiceKey(*services), *start, clock_->Now());
+    if (!judged.ok()) {
+      hold = judged.status();
+      break;
+    }
+    if (*judged && !(*judged)->keeps_walk_ins) {
+      fair_use_.ForgetHold(call.request, hold_id);
+      return SlotTaken(call, {}, kNeededForWalkIns);
+    }
+    hold = *judged ? booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id, (*judged)->day,
+                                       (*judged)->version)
+                   : booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id);
+    if (!*judged || hold.ok() || hold.status().code() != StatusCode::kAborted) break;
+  }
   if (!hold.ok()) {
     fair_use_.ForgetHold(call.request, hold_id);
     if (hold.status().code() == StatusCode::kConflict) {
@@ -587,6 +634,11 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   if (!office) return Error(call, Status::Internal("office vanished"));
   auto visit = booker_.VisitAt(*office, current.booking.services);
   if (!visit.ok()) return Error(call, visit.status());
+  // A move into today shares the desks' time with the walk-in queue.
+  auto judged = JudgeSameDay(*office, QueueServiceKey(current.booking.services), *start, clock_->Now(),
+                             current.reference);
+  if (!judged.ok()) return Error(call, judged.status());
+  if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
   std::vector<Alternative> alternatives;
   auto moved = booker_.Move(current, *office, *visit, *start, &alternatives);
   if (!moved.ok()) {

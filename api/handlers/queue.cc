@@ -8,10 +8,12 @@
 // cannot both hand out the last number that still fits.
 //
 // Nothing personal leaves these handlers: desk answers carry ticket,
-// services and the appointment's reference; the display only ticket and
-// desk name.
+// services, the appointment's reference and the staff's notes on it (staff
+// text, never the contact's name, phone or e-mail); the display only ticket
+// and desk name.
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "api/app.h"
 #include "api/json/json_input.h"
@@ -72,7 +74,26 @@ std::string FormatTime(TimePoint t, const OfficeInfo& office) {
   return FormatInstant(ToInstant(t), office);
 }
 
-void WriteEntry(JsonWriter& w, const QueueEntry& e, const OfficeInfo& office) {
+void WriteNotes(JsonWriter& w, const std::vector<Note>& notes, const OfficeInfo& office) {
+  w.Key("notes");
+  w.StartArray();
+  for (const Note& n : notes) {
+    w.StartObject();
+    w.Key("at");
+    WriteString(w, FormatTimeLocal(n.at, office.schedule.zone));
+    w.Key("author");
+    WriteString(w, n.author);
+    w.Key("text");
+    WriteString(w, n.text);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// `notes`: the appointment's notes for the desk console (null: left out,
+// as in the close answer's unserved list).
+void WriteEntry(JsonWriter& w, const QueueEntry& e, const OfficeInfo& office,
+                const std::vector<Note>* notes = nullptr) {
   w.StartObject();
   w.Key("ticket");
   WriteString(w, e.ticket);
@@ -100,7 +121,17 @@ void WriteEntry(JsonWriter& w, const QueueEntry& e, const OfficeInfo& office) {
   w.Int(e.calls);
   w.Key("due");
   WriteString(w, FormatTime(e.due, office));
+  if (notes && !e.reference.empty()) WriteNotes(w, *notes, office);
   w.EndObject();
+}
+
+// The notes of the appointment behind a queue entry; none for a walk-in, or
+// when the appointment cannot be read (the desk step has happened already:
+// its answer is not refused for the notes).
+std::vector<Note> NotesOf(Store& store, const QueueEntry& e) {
+  if (e.reference.empty()) return {};
+  auto a = store.GetAppointment(e.reference);
+  return a.ok() ? a->notes : std::vector<Note>{};
 }
 
 // Service names of a visit, joined: "Personalausweis + Reisepass".
@@ -147,8 +178,9 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   auto active = store_->ListActiveAppointments(office.id, UtcEnvelope({today, today}, zone).begin);
   if (!active.ok()) return active.status();
   for (const AppointmentRecord& a : *active) {
-    if (a.status != AppointmentStatus::kConfirmed) continue;
     if (LocalDayOf(a.booking.start, zone) != today) continue;
+    if (a.status == AppointmentStatus::kCheckedIn) d.checked_in.push_back(a);
+    if (a.status != AppointmentStatus::kConfirmed) continue;
     if (a.booking.start + office.no_show_grace <= at) {
       auto gone = store_->MarkNoShow(a.reference, at - office.no_show_grace);
       // Checked in (or moved) meanwhile: no longer ours to release.
@@ -156,6 +188,7 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
           gone.status().code() != StatusCode::kNotFound) {
         return gone.status();
       }
+      if (gone.ok()) ++d.released;
       continue;
     }
     d.due.push_back(a);
@@ -163,7 +196,96 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   auto q = store_->ReadQueue(office.id, d.day);
   if (!q.ok()) return q.status();
   d.queue = std::move(q).value();
+  // Today's claims from now on that no appointment explains: live holds.
+  // (Claims of visits already done early stay in until their end: they
+  // count as held, which errs on the side of the numbers issued.)
+  const Interval rest{at, UtcEnvelope({today, today}, zone).end};
+  if (rest.begin < rest.end) {
+    auto claims = store_->ReadClaims(office.id, rest);
+    if (!claims.ok()) return claims.status();
+    std::map<std::string, std::vector<Interval>> booked;
+    for (const AppointmentRecord& a : *active) booked[a.booking.desk_id].push_back(a.booking.claim());
+    for (const auto& [desk, claimed] : *claims) {
+      IntervalSet rest_claimed = claimed.Intersect(IntervalSet::FromSorted({rest}));
+      IntervalSet unexplained = rest_claimed.Subtract(IntervalSet::FromUnsorted(booked[desk]));
+      for (const Interval& iv : unexplained.intervals()) {
+        Booking b;
+        b.office_id = office.id;
+        b.desk_id = desk;
+        b.start = iv.begin;
+        b.end = iv.end;
+        b.claim_end = iv.end;
+        d.held.push_back(std::move(b));
+      }
+    }
+  }
   return d;
+}
+
+bool App::SameDayFilter::Keeps(Instant start) const {
+  if (LocalDayOf(start, office->schedule.zone) != today) return true;
+  return queue::KeepsWalkIns(picture.desks, picture.waiting, picture.durations, key,
+                             PictureMinute(*office, start, now), picture.now);
+}
+
+Result<std::optional<App::SameDayFilter>> App::SameDayFilterFor(const OfficeInfo& office,
+                                                                const std::string& visit_key,
+                                                                TimePoint now) {
+  const LocalDate today = LocalDayOf(ToInstant(now), office.schedule.zone);
+  auto q = store_->ReadQueue(office.id, FormatDate(today));
+  if (!q.ok()) return q.status();
+  if (std::none_of(q->entries.begin(), q->entries.end(), [](const QueueEntry& e) {
+        return e.kind == QueueKind::kWalkIn && e.state == QueueState::kWaiting;
+      })) {
+    return std::optional<SameDayFilter>();
+  }
+  auto day = LoadDay(office, now);
+  if (!day.ok()) return day.status();
+  SameDayFilter f;
+  f.office = &office;
+  f.today = today;
+  f.key = visit_key;
+  f.now = now;
+  f.picture = PictureDay(office, day->queue, day->due, day->held, now, visit_key);
+  return std::optional<SameDayFilter>(std::move(f));
+}
+
+Result<std::optional<App::SameDayJudgement>> App::JudgeSameDay(const OfficeInfo& office,
+                                                               const std::string& visit_key,
+                                                               Instant start, TimePoint now,
+                                                               const std::string& moving) {
+  const date::time_zone* zone = office.schedule.zone;
+  const LocalDate today = LocalDayOf(ToInstant(now), zone);
+  if (LocalDayOf(start, zone) != today) return std::optional<SameDayJudgement>();
+  auto day = LoadDay(office, now);
+  if (!day.ok()) return day.status();
+  if (!moving.empty()) {
+    std::erase_if(day->due, [&](const AppointmentRecord& a) { return a.reference == moving; });
+  }
+  SameDayJudgement j;
+  j.day = day->day;
+  j.version = day->queue.version;
+  DayPicture picture = PictureDay(office, day->queue, day->due, day->held, now, visit_key);
+  j.keeps_walk_ins = queue::KeepsWalkIns(picture.desks, picture.waiting, picture.durations, visit_key,
+                                         PictureMinute(office, start, now), picture.now);
+  return std::optional<SameDayJudgement>(j);
+}
+
+Result<std::size_t> App::ReleaseNoShows() {
+  std::shared_ptr<const Catalog> catalog = catalog_.Get();
+  const TimePoint now = clock_->Now();
+  std::size_t released = 0;
+  Status first_error;
+  for (const OfficeInfo& office : catalog->offices) {
+    auto day = LoadDay(office, now);
+    if (day.ok()) {
+      released += day->released;
+    } else if (first_error.ok()) {
+      first_error = day.status();  // the other offices still get their turn
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  return released;
 }
 
 HttpResponse App::KioskTicket(const Call& call) {
@@ -175,8 +297,12 @@ HttpResponse App::KioskTicket(const Call& call) {
     const TimePoint now = clock_->Now();
     auto day = LoadDay(*office, now);
     if (!day.ok()) return Error(call, day.status());
-    DayPicture picture = PictureDay(*office, day->queue, day->due, now, key);
-    queue::WalkInAnswer answer = queue::DecideWalkIn(picture.desks, picture.waiting,
+    DayPicture picture = PictureDay(*office, day->queue, day->due, day->held, now, key);
+    // The cut-off keeps the office's margin before each close (the wait
+    // told is that plan's; the desk's queue view plans with the real close).
+    std::vector<queue::DeskToday> judged_desks = picture.desks;
+    for (queue::DeskToday& d : judged_desks) d.close -= static_cast<int>(office->walk_in_margin.count());
+    queue::WalkInAnswer answer = queue::DecideWalkIn(judged_desks, picture.waiting,
                                                      picture.durations, key, picture.now,
                                                      picture.next_ticket);
     if (!answer.issued) {
@@ -301,7 +427,7 @@ HttpResponse App::DeskSetOpen(const Call& call, bool open) {
   if (closing) {
     auto day = LoadDay(*c->office, c->now);
     if (!day.ok()) return Error(call, day.status());
-    DayPicture picture = PictureDay(*c->office, day->queue, day->due, c->now);
+    DayPicture picture = PictureDay(*c->office, day->queue, day->due, day->held, c->now);
     queue::Plan plan =
         queue::PlanDay(picture.desks, picture.waiting, picture.durations, picture.now);
     for (std::size_t i : plan.unserved) {
@@ -354,9 +480,10 @@ HttpResponse App::DeskCallNext(const Call& call) {
     }
     return Error(call, called.status());
   }
+  const std::vector<Note> notes = NotesOf(*store_, *called);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  WriteEntry(w, *called, *c->office);
+  WriteEntry(w, *called, *c->office, &notes);
   return Json(200, JsonString(buf));
 }
 
@@ -386,9 +513,10 @@ HttpResponse App::DeskStepCommon(const Call& call, DeskAction action) {
   }
   auto e = store_->DeskStep(c->office->id, c->day, c->desk->id, action, c->now, to);
   if (!e.ok()) return Error(call, e.status());
+  const std::vector<Note> notes = NotesOf(*store_, *e);
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  WriteEntry(w, *e, *c->office);
+  WriteEntry(w, *e, *c->office, &notes);
   return Json(200, JsonString(buf));
 }
 
@@ -406,7 +534,7 @@ HttpResponse App::DeskQueue(const Call& call) {
   if (!c.ok()) return Error(call, c.status());
   auto day = LoadDay(*c->office, c->now);
   if (!day.ok()) return Error(call, day.status());
-  DayPicture picture = PictureDay(*c->office, day->queue, day->due, c->now);
+  DayPicture picture = PictureDay(*c->office, day->queue, day->due, day->held, c->now);
   std::vector<int> waits =
       queue::ExpectedWaits(picture.desks, picture.waiting, picture.durations, picture.now);
   rapidjson::StringBuffer buf;
@@ -436,10 +564,34 @@ HttpResponse App::DeskQueue(const Call& call) {
     }
   }
   if (current) {
+    // Checked in: its record (and notes) came with the day; a walk-in has none.
+    std::vector<Note> notes;
+    if (!current->reference.empty()) {
+      auto a = std::find_if(day->checked_in.begin(), day->checked_in.end(),
+                            [&](const AppointmentRecord& r) { return r.reference == current->reference; });
+      notes = a != day->checked_in.end() ? a->notes : NotesOf(*store_, *current);
+    }
     w.Key("current");
-    WriteEntry(w, *current, *c->office);
+    WriteEntry(w, *current, *c->office, &notes);
   }
   w.EndObject();
+  // The office's other desks, for a transfer (the console offers them by name).
+  w.Key("desks");
+  w.StartArray();
+  for (const Desk& d : c->office->schedule.desks) {
+    if (d.id == c->desk->id) continue;
+    auto st = day->queue.desks.find(d.id);
+    w.StartObject();
+    w.Key("id");
+    WriteString(w, d.id);
+    w.Key("name");
+    WriteString(w, DeskName(*c->office, d.id));
+    w.Key("open");
+    w.Bool(st != day->queue.desks.end() && st->second.open &&
+           (st->second.closes_at == TimePoint{} || st->second.closes_at > c->now));
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("waiting");
   w.StartArray();
   for (std::size_t i = 0; i < picture.waiting.size(); ++i) {
@@ -475,6 +627,44 @@ HttpResponse App::DeskQueue(const Call& call) {
   w.EndArray();
   w.Key("expected_appointments");
   w.Uint64(day->due.size());
+  // Today's appointments ahead, by start: the ones not checked in yet, and
+  // the checked-in ones still waiting (not called, served or gone).
+  std::vector<const AppointmentRecord*> ahead;
+  for (const AppointmentRecord& a : day->due) ahead.push_back(&a);
+  for (const AppointmentRecord& a : day->checked_in) {
+    const bool waiting = std::any_of(day->queue.entries.begin(), day->queue.entries.end(), [&](const QueueEntry& e) {
+      return e.reference == a.reference && e.state == QueueState::kWaiting;
+    });
+    if (waiting) ahead.push_back(&a);
+  }
+  std::stable_sort(ahead.begin(), ahead.end(), [](const AppointmentRecord* x, const AppointmentRecord* y) {
+    return x->booking.start < y->booking.start;
+  });
+  w.Key("appointments");
+  w.StartArray();
+  for (const AppointmentRecord* a : ahead) {
+    w.StartObject();
+    w.Key("reference");
+    WriteString(w, a->reference);
+    w.Key("start");
+    WriteString(w, FormatInstant(a->booking.start, *c->office));
+    w.Key("services");
+    w.StartArray();
+    for (const std::string& s : a->booking.services) WriteString(w, s);
+    w.EndArray();
+    w.Key("checked_in");
+    w.Bool(a->status == AppointmentStatus::kCheckedIn);
+    if (!a->ticket.empty()) {
+      w.Key("ticket");
+      WriteString(w, a->ticket);
+    }
+    w.Key("this_desk");
+    w.Bool(std::all_of(a->booking.services.begin(), a->booking.services.end(),
+                       [&](const std::string& s) { return c->desk->CanDo(s); }));
+    WriteNotes(w, a->notes, *c->office);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return Json(200, JsonString(buf));
 }

@@ -58,6 +58,10 @@ HttpResponse App::HotlineBook(const Call& call) {
   if (!office) return Problem(call, MakeProblem("unprocessable", "no such office"));
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
+  // A booking for today shares the desks' time with the walk-in queue.
+  auto judged = JudgeSameDay(*office, QueueServiceKey(*services), *start, clock_->Now());
+  if (!judged.ok()) return Error(call, judged.status());
+  if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
   std::vector<Alternative> alternatives;
   auto made =
       booker_.BookDirect(*office, *visit, *start, contact, Channel::kHotline, &alternatives);

@@ -272,7 +272,8 @@ int main(int argc, char** argv) {
   }
 
   // Housekeeping: erase contact data past retention, drop stale holds and
-  // idempotency records.
+  // idempotency records; make today's overdue appointments no-shows, so
+  // their desk time goes back to the walk-in queue within a minute.
   std::mutex sweep_mutex;
   std::condition_variable sweep_cv;
   bool stopping = false;
@@ -283,6 +284,14 @@ int main(int argc, char** argv) {
       auto erased = (*store)->ErasePersonalData(cutoff);
       if (erased.ok() && *erased > 0) {
         Log("erased contact data of " + std::to_string(*erased) + " appointment(s)");
+      }
+      lock.unlock();
+      auto released = app.ReleaseNoShows();
+      lock.lock();
+      if (!released.ok()) {
+        Log("no-show release: " + released.status().message());
+      } else if (*released > 0) {
+        Log("released " + std::to_string(*released) + " no-show appointment(s)");
       }
     }
   });
@@ -327,6 +336,14 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   Log(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
   app.SetReady(false);
+  if (config->drain_seconds > 0) {
+    // Draining: /readyz says 503, so the Service takes this replica out of
+    // its endpoints, while requests already on their way are still served.
+    // A second signal ends the wait.
+    Log("draining for " + std::to_string(config->drain_seconds) + " s");
+    const timespec wait{config->drain_seconds, 0};
+    (void)sigtimedwait(&stop_signals, nullptr, &wait);
+  }
   std::thread([] {
     std::this_thread::sleep_for(kShutdownBound);
     std::fputs("{\"msg\":\"shutdown timed out; exiting\"}\n", stderr);

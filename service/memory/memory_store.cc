@@ -263,6 +263,13 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "")) {
     return Status::Conflict("the interval is taken");
   }
+  api::QueueDay* fenced = nullptr;
+  if (!hold.queue_day.empty()) {
+    fenced = &shard.queue[hold.queue_day];
+    if (fenced->version != hold.queue_version) {
+      return Status::Aborted("the day's queue moved since the hold was judged");
+    }
+  }
   {
     std::lock_guard<std::mutex> index(index_mutex_);
     if (!hold_office_.emplace(hold.id, hold.booking.office_id).second) {
@@ -271,6 +278,9 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   }
   hold.version = ++shard.hold_version;
   shard.AddClaim(hold.booking.desk_id, hold.booking.claim(), true, hold.id, hold.expires_at);
+  if (fenced) ++fenced->version;
+  hold.queue_day.clear();
+  hold.queue_version = 0;
   shard.holds[hold.id] = hold;
   return hold;
 }

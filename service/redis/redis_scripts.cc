@@ -232,10 +232,11 @@ end
 return out
 )lua";
 
-/* place_hold. KEYS: hold, claims, cmax, desks, hold version counter, cfg.
-   ARGV: desk, start, claim_end, ttl_ms, keep_ms, hold id, then field/value
-   pairs of the hold hash, then the config version (see stale()). Returns
-   {OK, version, expires_ms}.
+/* place_hold. KEYS: hold, claims, cmax, desks, hold version counter,
+   [the day's queue,] cfg. ARGV: desk, start, claim_end, ttl_ms, keep_ms,
+   hold id, then field/value pairs of the hold hash, [then the queue version
+   the hold was judged on and the queue's TTL ms,] then the config version
+   (see stale()). Returns {OK, version, expires_ms}.
    The overlap check and the claim write happen in this one script, so two
    requests for the same interval cannot both pass the check: the second
    sees the first's claim. The version comes from a per-office counter that
@@ -243,11 +244,23 @@ return out
    number than any earlier one: the fencing token a late confirm is held
    against. The hold record lives keep_ms longer than its claim, so a confirm
    after expiry finds it and can answer Gone rather than NotFound; PEXPIRE
-   then deletes it without any cleanup job. */
+   then deletes it without any cleanup job.
+   With the queue key (a hold for today, judged against the walk-in queue:
+   api/store.h, HoldRecord::queue_day) the hold is placed only if the day's
+   queue is still at the version it was judged on (QSTALE otherwise), and
+   the version moves on with it, so a ticket judged before this hold is
+   judged again by queue_issue. The queue key carries the office's hash tag,
+   as every key here. */
 const char* kPlaceHold = R"lua(
 local now = now_ms()
 if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
+local fenced = #KEYS == 7
+local last = #ARGV - 1
+if fenced then
+  last = #ARGV - 3
+  if (redis.call('HGET', KEYS[6], 'ver') or '0') ~= ARGV[#ARGV - 2] then return {'QSTALE'} end
+end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
 if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
 local ver = redis.call('INCR', KEYS[5])
@@ -255,9 +268,10 @@ local ttl = tonumber(ARGV[4])
 local exp = now + ttl
 local member = ARGV[2] .. ':' .. ARGV[3] .. ':' .. fmt(exp) .. ':h:' .. ARGV[6]
 add_claim(KEYS[2], KEYS[3], KEYS[4], ARGV[1], s, e, member)
-redis.call('HSET', KEYS[1], unpack(ARGV, 7, #ARGV - 1))
+redis.call('HSET', KEYS[1], unpack(ARGV, 7, last))
 redis.call('HSET', KEYS[1], 'ver', fmt(ver), 'exp', fmt(exp), 'member', member)
 redis.call('PEXPIRE', KEYS[1], fmt(ttl + tonumber(ARGV[5])))
+if fenced then queue_touch(KEYS[6], ARGV[#ARGV - 1], {}) end
 return {'OK', ver, exp}
 )lua";
 

@@ -85,6 +85,7 @@ Status Refusal(std::string_view word, const char* what) {
   if (word == "GONE") return Status::Gone("the hold expired");
   if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
   if (word == "STALE") return Status::Aborted("the office configuration changed since it was loaded");
+  if (word == "QSTALE") return Status::Aborted("the day's queue moved since the hold was judged");
   if (word == "VOID") return Status::Gone("an office change removed the held start");
   if (word == "MAXED") return Status::ResourceExhausted("the hold was extended as often as allowed");
   if (word == "QUOTA") return Status::ResourceExhausted("these contact details have enough appointments here");
@@ -288,7 +289,8 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
 Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
   const api::Booking& b = hold.booking;
   if (!RedisKeys::ValidId(hold.id) || !RedisKeys::ValidId(b.office_id) ||
-      !RedisKeys::ValidId(b.desk_id) || b.claim_end <= b.start) {
+      !RedisKeys::ValidId(b.desk_id) || b.claim_end <= b.start ||
+      (!hold.queue_day.empty() && !ValidDay(hold.queue_day))) {
     return Status::InvalidArgument("bad hold");
   }
   auto ttl = hold.expires_at - clock_->Now();
@@ -311,13 +313,18 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
                                    hold.id};
   std::vector<std::string> fields = HoldFields(hold);
   args.insert(args.end(), fields.begin(), fields.end());
+  std::vector<std::string> script_keys = {
+      keys_.Hold(b.office_id, hold.id), keys_.Claims(b.office_id, b.desk_id),
+      keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id), keys_.HoldVersion(b.office_id)};
+  if (!hold.queue_day.empty()) {
+    script_keys.push_back(keys_.Queue(b.office_id, hold.queue_day));
+    args.push_back(std::to_string(hold.queue_version));
+    args.push_back(std::to_string(kTicketKeyTtl.count()));
+  }
+  script_keys.push_back(keys_.OfficeConfig(b.office_id));
   args.push_back(std::to_string(b.office_version));
-  auto replies = lease->PipelineEval(
-      {{"SADD", keys_.Offices(), b.office_id}}, RedisScript::kPlaceHold,
-      {keys_.Hold(b.office_id, hold.id), keys_.Claims(b.office_id, b.desk_id),
-       keys_.ClaimMax(b.office_id), keys_.Desks(b.office_id), keys_.HoldVersion(b.office_id),
-       keys_.OfficeConfig(b.office_id)},
-      args);
+  auto replies = lease->PipelineEval({{"SADD", keys_.Offices(), b.office_id}}, RedisScript::kPlaceHold,
+                                     script_keys, args);
   if (Status s = CheckReplies(replies); !s.ok()) return s;
   const redisReply& r = *replies->back();
   std::string_view word = Word(r);
@@ -327,6 +334,8 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
   }
   hold.version = static_cast<std::uint64_t>(Int(*r.element[1]));
   hold.expires_at = api::TimePoint(std::chrono::milliseconds(Int(*r.element[2])));
+  hold.queue_day.clear();
+  hold.queue_version = 0;
   return hold;
 }
 

@@ -351,5 +351,36 @@ TEST_CASE("SIGTERM ends the server with exit code 0 within 10 s, also with an id
   CHECK(SendRaw(server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").connected == false);
 }
 
+// A rolling update: with --drain-seconds the replica answers /readyz 503 at
+// once after SIGTERM, so its endpoint is removed, but goes on serving the
+// requests still sent to it for that long; then it stops cleanly.
+TEST_CASE("SIGTERM with --drain-seconds: readiness goes first, requests are still served, then it stops") {
+  ApiServerOptions options;
+  options.name = "drain";
+  options.extra_args = {"--drain-seconds", "2"};
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  CHECK(server->client().Get("/readyz").status == 200);
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(::kill(server->process().pid(), SIGTERM) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(server->client().Get("/readyz").status == 503);
+  CHECK(server->client().Get("/v1/offices").status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  CHECK(server->client().Get("/v1/offices").status == 200);  // 1.3 s in: still draining
+  // It ends by itself (a second signal would end the drain at once).
+  std::optional<ExitInfo> stopped;
+  while (!(stopped = server->process().Poll()) &&
+         std::chrono::steady_clock::now() - signalled < std::chrono::seconds(12)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  REQUIRE_MESSAGE(stopped.has_value(), "still running after the drain\n" << server->process().LogTail());
+  CHECK_MESSAGE(stopped->clean(), stopped->Describe() << "\n" << server->process().LogTail());
+  CHECK(took >= std::chrono::milliseconds(1900));
+  CHECK(took < std::chrono::seconds(12));
+}
+
 }  // namespace
 }  // namespace termin::testing

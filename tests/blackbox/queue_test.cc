@@ -204,6 +204,76 @@ TEST_CASE("queue: a day at the office: every number issued is called before the 
   CHECK(q.json["desk"]["open"].GetBool());
 }
 
+TEST_CASE("queue: the desk sees an appointment's services, staff notes and today's appointments ahead, never the contact") {
+  if (LocalTimeIn(60).empty()) {
+    MESSAGE("SKIPPED: too close to midnight for two appointments of today");
+    return;
+  }
+  QueueServer server;
+  const HttpClient& api = server.api();
+  auto slots = FreeSlots(api, kOfficeMitte, {"kurz"}, DayFromToday(0), DayFromToday(0));
+  REQUIRE(slots.size() >= 2);
+  const std::string name = "Desk Notiz " + UniqueTag(), phone = "+49 30 555 " + UniqueTag();
+  Booking first = BookAsHotline(api, kHotlineAllKey, kOfficeMitte, {"kurz"}, slots[0].start, name, phone);
+  Booking second = BookAsHotline(api, kHotlineAllKey, kOfficeMitte, {"kurz"}, slots[1].start, name + " B", phone);
+  REQUIRE(api.Post("/v1/hotline/appointments/" + first.reference + "/notes",
+                   "{\"text\":\"Bringt Dolmetscher mit\"}", Bearer(kHotlineAllKey))
+              .status == 200);
+  auto find = [](const Response& q, const std::string& ref) -> const rapidjson::Value* {
+    for (const auto& a : q.json["appointments"].GetArray()) {
+      if (ref == a["reference"].GetString()) return &a;
+    }
+    return nullptr;
+  };
+  // Booked, not here yet: listed with services and notes, not checked in.
+  Response q = api.Get("/v1/desk/a/queue", Bearer(kDeskMitteKey));
+  REQUIRE_MESSAGE(q.status == 200, q.Summary());
+  REQUIRE(q.json["appointments"].IsArray());
+  CHECK(q.json["expected_appointments"].GetInt() == 2);
+  const rapidjson::Value* a1 = find(q, first.reference);
+  REQUIRE(a1 != nullptr);
+  REQUIRE(find(q, second.reference) != nullptr);
+  CHECK_FALSE((*a1)["checked_in"].GetBool());
+  CHECK(std::string((*a1)["services"][0].GetString()) == "kurz");
+  REQUIRE((*a1)["notes"].Size() == 1);
+  CHECK(std::string((*a1)["notes"][0]["text"].GetString()) == "Bringt Dolmetscher mit");
+  CHECK(std::string(q.json["appointments"][0]["reference"].GetString()) == first.reference);  // by start
+  // The other desks, the transfer's targets: b, not a itself.
+  REQUIRE(q.json["desks"].IsArray());
+  REQUIRE(q.json["desks"].Size() >= 1);
+  CHECK(std::string(q.json["desks"][0]["id"].GetString()) == "b");
+  for (const auto& d : q.json["desks"].GetArray()) CHECK(std::string(d["id"].GetString()) != "a");
+
+  // Checked in: still ahead, with its ticket; called: its notes come with the call.
+  Response in = api.Post("/v1/kiosk/checkins", "{\"reference\":" + Q(first.reference) + "}", Bearer(kKioskMitteKey));
+  REQUIRE_MESSAGE(in.status == 200, in.Summary());
+  q = api.Get("/v1/desk/a/queue", Bearer(kDeskMitteKey));
+  a1 = find(q, first.reference);
+  REQUIRE(a1 != nullptr);
+  CHECK((*a1)["checked_in"].GetBool());
+  CHECK(std::string((*a1)["ticket"].GetString()) == in.Str("ticket"));
+  REQUIRE(DeskStep(api, "a", "open").status == 200);
+  Response called = DeskStep(api, "a", "call-next");
+  REQUIRE_MESSAGE(called.status == 200, called.Summary());
+  CHECK(called.Str("reference") == first.reference);
+  REQUIRE(called.json["notes"].IsArray());
+  REQUIRE(called.json["notes"].Size() == 1);
+  CHECK(std::string(called.json["notes"][0]["text"].GetString()) == "Bringt Dolmetscher mit");
+  Response started = DeskStep(api, "a", "start");
+  REQUIRE(started.status == 200);
+  CHECK(started.json["notes"].Size() == 1);
+  q = api.Get("/v1/desk/a/queue", Bearer(kDeskMitteKey));
+  REQUIRE(q.json["desk"]["current"]["notes"].Size() == 1);
+  CHECK(find(q, first.reference) == nullptr);  // at the desk, no longer ahead
+  CHECK(find(q, second.reference) != nullptr);
+  // Nothing of the contact in any desk answer.
+  for (const Response* r : {&q, &called, &started}) {
+    CHECK(r->body.find(name) == std::string::npos);
+    CHECK(r->body.find(phone) == std::string::npos);
+    CHECK(r->body.find("example.org") == std::string::npos);
+  }
+}
+
 TEST_CASE("queue: desk keys act for their office and desk only; bad input is a problem, never a 500") {
   QueueServer server;
   const HttpClient& api = server.api();
@@ -257,6 +327,44 @@ TEST_CASE("queue: desk keys act for their office and desk only; bad input is a p
   REQUIRE(waiting.json["waiting"].Size() == 1);
   CHECK(waiting.json["waiting"][0]["this_desk"].GetBool());
   CHECK(waiting.json["waiting"][0]["expected_wait_minutes"].IsInt());
+}
+
+// The same-day buffer (Puffertermine) over HTTP, on both stores: half of
+// each desk's day at test-nord (one desk, 08:00-20:00) is kept for walk-ins
+// and bookings on the day, so tomorrow is offered online only until 14:00;
+// a hold or a hotline booking in tomorrow's buffer is refused (422 naming
+// the Puffertermin), before it is taken as usual. Tomorrow, so the hour the
+// test runs at does not matter.
+TEST_CASE("queue: the same-day buffer keeps the end of tomorrow off the online offer and the hotline") {
+  ApiServerOptions options;
+  options.name = "buffer";
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  const HttpClient& api = server->client();
+  std::string set = SetSameDayBuffer(api, kOfficeNord, Bearer(kAdminKey), 50, "07:00");
+  REQUIRE_MESSAGE(set.empty(), set);
+  const std::string day = DayFromToday(1);
+  auto slots = RequireFreeSlots(api, kOfficeNord, {"kurz"}, day);
+  CHECK(slots.front().start.substr(11, 5) == "08:00");
+  CHECK(slots.back().start.substr(11, 5) == "13:50");  // 10 minutes, ending by 14:00
+  Response kept = api.Post("/v1/holds", HoldBody(kOfficeNord, {"kurz"}, day + "T15:00:00" + slots.front().start.substr(19)));
+  CHECK(kept.status == 422);
+  CHECK(kept.ProblemSlug() == "unprocessable");
+  CHECK(std::string(kept.json["detail"].GetString()).find("Puffertermin") != std::string::npos);
+  Response early = api.Post("/v1/holds", HoldBody(kOfficeNord, {"kurz"}, slots.front().start));
+  CHECK(early.status == 201);
+  const std::string phone_body = "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"" + day +
+                                 "T16:00:00" + slots.front().start.substr(19) + "\",\"contact\":" +
+                                 ContactJson("Erika Puffer", "", "+49 711 99") + "}";
+  Response phoned = api.Post("/v1/hotline/appointments", phone_body, Bearer(kHotlineAllKey));
+  CHECK(phoned.status == 422);
+  // Without the buffer the same starts are offered and taken.
+  set = SetSameDayBuffer(api, kOfficeNord, Bearer(kAdminKey), 0, "00:00");
+  REQUIRE_MESSAGE(set.empty(), set);
+  CHECK(FreeAt(api, kOfficeNord, {"kurz"}, day + "T15:00:00" + slots.front().start.substr(19)) == 1);
+  CHECK(api.Post("/v1/hotline/appointments", phone_body, Bearer(kHotlineAllKey)).status == 201);
+  server->Stop(10000);
 }
 
 }  // namespace

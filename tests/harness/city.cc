@@ -62,6 +62,20 @@ std::string OpenAllDay(const HttpClient& client, const std::string& office,
   });
 }
 
+std::string SetSameDayBuffer(const HttpClient& client, const std::string& office, const Headers& admin,
+                             int percent, const std::string& release) {
+  return EditOffice(client, office, admin, "?cancel_conflicting=false", [&](rapidjson::Document& d) {
+    if (!d.HasMember("rules") || !d["rules"].IsObject()) return std::string("rules");
+    auto& alloc = d.GetAllocator();
+    rapidjson::Value& rules = d["rules"];
+    rules.RemoveMember("same_day_buffer_percent");
+    rules.RemoveMember("same_day_buffer_release");
+    rules.AddMember("same_day_buffer_percent", percent, alloc);
+    rules.AddMember("same_day_buffer_release", rapidjson::Value(release.c_str(), alloc), alloc);
+    return std::string();
+  });
+}
+
 std::string CloseOfficeOn(const HttpClient& client, const std::string& office,
                           const std::string& day, const std::string& reason,
                           const Headers& admin) {

@@ -57,6 +57,11 @@ std::vector<Slot> FreeSlots(const HttpClient& client, const std::string& office,
 std::string OpenAllDay(const HttpClient& client, const std::string& office,
                        const Headers& admin);
 
+// Sets `office`'s same-day buffer (rules.same_day_buffer_percent and
+// same_day_buffer_release, "HH:MM") by the admin API. "" on success.
+std::string SetSameDayBuffer(const HttpClient& client, const std::string& office, const Headers& admin,
+                             int percent, const std::string& release);
+
 // Closes `office` on `day` (YYYY-MM-DD) for `reason` by the admin API (the
 // office's document read, one closure added, PUT back). "" on success, else
 // what went wrong.

@@ -3,8 +3,8 @@
 
   check_manifests.py BUILD_BIN_DIR rendered.yaml [more.yaml ...]
 
-For every Deployment / StatefulSet container: startup, readiness and
-liveness probes, resources (requests, memory limit), the security context
+For every Deployment / StatefulSet container (and `helm test` Pod, without
+probes): startup, readiness and liveness probes, resources (requests, memory limit), the security context
 (runAsNonRoot, runAsUser 65534, readOnlyRootFilesystem, drop ALL, seccomp
 RuntimeDefault, allowPrivilegeEscalation false). termin-api and
 termin-worker containers: their args, with their plain env values, are run
@@ -24,8 +24,8 @@ SECRET_KEY = re.compile(r"(password|passwd|secret|token|api[_-]?key|private)", r
 URL_WITH_PASSWORD = re.compile(r"[a-z]+://[^/\s:@]*:[^/\s@]+@", re.I)
 
 
-def check_container(where, c, problems):
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+def check_container(where, c, problems, probes=True):
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe") if probes else ():
         if not c.get(probe):
             problems.append(f"{where}: no {probe}")
     res = c.get("resources") or {}
@@ -60,6 +60,8 @@ def check_args(where, c, bin_dir, problems):
     for e in c.get("env") or []:
         if "value" in e:
             env[e["name"]] = str(e["value"])
+        elif "secretKeyRef" in (e.get("valueFrom") or {}):
+            env[e["name"]] = "stand-in-secret"  # the kubelet fills it from the Secret
     # A mounted secret is not here: point file variables at a stand-in.
     if "TERMIN_REDIS_PASSWORD_FILE" in env:
         env["TERMIN_REDIS_PASSWORD_FILE"] = os.path.join(os.path.dirname(__file__), "stand-in-password")
@@ -88,6 +90,11 @@ def main():
                     containers += 1
                     check_container(where, c, problems)
                     check_args(where, c, bin_dir, problems)
+            if kind == "Pod":  # a `helm test` pod: runs once, so no probes
+                for c in d["spec"].get("containers", []):
+                    containers += 1
+                    check_container(f"{os.path.basename(f)} Pod/{name} container {c['name']}", c, problems,
+                                    probes=False)
             if kind == "ConfigMap":
                 for k, v in (d.get("data") or {}).items():
                     if SECRET_KEY.search(k) or URL_WITH_PASSWORD.search(str(v)):

@@ -48,12 +48,57 @@ async function audit(page, name) {
   axeRuns++; axeViolations += r.violations.length;
   check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
 }
+// Words (split at spaces and hyphens) whose letters land on two lines: a
+// squeezed layout breaking "Meldebesc|heinigung" or a ticket "A00|2".
+const brokenWords = (page) => page.evaluate(() => {
+  const out = [];
+  const scan = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.textContent.matchAll(/[^\s\-–·,/()]{3,}/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 1).map((x) => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) scan(el.shadowRoot);
+  };
+  scan(document.body);
+  return out;
+});
+// What Tab reaches, in order (the accessible label or text of each focused
+// control, through shadow roots), until the focus comes round again.
+async function tabStops(page, max = 300) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const names = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      let a = document.activeElement;
+      while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+      return a && a !== document.body ? (a.getAttribute('aria-label') || (a.labels?.[0]?.textContent) || a.textContent || a.id).replace(/\s+/g, ' ').trim() : '';
+    });
+    if (names.length && name === names[0]) break;
+    names.push(name);
+  }
+  return names;
+}
+async function keyboardReaches(page, what, wanted) {
+  const stops = await tabStops(page);
+  const missing = wanted.filter((w) => !stops.some((n) => n.startsWith(w)));
+  check(missing.length === 0, `${what}: Tab reaches ${wanted.length} actions${missing.length ? `; missing ${missing.join(', ')}` : ''} (${stops.length} stops)`);
+}
 // Desk, hotline, admin: 1280 and 320 wide; kiosk and display at their own size.
 async function shot(page, name, sizes = [[1280, 900], [320, 900]]) {
   for (const [w, h] of sizes) {
     await page.setViewportSize({ width: w, height: h });
     await page.screenshot({ path: join(shots, `staff-${name}-${w}.png`), fullPage: sizes.length > 1 });
-    if (w === 320) check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no horizontal scrolling at 320 px`);
+    if (w === 320) {
+      check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no horizontal scrolling at 320 px`);
+      const broken = await brokenWords(page);
+      check(broken.length === 0, `${name}: no word broken mid-word at 320 px${broken.length ? ` (${broken.slice(0, 5).join(', ')})` : ''}`);
+    }
   }
   await page.setViewportSize({ width: sizes[0][0], height: sizes[0][1] });
 }
@@ -61,7 +106,8 @@ const newPage = async (viewport = { width: 1280, height: 900 }) => (await browse
 const T = { de: { english: 'English', signIn: 'Anmelden', key: 'Schlüssel (API-Key)' }, en: { signIn: 'Sign in', key: 'Key (API key)' } };
 const switchLang = async (page) => { await page.getByRole('button', { name: 'English' }).click(); };
 
-let ref = '';
+let ref = '', checkinTicket = '';
+const note = 'Bringt Dolmetscher mit';
 const phone = `+49 7361 ${String(Date.now()).slice(-6)}`;
 
 async function hotline() {
@@ -108,7 +154,7 @@ async function hotline() {
     check(true, `hotline (${lang}): found ${booked} by phone`);
     await hit.press('Enter');
     await h.getByRole('heading', { name: booked }).waitFor();
-    await h.getByLabel(L.note).fill('Bringt Dolmetscher mit');
+    await h.getByLabel(L.note).fill(note);
     await h.getByRole('button', { name: L.addNote }).click();
     await h.getByText(/Bringt Dolmetscher mit/).waitFor();
     await audit(page, `hotline appointment (${lang})`); await shot(page, `hotline-${lang}-appointment`);
@@ -140,6 +186,7 @@ async function kiosk() {
   await k.getByRole('heading', { name: 'Ich habe einen Termin' }).waitFor();
   await audit(page, 'kiosk start');
   await page.screenshot({ path: join(shots, 'staff-kiosk-de-start-1080x1920.png') });
+  await shot(page, 'kiosk-de-start', [[1080, 1920], [320, 900]]);
   const small = await k.evaluate((el) => [...el.shadowRoot.querySelectorAll('button, input, select')].filter((b) => { const r = b.getBoundingClientRect(); return r.height < 44 || r.width < 44; }).length);
   check(small === 0, `kiosk: every touch target at least 44 px (${small} smaller)`);
   // The keyboard-wedge scanner types the QR text and Enter into the focused field.
@@ -150,6 +197,7 @@ async function kiosk() {
   await k.getByRole('heading', { name: 'Ihre Wartenummer' }).waitFor();
   const ticket = (await k.locator('.number').textContent()).trim();
   check(/^[A-Z]\d{3}$/.test(ticket), `kiosk: checked in by QR text, ticket ${ticket}`);
+  checkinTicket = ticket;
   await audit(page, 'kiosk check-in ticket');
   await page.screenshot({ path: join(shots, 'staff-kiosk-de-checkin-1080x1920.png') });
   await page.emulateMedia({ media: 'print' });
@@ -168,6 +216,7 @@ async function kiosk() {
   check(/^[A-Z]\d{3}$/.test(walk) && walk !== ticket && /Wartezeit etwa|gleich an der Reihe/.test(await k.locator('.wait').textContent()), `kiosk: walk-in ticket ${walk} with the expected wait`);
   await audit(page, 'kiosk walk-in ticket');
   await page.screenshot({ path: join(shots, 'staff-kiosk-de-walkin-1080x1920.png') });
+  await shot(page, 'kiosk-de-walkin', [[1080, 1920], [320, 900]]);
   await k.getByRole('button', { name: 'Fertig' }).click();
   // Refused: no desk opened today serves lost property.
   await k.getByRole('button', { name: /Fundsachen/ }).click();
@@ -184,6 +233,7 @@ async function kiosk() {
   await k.getByRole('heading', { name: 'Your number' }).waitFor();
   await audit(page, 'kiosk walk-in ticket (en)');
   await page.screenshot({ path: join(shots, 'staff-kiosk-en-walkin-1080x1920.png') });
+  await shot(page, 'kiosk-en-walkin', [[1080, 1920], [320, 900]]);
   await page.context().close();
 }
 async function desks() {
@@ -210,6 +260,15 @@ async function desks() {
     }
     consoles.push({ page, c, desk });
   }
+  if (ref) {  // the hotline booked it and the kiosk checked it in
+    const { c } = consoles[0];
+    const ahead = c.getByRole('region', { name: /Anstehende Termine heute/ });
+    await ahead.getByRole('cell', { name: ref }).waitFor();
+    const row = ahead.getByRole('row').filter({ hasText: ref });
+    check(/Meldebescheinigung/.test(await row.textContent()) && (await row.textContent()).includes(`ja, Nummer ${checkinTicket}`) && (await row.textContent()).includes(note),
+      `desk: today's appointments list ${ref} with its services, "checked in as ${checkinTicket}" and the hotline note`);
+    check(!(await c.evaluate((el) => el.shadowRoot.textContent)).includes('Erika Anruferin'), 'desk: no contact name on the desk screen');
+  }
   await audit(consoles[0].page, 'desk queue'); await shot(consoles[0].page, 'desk-de-queue');
   const seen = new Set();
   let slowest = 0;
@@ -223,11 +282,18 @@ async function desks() {
       const t1 = Date.now();
       check(!seen.has(ticket), `desk ${desk} round ${round + 1}: called ${ticket}, not called by another desk`);
       seen.add(ticket);
+      if (ticket === checkinTicket) {
+        const at = c.getByRole('region', { name: 'Am Schalter' });
+        await at.getByText(note).waitFor();
+        check(/Meldebescheinigung/.test(await at.textContent()) && (await at.textContent()).includes(ref), `desk ${desk}: the called appointment ${ref} shows its services and the hotline note`);
+        await audit(page, 'desk called appointment with notes'); await shot(page, `desk-de-appointment`);
+      }
       await display.waitForFunction((t) => { const r = document.querySelector('termin-anzeige').shadowRoot; return [...r.querySelectorAll('.newest, ol')].some((e) => e.textContent.includes(t)); }, ticket, { timeout: 2000, polling: 50 });
       slowest = Math.max(slowest, Date.now() - t1);
       if (round === 0 && desk === 'schalter-1') {
         await audit(page, 'desk called'); await shot(page, 'desk-de-called');
         await audit(display, 'call display'); await display.screenshot({ path: join(shots, 'staff-anzeige-de-1920x1080.png') });
+        await shot(display, 'anzeige-de', [[1920, 1080], [320, 900]]);
         await page.keyboard.press('w');
         await c.getByText(/Aufrufe: 2/).waitFor();
       }
@@ -245,7 +311,10 @@ async function desks() {
   await switchLang(display);
   await d.getByText('Called before').waitFor();
   await audit(display, 'call display (en)'); await display.screenshot({ path: join(shots, 'staff-anzeige-en-1920x1080.png') });
+  await shot(display, 'anzeige-en', [[1920, 1080], [320, 900]]);
+  await deskFlows(consoles);
   const en = consoles[1];
+  await call('POST', '/v1/kiosk/tickets', keys.kiosk, { services: ['meldebescheinigung'] });
   await en.page.getByRole('button', { name: 'English' }).click();
   await en.c.getByRole('heading', { name: /Queue/ }).waitFor();
   await en.page.keyboard.press('n');
@@ -253,6 +322,65 @@ async function desks() {
   await audit(en.page, 'desk (en)'); await shot(en.page, 'desk-en-called');
   for (const x of consoles) await x.page.context().close();
   await display.context().close();
+}
+// Requeue, no-show and transfer on the desk console, each checked on the
+// screen and in the API's queue.
+async function deskFlows(consoles) {
+  const [one, two] = consoles;
+  const queueOf = async (desk) => (await call('GET', `/v1/desk/${desk}/queue`, keys.desk)).data;
+  const tickets = [];
+  for (let i = 0; i < 3; i++) tickets.push((await call('POST', '/v1/kiosk/tickets', keys.kiosk, { services: ['meldebescheinigung'] })).data.ticket);
+  const { page, c } = one;
+  await page.bringToFront();
+  const number = c.getByRole('region', { name: 'Am Schalter' }).locator('.number');
+  const callNext = async () => { await page.keyboard.press('n'); await number.waitFor(); return (await number.textContent()).trim(); };
+  const nobody = () => c.getByText('Niemand am Schalter.').waitFor();
+  // Back to the queue: the visitor waits again, first of the walk-ins.
+  const a = await callNext();
+  await page.keyboard.press('z');
+  await nobody();
+  let q = await queueOf('schalter-1');
+  check(!q.desk.current && q.waiting.some((w) => w.ticket === a), `desk requeue: ${a} waits again (API), nobody at schalter-1`);
+  await c.getByRole('region', { name: /Warteschlange/ }).getByRole('cell', { name: a, exact: true }).waitFor();
+  check(true, `desk requeue: ${a} is back in the queue table on screen`);
+  // No-show: called, then gone from the queue.
+  const b = await callNext();
+  check(b === a, `desk: the requeued ${a} is called again first (${b})`);
+  await page.keyboard.press('x');
+  await nobody();
+  q = await queueOf('schalter-1');
+  check(!q.waiting.some((w) => w.ticket === b) && !q.desk.current, `desk no-show: ${b} left the queue (API)`);
+  check(await c.getByRole('region', { name: /Warteschlange/ }).getByRole('cell', { name: b, exact: true }).count() === 0, `desk no-show: ${b} is not on screen any more`);
+  // Transfer to schalter-2: only schalter-2 calls it, before anyone else.
+  const t = await callNext();
+  await page.keyboard.press('t');
+  check(await c.evaluate((el) => el.shadowRoot.activeElement?.id === 'to'), 'desk transfer: T puts the focus in the target desk field');
+  await c.getByRole('combobox', { name: /Ziel-Schalter/ }).selectOption({ label: 'Schalter 2 (geöffnet)' });
+  await audit(page, 'desk transfer form'); await shot(page, 'desk-de-transfer');
+  await keyboardReaches(page, 'desk (called)', ['Erneut aufrufen', 'Bearbeitung beginnen', 'Nicht erschienen', 'Zurück in die Warteschlange', 'Ziel-Schalter', 'Weitergeben an', 'English', 'Abmelden']);
+  await c.getByRole('combobox', { name: /Ziel-Schalter/ }).focus();
+  await c.getByRole('combobox', { name: /Ziel-Schalter/ }).press('Enter');
+  await nobody();
+  q = await queueOf('schalter-1');
+  const moved = q.waiting.find((w) => w.ticket === t);
+  check(moved && moved.this_desk === false, `desk transfer: ${t} waits for schalter-2, not for schalter-1 (API: this_desk ${moved?.this_desk})`);
+  const row = c.getByRole('region', { name: /Warteschlange/ }).getByRole('row').filter({ hasText: t });
+  await row.waitFor();
+  check(/nein/.test(await row.textContent()), `desk transfer: the queue on schalter-1 shows ${t} as not for this desk`);
+  await two.page.bringToFront();
+  await two.page.keyboard.press('n');
+  const n2 = two.c.getByRole('region', { name: 'Am Schalter' }).locator('.number');
+  await n2.waitFor();
+  check((await n2.textContent()).trim() === t, `desk transfer: schalter-2 calls ${t} next (${(await n2.textContent()).trim()})`);
+  await two.page.keyboard.press('s'); await two.c.getByRole('button', { name: /Fertig/ }).waitFor();
+  await two.page.keyboard.press('f'); await two.c.getByRole('button', { name: /Nächste Person aufrufen/ }).waitFor();
+  // The third ticket is served normally; the queue is empty then.
+  await page.bringToFront();
+  await callNext(); await page.keyboard.press('s'); await c.getByRole('button', { name: /Fertig/ }).waitFor();
+  await page.keyboard.press('f'); await nobody();
+  await page.setViewportSize({ width: 320, height: 900 });
+  await page.screenshot({ path: join(shots, 'staff-desk-de-empty-320.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 async function admin() {
   const today = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date());
@@ -268,7 +396,7 @@ async function admin() {
   await a.getByRole('button', { name: 'Laden' }).click();
   await a.getByRole('heading', { name: 'Schließtage' }).waitFor();
   await audit(page, 'admin office'); await shot(page, 'admin-de-office');
-  await a.getByLabel('Datum').fill(today);
+  await a.getByLabel('Datum', { exact: true }).fill(today);
   await a.getByLabel('Grund').fill('Betriebsversammlung');
   await a.getByRole('button', { name: 'Schließtag hinzufügen' }).click();
   await a.getByRole('button', { name: 'Änderungen speichern' }).click();
@@ -280,17 +408,102 @@ async function admin() {
   await a.getByText(/Gespeichert\. \d+ Termin\(e\) abgesagt\./).waitFor();
   check((await call('GET', `/v1/hotline/appointments/${visit}`, keys.hotline)).data.status === 'cancelled', `admin: after the second step ${visit} is cancelled`);
   await audit(page, 'admin saved');
+  await adminDesks(page, a);
   await switchLang(page);
   await a.getByRole('heading', { name: 'Closed days' }).waitFor();
+  await a.locator('summary', { hasText: 'Schalter 8' }).click();
+  await a.getByRole('textbox', { name: 'Monday: Breaks' }).waitFor();
   await audit(page, 'admin (en)'); await shot(page, 'admin-en-office');
   await page.context().close();
 }
 
+// A break and a removed desk that meet booked visits: the admin sees them
+// and is asked; a desk added (with an exception) is there after saving.
+async function adminDesks(page, a) {
+  // Two lost-property visits at the same start: schalter-5 and the
+  // Schnellschalter (schalter-7) are the desks for them, so one is on each.
+  const next = await call('GET', '/v1/availability/next?services=fundsachen&offices=aalen-rathaus&limit=1', keys.hotline);
+  const start = next.data.slots[0].start;
+  const refs = [];
+  for (const p of ['+49 7361 501', '+49 7361 502']) {
+    const r = await call('POST', '/v1/hotline/appointments', keys.hotline, { office: 'aalen-rathaus', services: ['fundsachen'], start, contact: { name: 'Fund Test', phone: p } });
+    check(r.status === 201, `admin: booked lost property at ${start} (${r.status})`);
+    refs.push(r.data.reference);
+  }
+  const hhmm = new Intl.DateTimeFormat('de-DE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin', hourCycle: 'h23' }).format(new Date(start));
+  const endH = String(Math.min(23, Number(hhmm.slice(0, 2)) + 1)).padStart(2, '0');
+  const weekday = new Intl.DateTimeFormat('de-DE', { weekday: 'long', timeZone: 'Europe/Berlin' }).format(new Date(start));
+  const office = async () => (await call('GET', '/v1/admin/offices/aalen-rathaus', keys.admin)).data;
+  const status = async (r) => (await call('GET', `/v1/hotline/appointments/${r}`, keys.hotline)).data.status;
+  const desk = (name) => a.locator('details', { has: page.locator('summary', { hasText: name }) });
+  const quick = desk('Schnellschalter');
+  // 1. A break over the visit on the Schnellschalter: asked, not saved.
+  await quick.locator('summary').click();
+  const brk = quick.getByLabel(`${weekday}: Pausen`);
+  await brk.fill(`${hhmm}-${endH}:59`);
+  await a.getByRole('button', { name: 'Änderungen speichern' }).click();
+  const box = a.locator('#conflict');
+  await box.getByRole('heading', { name: 'Diese Änderung betrifft gebuchte Termine:' }).waitFor();
+  const text = await box.textContent();
+  const hit = refs.filter((r) => text.includes(r));
+  check(hit.length === 1, `admin: a break ${weekday} ${hhmm}-${endH}:59 on the Schnellschalter lists the visit there (${hit.join(', ')} of ${refs.join(', ')})`);
+  check(await a.evaluate((el) => el.shadowRoot.activeElement?.id === 'conflict'), 'admin: the list of affected visits takes the focus');
+  await audit(page, 'admin break affects visits'); await shot(page, 'admin-de-break-affected');
+  await a.getByRole('button', { name: 'Nicht speichern' }).click();
+  await a.getByText('Nicht gespeichert.').waitFor();
+  const dayKey = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(new Date(start)).toLowerCase().slice(0, 3);
+  const kept = (await office()).desks.find((d) => d.id === 'schalter-7');
+  check(!kept.breaks?.[dayKey]?.length && (await status(refs[0])) === 'confirmed' && (await status(refs[1])) === 'confirmed', 'admin: "Nicht speichern" saved nothing (no break in the API, both visits confirmed)');
+  check((await brk.inputValue()).startsWith(hhmm), 'admin: the break typed is still in the form after "Nicht speichern"');
+  await a.getByRole('button', { name: 'Änderungen verwerfen' }).click();
+  await a.getByText('Änderungen verworfen').waitFor();
+  check((await brk.inputValue()) === '', 'admin: "Änderungen verwerfen" loads the saved state again');
+  // 2. Remove the Schnellschalter: its visit is listed; cancelled only after yes.
+  await quick.getByRole('button', { name: 'Schalter entfernen: Schnellschalter' }).click();
+  check(await desk('Schnellschalter').count() === 0, 'admin: the removed desk is gone from the form');
+  await a.getByRole('button', { name: 'Änderungen speichern' }).click();
+  await box.getByRole('heading', { name: 'Diese Änderung betrifft gebuchte Termine:' }).waitFor();
+  const text2 = await box.textContent();
+  const gone = refs.filter((r) => text2.includes(r));
+  check(gone.length === 1, `admin: removing the Schnellschalter lists its visit ${gone[0]}`);
+  check((await status(gone[0])) === 'confirmed', 'admin: not cancelled before the question is answered');
+  await audit(page, 'admin desk removal affects visits'); await shot(page, 'admin-de-desk-removed');
+  await a.getByRole('button', { name: 'Speichern und diese Termine absagen' }).click();
+  await a.getByText(/Gespeichert\. 1 Termin\(e\) abgesagt\./).waitFor();
+  const other = refs.find((r) => r !== gone[0]);
+  check(!(await office()).desks.some((d) => d.id === 'schalter-7') && (await status(gone[0])) === 'cancelled' && (await status(other)) === 'confirmed',
+    `admin: the Schnellschalter is removed, ${gone[0]} cancelled, ${other} (schalter-5) still confirmed`);
+  // 3. Add a desk with fewer services, an exception and a break; it is there after saving.
+  await a.getByLabel('Kennung des neuen Schalters').fill('schalter-8');
+  await a.getByLabel('Name des neuen Schalters').fill('Schalter 8');
+  await a.getByRole('button', { name: 'Schalter hinzufügen' }).click();
+  const eight = desk('Schalter 8');
+  await eight.getByLabel('Montag: Pausen').fill('12:00-12:30');
+  await eight.getByRole('checkbox', { name: 'Fundsachen' }).uncheck();
+  const exDay = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
+  await eight.getByLabel('Datum der Ausnahme').fill(exDay);
+  await eight.getByRole('button', { name: /Ausnahme hinzufügen/ }).click();
+  await eight.getByRole('listitem').filter({ hasText: 'geschlossen' }).waitFor();
+  await audit(page, 'admin new desk'); await shot(page, 'admin-de-new-desk');
+  await keyboardReaches(page, 'admin', ['Laden', 'Schließtag hinzufügen', 'Schalter 8', 'Name des Schalters', 'Montag: Pausen', 'Diese Zeiten für alle Schalter übernehmen (Schalter 8)', 'Fundsachen', 'Datum der Ausnahme', 'Ausnahme hinzufügen (Schalter 8)', 'Entfernen: Schalter 8', 'Schalter entfernen: Schalter 8', 'Schalter hinzufügen', 'Änderungen speichern', 'Änderungen verwerfen']);
+  await a.getByRole('button', { name: 'Änderungen speichern' }).click();
+  await a.getByText(/^Gespeichert\.$/).waitFor();
+  const added = (await office()).desks.find((d) => d.id === 'schalter-8');
+  check(added && added.name === 'Schalter 8' && !added.services.includes('fundsachen') && added.breaks?.mon?.[0]?.join('-') === '12:00-12:30' && added.exceptions?.[0]?.date === exDay && added.exceptions[0].closed === true,
+    `admin: schalter-8 saved with its services, Monday break and the closed exception on ${exDay}`);
+  await a.getByRole('button', { name: 'Laden' }).click();
+  await desk('Schalter 8').locator('summary').waitFor();
+  check(true, 'admin: after loading again, Schalter 8 is in the list');
+  check((await call('GET', '/v1/desk/schalter-8/queue', keys.desk)).status === 200, 'admin: the new desk answers on the desk console route (GET /v1/desk/schalter-8/queue 200)');
+}
+
+// TERMIN_STAFF_ONLY=desks,admin runs only those parts (while working on one screen).
+const only = (process.env.TERMIN_STAFF_ONLY || 'hotline,kiosk,desks,admin').split(',');
 try {
-  await hotline();
-  await kiosk();
-  await desks();
-  await admin();
+  if (only.includes('hotline')) await hotline();
+  if (only.includes('kiosk')) await kiosk();
+  if (only.includes('desks')) await desks();
+  if (only.includes('admin')) await admin();
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);
   failures++;

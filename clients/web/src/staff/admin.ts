@@ -1,8 +1,11 @@
-// <termin-admin>: an office's closed days, its desks' weekly hours and the
-// services each desk does. Edits stay local until "save"; the API answers a
-// change that would drop booked visits with 409 and their list: shown here,
-// and only an explicit second step saves with cancel_conflicting=true.
+// <termin-admin>: an office's closed days and its desks: each desk's weekly
+// hours and breaks, its dated exceptions (closed, or other hours) and the
+// services it does; desks added and removed. Edits stay in a local model
+// until "save"; the API answers a change that would drop booked visits with
+// 409 and their list: shown here, and only an explicit second step saves
+// with cancel_conflicting=true (those visits are cancelled and told).
 import { LitElement, html, css } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { StaffApi, StaffError, startLang, type Office, type Service } from './api.js';
 import { staffMessages } from './i18n.js';
 import { langButton } from './lang-switch.js';
@@ -12,25 +15,65 @@ import { time, longDate, dateOf } from '../format.js';
 const kStore = 'termin.admin';
 const kDays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const kRange = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
+const kId = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+type Intervals = string[][];
+interface Exception { date: string; closed?: boolean; hours?: Intervals }
+// A desk as the form edits it: times as the text the admin types.
+interface DeskEdit { id: string; name: string; services: string[]; hours: Record<string, string>; breaks: Record<string, string>; exceptions: Exception[]; fresh: boolean; open: boolean }
+
+const show = (r: Intervals | undefined) => (r || []).map((x) => x.join('-')).join(', ');
+// "08:00-12:00, 13:00-16:00" -> [["08:00","12:00"],["13:00","16:00"]]; null if malformed.
+function parse(text: string): Intervals | null {
+  const v = text.replace(/\s/g, '');
+  if (!v) return [];
+  const parts = v.split(',');
+  return parts.every((p) => kRange.test(p)) ? parts.map((p) => p.split('-')) : null;
+}
+function week(w: Record<string, Intervals> | undefined) { return Object.fromEntries(kDays.map((d) => [d, show(w?.[d])])); }
 
 export class TerminAdmin extends LitElement {
-  static properties = { lang: { state: true }, key: { state: true }, offices: { state: true }, services: { state: true }, doc: { state: true }, conflict: { state: true }, error: { state: true }, status: { state: true } };
+  static properties = { lang: { state: true }, key: { state: true }, offices: { state: true }, services: { state: true }, doc: { state: true }, desks: { state: true }, conflict: { state: true }, error: { state: true }, status: { state: true } };
   static styles = [staffBase, css`
     section { border-top: 4px solid #1d70b8; padding-top: 8px; margin-bottom: 24px; }
-    fieldset { border: 1px solid #b1b4b6; padding: 12px 16px; margin: 0 0 16px; min-width: 0; }
-    legend { font-weight: 700; font-size: 20px; padding: 0 4px; }
-    .days { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0 16px; }
-    .days .field { margin-bottom: 8px; }
-    .checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 4px 16px; margin: 8px 0 0; padding: 0; border: 0; }
+    details.desk { border: 1px solid #b1b4b6; margin: 0 0 12px; }
+    details.desk > summary { cursor: pointer; padding: 10px 12px; min-height: 44px; font-weight: 700; font-size: 20px; background: #f3f2f1; }
+    details.desk > summary .sum { display: block; font-weight: 400; font-size: 16px; color: #484949; }
+    details.desk > summary:focus-visible { outline: 3px solid #ffdd00; box-shadow: inset 0 0 0 3px #0b0c0c; }
+    .desk-body { padding: 12px 16px; }
+    fieldset { border: 0; padding: 0; margin: 0 0 16px; min-width: 0; }
+    legend { font-weight: 700; font-size: 18px; padding: 0; margin-bottom: 4px; }
+    .week-head, .dayrow { display: grid; grid-template-columns: 130px minmax(0, 1fr) minmax(0, 1fr); gap: 4px 12px; align-items: center; }
+    .week-head { font-weight: 600; border-bottom: 1px solid #b1b4b6; padding-bottom: 4px; margin-bottom: 6px; }
+    .dayrow { margin-bottom: 6px; }
+    .dayrow .field { margin: 0; }
+    .dayrow label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    .checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 4px 16px; margin: 8px 0 16px; }
     .checks label { font-weight: 400; display: flex; gap: 8px; align-items: center; min-height: 44px; margin: 0; }
-    .checks input { width: 24px; height: 24px; accent-color: #0b0c0c; }
+    .checks input { width: 24px; height: 24px; flex: none; accent-color: #0b0c0c; }
+    ul.exc { list-style: none; padding: 0; margin: 0 0 8px; }
+    ul.exc li { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: center; border-bottom: 1px solid #b1b4b6; padding: 4px 0; }
+    ul.exc li .btn { margin: 4px 0; }
     .conflict { border: 4px solid #d4351c; padding: 16px; margin: 0 0 16px; }
+    .conflict li { margin-bottom: 4px; }
+    h4 { margin: 16px 0 8px; font-size: 19px; }
+    .savebar { border-top: 4px solid #1d70b8; padding-top: 12px; }
+    @media (max-width: 640px) {
+      .week-head { display: none; }
+      .dayrow { grid-template-columns: minmax(0, 1fr); gap: 2px; margin-bottom: 12px; }
+      .dayrow .dayname { font-weight: 700; }
+      .dayrow label { position: static; width: auto; height: auto; overflow: visible; clip: auto; white-space: normal; font-weight: 400; margin: 4px 0 2px; }
+      .dayrow label .lday { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+      .checks { grid-template-columns: minmax(0, 1fr); }
+      .desk-body { padding: 8px; }
+    }
   `];
   lang: 'de' | 'en' = startLang();
   key = sessionStorage.getItem(kStore) || '';
   offices: Office[] = [];
   services: Service[] = [];
   doc: any = null;
+  desks: DeskEdit[] = [];
   conflict: { reference: string; start: string }[] | null = null;
   error = '';
   status = '';
@@ -39,7 +82,7 @@ export class TerminAdmin extends LitElement {
   private get t() { return staffMessages(this.lang); }
   private get api() { return new StaffApi(this.key, this.lang); }
   private async load() { try { [this.offices, this.services] = await Promise.all([this.api.offices(), this.api.services()]); } catch { this.error = this.t.network; } }
-  private fail(e: unknown) { this.error = e instanceof StaffError ? (e.status === 401 || e.status === 403 ? this.t.badKey : e.detail || e.type) : this.t.network; }
+  private fail(e: unknown) { this.error = e instanceof StaffError ? (e.status === 401 || e.status === 403 ? this.t.badKey : e.detail || e.type) : this.t.network; this.focusOn('#error'); }
   private focusOn(sel: string) { this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(sel)?.focus()); }
   private when(iso: string) { return `${longDate(dateOf(iso), this.lang)}, ${time(iso, this.lang)}`; }
 
@@ -49,92 +92,173 @@ export class TerminAdmin extends LitElement {
     try { await new StaffApi(key, this.lang).call('GET', '/v1/admin/services'); } catch (err) { this.error = this.t.badKey; return; }
     this.key = key; sessionStorage.setItem(kStore, key); this.error = '';
   }
-  private signOut() { sessionStorage.removeItem(kStore); this.key = ''; this.doc = null; this.conflict = null; }
+  private signOut() { sessionStorage.removeItem(kStore); this.key = ''; this.doc = null; this.desks = []; this.conflict = null; }
+  private setDoc(doc: any) {
+    const open = new Set(this.desks.filter((d) => d.open).map((d) => d.id));
+    this.doc = doc;
+    this.desks = doc.desks.map((d: any) => ({ id: d.id, name: d.name, services: [...(d.services || [])], hours: week(d.opening), breaks: week(d.breaks), exceptions: [...(d.exceptions || [])], fresh: false, open: open.has(d.id) }));
+  }
+  private async fetchOffice(id: string) { this.setDoc(await this.api.call('GET', `/v1/admin/offices/${encodeURIComponent(id)}`)); this.conflict = null; this.error = ''; }
   private async open(e: Event) {
     e.preventDefault();
     const id = String(new FormData(e.target as HTMLFormElement).get('office'));
-    try { this.doc = await this.api.call('GET', `/v1/admin/offices/${encodeURIComponent(id)}`); this.conflict = null; this.error = ''; this.status = ''; } catch (err) { this.fail(err); }
+    this.desks = [];
+    try { await this.fetchOffice(id); this.status = ''; } catch (err) { this.fail(err); }
   }
+  private async discard() { try { await this.fetchOffice(this.doc.id); this.status = this.t.discarded; this.focusOn('#saved'); } catch (err) { this.fail(err); } }
+  // Any edit: the last "saved" message no longer describes the form.
+  private edit(i: number, change: Partial<DeskEdit>) { this.desks = this.desks.map((d, j) => (j === i ? { ...d, ...change } : d)); this.status = ''; }
+
   private addClosure(e: Event) {
     e.preventDefault();
     const form = e.target as HTMLFormElement, f = new FormData(form);
     const date = String(f.get('date') || ''), reason = String(f.get('reason') || '').trim();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
+    this.status = '';
     if (!this.doc.closures.some((c: any) => c.date === date)) this.doc = { ...this.doc, closures: [...this.doc.closures, reason ? { date, reason } : { date }].sort((a: any, b: any) => a.date.localeCompare(b.date)) };
     form.reset();
   }
   private removeClosure(date: string) { this.doc = { ...this.doc, closures: this.doc.closures.filter((c: any) => c.date !== date) }; }
-  // The form's desk fields back into the document; null when a time is malformed.
-  private collect(): any | null {
-    const root = this.renderRoot;
-    const desks = this.doc.desks.map((d: any, i: number) => {
-      const opening: Record<string, string[][]> = {};
+  private addException(e: Event, i: number) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement, f = new FormData(form);
+    const date = String(f.get('date') || ''), hours = parse(String(f.get('hours') || ''));
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
+    if (!hours) { this.error = this.t.badHours; this.focusOn('#error'); return; }
+    const ex: Exception = hours.length ? { date, hours } : { date, closed: true };
+    const list = [...this.desks[i].exceptions.filter((x) => x.date !== date), ex].sort((a, b) => a.date.localeCompare(b.date));
+    this.edit(i, { exceptions: list }); this.error = '';
+    form.reset();
+  }
+  private addDesk(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement, f = new FormData(form);
+    const id = String(f.get('id') || '').trim().toLowerCase(), name = String(f.get('name') || '').trim();
+    if (!kId.test(id)) { this.error = this.t.badDeskId; this.focusOn('#error'); return; }
+    if (this.desks.some((d) => d.id === id)) { this.error = this.t.deskExists(id); this.focusOn('#error'); return; }
+    // A new desk starts with the first desk's hours and breaks and every
+    // service of the office: the admin narrows them before saving.
+    const first = this.desks[0];
+    this.desks = [...this.desks, { id, name: name || id, services: [...this.doc.services], hours: { ...(first?.hours || week(undefined)) }, breaks: { ...(first?.breaks || week(undefined)) }, exceptions: [], fresh: true, open: true }];
+    this.error = ''; this.status = this.t.deskAdded(name || id);
+    form.reset();
+    this.focusOn(`#d-${id} > summary`);
+  }
+  private removeDesk(i: number) {
+    const gone = this.desks[i];
+    this.desks = this.desks.filter((_, j) => j !== i);
+    this.status = this.t.deskRemoved(gone.name);
+    this.focusOn('#saved');
+  }
+  private copyTimes(i: number) {
+    const src = this.desks[i];
+    this.desks = this.desks.map((d) => ({ ...d, hours: { ...src.hours }, breaks: { ...src.breaks } }));
+    this.status = this.t.timesCopied(src.name);
+    this.focusOn('#saved');
+  }
+  // The model back into the office document; throws the field's label when a time is malformed.
+  private collect(): any {
+    const desks = this.desks.map((d) => {
+      const opening: Record<string, Intervals> = {}, breaks: Record<string, Intervals> = {};
       for (const day of kDays) {
-        const v = (root.querySelector<HTMLInputElement>(`#h-${i}-${day}`)?.value || '').replace(/\s/g, '');
-        if (!v) continue;
-        const parts = v.split(',');
-        if (!parts.every((p) => kRange.test(p))) throw new Error(day);
-        opening[day] = parts.map((p) => p.split('-'));
+        const h = parse(d.hours[day] || ''), b = parse(d.breaks[day] || '');
+        if (!h) throw new Error(`${d.name}, ${this.t.days[day]}: ${this.t.hours}`);
+        if (!b) throw new Error(`${d.name}, ${this.t.days[day]}: ${this.t.breaks}`);
+        if (h.length) opening[day] = h;
+        if (b.length) breaks[day] = b;
       }
-      const services = [...root.querySelectorAll<HTMLInputElement>(`input[name=s-${i}]:checked`)].map((c) => c.value);
-      return { ...d, opening, services };
+      return { id: d.id, name: d.name.trim() || d.id, services: d.services, opening, breaks, exceptions: d.exceptions };
     });
     return { ...this.doc, desks };
   }
   private async save(cancelConflicting: boolean) {
     let doc;
-    try { doc = this.collect(); } catch { this.error = this.t.badHours; return; }
+    try { doc = this.collect(); } catch (e) { this.error = `${this.t.badHours} (${(e as Error).message})`; this.focusOn('#error'); return; }
     try {
       const r = await this.api.call('PUT', `/v1/admin/offices/${encodeURIComponent(this.doc.id)}${cancelConflicting ? '?cancel_conflicting=true' : ''}`, doc);
-      this.doc = r.office; this.conflict = null; this.error = '';
+      this.setDoc(r.office); this.conflict = null; this.error = '';
       this.status = `${this.t.saved}${r.cancelled?.length ? ' ' + this.t.cancelledN(r.cancelled.length) : ''}`;
       this.focusOn('#saved');
     } catch (err) {
-      if (err instanceof StaffError && err.status === 409 && Array.isArray(err.data.appointments)) { this.doc = doc; this.conflict = err.data.appointments; this.error = ''; this.focusOn('#conflict'); }
+      if (err instanceof StaffError && err.status === 409 && Array.isArray(err.data.appointments)) { this.conflict = err.data.appointments; this.error = ''; this.status = ''; this.focusOn('#conflict'); }
       else this.fail(err);
     }
   }
+  private keepEditing() { this.conflict = null; this.status = this.t.notSaved; this.focusOn('#saved'); }
 
   render() {
     const t = this.t;
     return html`<div class="root">
       <div class="bar"><h2>${t.adminTitle}</h2><span>${langButton(this.lang, (l) => { this.lang = l; this.load(); })} ${this.key ? html`<button class="btn secondary" @click=${this.signOut}>${t.signOut}</button>` : ''}</span></div>
-      <div role="alert">${this.error ? html`<p class="notice bad">${this.error}</p>` : ''}</div>
+      <div role="alert">${this.error ? html`<p class="notice bad" id="error" tabindex="-1">${this.error}</p>` : ''}</div>
       ${!this.key ? html`<p>${t.setupHint}</p><form @submit=${this.signIn}>
           <div class="field"><label for="key">${t.keyLabel}</label><input id="key" name="key" type="password" autocomplete="off" required></div>
           <button class="btn" type="submit">${t.signIn}</button></form>`
         : html`<form class="row" @submit=${this.open}>
             <div class="field"><label for="office">${t.officeLabel}</label><select id="office" name="office">${this.offices.map((o) => html`<option value=${o.id} ?selected=${o.id === this.doc?.id}>${o.name}</option>`)}</select></div>
             <div class="field"><button class="btn" type="submit">${t.load}</button></div></form>
-          ${this.status ? html`<p class="notice ok" id="saved" tabindex="-1" role="status">${this.status}</p>` : ''}
+          <div role="status">${this.status ? html`<p class="notice ok" id="saved" tabindex="-1">${this.status}</p>` : ''}</div>
           ${this.doc ? this.renderDoc() : ''}`}
     </div>`;
   }
+  private renderConflict() {
+    const t = this.t;
+    return html`<div class="conflict" id="conflict" tabindex="-1" role="alert" aria-labelledby="h-conflict"><h3 id="h-conflict">${t.affected}</h3>
+      <ul>${this.conflict!.map((a) => html`<li><strong>${a.reference}</strong>: ${this.when(a.start)}</li>`)}</ul>
+      <p>${t.affectedAsk}</p>
+      <button class="btn warning" @click=${() => this.save(true)}>${t.saveCancel}</button>
+      <button class="btn secondary" @click=${this.keepEditing}>${t.keep}</button></div>`;
+  }
   private renderDoc() {
     const t = this.t, d = this.doc;
-    const names = new Map(this.services.map((s) => [s.id, s.name]));
     return html`
-      ${this.conflict ? html`<div class="conflict" id="conflict" tabindex="-1" role="alert"><h3>${t.affected}</h3>
-        <ul>${this.conflict.map((a) => html`<li><strong>${a.reference}</strong>: ${this.when(a.start)}</li>`)}</ul>
-        <p>${t.affectedAsk}</p>
-        <button class="btn warning" @click=${() => this.save(true)}>${t.saveCancel}</button>
-        <button class="btn secondary" @click=${() => { this.conflict = null; }}>${t.keep}</button></div>` : ''}
+      ${this.conflict ? this.renderConflict() : ''}
       <section aria-labelledby="h-cl"><h3 id="h-cl">${t.closures}</h3>
-        ${d.closures.length ? html`<table><thead><tr><th scope="col">${t.date}</th><th scope="col">${t.reason}</th><th scope="col"><span class="sr-only">${t.remove}</span></th></tr></thead><tbody>
-          ${d.closures.map((c: any) => html`<tr><td>${longDate(c.date, this.lang)}</td><td>${c.reason || ''}</td><td><button class="btn secondary" aria-label=${`${t.remove}: ${longDate(c.date, this.lang)}`} @click=${() => this.removeClosure(c.date)}>${t.remove}</button></td></tr>`)}</tbody></table>` : ''}
+        ${d.closures.length ? html`<ul class="exc">${d.closures.map((c: any) => html`<li><span><strong>${longDate(c.date, this.lang)}</strong>${c.reason ? html` – ${c.reason}` : ''}</span>
+          <button class="btn secondary" aria-label=${`${t.remove}: ${longDate(c.date, this.lang)}`} @click=${() => this.removeClosure(c.date)}>${t.remove}</button></li>`)}</ul>` : ''}
         <form class="row" @submit=${this.addClosure}>
           <div class="field"><label for="cl-date">${t.date}</label><input id="cl-date" name="date" type="date" required></div>
           <div class="field"><label for="cl-reason">${t.reason}</label><input id="cl-reason" name="reason" type="text" maxlength="200"></div>
           <div class="field"><button class="btn secondary" type="submit">${t.addClosure}</button></div></form>
       </section>
-      <section aria-labelledby="h-desks"><h3 id="h-desks">${t.desks}</h3><p class="hint">${t.hoursHint}</p>
-        ${d.desks.map((k: any, i: number) => html`<fieldset><legend>${k.name}</legend>
-          <div class="days">${kDays.map((day) => html`<div class="field"><label for=${`h-${i}-${day}`}>${t.days[day]}</label>
-            <input id=${`h-${i}-${day}`} type="text" autocomplete="off" .value=${(k.opening?.[day] || []).map((r: string[]) => r.join('-')).join(', ')}></div>`)}</div>
-          <fieldset class="checks"><legend class="sr-only">${t.services}: ${k.name}</legend>${d.services.map((s: string) => html`<label><input type="checkbox" name=${`s-${i}`} value=${s} ?checked=${k.services.includes(s)}>${names.get(s) || s}</label>`)}</fieldset>
-        </fieldset>`)}
+      <section aria-labelledby="h-desks"><h3 id="h-desks">${t.desks} (${this.desks.length})</h3><p class="hint">${t.hoursHint}</p>
+        ${repeat(this.desks, (k) => k.id, (k, i) => this.renderDesk(k, i))}
+        <form @submit=${this.addDesk} aria-labelledby="h-add"><h4 id="h-add">${t.addDesk}</h4>
+          <div class="row"><div class="field"><label for="nd-id">${t.newDeskId}</label><input id="nd-id" name="id" type="text" autocomplete="off" required maxlength="64"></div>
+          <div class="field"><label for="nd-name">${t.newDeskName}</label><input id="nd-name" name="name" type="text" autocomplete="off" required maxlength="200"></div>
+          <div class="field"><button class="btn secondary" type="submit">${t.addDesk}</button></div></div>
+          <p class="hint">${t.addDeskHint}</p></form>
       </section>
-      <button class="btn" @click=${() => this.save(false)}>${t.save}</button>`;
+      <div class="savebar"><button class="btn" @click=${() => this.save(false)}>${t.save}</button>
+        <button class="btn secondary" @click=${this.discard}>${t.discard}</button></div>`;
+  }
+  private renderDesk(k: DeskEdit, i: number) {
+    const t = this.t, names = new Map(this.services.map((s) => [s.id, s.name]));
+    const days = kDays.filter((day) => k.hours[day]).map((day) => t.days[day].slice(0, 2)).join(', ') || t.neverOpen;
+    const p = `${i}`;
+    return html`<details class="desk" id=${`d-${k.id}`} ?open=${k.open} @toggle=${(e: Event) => { k.open = (e.target as HTMLDetailsElement).open; }}>
+      <summary>${k.name} <span class="sr-only">(${k.id})</span>${k.fresh ? html` – ${t.newDesk}` : ''}<span class="sum">${k.id} · ${days} · ${t.servicesN(k.services.length)}${k.exceptions.length ? ` · ${t.exceptionsN(k.exceptions.length)}` : ''}</span></summary>
+      <div class="desk-body">
+        <div class="field"><label for=${`n-${p}`}>${t.deskName}</label><input id=${`n-${p}`} type="text" maxlength="200" .value=${k.name} @input=${(e: Event) => this.edit(i, { name: (e.target as HTMLInputElement).value })}></div>
+        <fieldset><legend>${t.week}<span class="sr-only">: ${k.name}</span></legend>
+          <div class="week-head" aria-hidden="true"><span>${t.day}</span><span>${t.hours}</span><span>${t.breaks}</span></div>
+          ${kDays.map((day) => html`<div class="dayrow"><span class="dayname">${t.days[day]}</span>
+            <div class="field"><label for=${`h-${p}-${day}`}><span class="lday">${t.days[day]}: </span>${t.hours}</label><input id=${`h-${p}-${day}`} type="text" autocomplete="off" .value=${k.hours[day]} @input=${(e: Event) => this.edit(i, { hours: { ...k.hours, [day]: (e.target as HTMLInputElement).value } })}></div>
+            <div class="field"><label for=${`b-${p}-${day}`}><span class="lday">${t.days[day]}: </span>${t.breaks}</label><input id=${`b-${p}-${day}`} type="text" autocomplete="off" .value=${k.breaks[day]} @input=${(e: Event) => this.edit(i, { breaks: { ...k.breaks, [day]: (e.target as HTMLInputElement).value } })}></div></div>`)}
+          ${this.desks.length > 1 ? html`<button class="btn secondary" aria-label=${`${t.copyTimes} (${k.name})`} @click=${() => this.copyTimes(i)}>${t.copyTimes}</button>` : ''}
+        </fieldset>
+        <fieldset><legend>${t.services}<span class="sr-only">: ${k.name}</span></legend><div class="checks">
+          ${this.doc.services.map((s: string) => html`<label><input type="checkbox" .checked=${k.services.includes(s)} @change=${(e: Event) => this.edit(i, { services: (e.target as HTMLInputElement).checked ? [...k.services, s].sort() : k.services.filter((x) => x !== s) })}>${names.get(s) || s}</label>`)}</div></fieldset>
+        <fieldset><legend>${t.exceptions}<span class="sr-only">: ${k.name}</span></legend>
+          ${k.exceptions.length ? html`<ul class="exc">${k.exceptions.map((x) => html`<li><span><strong>${longDate(x.date, this.lang)}</strong>: ${x.closed ? t.closedDay : `${show(x.hours)}`}</span>
+            <button class="btn secondary" aria-label=${`${t.remove}: ${k.name}, ${longDate(x.date, this.lang)}`} @click=${() => this.edit(i, { exceptions: k.exceptions.filter((y) => y.date !== x.date) })}>${t.remove}</button></li>`)}</ul>` : html`<p class="hint">${t.noExceptions}</p>`}
+          <form class="row" @submit=${(e: Event) => this.addException(e, i)}>
+            <div class="field"><label for=${`x-${p}-date`}>${t.exceptionDate}</label><input id=${`x-${p}-date`} name="date" type="date" required></div>
+            <div class="field"><label for=${`x-${p}-hours`}>${t.exceptionHours}</label><input id=${`x-${p}-hours`} name="hours" type="text" autocomplete="off"></div>
+            <div class="field"><button class="btn secondary" type="submit" aria-label=${`${t.addException} (${k.name})`}>${t.addException}</button></div></form>
+        </fieldset>
+        <button class="btn warning" aria-label=${`${t.removeDesk}: ${k.name}`} @click=${() => this.removeDesk(i)}>${t.removeDesk}</button>
+      </div></details>`;
   }
 }
 customElements.define('termin-admin', TerminAdmin);

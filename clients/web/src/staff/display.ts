@@ -28,11 +28,12 @@ export class TerminAnzeige extends LitElement {
     .newest .to { font-size: 40px; display: block; font-weight: 400; }
     h3 { font-size: 36px; color: #fff; border-bottom: 2px solid #fff; padding-bottom: 8px; }
     ol { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(2, 1fr); gap: 12px 48px; }
-    ol li { display: flex; justify-content: space-between; font-size: 64px; font-weight: 700; border-bottom: 1px solid #6f777b; padding: 4px 0; }
+    ol li { display: flex; flex-wrap: wrap; gap: 0 24px; justify-content: space-between; font-size: 64px; font-weight: 700; border-bottom: 1px solid #6f777b; padding: 4px 0; }
     ol li .d { font-weight: 400; }
     .empty { font-size: 48px; }
     .notice.bad { color: #0b0c0c; }
     @media (max-width: 900px) { .newest { flex-direction: column; } .newest .num { font-size: 120px; } .newest .desk { font-size: 56px; } ol { grid-template-columns: 1fr; } ol li { font-size: 40px; } }
+    @media (max-width: 480px) { .root { padding: 12px; font-size: 20px; } .bar h2 { font-size: 28px; } .newest { padding: 12px 16px; } h3 { font-size: 24px; } .empty { font-size: 28px; } .newest .to { font-size: 24px; } .newest .num { font-size: 88px; } .newest .desk { font-size: 36px; } ol li { font-size: 28px; gap: 0 12px; } }
   `];
   lang: 'de' | 'en' = startLang();
   calls: Call[] = [];

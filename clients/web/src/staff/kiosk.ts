@@ -35,6 +35,13 @@ export class TerminKiosk extends LitElement {
     .top { display: flex; justify-content: space-between; align-items: center; gap: 16px; margin-bottom: 16px; }
     .top .office { font-size: 24px; color: #0b0c0c; }
     .printonly { display: none; }
+    /* A terminal is portrait 1080 wide; a phone-sized window still reads. */
+    @media (max-width: 480px) {
+      .root { font-size: 20px; padding: 12px; } h2 { font-size: 30px; } h3 { font-size: 24px; margin: 20px 0 8px; }
+      .btn { font-size: 20px; min-height: 56px; padding: 10px 16px; } input[type=text] { font-size: 22px; min-height: 56px; }
+      .ticket { padding: 16px; border-width: 4px; } .ticket .label, .ticket .wait { font-size: 22px; } .ticket .number { font-size: 72px; white-space: nowrap; }
+      .top { flex-wrap: wrap; } .top .office { font-size: 18px; }
+    }
     @media print {
       .noprint { display: none !important; }
       .printonly { display: block; font-size: 10pt; }

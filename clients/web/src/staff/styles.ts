@@ -41,6 +41,9 @@ export const staffBase = css`
   ul.plain { list-style: none; padding: 0; margin: 0 0 16px; }
   .shortcuts { font-size: 16px; color: #0b0c0c; background: #f3f2f1; padding: 8px 12px; margin: 16px 0; }
   .shortcuts ul { display: flex; flex-wrap: wrap; gap: 4px 20px; list-style: none; padding: 0; margin: 0; }
-  @media (max-width: 480px) { .root { font-size: 16px; } h2 { font-size: 22px; } table { table-layout: fixed; } th, td { padding: 6px 4px; overflow-wrap: anywhere; hyphens: auto; } }
+  /* Narrow: smaller type, never a word broken mid-word (a queue squeezed
+     into a fixed table did "Meldebesc|heinigung"); screens with tables show
+     cards below 640 px instead (desk.ts). */
+  @media (max-width: 480px) { .root { font-size: 16px; } h2 { font-size: 22px; } th, td { padding: 6px 4px; } }
   @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
 `;
