@@ -414,6 +414,7 @@ HttpResponse App::Handle(const HttpRequest& req) {
       } else {
         resp = lookup.route->handler(call);
       }
+      Audit(call, resp);
     }
   } catch (...) {
     // Nothing of the exception reaches the client: it may name internals.

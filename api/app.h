@@ -73,6 +73,8 @@ struct ApiOptions {
   std::string pow_key;
   std::int64_t pow_maxnumber = 50000;
   std::chrono::seconds pow_ttl{300};
+  // How long the audit log of staff and admin actions is kept (Store::AppendAudit).
+  std::chrono::hours audit_retention{24 * 365};
 };
 
 class App {
@@ -131,6 +133,12 @@ class App {
   std::vector<std::string> Routes() const { return router_.List(); }
   ApiMetrics& metrics() { return metrics_; }
   std::shared_ptr<const Catalog> catalog() const { return catalog_.Get(); }
+  // The lead-time sample of this hour (handlers/evaluation.cc): the first
+  // replica to claim the hour (Store::ClaimOnce) asks the core for the next
+  // free start of every service at every office and counts how many days
+  // ahead it lies (api/tally.h: nx); every other replica does nothing.
+  // termin-api calls it every minute. Returns whether this call sampled.
+  Result<bool> SampleLeadTimes();
   // /readyz answers 503 once this is false (shutdown begins).
   void SetReady(bool ready) { ready_.store(ready); }
   // The notification queue's dead letters, for the admin routes (503 until
@@ -225,6 +233,13 @@ class App {
   HttpResponse AdminPutService(const Call& call);
   HttpResponse AdminListDeadLetters(const Call& call);
   HttpResponse AdminRequeueDeadLetter(const Call& call);
+  HttpResponse AdminEvaluation(const Call& call);  // handlers/evaluation.cc
+  HttpResponse AdminAudit(const Call& call);       // handlers/audit.cc
+  // Writes the audit line of a staff or admin request (handlers/audit.cc).
+  void Audit(const Call& call, const HttpResponse& resp);
+  // Counts an unmet wish at `office` today (api/tally.h: nf, wr, cf): one
+  // counter, best effort (a store error loses the count, not the answer).
+  void CountUnmet(const OfficeInfo& office, const std::string& field);
   // --- Ops ---
   HttpResponse Healthz(const Call& call);
   HttpResponse Readyz(const Call& call);

@@ -84,6 +84,12 @@ struct Booking {
   // again. 0: not checked. Stored with a hold (the version it was placed
   // on); for ConfirmHold see there. Not compared by ==.
   std::uint64_t office_version = 0;
+  // The local day of `start` at the office ("YYYY-MM-DD"), set by the API
+  // where it proposes the booking: the day its evaluation tallies count
+  // under (api/tally.h). Stored with holds and appointments; empty for
+  // records written before tallies existed (they are not counted). Not
+  // compared by ==.
+  std::string day;
   Interval claim() const { return Interval{start, claim_end}; }
   friend bool operator==(const Booking& a, const Booking& b) {
     return a.office_id == b.office_id && a.desk_id == b.desk_id && a.services == b.services &&
@@ -362,6 +368,20 @@ enum class DeskAction {
   kTransfer,  // called/serving -> waiting for another desk
 };
 
+// One line of the audit log: a staff or admin action (App::Handle writes
+// one for every request with an API key that changes something, and for
+// the hotline's lookups of a visit). It names the key, never its secret,
+// and no contact data.
+struct AuditEntry {
+  TimePoint at;
+  std::string key;        // the API key's name in the keys file
+  std::string role;       // hotline | kiosk | desk | admin
+  std::string action;     // method and route: "POST /v1/hotline/appointments/{reference}/cancel"
+  std::string reference;  // the appointment acted on; "" = none
+  std::string target;     // the desk, service or dead letter acted on; "" = none
+  int status = 0;         // the answer's HTTP status
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -581,6 +601,35 @@ class Store {
   // `cutoff`; returns how many were erased. Also drops expired holds and
   // idempotency records.
   virtual Result<std::size_t> ErasePersonalData(TimePoint cutoff) = 0;
+
+  // --- Evaluation (api/tally.h) ----------------------------------------------
+  // The office's tallies of the local days from..to ("YYYY-MM-DD",
+  // inclusive); days without counters are left out. The booking and queue
+  // steps above write them in their own atomic step; ErasePersonalData
+  // never touches them.
+  virtual Result<std::map<std::string, std::map<std::string, std::int64_t>>> ReadTallies(
+      const std::string& office_id, const std::string& from_day, const std::string& to_day) = 0;
+  // Counts events that are no booking step (a refused walk-in, a search
+  // that found nothing, a 409, a reminder sent): each field grows by its
+  // value on the office's `day`, atomically per field.
+  virtual Status AddTallies(const std::string& office_id, const std::string& day,
+                            const std::map<std::string, std::int64_t>& fields) = 0;
+
+  // Claims `slot` (e.g. the lead-time sample of one hour) for this caller:
+  // true for exactly one caller among all replicas until `ttl` has passed
+  // (Redis: SET NX PX), false for every other.
+  virtual Result<bool> ClaimOnce(const std::string& slot, std::chrono::milliseconds ttl) = 0;
+
+  // --- Audit log (AuditEntry) ------------------------------------------------
+  // Appends `entry` to the log of `office_id` ("*" = city-wide: services,
+  // dead letters), and drops what is older than entry.at - keep. The log is
+  // kept apart from the booking steps: an entry is written after the step.
+  virtual Status AppendAudit(const std::string& office_id, const AuditEntry& entry,
+                             std::chrono::milliseconds keep) = 0;
+  // The entries of `office_id` at or after `from` and before `to`, oldest
+  // first, at most `limit`.
+  virtual Result<std::vector<AuditEntry>> ReadAudit(const std::string& office_id, TimePoint from,
+                                                    TimePoint to, std::size_t limit) = 0;
 
   // Ok if the store can serve requests (readiness).
   virtual Status Ping() = 0;

@@ -27,6 +27,9 @@ Status ApplyConfigJson(const std::string& json, ApiConfig& config) {
     config.hold_ttl_override_seconds = static_cast<int>(*v);
   }
   if (auto v = r.Int("retention_days", false, 1, 3650)) config.retention_days = static_cast<int>(*v);
+  if (auto v = r.Int("audit_retention_days", false, 1, 3650)) {
+    config.audit_retention_days = static_cast<int>(*v);
+  }
   if (auto v = r.Int("claims_snapshot_ms", false, 0, 60000)) {
     config.claims_snapshot_ms = static_cast<int>(*v);
   }
@@ -146,6 +149,9 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--retention-days", config.retention_days,
                  "days after a visit (or its cancellation) until contact data is erased")
       ->envname("TERMIN_RETENTION_DAYS")->check(CLI::Range(1, 3650))->capture_default_str();
+  app.add_option("--audit-retention-days", config.audit_retention_days,
+                 "days the audit log of staff and admin actions is kept (GET /v1/admin/audit)")
+      ->envname("TERMIN_AUDIT_RETENTION_DAYS")->check(CLI::Range(1, 3650))->capture_default_str();
   app.add_option("--smtp", config.smtp,
                  "smtp://host:port: send notifications from a worker inside this process "
                  "(memory store only; with Redis run termin-worker)")

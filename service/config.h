@@ -27,6 +27,7 @@ struct ApiConfig {
   std::string keys;                // API keys JSON (SHA-256 digests)
   int hold_ttl_override_seconds = 0;  // 0 = the offices' own TTLs
   int retention_days = 30;         // contact data kept after the visit
+  int audit_retention_days = 365;  // the audit log of staff and admin actions is kept this long
   int claims_snapshot_ms = 5000;   // api/domain/claims_cache.h; 0 = off
   int claims_refusal_ms = 200;     // api/domain/claims_cache.h; 0 = every 409 reads fresh
   // Proof of work for holds (api/security/pow.h; offices opt in by their rules).

@@ -287,6 +287,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     b.end = start + visit.duration;
     b.claim_end = start + visit.occupancy();
     b.office_version = office.config_version;
+    b.day = FormatDate(LocalDayOf(start, office.schedule.zone));
     ++attempt;
     Result<T> r = write(b);
     if (r.ok()) claims_cache_.AddClaim(office.id, b.desk_id, b.claim());
@@ -543,6 +544,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       a.booking.end = start + visit.duration;
       a.booking.claim_end = start + visit.occupancy();
       a.booking.office_version = office.config_version;
+      a.booking.day = FormatDate(LocalDayOf(start, office.schedule.zone));
       a.created_at = clock_.Now();
       r = store_.CreateAppointment(std::move(a), FormatDate(today), {}, CurrentStep().key);
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;

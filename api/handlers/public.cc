@@ -292,6 +292,9 @@ HttpResponse App::GetNextAvailability(const Call& call) {
     });
     if (found.size() > wanted) found.resize(wanted);
   }
+  if (found.empty()) {
+    for (const OfficeInfo* office : queried) CountUnmet(*office, "nf:" + QueueServiceKey(*services));
+  }
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -425,6 +428,7 @@ HttpResponse App::CreateHold(const Call& call) {
   if (!hold.ok()) {
     fair_use_.ForgetHold(call.request, hold_id);
     if (hold.status().code() == StatusCode::kConflict) {
+      CountUnmet(*office, "cf:hold");
       return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
     return Error(call, hold.status());
@@ -639,6 +643,7 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   auto moved = booker_.Move(current, *office, *visit, *start, &alternatives);
   if (!moved.ok()) {
     if (moved.status().code() == StatusCode::kConflict) {
+      CountUnmet(*office, "cf:move");
       return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
     return Error(call, moved.status());

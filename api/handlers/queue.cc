@@ -315,6 +315,7 @@ HttpResponse App::KioskTicket(const Call& call) {
                                                      picture.durations, key, picture.now,
                                                      picture.next_ticket);
     if (!answer.issued) {
+      CountUnmet(*office, "wr:" + key);
       // The refusal, with the next free appointment for the visit as the
       // alternative (today's or a later day's).
       const bool any_desk = std::any_of(picture.desks.begin(), picture.desks.end(),

@@ -62,6 +62,9 @@ void App::RegisterRoutes() {
   r.Add("PUT", "/v1/admin/services/{serviceId}", bind(&App::AdminPutService));
   r.Add("GET", "/v1/admin/dead-letters", bind(&App::AdminListDeadLetters));
   r.Add("POST", "/v1/admin/dead-letters/{letterId}/requeue", bind(&App::AdminRequeueDeadLetter));
+  r.LimitParam("figure", 20);
+  r.Add("GET", "/v1/admin/offices/{officeId}/evaluation/{figure}", bind(&App::AdminEvaluation));
+  r.Add("GET", "/v1/admin/audit", bind(&App::AdminAudit));
   // Operations.
   r.Add("GET", "/healthz", bind(&App::Healthz));
   r.Add("GET", "/readyz", bind(&App::Readyz));

@@ -65,6 +65,7 @@ HttpResponse App::HotlineBook(const Call& call) {
       booker_.BookDirect(*office, *visit, *start, contact, Channel::kHotline, &alternatives);
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kConflict) {
+      CountUnmet(*office, "cf:hotline");
       return SlotTaken(call, std::move(alternatives), "this start is no longer free");
     }
     return Error(call, made.status());

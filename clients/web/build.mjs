@@ -23,7 +23,8 @@ const result = await build({
   entryPoints: { booking: 'src/booking.ts', 'book-page': 'src/book-page.ts', manage: 'src/manage.ts',
     // The staff screens: entry points of their own, never on the widget's first screen.
     'staff-kiosk': 'src/staff/kiosk.ts', 'staff-desk': 'src/staff/desk.ts', 'staff-display': 'src/staff/display.ts',
-    'staff-hotline': 'src/staff/hotline.ts', 'staff-admin': 'src/staff/admin.ts' },
+    'staff-hotline': 'src/staff/hotline.ts', 'staff-admin': 'src/staff/admin.ts',
+    'staff-evaluation': 'src/staff/evaluation.ts' },
   absWorkingDir: here,
   bundle: true,
   minify: true,

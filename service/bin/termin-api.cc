@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
   options.fair_use.client_ip_header = config->client_ip_header;
   for (auto& c : options.fair_use.client_ip_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   options.pow_maxnumber = config->pow_maxnumber;
+  options.audit_retention = std::chrono::hours(24) * config->audit_retention_days;
   if (!config->pow_key_file.empty()) {
     std::ifstream key_file(config->pow_key_file, std::ios::binary);
     std::stringstream key;
@@ -295,6 +296,18 @@ int main(int argc, char** argv) {
     }
   });
 
+  // The hourly lead-time sample (evaluation): every replica asks each
+  // minute; the first to claim the hour samples, the others do nothing.
+  std::thread sampler([&] {
+    std::unique_lock<std::mutex> lock(sweep_mutex);
+    while (!sweep_cv.wait_for(lock, std::chrono::minutes(1), [&] { return stopping; })) {
+      lock.unlock();
+      auto sampled = app.SampleLeadTimes();
+      lock.lock();
+      if (!sampled.ok()) Log("lead-time sample failed: " + sampled.status().message());
+    }
+  });
+
   // Configuration written through other replicas: poll the versions. A
   // failure is logged when it begins and when it ends, not every 250 ms.
   std::thread config_poller([&] {
@@ -343,6 +356,7 @@ int main(int argc, char** argv) {
   sweep_cv.notify_all();
   sweeper.join();
   config_poller.join();
+  sampler.join();
   if (worker) {
     worker->Stop();  // finishes the job in hand, hands the rest of its batch back
     worker_thread.join();

@@ -8,6 +8,7 @@
 
 #include "api/http/request_parsing.h"
 #include "api/security/secrets.h"
+#include "api/tally.h"
 
 namespace termin::service {
 
@@ -54,6 +55,11 @@ struct MemoryStore::Shard {
   std::map<std::string, int> tickets;  // local day -> tickets drawn
   std::map<std::string, api::QueueDay> queue;             // local day -> its queue (no durations)
   std::map<std::string, std::vector<int>> durations;      // service key -> minutes, newest first
+  api::Tallies tallies;  // local day -> evaluation counters (api/tally.h), never erased
+  bool tallies_on = true;  // MemoryStore's `tallies`
+  void Tally(const std::vector<api::TallyAdd>& adds) {
+    if (tallies_on) api::ApplyTallies(adds, &tallies);
+  }
 
   // A new display line for the desk's current entry `e`.
   void Announce(api::QueueDay& day, api::QueueEntry& e, const std::string& desk, TimePoint now) {
@@ -176,7 +182,8 @@ struct MemoryStore::Shard {
   }
 };
 
-MemoryStore::MemoryStore(std::shared_ptr<const api::Clock> clock) : clock_(std::move(clock)) {}
+MemoryStore::MemoryStore(std::shared_ptr<const api::Clock> clock, bool tallies)
+    : clock_(std::move(clock)), tallies_(tallies) {}
 MemoryStore::~MemoryStore() = default;
 
 MemoryStore::Shard& MemoryStore::ShardFor(const std::string& office_id) {
@@ -187,7 +194,10 @@ MemoryStore::Shard& MemoryStore::ShardFor(const std::string& office_id) {
   }
   std::unique_lock<std::shared_mutex> lock(shards_mutex_);
   auto& slot = shards_[office_id];
-  if (!slot) slot = std::make_unique<Shard>();
+  if (!slot) {
+    slot = std::make_unique<Shard>();
+    slot->tallies_on = tallies_;
+  }
   return *slot;
 }
 
@@ -382,6 +392,7 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
                   appointment.reference, TimePoint{});
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
+  shard->Tally(api::TallyAppointment(appointment, api::TallyEvent::kBooked, appointment.created_at));
   shard->RecordStep(key, appointment.reference, now);
   AppendJobs(api::PlanJobs(plan, appointment.reference, appointment.booking.start));
   return appointment;
@@ -426,6 +437,7 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
   shard.AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
                  appointment.reference, TimePoint{});
   shard.appointments[appointment.reference] = appointment;
+  shard.Tally(api::TallyAppointment(appointment, api::TallyEvent::kBooked, appointment.created_at));
   shard.RecordStep(key, appointment.reference, now);
   AppendJobs(std::move(jobs));
   return appointment;
@@ -469,6 +481,7 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   ++a.revision;
   a.cancel_reason = reason;
   a.closed_at = clock_->Now();
+  shard->Tally(api::TallyAppointment(a, api::TallyEvent::kCancelled, a.closed_at));
   shard->RecordStep(key, reference, a.closed_at);
   AppendJobs(std::move(jobs));
   return a;
@@ -503,6 +516,8 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
     return Status::Conflict("the interval is taken");
   }
   from->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+  from->Tally(api::TallyMoveOut(a));  // both shards are locked
+  dest.Tally(api::TallyMoveIn(a, to));
   a.booking = to;
   ++a.revision;
   dest.AddClaim(to.desk_id, to.claim(), false, reference, TimePoint{});
@@ -532,6 +547,7 @@ Result<AppointmentRecord> MemoryStore::CheckIn(const std::string& reference,
     return Status::FailedPrecondition("the appointment is not open for check-in");
   }
   a.status = AppointmentStatus::kCheckedIn;
+  shard->Tally(api::TallyAppointment(a, api::TallyEvent::kCheckedIn, clock_->Now()));
   const int number = ++shard->tickets[ticket_day];
   a.ticket = Ticket(number);
   api::QueueEntry e;
@@ -579,6 +595,7 @@ Result<api::QueueEntry> MemoryStore::IssueTicket(const std::string& office_id, c
   walk_in.calls = 0;
   q.entries.push_back(walk_in);
   ++q.version;
+  shard.Tally(api::TallyTicket(day, walk_in));
   return walk_in;
 }
 
@@ -615,6 +632,7 @@ Result<api::QueueEntry> MemoryStore::CallNext(const std::string& office_id, cons
   e.state = api::QueueState::kCalled;
   e.desk = desk;
   e.for_desk.clear();
+  if (e.calls == 0) shard.Tally(api::TallyFirstCall(day, e, now));
   shard.Announce(q, e, desk, now);
   d->second.current = e.ticket;
   ++q.version;
@@ -643,6 +661,9 @@ Result<api::QueueEntry> MemoryStore::DeskStep(const std::string& office_id, cons
     if (a == shard.appointments.end() || a->second.status != AppointmentStatus::kCheckedIn) return;
     a->second.status = status;
     a->second.closed_at = now;
+    if (status == AppointmentStatus::kNoShow) {
+      shard.Tally(api::TallyAppointment(a->second, api::TallyEvent::kNoShow, now));
+    }
   };
   switch (action) {
     case DeskAction::kRecall:
@@ -662,6 +683,7 @@ Result<api::QueueEntry> MemoryStore::DeskStep(const std::string& office_id, cons
       std::vector<int>& book = shard.durations[api::QueueServiceKey(e.services)];
       book.insert(book.begin(), minutes);
       if (book.size() > api::kQueueDurationsKept) book.resize(api::kQueueDurationsKept);
+      shard.Tally(api::TallyServed(day, e, desk, minutes));
       close_appointment(AppointmentStatus::kDone);
       d->second.current.clear();
       break;
@@ -699,6 +721,7 @@ Result<AppointmentRecord> MemoryStore::MarkNoShow(const std::string& reference, 
   shard->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
   a.status = AppointmentStatus::kNoShow;
   a.closed_at = clock_->Now();
+  shard->Tally(api::TallyAppointment(a, api::TallyEvent::kNoShow, a.closed_at));
   return a;
 }
 
@@ -846,6 +869,7 @@ Result<api::OfficeChangeOutcome> MemoryStore::PutOfficeConfig(const std::string&
     ++a.revision;
     a.cancel_reason = "office_change";
     a.closed_at = now;
+    shard.Tally(api::TallyAppointment(a, api::TallyEvent::kCancelled, now));
     if (!a.contact.email.empty() || !a.contact.phone.empty()) {
       jobs.push_back(OutboxJob{api::JobType::kCancelledByOffice, id, now});
     }
@@ -1076,6 +1100,60 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
     }
   }
   return erased;
+}
+
+Result<api::Tallies> MemoryStore::ReadTallies(const std::string& office_id,
+                                             const std::string& from_day,
+                                             const std::string& to_day) {
+  api::Tallies out;
+  Shard* shard = FindShard(office_id);
+  if (!shard) return out;
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  // Days are ISO dates: their text order is their calendar order.
+  for (auto it = shard->tallies.lower_bound(from_day);
+       it != shard->tallies.end() && it->first <= to_day; ++it) {
+    out.insert(*it);
+  }
+  return out;
+}
+
+Status MemoryStore::AddTallies(const std::string& office_id, const std::string& day,
+                               const std::map<std::string, std::int64_t>& fields) {
+  Shard& shard = ShardFor(office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  api::TallyDay& d = shard.tallies[day];
+  for (const auto& [field, by] : fields) d[field] += by;
+  return Status::Ok();
+}
+
+Result<bool> MemoryStore::ClaimOnce(const std::string& slot, std::chrono::milliseconds ttl) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(once_mutex_);
+  std::erase_if(once_, [&](const auto& kv) { return kv.second <= now; });
+  return once_.emplace(slot, now + ttl).second;
+}
+
+Status MemoryStore::AppendAudit(const std::string& office_id, const api::AuditEntry& entry,
+                                std::chrono::milliseconds keep) {
+  std::lock_guard<std::mutex> lock(audit_mutex_);
+  std::deque<api::AuditEntry>& log = audit_[office_id];
+  log.push_back(entry);
+  while (!log.empty() && log.front().at < entry.at - keep) log.pop_front();
+  return Status::Ok();
+}
+
+Result<std::vector<api::AuditEntry>> MemoryStore::ReadAudit(const std::string& office_id,
+                                                            TimePoint from, TimePoint to,
+                                                            std::size_t limit) {
+  std::lock_guard<std::mutex> lock(audit_mutex_);
+  std::vector<api::AuditEntry> out;
+  auto it = audit_.find(office_id);
+  if (it == audit_.end()) return out;
+  for (const api::AuditEntry& e : it->second) {
+    if (out.size() >= limit) break;
+    if (e.at >= from && e.at < to) out.push_back(e);
+  }
+  return out;
 }
 
 Status MemoryStore::Ping() { return Status::Ok(); }

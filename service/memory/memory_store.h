@@ -20,6 +20,7 @@
 #define TERMIN_SERVICE_MEMORY_MEMORY_STORE_H_
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,7 +56,9 @@ inline constexpr std::size_t kMaxLimitClients = 100000;
 
 class MemoryStore final : public api::Store {
  public:
-  explicit MemoryStore(std::shared_ptr<const api::Clock> clock);
+  // `tallies` false leaves out the evaluation tallies (api/tally.h): only
+  // to measure what they cost (bench_evaluation).
+  explicit MemoryStore(std::shared_ptr<const api::Clock> clock, bool tallies = true);
   ~MemoryStore() override;
 
   Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
@@ -120,6 +123,15 @@ class MemoryStore final : public api::Store {
   Result<std::vector<OutboxJob>> TakeDueJobs(TimePoint now, std::size_t limit) override;
   Result<std::vector<OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(TimePoint cutoff) override;
+  Result<std::map<std::string, std::map<std::string, std::int64_t>>> ReadTallies(
+      const std::string& office_id, const std::string& from_day, const std::string& to_day) override;
+  Status AddTallies(const std::string& office_id, const std::string& day,
+                    const std::map<std::string, std::int64_t>& fields) override;
+  Result<bool> ClaimOnce(const std::string& slot, std::chrono::milliseconds ttl) override;
+  Status AppendAudit(const std::string& office_id, const api::AuditEntry& entry,
+                     std::chrono::milliseconds keep) override;
+  Result<std::vector<api::AuditEntry>> ReadAudit(const std::string& office_id, api::TimePoint from,
+                                                 api::TimePoint to, std::size_t limit) override;
   Status Ping() override;
 
  private:
@@ -143,6 +155,7 @@ class MemoryStore final : public api::Store {
   void AppendJobs(std::vector<OutboxJob> jobs);
 
   std::shared_ptr<const api::Clock> clock_;
+  const bool tallies_;
 
   std::shared_mutex shards_mutex_;
   std::map<std::string, std::unique_ptr<Shard>> shards_;  // guarded by shards_mutex_
@@ -153,6 +166,12 @@ class MemoryStore final : public api::Store {
 
   std::mutex outbox_mutex_;
   std::multimap<TimePoint, OutboxJob> outbox_;  // guarded by outbox_mutex_
+
+  std::mutex once_mutex_;
+  std::map<std::string, TimePoint> once_;  // guarded by once_mutex_: slot -> claimed until
+
+  std::mutex audit_mutex_;
+  std::map<std::string, std::deque<api::AuditEntry>> audit_;  // guarded by audit_mutex_; by office
 
   std::mutex config_mutex_;
   std::map<std::string, ConfigDocument> services_;  // guarded by config_mutex_

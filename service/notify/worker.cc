@@ -142,6 +142,19 @@ Worker::Outcome Worker::Handle(const ClaimedJob& job) {
   api::TimePoint now = deps_.clock->Now();
   Decision d = Decide(job.job, *a, *office, now);
   if (!d.send) return skip(d.reason);
+  // Reminders sent, bounced and dead-lettered are evaluation figures
+  // (api/tally.h: rm), counted on the office's local day of sending.
+  const bool reminder = job.job.type == api::JobType::kReminder;
+  auto tally = [&](const char* what) {
+    if (!reminder) return;
+    const std::string day = FormatDate(LocalDayOf(api::ToInstant(now), office->schedule.zone));
+    (void)deps_.store->AddTallies(office->id, day, {{std::string("rm:") + what, 1}});
+  };
+  auto fail = [&](const std::string& error, bool permanent, const std::vector<std::string>& on) {
+    Outcome o = Fail(job, error, permanent, on);
+    if (o == Outcome::kBuried) tally("dead");
+    return o;
+  };
 
   std::vector<std::string> channels;
   if (!a->contact.email.empty() && deps_.mail) channels.push_back("email");
@@ -150,7 +163,7 @@ Worker::Outcome Worker::Handle(const ClaimedJob& job) {
 
   auto n = ComposeNotification(*deps_.templates, job.job, *a, *office, *deps_.catalog,
                                options_.compose, now);
-  if (!n.ok()) return Fail(job, "compose: " + n.status().message(), true, channels);
+  if (!n.ok()) return fail("compose: " + n.status().message(), true, channels);
 
   std::set<std::string>& done = delivered_[job.id];
   std::vector<std::string> passing;    // failed, may pass
@@ -175,10 +188,11 @@ Worker::Outcome Worker::Handle(const ClaimedJob& job) {
     error += channel + ": " + s.message();
     (s.code() == StatusCode::kInvalidArgument ? refused : passing).push_back(channel);
   }
-  if (!passing.empty()) return Fail(job, error, false, passing);
+  if (!passing.empty()) return fail(error, false, passing);
   bool any_sent = !done.empty();
   delivered_.erase(job.id);
-  if (!any_sent) return Fail(job, error, true, refused);
+  if (!refused.empty()) tally("bounced");
+  if (!any_sent) return fail(error, true, refused);
   Status s = deps_.queue->Ack(job);
   if (!s.ok()) {
     Log(job, "lost", s.message());
@@ -187,6 +201,7 @@ Worker::Outcome Worker::Handle(const ClaimedJob& job) {
   if (!refused.empty() && deps_.metrics) {
     for (const auto& c : refused) deps_.metrics->DeadLettered(c);
   }
+  tally("sent");
   Log(job, "sent", error);
   return Outcome::kSent;
 }

@@ -335,7 +335,7 @@ Status RedisPool::Connect(redisContext** out) {
   auto primary = ConnectPrimary();
   if (!primary.ok()) return primary.status();
   redisContext* c = *primary;
-  const auto& scripts = RedisScripts();
+  const auto& scripts = RedisScripts(options_.tallies);
   for (const RedisScriptSource& s : scripts) {
     const char* argv[] = {"SCRIPT", "LOAD", s.text.data()};
     size_t lens[] = {6, 4, s.text.size()};
@@ -518,7 +518,8 @@ Result<std::vector<RedisReply>> RedisPool::Lease::PipelineEval(
   if (!replies.ok()) return replies;
   const redisReply& last = *replies->back();
   if (last.type == REDIS_REPLY_ERROR) {
-    const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+    const RedisScriptSource& source =
+        RedisScripts(pool_->options().tallies)[static_cast<std::size_t>(script)];
     if (!StartsWith(last, "NOSCRIPT")) return ErrorReplyStatus(last, source.name);
     auto again = Eval(script, keys, args);
     if (!again.ok()) return again.status();
@@ -529,7 +530,8 @@ Result<std::vector<RedisReply>> RedisPool::Lease::PipelineEval(
 
 Result<RedisReply> RedisPool::Lease::Eval(RedisScript script, const std::vector<std::string>& keys,
                                           const std::vector<std::string>& args) {
-  const RedisScriptSource& source = RedisScripts()[static_cast<std::size_t>(script)];
+  const RedisScriptSource& source =
+      RedisScripts(pool_->options().tallies)[static_cast<std::size_t>(script)];
   std::vector<std::string> argv =
       EvalShaArgv(pool_->shas_[static_cast<std::size_t>(script)], keys, args);
   for (int attempt = 0; attempt < 2; ++attempt) {

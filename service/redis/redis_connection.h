@@ -70,6 +70,9 @@ struct RedisOptions {
   // How long an expired hold is still known (so a late confirm gets Gone
   // rather than NotFound) before Redis deletes it.
   std::chrono::milliseconds hold_retention{std::chrono::hours(1)};
+  // Evaluation tallies in the booking scripts (api/tally.h). Off only to
+  // measure what they cost (termin-api --bench-no-tallies).
+  bool tallies = true;
 };
 
 // Parses "redis://[user[:password]@]host[:port][/db]" (port defaults to

@@ -60,6 +60,11 @@ std::string RedisKeys::QueueCalls(std::string_view office, std::string_view day)
   return OfficeKey(office, std::string("q:").append(day).append(":c"));
 }
 std::string RedisKeys::QueueDurations(std::string_view office) const { return OfficeKey(office, "qdur"); }
+std::string RedisKeys::Tallies(std::string_view office, std::string_view day) const {
+  return OfficeKey(office, std::string("ev:").append(day));
+}
+
+std::string RedisKeys::Audit(std::string_view office) const { return OfficeKey(office, "audit"); }
 
 std::string RedisKeys::HoldIndex(std::string_view hold_id) const {
   return prefix_ + "hold:" + std::string(hold_id);
@@ -81,5 +86,6 @@ std::string RedisKeys::ServiceDocs() const { return prefix_ + "{svc}:docs"; }
 std::string RedisKeys::ServiceVersions() const { return prefix_ + "{svc}:ver"; }
 std::string RedisKeys::Offices() const { return prefix_ + "offices"; }
 std::string RedisKeys::DataFormat() const { return prefix_ + "format"; }
+std::string RedisKeys::Once(std::string_view slot) const { return prefix_ + "once:" + std::string(slot); }
 
 }  // namespace termin::service

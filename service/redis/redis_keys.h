@@ -51,6 +51,11 @@ class RedisKeys {
   std::string QueueDesks(std::string_view office, std::string_view day) const;    // hash desk -> JSON
   std::string QueueCalls(std::string_view office, std::string_view day) const;    // list of JSON
   std::string QueueDurations(std::string_view office) const;  // hash service key -> "m,m,..."
+  // Evaluation tallies of a local day (api/tally.h): hash field -> count,
+  // written by the booking and queue scripts (ev_key), never expiring.
+  std::string Tallies(std::string_view office, std::string_view day) const;
+  // The audit log of an office ("*": city-wide): stream, MINID-trimmed.
+  std::string Audit(std::string_view office) const;
 
   // --- Keys outside any office -------------------------------------------------
   std::string HoldIndex(std::string_view hold_id) const;     // string: office id
@@ -65,6 +70,7 @@ class RedisKeys {
   std::string ServiceVersions() const;                       // hash id -> version
   std::string Offices() const;                               // set of office ids
   std::string DataFormat() const;                            // string: layout version
+  std::string Once(std::string_view slot) const;             // string: claimed (SET NX PX)
 
  private:
   std::string OfficeKey(std::string_view office, std::string_view rest) const;

@@ -75,6 +75,7 @@ bool ParseNote(std::string_view json, api::Note* out) {
 bool BookingFrom(const FieldMap& f, api::Booking* b) {
   b->office_id = std::string(Get(f, "office"));
   b->desk_id = std::string(Get(f, "desk"));
+  b->day = std::string(Get(f, "day"));
   return GetMinutes(f, "start", &b->start) && GetMinutes(f, "end", &b->end) &&
          GetMinutes(f, "claim_end", &b->claim_end) && ParseServices(Get(f, "services"), &b->services);
 }
@@ -82,7 +83,8 @@ bool BookingFrom(const FieldMap& f, api::Booking* b) {
 void AppendBooking(const api::Booking& b, std::vector<std::string>* out) {
   out->insert(out->end(), {"office", b.office_id, "desk", b.desk_id, "services",
                            ServicesJson(b.services), "start", MinutesText(b.start), "end",
-                           MinutesText(b.end), "claim_end", MinutesText(b.claim_end)});
+                           MinutesText(b.end), "claim_end", MinutesText(b.claim_end), "day",
+                           b.day});
 }
 
 }  // namespace

@@ -136,6 +136,59 @@ local function announce(meta, calls, e, desk, now)
   redis.call('LPUSH', calls, cjson.encode({seq = seq, t = e.t, d = desk, at = now}))
   redis.call('LTRIM', calls, 0, 19)
 end
+-- Evaluation tallies (api/tally.h, which names every field): HINCRBY on the
+-- office's day hash {o:X}:ev:<day>, in the step that makes the change. The
+-- key is built from one of the step's office keys (`office_key`): the same
+-- {o:X} hash tag, so the same slot (see read_claims). Never expires: the
+-- counters are anonymous and outlive the contact data.
+local function ev_key(office_key, day)
+  return string.match(office_key, '^(.-{o:[^}]*}:)') .. 'ev:' .. day
+end
+local function svc_key(list)
+  local sorted = {}
+  for i, v in ipairs(list) do sorted[i] = v end
+  table.sort(sorted)
+  return table.concat(sorted, '+')
+end
+local function tally(office_key, day, adds)
+  if not TALLIES or day == nil or day == '' then return end
+  local k = ev_key(office_key, day)
+  for _, a in ipairs(adds) do redis.call('HINCRBY', k, a[1], fmt(a[2])) end
+end
+-- The tallies of an event on the appointment stored at akey, as
+-- api::TallyAppointment and api::TallyMove count them; `now` in ms (nil:
+-- the appointment's created time, for 'booked').
+local function tally_appt(akey, event, now)
+  if not TALLIES then return end
+  local a = redis.call('HMGET', akey, 'day', 'channel', 'services', 'desk', 'start', 'end', 'created')
+  if not a[1] or a[1] == '' then return end
+  -- One service (most visits): its id, without decoding and sorting.
+  local svc = string.match(a[3], '^%["([^"\\]*)"%]$') or svc_key(cjson.decode(a[3]))
+  local start_ms = tonumber(a[5]) * 60000
+  local mins = tonumber(a[6]) - tonumber(a[5])
+  local adds
+  if event == 'booked' then
+    local ahead = start_ms - tonumber(a[7])
+    local days = 0
+    if ahead > 0 then days = math.min(math.floor(ahead / 86400000), 180) end
+    adds = {{'bk:' .. a[2] .. ':' .. svc, 1}, {'bm:' .. a[4], mins},
+            {'lead:' .. svc .. ':' .. fmt(days), 1}}
+  elseif event == 'cancelled' then
+    local notice, late = start_ms - now, 'h72'
+    if notice < 7200000 then late = 'h0' elseif notice < 86400000 then late = 'h2'
+    elseif notice < 259200000 then late = 'h24' end
+    adds = {{'cx:' .. a[2] .. ':' .. svc .. ':' .. late, 1}, {'bm:' .. a[4], -mins}}
+  elseif event == 'moved_out' then
+    adds = {{'mv:' .. a[2] .. ':' .. svc, 1}, {'bm:' .. a[4], -mins}}
+  elseif event == 'moved_in' then
+    adds = {{'mi:' .. a[2] .. ':' .. svc, 1}, {'bm:' .. a[4], mins}}
+  elseif event == 'no_show' then
+    adds = {{'ns:' .. svc, 1}}
+  elseif event == 'checked_in' then
+    adds = {{'ci:' .. svc, 1}}
+  end
+  tally(akey, a[1], adds)
+end
 -- "A001" .. "A999", then "B001" ...: the memory store's numbering.
 local function ticket(n)
   return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
@@ -304,7 +357,7 @@ local prior = step_done(KEYS[8], ARGV[6])
 if prior then return {'DONE', prior} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
 local h = redis.call('HMGET', KEYS[1], 'secret', 'ver', 'exp', 'member', 'office', 'desk',
-                     'services', 'start', 'end', 'claim_end', 'void', 'cfgver')
+                     'services', 'start', 'end', 'claim_end', 'void', 'cfgver', 'day')
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
 if ARGV[2] ~= '' and h[2] ~= ARGV[2] then return {'NOTFOUND'} end
 if h[11] == '1' then return {'VOID'} end
@@ -349,7 +402,8 @@ end
 local n = tonumber(ARGV[8])
 redis.call('HSET', KEYS[2], unpack(ARGV, 9, 8 + n))
 redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
-           'end', h[9], 'claim_end', h[10])
+           'end', h[9], 'claim_end', h[10], 'day', h[13] or '')
+tally_appt(KEYS[2], 'booked', nil)
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
@@ -394,6 +448,7 @@ if ARGV[6] ~= '' then
 end
 redis.call('SADD', KEYS[5], ref)
 redis.call('ZADD', KEYS[6], ARGV[3], ref)
+tally_appt(KEYS[4], 'booked', nil)
 add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 2)
 step_record(KEYS[10], ARGV[#ARGV - 1], ref)
 return {'OK', tk}
@@ -413,6 +468,7 @@ if a[1] ~= ARGV[1] then return {'RETRY'} end
 if not active(a[2]) then return {'PRECOND'} end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
+tally_appt(KEYS[1], 'cancelled', tonumber(ARGV[3]))
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZREM', KEYS[4], a[5])
 add_jobs(KEYS[5], KEYS[6], 5)
@@ -423,7 +479,8 @@ return record(KEYS[1], KEYS[2])
 /* move (within one office). KEYS: appointment, notes, old claims, new
    claims, cmax, desks, active, outbox, outbox seq, step marker, cfg. ARGV:
    old desk as read, new desk, start, end, claim_end, services JSON, the
-   step marker's TTL ms ('0' = none), then job triples, then the config
+   step marker's TTL ms ('0' = none), the new local day (tallies), then
+   job triples, then the config
    version (see stale()). A move this marker's step already made answers
    the record again.
    The new interval is checked against the new desk's live claims, ignoring
@@ -444,10 +501,12 @@ if taken(KEYS[4], KEYS[5], ARGV[2], s, e, now, own) then return {'CONFLICT'} end
 redis.call('ZREM', KEYS[3], own)
 add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5], a[5]))
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
+tally_appt(KEYS[1], 'moved_out', nil)
 redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
-           'end', ARGV[4], 'claim_end', ARGV[5])
+           'end', ARGV[4], 'claim_end', ARGV[5], 'day', ARGV[8])
+tally_appt(KEYS[1], 'moved_in', nil)
 redis.call('ZADD', KEYS[7], ARGV[4], a[5])
-add_jobs(KEYS[8], KEYS[9], 8, #ARGV - 1)
+add_jobs(KEYS[8], KEYS[9], 9, #ARGV - 1)
 step_record(KEYS[10], ARGV[7], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";
@@ -466,6 +525,7 @@ local t = redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[1])
 local tk = ticket(t)
 redis.call('HSET', KEYS[1], 'status', 'checked_in', 'ticket', tk)
+tally_appt(KEYS[1], 'checked_in', nil)
 queue_add(KEYS[4], KEYS[5], {t = tk, n = t, k = 'a', r = a[2], s = cjson.decode(a[3]),
           due = tonumber(a[4]) * 60000, st = 'waiting', d = '', f = '', ca = 0, sa = 0, c = 0},
           ARGV[1])
@@ -500,7 +560,7 @@ return {redis.call('HGET', KEYS[1], 'seq') or '0', redis.call('LRANGE', KEYS[2],
 
 /* queue_issue. KEYS: the day's queue, entries, tickets of the day. ARGV:
    the version the caller judged the cut-off on, the entry JSON (ticket and
-   number are drawn here), TTL ms. A version that moved answers STALE before
+   number are drawn here), TTL ms. Tallies go to the day of KEYS[1]. A version that moved answers STALE before
    any write: another ticket, call or desk change may have used the time. */
 const char* kQueueIssue = R"lua(
 if (redis.call('HGET', KEYS[1], 'ver') or '0') ~= ARGV[1] then return {'STALE'} end
@@ -514,6 +574,7 @@ e.d = ''
 e.f = ''
 e.c = 0
 queue_add(KEYS[1], KEYS[2], e, ARGV[3])
+tally(KEYS[1], string.match(KEYS[1], ':q:([^:]+)$'), {{'wi:' .. svc_key(e.s), 1}})
 return {'OK', cjson.encode(e)}
 )lua";
 
@@ -564,6 +625,11 @@ if best == nil then return {'NOTFOUND'} end
 best.st = 'called'
 best.d = ARGV[1]
 best.f = ''
+if best.c == 0 then
+  local waited = math.max(0, math.floor((now - best.due) / 60000))
+  tally(KEYS[1], string.match(KEYS[1], ':q:([^:]+)$'),
+        {{'wt:' .. best.k .. ':' .. fmt(math.min(waited, 240)), 1}})
+end
 announce(KEYS[1], KEYS[4], best, ARGV[1], now)
 redis.call('HSET', KEYS[2], best.t, cjson.encode(best))
 d.cur = best.t
@@ -591,6 +657,7 @@ local function close_appt(status)
   local akey = ARGV[5] .. e.r
   if redis.call('HGET', akey, 'status') == 'checked_in' then
     redis.call('HSET', akey, 'status', status, 'closed', fmt(now))
+    if status == 'no_show' then tally_appt(akey, 'no_show', now) end
   end
 end
 if act == 'recall' then
@@ -619,6 +686,9 @@ elseif act == 'done' then
     end
   end
   redis.call('HSET', KEYS[5], key, list)
+  tally(KEYS[1], string.match(KEYS[1], ':q:([^:]+)$'),
+        {{'sv:' .. ARGV[1] .. ':' .. key, 1}, {'sm:' .. ARGV[1], m},
+         {'dur:' .. key .. ':' .. fmt(math.min(m, 240)), 1}})
   close_appt('done')
   d.cur = ''
 elseif act == 'no_show' then
@@ -652,6 +722,7 @@ if a[1] ~= ARGV[1] then return {'RETRY'} end
 if a[2] ~= 'confirmed' or tonumber(a[3]) > tonumber(ARGV[2]) then return {'PRECOND'} end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
 redis.call('HSET', KEYS[1], 'status', 'no_show', 'closed', ARGV[3])
+tally_appt(KEYS[1], 'no_show', tonumber(ARGV[3]))
 redis.call('ZREM', KEYS[4], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";
@@ -761,6 +832,7 @@ for _, a in ipairs(appts) do
   local akey = apre .. a[3]
   redis.call('ZREM', a[1], a[2])
   redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
+  tally_appt(akey, 'cancelled', tonumber(ARGV[3]))
   redis.call('HINCRBY', akey, 'rev', 1)
   redis.call('ZREM', KEYS[2], a[3])
   local c = redis.call('HMGET', akey, 'email', 'phone')
@@ -914,8 +986,12 @@ end
 return {'OK', n}
 )lua";
 
-std::vector<RedisScriptSource> Build() {
-  auto with_prelude = [](const char* body) { return std::string(kPrelude) + body; };
+// `tallies` false: the benchmark's variant without evaluation tallies (the
+// first line of the prelude says so), to measure what they cost.
+std::vector<RedisScriptSource> Build(bool tallies) {
+  auto with_prelude = [tallies](const char* body) {
+    return std::string(tallies ? "local TALLIES = true\n" : "local TALLIES = false\n") + kPrelude + body;
+  };
   std::vector<RedisScriptSource> v(static_cast<size_t>(RedisScript::kCount));
   auto set = [&](RedisScript s, const char* name, const char* body) {
     v[static_cast<size_t>(s)] = RedisScriptSource{name, with_prelude(body)};
@@ -951,9 +1027,10 @@ std::vector<RedisScriptSource> Build() {
 
 }  // namespace
 
-const std::vector<RedisScriptSource>& RedisScripts() {
-  static const std::vector<RedisScriptSource> scripts = Build();
-  return scripts;
+const std::vector<RedisScriptSource>& RedisScripts(bool tallies) {
+  static const std::vector<RedisScriptSource> with = Build(true);
+  static const std::vector<RedisScriptSource> without = Build(false);
+  return tallies ? with : without;
 }
 
 }  // namespace termin::service

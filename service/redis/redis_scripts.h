@@ -61,8 +61,9 @@ struct RedisScriptSource {
   std::string text;  // the common prelude followed by the step's body (read_claims: body only)
 };
 
-// Indexed by RedisScript.
-const std::vector<RedisScriptSource>& RedisScripts();
+// Indexed by RedisScript. `tallies` false: without the evaluation tallies
+// (RedisOptions::tallies; only for measuring what they cost).
+const std::vector<RedisScriptSource>& RedisScripts(bool tallies = true);
 
 }  // namespace termin::service
 

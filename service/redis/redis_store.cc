@@ -738,7 +738,8 @@ Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& referen
                                      MinutesText(to.end),
                                      MinutesText(to.claim_end),
                                      ServicesJson(to.services),
-                                     MarkerTtl(key)};
+                                     MarkerTtl(key),
+                                     to.day};
     AppendJobs(jobs, &args);
     args.push_back(std::to_string(to.office_version));
     auto r = lease->Eval(RedisScript::kMove,
@@ -1431,6 +1432,117 @@ Result<std::size_t> RedisStore::ErasePersonalData(api::TimePoint cutoff) {
   // Expired holds and idempotency records need nothing: Redis deletes them
   // by their TTL.
   return erased;
+}
+
+Result<std::map<std::string, std::map<std::string, std::int64_t>>> RedisStore::ReadTallies(
+    const std::string& office_id, const std::string& from_day, const std::string& to_day) {
+  auto from = ParseDate(from_day);
+  auto to = ParseDate(to_day);
+  if (!RedisKeys::ValidId(office_id) || !from || !to) {
+    return Status::InvalidArgument("bad office or day");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  std::map<std::string, std::map<std::string, std::int64_t>> out;
+  // One HGETALL per day, pipelined: a year is a few round trips.
+  std::vector<std::string> days;
+  for (LocalDate d = *from; d <= *to; d += date::days(1)) days.push_back(FormatDate(d));
+  for (std::size_t i = 0; i < days.size(); i += kBatch) {
+    std::vector<std::vector<std::string>> cmds;
+    const std::size_t end = std::min(days.size(), i + kBatch);
+    for (std::size_t j = i; j < end; ++j) cmds.push_back({"HGETALL", keys_.Tallies(office_id, days[j])});
+    auto r = lease->Pipeline(cmds);
+    if (Status s = CheckReplies(r); !s.ok()) return s;
+    for (std::size_t j = i; j < end; ++j) {
+      FieldMap f = Fields(*(*r)[j - i]);
+      if (f.empty()) continue;
+      auto& day = out[days[j]];
+      for (const auto& [field, value] : f) day[std::string(field)] = std::atoll(std::string(value).c_str());
+    }
+  }
+  return out;
+}
+
+Status RedisStore::AddTallies(const std::string& office_id, const std::string& day,
+                              const std::map<std::string, std::int64_t>& fields) {
+  if (!RedisKeys::ValidId(office_id) || !ValidDay(day)) return Status::InvalidArgument("bad office or day");
+  if (fields.empty()) return Status::Ok();
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  std::vector<std::vector<std::string>> cmds;
+  for (const auto& [field, by] : fields) {
+    cmds.push_back({"HINCRBY", keys_.Tallies(office_id, day), field, std::to_string(by)});
+  }
+  auto r = lease->Pipeline(cmds);
+  return CheckReplies(r);
+}
+
+Result<bool> RedisStore::ClaimOnce(const std::string& slot, std::chrono::milliseconds ttl) {
+  if (!RedisKeys::ValidId(slot)) return Status::InvalidArgument("bad slot");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Command({"SET", keys_.Once(slot), "1", "NX", "PX", std::to_string(ttl.count())});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  return !IsNil(**r);
+}
+
+// The audit log is a stream per office: entry ids are the entry's time in
+// ms (the API's clock, "<ms>-*" so two entries of one millisecond both
+// land), which makes XRANGE by time and MINID trimming exact; MINID ~ lets
+// Redis drop whole macro nodes, so the log is trimmed cheaply and may keep
+// a few entries beyond the retention until the next node goes.
+Status RedisStore::AppendAudit(const std::string& office_id, const api::AuditEntry& e,
+                               std::chrono::milliseconds keep) {
+  if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  const long long at = std::chrono::duration_cast<std::chrono::milliseconds>(e.at.time_since_epoch()).count();
+  // An id below the stream's last one is refused by XADD; take the last
+  // one's time then (clocks of replicas differ by a little).
+  auto r = lease->Command({"XADD", keys_.Audit(office_id), "MINID", "~",
+                           std::to_string(std::max(0LL, at - static_cast<long long>(keep.count()))),
+                           std::to_string(at) + "-*", "key", e.key, "role", e.role, "action", e.action,
+                           "ref", e.reference, "target", e.target, "status",
+                           std::to_string(e.status)});
+  if (r.ok() && (*r)->type == REDIS_REPLY_ERROR) {
+    r = lease->Command({"XADD", keys_.Audit(office_id), "MINID", "~",
+                        std::to_string(std::max(0LL, at - static_cast<long long>(keep.count()))), "*",
+                        "key", e.key, "role", e.role, "action", e.action, "ref", e.reference,
+                        "target", e.target, "status", std::to_string(e.status)});
+  }
+  return CheckReply(r);
+}
+
+Result<std::vector<api::AuditEntry>> RedisStore::ReadAudit(const std::string& office_id,
+                                                           api::TimePoint from, api::TimePoint to,
+                                                           std::size_t limit) {
+  if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto ms = [](api::TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  };
+  auto r = lease->Command({"XRANGE", keys_.Audit(office_id), std::to_string(ms(from)),
+                           "(" + std::to_string(ms(to)) + "-0", "COUNT", std::to_string(limit)});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  std::vector<api::AuditEntry> out;
+  const redisReply& list = **r;
+  for (std::size_t i = 0; i < list.elements; ++i) {
+    const redisReply* item = list.element[i];
+    if (item->type != REDIS_REPLY_ARRAY || item->elements < 2) continue;
+    std::string id(item->element[0]->str, item->element[0]->len);
+    api::AuditEntry e;
+    e.at = api::TimePoint(std::chrono::milliseconds(std::atoll(id.c_str())));
+    FieldMap f = Fields(*item->element[1]);
+    e.key = f["key"];
+    e.role = f["role"];
+    e.action = f["action"];
+    e.reference = f["ref"];
+    e.target = f["target"];
+    e.status = std::atoi(f["status"].c_str());
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 Status RedisStore::Ping() {

@@ -136,6 +136,15 @@ class RedisStore final : public api::Store {
   Result<std::vector<api::OutboxJob>> TakeDueJobs(api::TimePoint now, std::size_t limit) override;
   Result<std::vector<api::OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(api::TimePoint cutoff) override;
+  Result<std::map<std::string, std::map<std::string, std::int64_t>>> ReadTallies(
+      const std::string& office_id, const std::string& from_day, const std::string& to_day) override;
+  Status AddTallies(const std::string& office_id, const std::string& day,
+                    const std::map<std::string, std::int64_t>& fields) override;
+  Result<bool> ClaimOnce(const std::string& slot, std::chrono::milliseconds ttl) override;
+  Status AppendAudit(const std::string& office_id, const api::AuditEntry& entry,
+                     std::chrono::milliseconds keep) override;
+  Result<std::vector<api::AuditEntry>> ReadAudit(const std::string& office_id, api::TimePoint from,
+                                                 api::TimePoint to, std::size_t limit) override;
 
   Status Ping() override;
 

@@ -170,6 +170,17 @@ TEST_CASE("worker black-box: a cancelled appointment gets no reminder; a late on
   CHECK(reminders_live == 1);
   CHECK(notices == 1);
   CHECK(Metrics(w).find("termin_worker_jobs_skipped_total{reason=\"not_booked\"} 1") != std::string::npos);
+  // The reminder sent is an evaluation figure (api/tally.h: rm:sent), on the
+  // office's local day of sending; the skipped one is not counted.
+  const std::string today = FormatDate(LocalDayOf(api::ToInstant(env.clock->Now()), date::locate_zone("Europe/Berlin")));
+  std::int64_t sent = 0;
+  for (int i = 0; i < 40 && sent == 0; ++i) {
+    auto tallies = env.store->ReadTallies("test-mitte", today, today);
+    REQUIRE(tallies.ok());
+    if (tallies->count(today) && tallies->at(today).count("rm:sent")) sent = tallies->at(today).at("rm:sent");
+    if (sent == 0) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(sent == 1);
 }
 
 TEST_CASE("worker black-box: the SMTP server down for a while: each message arrives once after") {

@@ -1,0 +1,128 @@
+// Browser test of the evaluation page (/auswertung): Debian's chromium through
+// playwright-core against a real termin-api (embedded store, or Redis with
+// --store redis://…) with the demo keys. Some bookings, check-ins, walk-ins
+// and desk calls are made through the API first, so the charts have data.
+// Checks: sign-in, month and year views in German and English, each chart
+// with its table, axe-core (WCAG 2.1 AA) 0 violations, no horizontal scroll
+// at 320 px, the CSV download (BOM, ';', header row), the print view. Screenshots
+// and a printed PDF go to $TERMIN_SCREENSHOTS (default build/web-screenshots).
+//   node clients/web/test/evaluation.mjs --api-bin build/bin/termin-api
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { freePort, start } from './processes.mjs';
+import { join } from 'node:path';
+
+const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
+const root = new URL('../../../', import.meta.url).pathname;
+const apiBin = arg('--api-bin', join(root, 'build/bin/termin-api'));
+const store = arg('--store', 'memory');
+const shots = process.env.TERMIN_SCREENSHOTS || join(root, 'build/web-screenshots');
+mkdirSync(shots, { recursive: true });
+let failures = 0;
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
+
+// The demo city with the Rathaus open around the clock (as in staff.mjs).
+const city = JSON.parse(readFileSync(join(root, 'data/demo-city.json'), 'utf8'));
+const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:55']]]));
+const rathaus = city.offices.find((o) => o.id === 'aalen-rathaus');
+rathaus.opening = allDay; delete rathaus.breaks; rathaus.rules.min_notice_minutes = 0; rathaus.closures = [];
+for (const d of rathaus.desks) { d.opening = allDay; delete d.breaks; delete d.exceptions; }
+const cityFile = join(shots, 'evaluation-city.json');
+writeFileSync(cityFile, JSON.stringify(city));
+
+const port = await freePort();
+const api = `http://127.0.0.1:${port}`;
+const proc = await start(apiBin, ['--port', String(port), '--bind', '127.0.0.1', '--store', store, '--seed', cityFile, '--keys', join(root, 'data/demo-keys.json'),
+  '--web-root', join(root, 'clients/web/dist'), '--no-access-log', '--threads', '2', '--staff-requests-per-minute', '100000'], /listening on/);
+const call = async (method, path, key, body) => {
+  const r = await fetch(api + path, { method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': Math.random().toString(36).slice(2) }, body: body ? JSON.stringify(body) : undefined });
+  return { status: r.status, data: await r.json().catch(() => null), text: '' };
+};
+
+// Data: a few hotline bookings at the next free starts, two cancelled, walk-ins
+// served at a desk.
+const services = ['personalausweis', 'reisepass', 'meldebescheinigung'];
+let booked = 0;
+for (let i = 0; i < 9; i++) {
+  const s = services[i % 3];
+  const next = await call('GET', `/v1/availability/next?services=${s}&offices=aalen-rathaus&limit=${1 + i}`, 'demo-hotline');
+  const start = next.data?.slots?.[i]?.start;
+  if (!start) continue;
+  const b = await call('POST', '/v1/hotline/appointments', 'demo-hotline', { office: 'aalen-rathaus', services: [s], start, contact: { name: `Test ${i}`, phone: `+49 7361 555${i}` } });
+  if (b.status === 201) booked++;
+  if (b.status === 201 && i % 4 === 3) await call('POST', `/v1/hotline/appointments/${b.data.reference}/cancel`, 'demo-hotline');
+}
+check(booked >= 6, `evaluation: ${booked} bookings made through the hotline`);
+await call('POST', '/v1/desk/schalter-1/open', 'demo-desk-rathaus');
+for (let i = 0; i < 3; i++) {
+  await call('POST', '/v1/kiosk/tickets', 'demo-kiosk-rathaus', { services: ['personalausweis'] });
+  const c = await call('POST', '/v1/desk/schalter-1/call-next', 'demo-desk-rathaus');
+  if (c.status === 200) { await call('POST', '/v1/desk/schalter-1/start', 'demo-desk-rathaus'); await call('POST', '/v1/desk/schalter-1/done', 'demo-desk-rathaus'); }
+}
+const month = new Date().toISOString().slice(0, 7);
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+async function audit(page, name) {
+  const r = await new AxeBuilder({ page }).withTags(axeTags).analyze();
+  check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
+}
+async function shot(page, name) {
+  for (const w of [1280, 320]) {
+    await page.setViewportSize({ width: w, height: 900 });
+    await page.screenshot({ path: join(shots, `evaluation-${name}-${w}.png`), fullPage: true });
+    if (w === 320) check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: no horizontal scrolling at 320 px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const ctx = await browser.newContext({ locale: 'de-DE', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', acceptDownloads: true });
+const page = await ctx.newPage();
+await page.goto(`${api}/auswertung?office=aalen-rathaus&month=${month}`);
+const ev = page.locator('termin-evaluation');
+await audit(page, 'evaluation sign-in');
+await ev.getByLabel('Schlüssel (API-Key) der Amtsleitung').fill('demo-admin');
+await page.keyboard.press('Enter');
+await ev.getByRole('heading', { name: /Terminvergabe/ }).waitFor();
+check(await ev.getByRole('img', { name: /Schalterzeit/ }).count() === 1, 'de month: the capacity chart is an image with a name');
+check(await ev.getByRole('table').count() >= 8, 'de month: every chart has its table');
+const bookingsTable = await ev.getByRole('table', { name: 'Buchungen nach Weg: Anliegen' }).innerText();
+check(/Personalausweis/.test(bookingsTable), 'de month: bookings by service list the booked services by name');
+await audit(page, 'evaluation month (de)');
+await shot(page, 'month-de');
+// CSV download: for Excel.
+const [download] = await Promise.all([page.waitForEvent('download'), ev.getByRole('button', { name: 'Buchungen nach Weg als CSV (Excel)' }).click()]);
+const csv = readFileSync(await download.path(), 'utf8');
+check(csv.charCodeAt(0) === 0xfeff && csv.includes('period;channel;service;bookings') && csv.includes('\r\n'), 'csv: BOM, semicolons, header row, CRLF');
+// Print: the A4 report, controls hidden.
+await page.emulateMedia({ media: 'print' });
+check(await ev.getByRole('button', { name: 'Anzeigen', exact: true }).isHidden(), 'print: the controls are hidden');
+await page.screenshot({ path: join(shots, 'evaluation-print-de.png'), fullPage: true });
+await page.pdf({ path: join(shots, 'evaluation-report-de.pdf'), format: 'A4', printBackground: true });
+await page.emulateMedia({ media: 'screen' });
+// Year view.
+await ev.getByLabel('Jahr', { exact: true }).check();
+await ev.getByLabel('Jahr (JJJJ)').fill(month.slice(0, 4));
+await ev.getByRole('button', { name: 'Anzeigen', exact: true }).click();
+await ev.getByRole('heading', { name: new RegExp(`Terminvergabe .*: ${month.slice(0, 4)}$`) }).waitFor();
+await audit(page, 'evaluation year (de)');
+await shot(page, 'year-de');
+// English.
+await ev.getByRole('button', { name: 'English' }).click();
+await ev.getByRole('heading', { name: /Appointments at/ }).waitFor();
+check(await page.evaluate(() => document.documentElement.lang) === 'en', 'en: <html lang> follows');
+check(await ev.getByRole('img', { name: /Desk time/ }).count() === 1, 'en: the capacity chart is named in English');
+await audit(page, 'evaluation year (en)');
+await shot(page, 'year-en');
+await ev.getByLabel('Month', { exact: true }).check();
+await ev.getByLabel('Month (YYYY-MM)').fill(month);
+await ev.getByRole('button', { name: 'Show', exact: true }).click();
+await ev.getByRole('heading', { name: /Appointments at .*\d{4}$/ }).waitFor();
+await audit(page, 'evaluation month (en)');
+await shot(page, 'month-en');
+
+await browser.close();
+proc.kill();
+console.log(failures ? `evaluation page: ${failures} FAILED` : 'evaluation page: all checks passed');
+process.exit(failures ? 1 : 0);
