@@ -164,6 +164,9 @@ class App {
   HttpResponse ListOffices(const Call& call);
   HttpResponse GetOffice(const Call& call);
   HttpResponse ListServices(const Call& call);
+  // Whether the caller sees released places at once (a hotline or admin
+  // key), as staff bookings may take them (api/store.h, "Released places").
+  bool StaffView(const Call& call) const;
   HttpResponse GetAvailability(const Call& call);
   HttpResponse GetNextAvailability(const Call& call);
   HttpResponse GetChallenge(const Call& call);

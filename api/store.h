@@ -17,6 +17,16 @@
 // cancelled. Expiry is judged by the store's injected clock, so a hold that
 // expired frees its place even before anything deletes it.
 //
+// Released places (ZMS's deallocationDuration, "to prevent appointment
+// trading"): the interval a cancelled appointment, a given-back hold or a
+// lapsed hold frees is remembered as released at the store's clock (for
+// kReleasedKept). A step that names a `released_delay` (a public hold:
+// HoldRecord::released_delay; the public view: ReadPublicClaims) counts a
+// place released less than that long ago as claimed; every other step
+// (staff bookings, moves, the admin) sees it free at once. The cancel and
+// the release write this record in their own atomic step, so there is no
+// instant at which the public can take a place that was just freed.
+//
 // Secrets: holds and appointments carry only the SHA-256 of their secret.
 //
 // Errors: NotFound (unknown id/reference, or a hold secret that does not
@@ -91,6 +101,10 @@ struct Booking {
   }
 };
 
+// How long a store remembers a released place (see the file comment): the
+// longest re-release delay an office may set (api/domain/catalog.h).
+inline constexpr std::chrono::hours kReleasedKept{24};
+
 struct HoldRecord {
   std::string id;           // random, unguessable
   std::string secret_hash;  // SHA-256 hex of the owner secret
@@ -99,6 +113,10 @@ struct HoldRecord {
   TimePoint expires_at;
   bool voided = false;  // an office change removed its start: it claims nothing, confirms never
   int extensions = 0;   // how often ExtendHold pushed expires_at back
+  // A step input, never stored: PlaceHold also refuses (Conflict) places
+  // released less than this long ago (a public hold at an office with a
+  // re-release delay); 0 = released places are free at once.
+  std::chrono::milliseconds released_delay{0};
 };
 
 struct Note {
@@ -360,6 +378,11 @@ class Store {
   // --- Booking steps ------------------------------------------------------
   // Claims of an office's desks that overlap `range`.
   virtual Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) = 0;
+  // The claims the public sees: ReadClaims plus the places released less
+  // than `released_delay` ago (see the file comment), judged by the store's
+  // clock, as a public PlaceHold with that delay judges them.
+  virtual Result<DeskClaims> ReadPublicClaims(const std::string& office_id, Interval range,
+                                              std::chrono::milliseconds released_delay) = 0;
 
   // Writes a hold if its desk interval overlaps no live claim; returns the
   // hold with its version. Conflict otherwise.
@@ -384,7 +407,8 @@ class Store {
   virtual Result<HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
                                         std::chrono::milliseconds ttl, int max_extensions) = 0;
 
-  // Deletes a live or expired hold. NotFound if unknown or the secret differs.
+  // Deletes a live or expired hold (a live one's place is released, see the
+  // file comment). NotFound if unknown or the secret differs.
   virtual Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) = 0;
 
   // Turns a live hold into `appointment` (whose booking is replaced by the
@@ -426,7 +450,8 @@ class Store {
 
   virtual Result<AppointmentRecord> GetAppointment(const std::string& reference) = 0;
 
-  // FailedPrecondition unless confirmed or checked in.
+  // FailedPrecondition unless confirmed or checked in. Its place is
+  // released in the same step (see the file comment).
   virtual Result<AppointmentRecord> CancelAppointment(const std::string& reference,
                                                       const std::string& reason,
                                                       std::vector<OutboxJob> jobs,

@@ -1292,5 +1292,89 @@ TEST_CASE("conformance: desks racing to call next never call one visitor twice")
   }
 }
 
+// Released places (api/store.h; ZMS's deallocationDuration): the place a
+// cancel, a given-back hold or a lapsed hold frees stays claimed for a
+// public hold that names a delay, and for the public view, until the delay
+// has passed since it was freed; staff steps take it at once.
+HoldRecord PublicHold(const std::string& id, api::Booking b, std::chrono::milliseconds ttl,
+                      std::chrono::milliseconds delay) {
+  HoldRecord h = MakeHold(id, std::move(b), ttl);
+  h.released_delay = delay;
+  return h;
+}
+
+TEST_CASE("conformance: a released place returns to public holds only after the delay; staff take it at once") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    const Interval slot{t, t + 30min};
+    constexpr auto kDelay = 600ms;
+    // A cancelled appointment.
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("REL-0001", "citizen", {}).ok());
+    CHECK(s.PlaceHold(PublicHold("p1", MakeBooking("o1", "d1", t, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    auto pub = s.ReadPublicClaims("o1", slot, kDelay);
+    REQUIRE(pub.ok());
+    CHECK(HasClaim(*pub, "d1", slot));
+    auto staff = s.ReadClaims("o1", slot);
+    REQUIRE(staff.ok());
+    CHECK_FALSE(HasClaim(*staff, "d1", slot));
+    // Without a delay (another office's rule) the place is free at once.
+    auto zero = s.ReadPublicClaims("o1", slot, 0ms);
+    REQUIRE(zero.ok());
+    CHECK_FALSE(HasClaim(*zero, "d1", slot));
+    // Staff book it during the delay; their cancel releases it again.
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0002", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("REL-0002", "hotline", {}).ok());
+    std::this_thread::sleep_for(kDelay + 200ms);
+    auto later = s.ReadPublicClaims("o1", slot, kDelay);
+    REQUIRE(later.ok());
+    CHECK_FALSE(HasClaim(*later, "d1", slot));
+    REQUIRE(s.PlaceHold(PublicHold("p2", MakeBooking("o1", "d1", t, 30), 60s, kDelay)).ok());
+
+    // A given-back hold: released at once, for the delay.
+    REQUIRE(s.ReleaseHold("p2", "secret-of-p2").ok());
+    CHECK(s.PlaceHold(PublicHold("p3", MakeBooking("o1", "d1", t, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(PublicHold("p4", MakeBooking("o1", "d1", t, 30), 60s, 0ms)).ok());
+    REQUIRE(s.ReleaseHold("p4", "secret-of-p4").ok());
+
+    // A lapsed hold: released when it lapsed. Other desks are not affected.
+    const Instant u = t + 60min;
+    REQUIRE(s.PlaceHold(MakeHold("short", MakeBooking("o1", "d2", u, 30), 300ms)).ok());
+    std::this_thread::sleep_for(400ms);
+    CHECK(s.PlaceHold(PublicHold("p5", MakeBooking("o1", "d2", u, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(PublicHold("p6", MakeBooking("o1", "d1", u, 30), 60s, kDelay)).ok());
+    auto mid = s.ReadPublicClaims("o1", Interval{u, u + 30min}, kDelay);
+    REQUIRE(mid.ok());
+    CHECK(HasClaim(*mid, "d2", Interval{u, u + 30min}));
+    std::this_thread::sleep_for(kDelay);
+    CHECK(s.PlaceHold(PublicHold("p7", MakeBooking("o1", "d2", u, 30), 60s, kDelay)).ok());
+  }
+}
+
+TEST_CASE("conformance: a released place stays released when staff steps and the sweep meet it") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    constexpr auto kDelay = 60s;
+    REQUIRE(s.PlaceHold(MakeHold("gone", MakeBooking("o1", "d1", t, 30), 200ms)).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0003", MakeBooking("o1", "d1", t + 30min, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("REL-0003", "citizen", {}).ok());
+    std::this_thread::sleep_for(300ms);
+    // A staff booking next to them scans both (and used to drop lapsed claims).
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0004", MakeBooking("o1", "d1", t - 30min, 60)), "", {})
+                .status().code() == StatusCode::kOk);
+    REQUIRE(s.ErasePersonalData(api::SystemClock().Now() - 48h).ok());
+    CHECK(s.PlaceHold(PublicHold("q1", MakeBooking("o1", "d1", t + 30min, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(PublicHold("q2", MakeBooking("o1", "d1", t + 30min, 30), 60s, 0ms)).ok());
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

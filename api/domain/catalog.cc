@@ -547,13 +547,14 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.reminder_offsets = kDefaultReminders;
   office.appointments_per_identity = 0;
   office.pow_above_holds_per_minute = -1;
+  office.rerelease_delay = Minutes{0};
   office.no_show_grace = kDefaultNoShowGrace;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
                     "reminder_minutes_before", "appointments_per_identity",
-                    "proof_of_work_above_holds_per_minute",
+                    "proof_of_work_above_holds_per_minute", "rerelease_delay_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
                    "same_day_buffer_release"});
   if (!obj.ok()) return false;
@@ -583,6 +584,10 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto p = ReadInt(obj.Get("proof_of_work_above_holds_per_minute"),
                        obj.Path("proof_of_work_above_holds_per_minute"), -1, 100000, e)) {
     office.pow_above_holds_per_minute = static_cast<int>(*p);
+  }
+  if (auto d = ReadInt(obj.Get("rerelease_delay_minutes"), obj.Path("rerelease_delay_minutes"), 0,
+                       1440, e)) {
+    office.rerelease_delay = Minutes{*d};
   }
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
@@ -1051,6 +1056,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.pow_above_holds_per_minute >= 0) {
     Key(w, "proof_of_work_above_holds_per_minute");
     w.Int(o.pow_above_holds_per_minute);
+  }
+  if (o.rerelease_delay.count() > 0) {
+    Key(w, "rerelease_delay_minutes");
+    w.Int64(o.rerelease_delay.count());
   }
   if (o.no_show_grace != kDefaultNoShowGrace) {
     Key(w, "no_show_grace_minutes");

@@ -52,6 +52,12 @@ void App::ParseContact(const rapidjson::Value& v, const std::string& path,
   }
 }
 
+bool App::StaffView(const Call& call) const {
+  if (!call.request.Header("authorization")) return false;
+  auto p = Authenticate(call);
+  return p.ok() && (p->role == Role::kHotline || p->role == Role::kAdmin);
+}
+
 HttpResponse App::ListOffices(const Call&) {
   auto catalog = catalog_.Get();
   rapidjson::StringBuffer buf;
@@ -89,6 +95,9 @@ HttpResponse App::ListServices(const Call& call) {
 }
 
 HttpResponse App::GetAvailability(const Call& call) {
+  // Places released less than the office's re-release delay ago are
+  // offered to staff only (api/store.h, "Released places").
+  const bool public_view = !StaffView(call);
   const HttpRequest& req = call.request;
   std::vector<FieldError> errors;
   for (const auto& [name, value] : req.query) {
@@ -153,7 +162,8 @@ HttpResponse App::GetAvailability(const Call& call) {
       if (office_id) return Error(call, visit.status());
       continue;  // this office does not offer the combination
     }
-    auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr);
+    auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr,
+                                           public_view);
     if (!claims.ok()) return Error(call, claims.status());
     auto offers = Availability(office.schedule, *visit, range, now, *claims);
     for (const Offer& offer : offers) {
@@ -201,6 +211,9 @@ HttpResponse App::GetAvailability(const Call& call) {
 }
 
 HttpResponse App::GetNextAvailability(const Call& call) {
+  // Places released less than the office's re-release delay ago are
+  // offered to staff only (api/store.h, "Released places").
+  const bool public_view = !StaffView(call);
   const HttpRequest& req = call.request;
   std::vector<FieldError> errors;
   for (const auto& [name, value] : req.query) {
@@ -255,7 +268,8 @@ HttpResponse App::GetNextAvailability(const Call& call) {
     }
     LocalDate today = LocalDayOf(now, office->schedule.zone);
     DayRange range{today, today + date::days(office->schedule.rules.max_days_ahead)};
-    auto read = booker_.ReadOfficeClaims(*office, UtcEnvelope(range, office->schedule.zone), nullptr);
+    auto read = booker_.ReadOfficeClaims(*office, UtcEnvelope(range, office->schedule.zone), nullptr,
+                                         public_view);
     if (!read.ok()) return Error(call, read.status());
     claims.push_back(std::move(read).value());
     queries.push_back(OfficeQuery{&office->schedule, std::move(visit).value(), nullptr});

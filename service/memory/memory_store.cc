@@ -15,12 +15,19 @@ using api::AppointmentStatus;
 
 namespace {
 
+// A hold's or an appointment's claim, or a released place (api/store.h):
+// is_hold with expires_at = when it was released (a lapsed hold's entry is
+// one as it stands; a given-back hold's gets expires_at = the release; a
+// cancelled appointment's becomes one with the id kReleasedPrefix + its
+// reference). Entries expired longer than kReleasedKept are dropped.
 struct ClaimEntry {
   Instant end;
   bool is_hold = false;
   std::string id;        // hold id or appointment reference
-  TimePoint expires_at;  // holds only
+  TimePoint expires_at;  // holds and released places only
 };
+
+constexpr std::string_view kReleasedPrefix = "released:";
 
 using DeskTimeline = std::multimap<Instant, ClaimEntry>;
 
@@ -127,17 +134,23 @@ struct MemoryStore::Shard {
     return b.office_version != 0 && b.office_version != config.version;
   }
 
-  // Whether any live claim on `desk` overlaps `iv`, ignoring `ignore_id`.
-  // Expired holds met on the way are dropped.
-  bool Taken(const std::string& desk, Interval iv, TimePoint now, const std::string& ignore_id) {
+  // Whether any live claim on `desk` overlaps `iv`, ignoring `ignore_id`;
+  // with `released_delay`, places released less than that long ago count
+  // too. Released places older than kReleasedKept met on the way are dropped.
+  bool Taken(const std::string& desk, Interval iv, TimePoint now, const std::string& ignore_id,
+             std::chrono::milliseconds released_delay = {}) {
     auto d = desks.find(desk);
     if (d == desks.end()) return false;
     DeskTimeline& line = d->second;
     auto it = line.lower_bound(iv.begin - longest_claim);
     while (it != line.end() && it->first < iv.end) {
       const ClaimEntry& e = it->second;
-      if (e.is_hold && e.expires_at <= now) {
+      if (e.is_hold && e.expires_at + api::kReleasedKept <= now) {
         it = line.erase(it);
+        continue;
+      }
+      if (e.is_hold && e.expires_at + released_delay <= now) {
+        ++it;
         continue;
       }
       if (e.id != ignore_id && it->first < iv.end && iv.begin < e.end) return true;
@@ -226,6 +239,11 @@ void MemoryStore::AppendJobs(std::vector<OutboxJob> jobs) {
 }
 
 Result<DeskClaims> MemoryStore::ReadClaims(const std::string& office_id, Interval range) {
+  return ReadPublicClaims(office_id, range, std::chrono::milliseconds(0));
+}
+
+Result<DeskClaims> MemoryStore::ReadPublicClaims(const std::string& office_id, Interval range,
+                                                 std::chrono::milliseconds released_delay) {
   DeskClaims out;
   Shard* shard = FindShard(office_id);
   if (!shard) return out;
@@ -236,7 +254,7 @@ Result<DeskClaims> MemoryStore::ReadClaims(const std::string& office_id, Interva
     for (auto it = line.lower_bound(range.begin - shard->longest_claim);
          it != line.end() && it->first < range.end; ++it) {
       const ClaimEntry& e = it->second;
-      if (e.is_hold && e.expires_at <= now) continue;
+      if (e.is_hold && e.expires_at + released_delay <= now) continue;
       if (e.end <= range.begin) continue;
       claimed.push_back(Interval{it->first, e.end});
     }
@@ -250,7 +268,7 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard.mutex);
   if (shard.Stale(hold.booking)) return Status::Aborted("the office configuration changed");
-  if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "")) {
+  if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "", hold.released_delay)) {
     return Status::Conflict("the interval is taken");
   }
   {
@@ -260,6 +278,7 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
     }
   }
   hold.version = ++shard.hold_version;
+  hold.released_delay = std::chrono::milliseconds(0);  // a step input, not stored
   shard.AddClaim(hold.booking.desk_id, hold.booking.claim(), true, hold.id, hold.expires_at);
   shard.holds[hold.id] = hold;
   return hold;
@@ -310,7 +329,11 @@ Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& s
   if (it == shard->holds.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash)) {
     return Status::NotFound("no such hold");
   }
-  shard->RemoveClaim(it->second.booking.desk_id, it->second.booking.start, hold_id);
+  // A live hold's place is released now (api/store.h); the entry of a
+  // lapsed one already says when it lapsed.
+  if (ClaimEntry* claim = shard->FindClaim(it->second.booking.desk_id, it->second.booking.start, hold_id)) {
+    claim->expires_at = std::min(claim->expires_at, clock_->Now());
+  }
   shard->holds.erase(it);
   std::lock_guard<std::mutex> index(index_mutex_);
   hold_office_.erase(hold_id);
@@ -459,6 +482,9 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   ++a.revision;
   a.cancel_reason = reason;
   a.closed_at = clock_->Now();
+  // Its place is released in this step (api/store.h).
+  shard->AddClaim(a.booking.desk_id, a.booking.claim(), true,
+                  std::string(kReleasedPrefix) + reference, a.closed_at);
   shard->RecordStep(key, reference, a.closed_at);
   AppendJobs(std::move(jobs));
   return a;
@@ -1045,9 +1071,14 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
       });
       it = it->second.empty() ? shard->by_identity.erase(it) : std::next(it);
     }
+    for (auto& [desk, line] : shard->desks) {
+      std::erase_if(line, [&](const auto& e) {
+        return e.second.is_hold && e.second.expires_at + api::kReleasedKept <= now;
+      });
+    }
     for (auto it = shard->holds.begin(); it != shard->holds.end();) {
       if (it->second.expires_at + kHoldGrace <= now) {
-        shard->RemoveClaim(it->second.booking.desk_id, it->second.booking.start, it->first);
+        // Its claim entry stays a released place until kReleasedKept (below).
         dropped_holds.push_back(it->first);
         it = shard->holds.erase(it);
       } else {

@@ -59,6 +59,8 @@ class MemoryStore final : public api::Store {
   ~MemoryStore() override;
 
   Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
+  Result<DeskClaims> ReadPublicClaims(const std::string& office_id, Interval range,
+                                      std::chrono::milliseconds released_delay) override;
   Result<HoldRecord> PlaceHold(HoldRecord hold) override;
   Result<HoldRecord> GetHold(const std::string& hold_id) override;
   Result<HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,

@@ -26,6 +26,17 @@ namespace {
    it; nobody has to clean up for the place to become free. (Scripts that call
    TIME and then write are fine since Redis 5: scripts replicate by effects.)
 
+   Released places (api/store.h; ZMS's deallocationDuration). The place a
+   cancelled appointment or a given-back hold frees becomes the member
+   "<start>:<claim_end>:<released ms>:r:<id>" in the same script (cancel,
+   release_hold); a lapsed hold's member already says when it lapsed. For
+   every step such a member is a lapsed claim, except for a public hold at
+   an office with a re-release delay (place_hold's `released_delay`): to it
+   the place is claimed while released + delay > now. So lazy removal drops
+   lapsed members only RELEASED_KEPT_MS (api::kReleasedKept, 24 h) after
+   their time, not at once: until then a public hold may still have to
+   honour them.
+
    Numbers. Lua 5.1 numbers are doubles: exact for integers below 2^53, which
    covers minutes and milliseconds since the epoch. string.format('%d') is
    used wherever a number becomes part of a string, so it never turns into
@@ -40,14 +51,18 @@ local function parse_claim(m)
   local s, e, x = string.match(m, '^(%-?%d+):(%-?%d+):(%d+):')
   return tonumber(s), tonumber(e), tonumber(x)
 end
-local function taken(claims, cmax, desk, s, e, now, own)
+local RELEASED_KEPT_MS = 86400000
+local function taken(claims, cmax, desk, s, e, now, own, released_delay)
   local maxlen = tonumber(redis.call('HGET', cmax, desk) or '0')
   local members = redis.call('ZRANGEBYSCORE', claims, fmt(s - maxlen), '(' .. fmt(e))
   local busy = false
+  local delay = released_delay or 0
   for _, m in ipairs(members) do
     local cs, ce, x = parse_claim(m)
-    if x ~= 0 and x <= now then
+    if x ~= 0 and x + RELEASED_KEPT_MS <= now then
       redis.call('ZREM', claims, m)
+    elseif x ~= 0 and x + delay <= now then
+      -- lapsed, or released long enough ago for this step
     elseif m ~= own and ce > s then
       busy = true
     end
@@ -180,9 +195,10 @@ return out
 )lua";
 
 /* place_hold. KEYS: hold, claims, cmax, desks, hold version counter, cfg.
-   ARGV: desk, start, claim_end, ttl_ms, keep_ms, hold id, then field/value
-   pairs of the hold hash, then the config version (see stale()). Returns
-   {OK, version, expires_ms}.
+   ARGV: desk, start, claim_end, ttl_ms, keep_ms, hold id, released_delay
+   ms (places released less than this long ago count as claimed, see the
+   prelude; '0' = none), then field/value pairs of the hold hash, then the
+   config version (see stale()). Returns {OK, version, expires_ms}.
    The overlap check and the claim write happen in this one script, so two
    requests for the same interval cannot both pass the check: the second
    sees the first's claim. The version comes from a per-office counter that
@@ -196,13 +212,15 @@ local now = now_ms()
 if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
-if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
+if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil, tonumber(ARGV[7])) then
+  return {'CONFLICT'}
+end
 local ver = redis.call('INCR', KEYS[5])
 local ttl = tonumber(ARGV[4])
 local exp = now + ttl
 local member = ARGV[2] .. ':' .. ARGV[3] .. ':' .. fmt(exp) .. ':h:' .. ARGV[6]
 add_claim(KEYS[2], KEYS[3], KEYS[4], ARGV[1], s, e, member)
-redis.call('HSET', KEYS[1], unpack(ARGV, 7, #ARGV - 1))
+redis.call('HSET', KEYS[1], unpack(ARGV, 8, #ARGV - 1))
 redis.call('HSET', KEYS[1], 'ver', fmt(ver), 'exp', fmt(exp), 'member', member)
 redis.call('PEXPIRE', KEYS[1], fmt(ttl + tonumber(ARGV[5])))
 return {'OK', ver, exp}
@@ -210,12 +228,19 @@ return {'OK', ver, exp}
 
 /* release_hold. KEYS: hold, claims. ARGV: secret hash.
    A wrong secret answers like an unknown hold, so the reply reveals nothing
-   to someone guessing. */
+   to someone guessing. A live hold's place is released now (see the
+   prelude): its member becomes a released one in this step. */
 const char* kReleaseHold = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-local h = redis.call('HMGET', KEYS[1], 'secret', 'member')
+local h = redis.call('HMGET', KEYS[1], 'secret', 'member', 'start', 'claim_end', 'id')
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
-redis.call('ZREM', KEYS[2], h[2])
+if h[2] and redis.call('ZSCORE', KEYS[2], h[2]) then
+  local now = now_ms()
+  local _, _, x = parse_claim(h[2])
+  redis.call('ZREM', KEYS[2], h[2])
+  redis.call('ZADD', KEYS[2], h[3],
+             h[3] .. ':' .. h[4] .. ':' .. fmt(math.min(x, now)) .. ':r:' .. h[5])
+end
 redis.call('DEL', KEYS[1])
 return {'OK'}
 )lua";
@@ -398,6 +423,8 @@ if step_done(KEYS[7], ARGV[4]) == a[5] then return record(KEYS[1], KEYS[2]) end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
 if not active(a[2]) then return {'PRECOND'} end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
+-- its place is released in this step (see the prelude)
+redis.call('ZADD', KEYS[3], a[3], a[3] .. ':' .. a[4] .. ':' .. fmt(now_ms()) .. ':r:' .. a[5])
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZREM', KEYS[4], a[5])
@@ -886,13 +913,14 @@ return {'OK', 1}
 )lua";
 
 /* purge_claims. KEYS: claims of one desk. Removes claims of expired holds
-   (they are already ignored; this only keeps the set small). */
+   and released places older than RELEASED_KEPT_MS (they are already
+   ignored; this only keeps the set small). */
 const char* kPurgeClaims = R"lua(
 local now = now_ms()
 local n = 0
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local _, _, x = parse_claim(m)
-  if x ~= 0 and x <= now then
+  if x ~= 0 and x + RELEASED_KEPT_MS <= now then
     redis.call('ZREM', KEYS[1], m)
     n = n + 1
   end

@@ -239,6 +239,11 @@ RedisStore::RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const ap
 // --- Booking steps ------------------------------------------------------------------
 
 Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Interval range) {
+  return ReadPublicClaims(office_id, range, std::chrono::milliseconds(0));
+}
+
+Result<api::DeskClaims> RedisStore::ReadPublicClaims(const std::string& office_id, Interval range,
+                                                     std::chrono::milliseconds released_delay) {
   if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
@@ -252,6 +257,9 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
   }
   // Members are "<start>:<claim_end>:<expires_ms>:<kind>:<id>" (redis_scripts.cc).
   const long long now_ms = Int(*flat.element[0]);
+  // A lapsed hold or a released place (kind "r") counts while its time +
+  // released_delay is ahead (redis_scripts.cc, "Released places").
+  const long long delay_ms = released_delay.count();
   const long long begin = range.begin.time_since_epoch().count();
   api::DeskClaims out;
   for (std::size_t i = 1; i + 1 < flat.elements; i += 2) {
@@ -275,7 +283,7 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
       }
       if (!ok) continue;  // not a claim member: nothing written by us
       const long long expires = fields[2];
-      if ((expires != 0 && expires <= now_ms) || fields[1] <= begin) continue;
+      if ((expires != 0 && expires + delay_ms <= now_ms) || fields[1] <= begin) continue;
       intervals.push_back(Interval{Instant(Minutes(fields[0])), Instant(Minutes(fields[1]))});
     }
     if (!intervals.empty()) {
@@ -308,7 +316,7 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
 
   std::vector<std::string> args = {b.desk_id, MinutesText(b.start), MinutesText(b.claim_end),
                                    std::to_string(ttl.count()), std::to_string(keep.count()),
-                                   hold.id};
+                                   hold.id, std::to_string(hold.released_delay.count())};
   std::vector<std::string> fields = HoldFields(hold);
   args.insert(args.end(), fields.begin(), fields.end());
   args.push_back(std::to_string(b.office_version));
@@ -327,6 +335,7 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
   }
   hold.version = static_cast<std::uint64_t>(Int(*r.element[1]));
   hold.expires_at = api::TimePoint(std::chrono::milliseconds(Int(*r.element[2])));
+  hold.released_delay = std::chrono::milliseconds(0);  // a step input, not stored
   return hold;
 }
 

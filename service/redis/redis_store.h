@@ -49,6 +49,8 @@ class RedisStore final : public api::Store {
   RedisStore& operator=(const RedisStore&) = delete;
 
   Result<api::DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
+  Result<api::DeskClaims> ReadPublicClaims(const std::string& office_id, Interval range,
+                                           std::chrono::milliseconds released_delay) override;
   Result<api::HoldRecord> PlaceHold(api::HoldRecord hold) override;
   Result<api::HoldRecord> GetHold(const std::string& hold_id) override;
   Result<api::HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
