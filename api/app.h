@@ -118,6 +118,12 @@ class App {
   // the store's booking steps to compare the office's configuration version
   // in the same atomic step (in Redis, {o:X}:cfg shares the office's slot).
   Status RefreshCatalog();
+  // The waitlist's sweep of every office (Store::OfferReleased): termin-api
+  // calls it every few seconds.
+  void SweepWaitlist();
+  // The key of waitlist offer links (api/domain/waitlist.h, OfferLinkToken),
+  // for the in-process worker.
+  const std::string& offer_key() const { return offer_key_; }
 
   std::vector<std::string> Routes() const { return router_.List(); }
   ApiMetrics& metrics() { return metrics_; }
@@ -177,6 +183,14 @@ class App {
   HttpResponse DeleteHold(const Call& call);
   HttpResponse ExtendHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);
+  // The waitlist (api/handlers/waitlist.cc).
+  HttpResponse CreateWish(const Call& call);
+  HttpResponse WithdrawWish(const Call& call);
+  HttpResponse GetOffer(const Call& call);
+  HttpResponse AcceptOffer(const Call& call);
+  HttpResponse DeclineOffer(const Call& call);
+  // The offer-hold a call names with a good X-Offer-Token; NotFound else.
+  Result<HoldRecord> OfferForCall(const Call& call);
   HttpResponse GetAppointment(const Call& call);
   HttpResponse CancelAppointment(const Call& call);
   HttpResponse MoveAppointment(const Call& call);
@@ -261,6 +275,7 @@ class App {
   Booker booker_;
   FairUse fair_use_;
   std::string pow_key_;  // options_.pow_key, or a random key of this process
+  std::string offer_key_;  // waitlist offer links: options_.link_key, or a random key of this process
   Router router_;
   // Serializes admin configuration changes and catalogue reloads, so a
   // reload that read the store before an admin change on this replica never

@@ -113,6 +113,11 @@ struct HoldRecord {
   TimePoint expires_at;
   bool voided = false;  // an office change removed its start: it claims nothing, confirms never
   int extensions = 0;   // how often ExtendHold pushed expires_at back
+  // An offer-hold (the waitlist, see Wish): the wish it was offered to;
+  // empty for a citizen's own hold. Confirming it erases the wish in the
+  // same step; releasing it (a decline) ends the wish and offers the place
+  // to the next one.
+  std::string wish_id;
   // A step input, never stored: PlaceHold also refuses (Conflict) places
   // released less than this long ago (a public hold at an office with a
   // re-release delay); 0 = released places are free at once.
@@ -155,6 +160,7 @@ enum class JobType {
   kMoved,
   kCancelled,
   kCancelledByOffice,
+  kWaitlistOffer,  // reference = the offer-hold's id (HoldRecord::wish_id names the wish)
 };
 
 struct OutboxJob {
@@ -370,6 +376,52 @@ enum class DeskAction {
   kRequeue,   // called/serving -> waiting, in its old place
   kTransfer,  // called/serving -> waiting for another desk
 };
+
+// --- The waitlist ("notify me", #14) -----------------------------------------
+// A wish: a citizen who found nothing that fits asks to be offered a place
+// that is freed later. One Wish per office (a wish for several offices, or
+// "any", is one per office, sharing a secret). What the store cannot judge
+// (desks, durations, the office's time zone) the API judges when the wish
+// is made and writes into it: the desks that can do every service, the
+// visit's length and its claim's length, and the UTC ranges in which a start
+// suits the citizen (weekdays and times, up to the latest date).
+//
+// Offers, in the store's steps (the matching is atomic with the release):
+// the place a cancel (CancelAppointment), a given-back hold (ReleaseHold,
+// also a declined offer) frees, and a lapsed hold (or lapsed offer) a
+// public PlaceHold or OfferReleased meets, is offered to the oldest waiting
+// wish it suits (desk, start in a range, its claim within the freed
+// interval, no live claim in the way) before anyone else may take it: an
+// offer-hold at the freed start (id OfferHoldId(wish), secret hash
+// `offer_secret_hash`, lapsing `offer_ttl` after the offer), a
+// kWaitlistOffer job in the outbox, and the wish marked offered, all in that
+// step. A place is offered once (the offer-hold is a claim); a wish gets one
+// offer (accepted: the appointment; declined or lapsed: the wish ends).
+enum class WishState {
+  kWaiting,  // no offer yet
+  kOffered,  // offer_hold names its offer-hold
+};
+
+struct Wish {
+  std::string id;           // "<office>.<random>" (names its office, as a hold id does)
+  std::string secret_hash;  // SHA-256 of the citizen's wish secret (to withdraw it)
+  std::string office_id;
+  std::vector<std::string> services;
+  std::vector<std::string> desks;  // that can do every service (judged by the API)
+  Minutes duration{0};             // the visit
+  Minutes occupancy{0};            // its claim (duration plus buffers)
+  std::vector<Interval> windows;   // a start suits if it lies in one, [begin, end); UTC
+  Contact contact;
+  TimePoint created_at;
+  TimePoint expires_at;  // erased with its contact data from then on
+  std::string offer_secret_hash;   // the offer-hold's secret hash (the offer link's token)
+  std::chrono::milliseconds offer_ttl{0};
+  WishState state = WishState::kWaiting;
+  std::string offer_hold;  // once offered
+};
+
+// The id of the offer-hold of `wish_id`: one per wish.
+inline std::string OfferHoldId(const std::string& wish_id) { return wish_id + "-o"; }
 
 class Store {
  public:
@@ -597,6 +649,21 @@ class Store {
   // `cutoff`; returns how many were erased. Also drops expired holds and
   // idempotency records.
   virtual Result<std::size_t> ErasePersonalData(TimePoint cutoff) = 0;
+
+  // --- The waitlist (see Wish) ---------------------------------------------
+  // Writes a new wish (waiting). FailedPrecondition if the id is in use.
+  virtual Result<Wish> AddWish(Wish wish) = 0;
+  // NotFound if unknown (also once erased).
+  virtual Result<Wish> GetWish(const std::string& wish_id) = 0;
+  // Erases a wish with its contact data; a live offer-hold of it is
+  // released (and offered on) in the same step. NotFound if unknown or the
+  // secret differs.
+  virtual Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) = 0;
+  // The sweep of one office: offers every freed place whose time has come
+  // (lapsed holds and offers; released places not offered yet) to the
+  // waiting wishes, and erases wishes that expired or whose offer lapsed.
+  // Returns how many offers it made.
+  virtual Result<std::size_t> OfferReleased(const std::string& office_id) = 0;
 
   // Ok if the store can serve requests (readiness).
   virtual Status Ping() = 0;

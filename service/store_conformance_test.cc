@@ -1376,5 +1376,184 @@ TEST_CASE("conformance: a released place stays released when staff steps and the
   }
 }
 
+// The waitlist (api/store.h, Wish): a freed place goes to the oldest wish
+// it suits, as an offer-hold, in the step that frees it; once.
+api::Wish MakeWish(const std::string& id, const std::vector<std::string>& desks, Instant from,
+                   Instant to, int minutes, std::chrono::milliseconds offer_ttl = 60s) {
+  api::Wish w;
+  w.id = id;
+  w.secret_hash = "wish-secret-" + id;
+  w.office_id = std::string(api::OfficeInHoldId(id));
+  w.services = {"id-card"};
+  w.desks = desks;
+  w.duration = Minutes(minutes);
+  w.occupancy = Minutes(minutes);
+  w.windows = {Interval{from, to}};
+  w.contact.name = "Wanda Warteliste";
+  w.contact.email = "wanda@example.org";
+  w.created_at = api::SystemClock().Now();
+  w.expires_at = w.created_at + 24h;
+  w.offer_secret_hash = "offer-secret-" + id;
+  w.offer_ttl = offer_ttl;
+  return w;
+}
+
+std::size_t OfferJobs(api::Store& s) {
+  auto jobs = s.PendingJobs();
+  REQUIRE(jobs.ok());
+  return static_cast<std::size_t>(std::count_if(jobs->begin(), jobs->end(), [](const OutboxJob& j) {
+    return j.type == JobType::kWaitlistOffer;
+  }));
+}
+
+TEST_CASE("conformance: a cancelled place is offered to the oldest wish it suits, in the cancel's step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("WL-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    // Not for d1; too long; at other times; then two that suit (older first).
+    REQUIRE(s.AddWish(MakeWish("o1.other-desk", {"d2"}, t - 60min, t + 60min, 30)).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.too-long", {"d1"}, t - 60min, t + 60min, 45)).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.other-time", {"d1"}, t + 60min, t + 120min, 30)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.first", {"d1", "d2"}, t - 60min, t + 60min, 30)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.second", {"d1"}, t, t + 10min, 30)).ok());
+    CHECK(s.AddWish(MakeWish("o1.first", {"d1"}, t, t + 10min, 30)).status().code() ==
+          StatusCode::kFailedPrecondition);
+
+    REQUIRE(s.CancelAppointment("WL-0001", "citizen", {}).ok());
+    auto first = s.GetWish("o1.first");
+    REQUIRE(first.ok());
+    CHECK(first->state == api::WishState::kOffered);
+    CHECK(first->offer_hold == api::OfferHoldId("o1.first"));
+    auto offer = s.GetHold(api::OfferHoldId("o1.first"));
+    REQUIRE(offer.ok());
+    CHECK(offer->wish_id == "o1.first");
+    CHECK(offer->booking.desk_id == "d1");
+    CHECK(offer->booking.start == t);
+    CHECK(offer->booking.claim_end == t + 30min);
+    CHECK(OfferJobs(s) == 1);
+    CHECK(s.GetWish("o1.second")->state == api::WishState::kWaiting);
+    // The offered place is claimed, for staff too.
+    CHECK(s.CreateAppointment(MakeAppointment("WL-0002", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+    CHECK(s.GetWish("o1.second")->state == api::WishState::kWaiting);
+
+    // Declined: the wish ends, the place goes to the next wish in the step.
+    REQUIRE(s.ReleaseHold(api::OfferHoldId("o1.first"), "offer-secret-o1.first").ok());
+    CHECK(s.GetWish("o1.first").status().code() == StatusCode::kNotFound);
+    auto second = s.GetWish("o1.second");
+    REQUIRE(second.ok());
+    CHECK(second->state == api::WishState::kOffered);
+    CHECK(OfferJobs(s) == 2);
+
+    // Accepted: the offer-hold becomes the appointment, the wish is erased.
+    AppointmentRecord a = MakeAppointment("WL-0003", {});
+    a.channel = api::Channel::kWeb;
+    auto booked = s.ConfirmHold(api::OfferHoldId("o1.second"), "offer-secret-o1.second", std::nullopt,
+                                a, api::JobPlan{});
+    REQUIRE(booked.ok());
+    CHECK(booked->booking.start == t);
+    CHECK(booked->booking.claim_end == t + 30min);
+    CHECK(s.GetWish("o1.second").status().code() == StatusCode::kNotFound);
+    CHECK(s.GetWish("o1.other-desk")->state == api::WishState::kWaiting);
+  }
+}
+
+TEST_CASE("conformance: lapsed holds and offers go to the next wish; a public hold meets the wish first") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.PlaceHold(MakeHold("o1.lapse", MakeBooking("o1", "d1", t, 30), 200ms)).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.w1", {"d1"}, t, t + 10min, 30, 300ms)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.w2", {"d1"}, t, t + 10min, 30)).ok());
+    std::this_thread::sleep_for(300ms);
+    // A public hold on the lapsed place: the wish gets it first.
+    CHECK(s.PlaceHold(MakeHold("o1.public", MakeBooking("o1", "d1", t, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.GetWish("o1.w1")->state == api::WishState::kOffered);
+    // Its offer lapses: the sweep erases the wish and offers the place on.
+    std::this_thread::sleep_for(400ms);
+    auto swept = s.OfferReleased("o1");
+    REQUIRE(swept.ok());
+    CHECK(*swept == 1);
+    CHECK(s.GetWish("o1.w1").status().code() == StatusCode::kNotFound);
+    CHECK(s.GetWish("o1.w2")->state == api::WishState::kOffered);
+    CHECK(OfferJobs(s) == 2);
+    // Withdrawn while offered: the place is free again (nobody else waits).
+    REQUIRE(s.WithdrawWish("o1.w2", "wish-secret-o1.w2").ok());
+    CHECK(s.WithdrawWish("o1.w2", "wish-secret-o1.w2").code() == StatusCode::kNotFound);
+    CHECK(s.PlaceHold(MakeHold("o1.public2", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    CHECK(*s.OfferReleased("o1") == 0);
+  }
+}
+
+TEST_CASE("conformance: many cancels and holds racing over the waitlist: each place offered once") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    constexpr int kPlaces = 8;
+    for (int i = 0; i < kPlaces; ++i) {
+      REQUIRE(s.CreateAppointment(MakeAppointment("RACE-" + std::to_string(1000 + i),
+                                                  MakeBooking("o1", "d1", t + Minutes(30 * i), 30)),
+                                  "", {}).ok());
+    }
+    for (int i = 0; i < 2 * kPlaces; ++i) {
+      REQUIRE(s.AddWish(MakeWish("o1.race" + std::to_string(i), {"d1"}, t, t + Minutes(30 * kPlaces), 30)).ok());
+    }
+    std::barrier start(2 * kPlaces);
+    std::atomic<int> public_holds{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kPlaces; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        (void)s.CancelAppointment("RACE-" + std::to_string(1000 + i), "citizen", {});
+      });
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        if (s.PlaceHold(MakeHold("o1.p" + std::to_string(i), MakeBooking("o1", "d1", t + Minutes(30 * i), 30), 60s)).ok()) {
+          ++public_holds;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    // No public hold got a place while wishes waited; every place offered once.
+    CHECK(public_holds.load() == 0);
+    CHECK(OfferJobs(s) == kPlaces);
+    int offered = 0;
+    for (int i = 0; i < 2 * kPlaces; ++i) {
+      auto w = s.GetWish("o1.race" + std::to_string(i));
+      REQUIRE(w.ok());
+      if (w->state == api::WishState::kOffered) ++offered;
+    }
+    CHECK(offered == kPlaces);
+  }
+}
+
+TEST_CASE("conformance: a long freed place is offered piece by piece to shorter wishes, in one step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("WL-0100", MakeBooking("o1", "d1", t, 60)), "", {}).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.a", {"d1"}, t, t + 60min, 30)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.b", {"d1"}, t, t + 60min, 30)).ok());
+    REQUIRE(s.CancelAppointment("WL-0100", "citizen", {}).ok());
+    auto a = s.GetHold(api::OfferHoldId("o1.a"));
+    auto bb = s.GetHold(api::OfferHoldId("o1.b"));
+    REQUIRE(a.ok());
+    REQUIRE(bb.ok());
+    CHECK(a->booking.start == t);
+    CHECK(bb->booking.start == t + 30min);
+    CHECK(OfferJobs(s) == 2);
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

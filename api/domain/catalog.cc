@@ -548,6 +548,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.appointments_per_identity = 0;
   office.pow_above_holds_per_minute = -1;
   office.rerelease_delay = Minutes{0};
+  office.waitlist_offer_ttl = Minutes{120};
   office.no_show_grace = kDefaultNoShowGrace;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
@@ -555,6 +556,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
                     "reminder_minutes_before", "appointments_per_identity",
                     "proof_of_work_above_holds_per_minute", "rerelease_delay_minutes",
+                    "waitlist_offer_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
                    "same_day_buffer_release"});
   if (!obj.ok()) return false;
@@ -588,6 +590,10 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto d = ReadInt(obj.Get("rerelease_delay_minutes"), obj.Path("rerelease_delay_minutes"), 0,
                        1440, e)) {
     office.rerelease_delay = Minutes{*d};
+  }
+  if (auto t = ReadInt(obj.Get("waitlist_offer_minutes"), obj.Path("waitlist_offer_minutes"), 5,
+                       2880, e)) {
+    office.waitlist_offer_ttl = Minutes{*t};
   }
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
@@ -1060,6 +1066,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.rerelease_delay.count() > 0) {
     Key(w, "rerelease_delay_minutes");
     w.Int64(o.rerelease_delay.count());
+  }
+  if (o.waitlist_offer_ttl != Minutes{120}) {
+    Key(w, "waitlist_offer_minutes");
+    w.Int64(o.waitlist_offer_ttl.count());
   }
   if (o.no_show_grace != kDefaultNoShowGrace) {
     Key(w, "no_show_grace_minutes");

@@ -105,6 +105,10 @@ struct OfficeInfo {
   // only this long after it was freed; staff see it free at once. 0 = at
   // once; at most 1440 (api::kReleasedKept).
   Minutes rerelease_delay{0};
+  // The waitlist (api/store.h, Wish): how long an offered place is kept for
+  // the wish it was offered to (5..2880 minutes; Düsseldorf's Terminagent
+  // gives two days).
+  Minutes waitlist_offer_ttl{120};
   // The day's queue: an appointment not checked in by its start plus this
   // becomes no_show, and its desk time goes back to the day (0..240).
   Minutes no_show_grace = kDefaultNoShowGrace;

@@ -64,6 +64,7 @@ std::string JobTypeName(JobType t) {
     case JobType::kMoved: return "moved";
     case JobType::kCancelled: return "cancelled";
     case JobType::kCancelledByOffice: return "cancelled_by_office";
+    case JobType::kWaitlistOffer: return "waitlist_offer";
   }
   return "confirmation";
 }

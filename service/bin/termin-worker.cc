@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     opts.compose.link_key = std::move(key).value();
+    opts.compose.offer_key = opts.compose.link_key;
   }
   if (store.rfind("redis://", 0) != 0) {
     std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] (the embedded store lives "

@@ -78,6 +78,10 @@ struct MemoryStore::Shard {
   // Fair use: identity digest -> references confirmed with it (pruned as
   // they end, are cancelled or erased).
   std::map<std::string, std::set<std::string>> by_identity;
+  // The waitlist (api/store.h, Wish): id -> wish.
+  std::map<std::string, api::Wish> wishes;
+  std::uint64_t wish_arrivals = 0;  // AddWish's counter: the order of the waitlist
+  std::map<std::string, std::uint64_t> wish_arrival;  // wish id -> its number (first come, first served)
 
   // Whether one of `a.identities` has `a.identity_limit` future confirmed
   // or checked-in appointments sharing a service with `services`.
@@ -268,6 +272,7 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard.mutex);
   if (shard.Stale(hold.booking)) return Status::Aborted("the office configuration changed");
+  OfferMet(shard, hold.booking.office_id, hold.booking.desk_id, hold.booking.claim(), now);
   if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "", hold.released_delay)) {
     return Status::Conflict("the interval is taken");
   }
@@ -330,11 +335,16 @@ Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& s
     return Status::NotFound("no such hold");
   }
   // A live hold's place is released now (api/store.h); the entry of a
-  // lapsed one already says when it lapsed.
-  if (ClaimEntry* claim = shard->FindClaim(it->second.booking.desk_id, it->second.booking.start, hold_id)) {
+  // lapsed one already says when it lapsed. A declined offer ends its wish;
+  // the place goes to the next one.
+  const api::Booking freed = it->second.booking;
+  if (!it->second.wish_id.empty()) shard->wishes.erase(it->second.wish_id);
+  const bool claimed = shard->FindClaim(freed.desk_id, freed.start, hold_id) != nullptr;
+  if (ClaimEntry* claim = shard->FindClaim(freed.desk_id, freed.start, hold_id)) {
     claim->expires_at = std::min(claim->expires_at, clock_->Now());
   }
   shard->holds.erase(it);
+  if (claimed) OfferFreed(*shard, freed.office_id, freed.desk_id, freed.start, hold_id, clock_->Now());
   std::lock_guard<std::mutex> index(index_mutex_);
   hold_office_.erase(hold_id);
   return Status::Ok();
@@ -393,6 +403,7 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
   shard->RemoveClaim(hold.booking.desk_id, hold.booking.start, hold_id);
   shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
                   appointment.reference, TimePoint{});
+  if (!hold.wish_id.empty()) shard->wishes.erase(hold.wish_id);  // an accepted offer
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
   shard->RecordStep(key, appointment.reference, now);
@@ -485,6 +496,9 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   // Its place is released in this step (api/store.h).
   shard->AddClaim(a.booking.desk_id, a.booking.claim(), true,
                   std::string(kReleasedPrefix) + reference, a.closed_at);
+  // ... and offered to the waitlist in it.
+  OfferFreed(*shard, a.booking.office_id, a.booking.desk_id, a.booking.start,
+             std::string(kReleasedPrefix) + reference, clock_->Now());
   shard->RecordStep(key, reference, a.closed_at);
   AppendJobs(std::move(jobs));
   return a;
@@ -1097,6 +1111,167 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
     }
   }
   return erased;
+}
+
+// --- The waitlist (api/store.h, Wish) -----------------------------------------
+
+std::size_t MemoryStore::OfferFreed(Shard& shard, const std::string& office,
+                                    const std::string& desk, Instant begin,
+                                    const std::string& entry_id, TimePoint now) {
+  std::size_t offers = 0;
+  std::optional<Instant> at = begin;
+  while (at && OfferPlace(shard, office, desk, *at, entry_id, now, &at)) ++offers;
+  return offers;
+}
+
+bool MemoryStore::OfferPlace(Shard& shard, const std::string& office, const std::string& desk,
+                             Instant begin, const std::string& entry_id, TimePoint now,
+                             std::optional<Instant>* rest) {
+  *rest = std::nullopt;
+  if (api::ToTimePoint(begin) <= now) return false;
+  ClaimEntry* freed = shard.FindClaim(desk, begin, entry_id);
+  if (!freed) return false;
+  const Instant end = freed->end;
+  const TimePoint released_at = freed->expires_at;
+  // The oldest waiting wish the place suits.
+  std::vector<api::Wish*> candidates;
+  for (auto& [id, w] : shard.wishes) {
+    if (w.state != api::WishState::kWaiting || w.expires_at <= now) continue;
+    if (std::find(w.desks.begin(), w.desks.end(), desk) == w.desks.end()) continue;
+    if (begin + w.occupancy > end) continue;
+    if (std::none_of(w.windows.begin(), w.windows.end(),
+                     [&](const Interval& r) { return r.begin <= begin && begin < r.end; })) {
+      continue;
+    }
+    candidates.push_back(&w);
+  }
+  std::sort(candidates.begin(), candidates.end(), [&](const api::Wish* a, const api::Wish* b) {
+    return shard.wish_arrival[a->id] < shard.wish_arrival[b->id];
+  });
+  for (api::Wish* w : candidates) {
+    const Interval claim{begin, begin + w->occupancy};
+    if (shard.Taken(desk, claim, now, entry_id)) continue;
+    HoldRecord h;
+    h.id = api::OfferHoldId(w->id);
+    h.secret_hash = w->offer_secret_hash;
+    h.version = ++shard.hold_version;
+    h.booking.office_id = office;
+    h.booking.desk_id = desk;
+    h.booking.services = w->services;
+    h.booking.start = begin;
+    h.booking.end = begin + w->duration;
+    h.booking.claim_end = claim.end;
+    h.booking.office_version = shard.config.version;
+    h.expires_at = now + w->offer_ttl;
+    h.wish_id = w->id;
+    // The offer takes the start of the freed interval; the rest stays released.
+    shard.RemoveClaim(desk, begin, entry_id);
+    if (claim.end < end) {
+      shard.AddClaim(desk, Interval{claim.end, end}, true, entry_id, released_at);
+      *rest = claim.end;
+    }
+    shard.AddClaim(desk, claim, true, h.id, h.expires_at);
+    shard.holds[h.id] = h;
+    {
+      std::lock_guard<std::mutex> index(index_mutex_);
+      hold_office_[h.id] = office;
+    }
+    w->state = api::WishState::kOffered;
+    w->offer_hold = h.id;
+    AppendJobs({OutboxJob{api::JobType::kWaitlistOffer, h.id, now}});
+    return true;
+  }
+  return false;
+}
+
+void MemoryStore::OfferMet(Shard& shard, const std::string& office, const std::string& desk,
+                           Interval iv, TimePoint now) {
+  if (shard.wishes.empty()) return;
+  auto d = shard.desks.find(desk);
+  if (d == shard.desks.end()) return;
+  std::vector<std::pair<Instant, std::string>> met;
+  for (auto it = d->second.lower_bound(iv.begin - shard.longest_claim);
+       it != d->second.end() && it->first < iv.end; ++it) {
+    const ClaimEntry& e = it->second;
+    if (e.is_hold && e.expires_at <= now && e.end > iv.begin) met.emplace_back(it->first, e.id);
+  }
+  for (const auto& [begin, id] : met) OfferFreed(shard, office, desk, begin, id, now);
+}
+
+Result<api::Wish> MemoryStore::AddWish(api::Wish wish) {
+  Shard& shard = ShardFor(wish.office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.wishes.count(wish.id)) return Status::FailedPrecondition("wish id in use");
+  wish.state = api::WishState::kWaiting;
+  wish.offer_hold.clear();
+  shard.wish_arrival[wish.id] = ++shard.wish_arrivals;
+  shard.wishes[wish.id] = wish;
+  return wish;
+}
+
+Result<api::Wish> MemoryStore::GetWish(const std::string& wish_id) {
+  Shard* shard = FindShard(std::string(api::OfficeInHoldId(wish_id)));
+  if (!shard) return Status::NotFound("no such wish");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->wishes.find(wish_id);
+  if (it == shard->wishes.end() || it->second.expires_at <= clock_->Now()) {
+    return Status::NotFound("no such wish");
+  }
+  return it->second;
+}
+
+Status MemoryStore::WithdrawWish(const std::string& wish_id, const std::string& secret_hash) {
+  const std::string office(api::OfficeInHoldId(wish_id));
+  Shard* shard = FindShard(office);
+  if (!shard) return Status::NotFound("no such wish");
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->wishes.find(wish_id);
+  if (it == shard->wishes.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash)) {
+    return Status::NotFound("no such wish");
+  }
+  const std::string hold_id = it->second.offer_hold;
+  shard->wishes.erase(it);
+  auto h = hold_id.empty() ? shard->holds.end() : shard->holds.find(hold_id);
+  if (h == shard->holds.end()) return Status::Ok();
+  const api::Booking freed = h->second.booking;
+  const bool live = h->second.expires_at > now;
+  if (ClaimEntry* claim = shard->FindClaim(freed.desk_id, freed.start, hold_id)) {
+    claim->expires_at = std::min(claim->expires_at, now);
+  }
+  shard->holds.erase(h);
+  {
+    std::lock_guard<std::mutex> index(index_mutex_);
+    hold_office_.erase(hold_id);
+  }
+  if (live) OfferFreed(*shard, office, freed.desk_id, freed.start, hold_id, now);
+  return Status::Ok();
+}
+
+Result<std::size_t> MemoryStore::OfferReleased(const std::string& office_id) {
+  Shard* shard = FindShard(office_id);
+  if (!shard) return std::size_t{0};
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  std::erase_if(shard->wishes, [&](const auto& e) {
+    const api::Wish& w = e.second;
+    if (w.state == api::WishState::kWaiting) return w.expires_at <= now;
+    auto h = shard->holds.find(w.offer_hold);
+    return h == shard->holds.end() || h->second.expires_at <= now;
+  });
+  if (shard->wishes.empty()) return std::size_t{0};
+  std::vector<std::tuple<std::string, Instant, std::string>> freed;
+  const Instant from = std::chrono::time_point_cast<Minutes>(std::chrono::floor<Minutes>(now));
+  for (const auto& [desk, line] : shard->desks) {
+    for (auto it = line.lower_bound(from); it != line.end(); ++it) {
+      if (it->second.is_hold && it->second.expires_at <= now) freed.emplace_back(desk, it->first, it->second.id);
+    }
+  }
+  std::size_t offers = 0;
+  for (const auto& [desk, begin, id] : freed) {
+    offers += OfferFreed(*shard, office_id, desk, begin, id, now);
+  }
+  return offers;
 }
 
 Status MemoryStore::Ping() { return Status::Ok(); }

@@ -122,10 +122,28 @@ class MemoryStore final : public api::Store {
   Result<std::vector<OutboxJob>> TakeDueJobs(TimePoint now, std::size_t limit) override;
   Result<std::vector<OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(TimePoint cutoff) override;
+  Result<api::Wish> AddWish(api::Wish wish) override;
+  Result<api::Wish> GetWish(const std::string& wish_id) override;
+  Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
+  Result<std::size_t> OfferReleased(const std::string& office_id) override;
+
   Status Ping() override;
 
  private:
   struct Shard;
+  // The waitlist's matching (api/store.h, Wish), with `shard` locked: offers
+  // the freed place of timeline entry `entry_id` at `begin` on `desk` (a
+  // released place or a lapsed hold) to the oldest waiting wish it suits;
+  // true if it did, with *rest the start of what is left of the place.
+  bool OfferPlace(Shard& shard, const std::string& office, const std::string& desk, Instant begin,
+                  const std::string& entry_id, TimePoint now, std::optional<Instant>* rest);
+  // OfferPlace, then again for what is left of the place; how many offers.
+  std::size_t OfferFreed(Shard& shard, const std::string& office, const std::string& desk,
+                         Instant begin, const std::string& entry_id, TimePoint now);
+  // OfferPlace for every freed place overlapping `iv` on `desk` (what a
+  // public hold meets).
+  void OfferMet(Shard& shard, const std::string& office, const std::string& desk, Interval iv,
+                TimePoint now);
   struct IdempotencyEntry {
     std::string request_hash;
     bool done = false;

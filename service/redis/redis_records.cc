@@ -208,6 +208,7 @@ Result<api::HoldRecord> ParseHold(const FieldMap& f) {
     h.booking.office_version = static_cast<std::uint64_t>(placed_on);
   }
   h.voided = Get(f, "void") == "1";
+  h.wish_id = std::string(Get(f, "wish"));
   long long extensions = 0;
   if (ParseInt(Get(f, "ext"), &extensions) && extensions > 0) {
     h.extensions = static_cast<int>(extensions);
@@ -224,7 +225,7 @@ Result<api::OutboxJob> ParseOutboxMember(std::string_view m) {
   long long due = 0;
   if (c == std::string_view::npos || !ParseInt(m.substr(a + 1, b - a - 1), &type) ||
       !ParseInt(m.substr(b + 1, c - b - 1), &due) || type < 0 ||
-      type > static_cast<long long>(JobType::kCancelledByOffice)) {
+      type > static_cast<long long>(JobType::kWaitlistOffer)) {
     return Status::Internal("stored outbox job is malformed");
   }
   api::OutboxJob job;

@@ -151,6 +151,98 @@ local function announce(meta, calls, e, desk, now)
   redis.call('LPUSH', calls, cjson.encode({seq = seq, t = e.t, d = desk, at = now}))
   redis.call('LTRIM', calls, 0, 19)
 end
+-- The waitlist (api/store.h, Wish; see "The waitlist" above the scripts).
+local OFFER_KEEP_MS = 3600000
+local JOB_WAITLIST_OFFER = '5'
+-- The office's key prefix "P{o:X}:" of one of its keys.
+local function office_prefix(key) return string.match(key, '^(.-{o:[^}]*}:)') end
+local function drop_wish(px, id)
+  local wk = px .. 'w:' .. id
+  local desks = redis.call('HGET', wk, 'desks')
+  if desks then
+    for _, d in ipairs(cjson.decode(desks)) do redis.call('ZREM', px .. 'wd:' .. d, id) end
+  end
+  redis.call('ZREM', px .. 'wl', id)
+  redis.call('DEL', wk)
+end
+-- Offers the freed place of member rm ([s, ce) on desk) to the oldest
+-- waiting wish it suits; true if it did, and the member of the rest. The
+-- offer-hold takes [s, s + the wish's claim); the rest of the freed interval
+-- stays a released place (offer_freed offers it on).
+local function offer_place(px, desk, rm, now)
+  local s, ce, rx = parse_claim(rm)
+  if s * 60000 <= now then return false end
+  local wd = px .. 'wd:' .. desk
+  local ids = redis.call('ZRANGE', wd, 0, -1)
+  if #ids == 0 then return false end
+  local claims = px .. 'c:' .. desk
+  local rid = string.match(rm, '^%-?%d+:%-?%d+:%d+:%a:(.*)$')
+  for _, id in ipairs(ids) do
+    local wk = px .. 'w:' .. id
+    local w = redis.call('HMGET', wk, 'state', 'occ', 'dur', 'win', 'exp', 'services', 'osecret',
+                         'ottl', 'office')
+    if not w[1] then
+      redis.call('ZREM', wd, id)
+    elseif w[1] == 'waiting' and tonumber(w[5]) > now then
+      local e = s + tonumber(w[2])
+      local suits = false
+      if e <= ce then
+        for _, r in ipairs(cjson.decode(w[4])) do
+          if r[1] <= s and s < r[2] then suits = true break end
+        end
+      end
+      if suits and not taken(claims, px .. 'cmax', desk, s, e, now, rm, 0) then
+        local hid = id .. '-o'
+        local ttl = tonumber(w[8])
+        local exp = now + ttl
+        local ver = redis.call('INCR', px .. 'hv')
+        local m = fmt(s) .. ':' .. fmt(e) .. ':' .. fmt(exp) .. ':h:' .. hid
+        redis.call('ZREM', claims, rm)
+        local rest = nil
+        if e < ce then
+          rest = fmt(e) .. ':' .. fmt(ce) .. ':' .. fmt(rx) .. ':r:' .. rid
+          redis.call('ZADD', claims, fmt(e), rest)
+        end
+        add_claim(claims, px .. 'cmax', px .. 'desks', desk, s, e, m)
+        local hk = px .. 'h:' .. hid
+        redis.call('HSET', hk, 'id', hid, 'secret', w[7],
+                   'cfgver', redis.call('HGET', px .. 'cfg', 'ver') or '0', 'office', w[9],
+                   'desk', desk, 'services', w[6], 'start', fmt(s), 'end', fmt(s + tonumber(w[3])),
+                   'claim_end', fmt(e), 'ver', fmt(ver), 'exp', fmt(exp), 'member', m, 'wish', id)
+        redis.call('PEXPIRE', hk, fmt(ttl + OFFER_KEEP_MS))
+        redis.call('HSET', wk, 'state', 'offered', 'hold', hid)
+        redis.call('PEXPIREAT', wk, fmt(math.max(tonumber(w[5]), exp + OFFER_KEEP_MS)))
+        local seq = redis.call('INCR', px .. 'obseq')
+        redis.call('ZADD', px .. 'ob', fmt(now),
+                   fmt(seq) .. ':' .. JOB_WAITLIST_OFFER .. ':' .. fmt(now) .. ':' .. hid)
+        return true, rest
+      end
+    end
+  end
+  return false
+end
+-- offer_place for a freed member and then for what is left of it; the
+-- number of offers made.
+local function offer_freed(px, desk, rm, now)
+  local n = 0
+  while rm do
+    local ok, rest = offer_place(px, desk, rm, now)
+    if not ok then break end
+    n = n + 1
+    rm = rest
+  end
+  return n
+end
+-- Offers the lapsed and released places overlapping [s, e) on desk (what a
+-- public hold meets) to the waitlist first.
+local function offer_met(px, claims, cmax, desk, s, e, now)
+  if redis.call('EXISTS', px .. 'wd:' .. desk) == 0 then return end
+  local maxlen = tonumber(redis.call('HGET', cmax, desk) or '0')
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', claims, fmt(s - maxlen), '(' .. fmt(e))) do
+    local _, ce, x = parse_claim(m)
+    if x ~= 0 and x <= now and ce > s then offer_freed(px, desk, m, now) end
+  end
+end
 -- "A001" .. "A999", then "B001" ...: the memory store's numbering.
 local function ticket(n)
   return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
@@ -212,6 +304,7 @@ local now = now_ms()
 if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
+offer_met(office_prefix(KEYS[1]), KEYS[2], KEYS[3], ARGV[1], s, e, now)
 if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil, tonumber(ARGV[7])) then
   return {'CONFLICT'}
 end
@@ -232,14 +325,19 @@ return {'OK', ver, exp}
    prelude): its member becomes a released one in this step. */
 const char* kReleaseHold = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-local h = redis.call('HMGET', KEYS[1], 'secret', 'member', 'start', 'claim_end', 'id')
+local h = redis.call('HMGET', KEYS[1], 'secret', 'member', 'start', 'claim_end', 'id', 'wish',
+                     'desk')
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
+local px = office_prefix(KEYS[1])
+-- a declined offer ends its wish (api/store.h, Wish)
+if h[6] then drop_wish(px, h[6]) end
 if h[2] and redis.call('ZSCORE', KEYS[2], h[2]) then
   local now = now_ms()
   local _, _, x = parse_claim(h[2])
+  local rm = h[3] .. ':' .. h[4] .. ':' .. fmt(math.min(x, now)) .. ':r:' .. h[5]
   redis.call('ZREM', KEYS[2], h[2])
-  redis.call('ZADD', KEYS[2], h[3],
-             h[3] .. ':' .. h[4] .. ':' .. fmt(math.min(x, now)) .. ':r:' .. h[5])
+  redis.call('ZADD', KEYS[2], h[3], rm)
+  offer_freed(px, h[7], rm, now)
 end
 redis.call('DEL', KEYS[1])
 return {'OK'}
@@ -364,6 +462,8 @@ redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'sta
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
+local wish = redis.call('HGET', KEYS[1], 'wish')
+if wish then drop_wish(office_prefix(KEYS[1]), wish) end  -- an accepted offer
 redis.call('DEL', KEYS[1])
 plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 9 + n)
 step_record(KEYS[8], ARGV[6], ref)
@@ -423,8 +523,12 @@ if step_done(KEYS[7], ARGV[4]) == a[5] then return record(KEYS[1], KEYS[2]) end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
 if not active(a[2]) then return {'PRECOND'} end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
--- its place is released in this step (see the prelude)
-redis.call('ZADD', KEYS[3], a[3], a[3] .. ':' .. a[4] .. ':' .. fmt(now_ms()) .. ':r:' .. a[5])
+-- its place is released in this step (see the prelude), and offered to
+-- the waitlist in it
+local now = now_ms()
+local rm = a[3] .. ':' .. a[4] .. ':' .. fmt(now) .. ':r:' .. a[5]
+redis.call('ZADD', KEYS[3], a[3], rm)
+offer_freed(office_prefix(KEYS[1]), a[1], rm, now)
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZREM', KEYS[4], a[5])
@@ -928,6 +1032,94 @@ end
 return {'OK', n}
 )lua";
 
+/* The waitlist (api/store.h, Wish). Keys: "P{o:X}:w:<id>" (hash: id
+   secret office services desks (JSON) dur occ (minutes) win (JSON [[begin,
+   end], ...], minutes: the start ranges that suit) name email phone lang
+   created exp (ms) osecret ottl (ms) state (waiting|offered) hold), "P{o:X}:
+   wl" (zset id -> arrival number, from the counter "P{o:X}:wseq": every
+   wish of the office) and "P{o:X}:wd:<desk>" (zset id -> arrival number:
+   the wishes a place on that desk may suit). The wish
+   expires by itself (PEXPIREAT exp; once offered, the offer's end + 1 h), so
+   its contact data goes with it; the index entries of an expired wish are
+   dropped when met. offer_place (prelude) is the matching; it runs in the
+   step that frees a place (cancel, release_hold: a given-back hold or a
+   declined offer), in place_hold for the lapsed places a public hold meets,
+   and in offer_released for lapsed holds and offers: a place is never free
+   to the public while a wish it suits waits, and it is offered once (the
+   offer-hold is a claim). The oldest wish first (ZRANGE by arrival).
+
+   add_wish. KEYS: wish, wl. ARGV: created ms, exp ms, desks JSON, then
+   field/value pairs. Returns {OK} / {PRECOND} (id in use). */
+const char* kAddWish = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
+local px = office_prefix(KEYS[1])
+redis.call('HSET', KEYS[1], 'created', ARGV[1], 'exp', ARGV[2], 'desks', ARGV[3], 'state', 'waiting',
+           unpack(ARGV, 4, #ARGV))
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+local id = redis.call('HGET', KEYS[1], 'id')
+-- first come, first served: the order of arrival here, not the (replica's) clock
+local seq = redis.call('INCR', px .. 'wseq')
+redis.call('ZADD', KEYS[2], seq, id)
+for _, d in ipairs(cjson.decode(ARGV[3])) do redis.call('ZADD', px .. 'wd:' .. d, seq, id) end
+return {'OK'}
+)lua";
+
+/* withdraw_wish. KEYS: wish. ARGV: secret hash. A live offer-hold of it is
+   released and its place offered on, in this step. {OK} / {NOTFOUND}. */
+const char* kWithdrawWish = R"lua(
+local w = redis.call('HMGET', KEYS[1], 'secret', 'id', 'hold')
+if not w[1] or w[1] ~= ARGV[1] then return {'NOTFOUND'} end
+local px = office_prefix(KEYS[1])
+local now = now_ms()
+drop_wish(px, w[2])
+if w[3] then
+  local hk = px .. 'h:' .. w[3]
+  local h = redis.call('HMGET', hk, 'member', 'start', 'claim_end', 'desk')
+  if h[1] then
+    local claims = px .. 'c:' .. h[4]
+    local _, _, x = parse_claim(h[1])
+    redis.call('DEL', hk)
+    if x > now and redis.call('ZSCORE', claims, h[1]) then
+      local rm = h[2] .. ':' .. h[3] .. ':' .. fmt(now) .. ':r:' .. w[3]
+      redis.call('ZREM', claims, h[1])
+      redis.call('ZADD', claims, h[2], rm)
+      offer_freed(px, h[4], rm, now)
+    end
+  end
+end
+return {'OK'}
+)lua";
+
+/* offer_released. KEYS: desks, wl. ARGV: –. The sweep of one office: wishes
+   that expired, or whose offer lapsed or was taken, are erased; then every
+   future lapsed hold, lapsed offer and released place not yet offered is
+   offered (offer_place). Returns {OK, offers made}. */
+const char* kOfferReleased = R"lua(
+local now = now_ms()
+local px = office_prefix(KEYS[1])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local w = redis.call('HMGET', px .. 'w:' .. id, 'state', 'exp', 'hold')
+  if not w[1] or tonumber(w[2]) <= now and w[1] == 'waiting' then
+    drop_wish(px, id)
+  elseif w[1] == 'offered' then
+    local exp = redis.call('HGET', px .. 'h:' .. w[3], 'exp')
+    if not exp or tonumber(exp) <= now then drop_wish(px, id) end
+  end
+end
+local n = 0
+if redis.call('ZCARD', KEYS[2]) == 0 then return {'OK', 0} end
+local from = fmt(math.floor(now / 60000))
+for _, desk in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', px .. 'wd:' .. desk) == 1 then
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', px .. 'c:' .. desk, from, '+inf')) do
+      local _, _, x = parse_claim(m)
+      if x ~= 0 and x <= now then n = n + offer_freed(px, desk, m, now) end
+    end
+  end
+end
+return {'OK', n}
+)lua";
+
 std::vector<RedisScriptSource> Build() {
   auto with_prelude = [](const char* body) { return std::string(kPrelude) + body; };
   std::vector<RedisScriptSource> v(static_cast<size_t>(RedisScript::kCount));
@@ -951,6 +1143,9 @@ std::vector<RedisScriptSource> Build() {
   set(RedisScript::kIdemFinish, "idem_finish", kIdemFinish);
   set(RedisScript::kEraseContact, "erase_contact", kEraseContact);
   set(RedisScript::kPurgeClaims, "purge_claims", kPurgeClaims);
+  set(RedisScript::kAddWish, "add_wish", kAddWish);
+  set(RedisScript::kWithdrawWish, "withdraw_wish", kWithdrawWish);
+  set(RedisScript::kOfferReleased, "offer_released", kOfferReleased);
   set(RedisScript::kTakeToken, "take_token", kTakeToken);
   set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
   set(RedisScript::kQueueRead, "queue_read", kQueueRead);
