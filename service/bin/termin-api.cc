@@ -339,6 +339,7 @@ int main(int argc, char** argv) {
   sweep_cv.notify_all();
   sweeper.join();
   config_poller.join();
+  waitlist_sweeper.join();
   if (worker) {
     worker->Stop();  // finishes the job in hand, hands the rest of its batch back
     worker_thread.join();
