@@ -183,6 +183,7 @@ class App {
   HttpResponse DeleteHold(const Call& call);
   HttpResponse ExtendHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);
+  HttpResponse ConfirmOptIn(const Call& call);  // double opt-in
   // The waitlist (api/handlers/waitlist.cc).
   HttpResponse CreateWish(const Call& call);
   HttpResponse WithdrawWish(const Call& call);

@@ -69,6 +69,12 @@ enum class AppointmentStatus {
   kDone,       // served
   kCancelled,  // by the citizen, staff or an office change
   kNoShow,     // did not come
+  // Booked online at an office with double opt-in: waits until confirm_by
+  // for the citizen to follow the link (ConfirmOptIn). Its claim lapses
+  // then by itself, and the place goes back like a lapsed hold's (released,
+  // offered to the waitlist); read after that, it is kCancelled with the
+  // reason "not_confirmed" (SettleOptIn).
+  kPreconfirmed,
 };
 
 enum class Channel {
@@ -147,6 +153,10 @@ struct AppointmentRecord {
   // Fair use: digests of the contact's normalised e-mail and phone
   // (api/domain/booking.h, IdentityDigests), erased with the contact data.
   std::vector<std::string> identities;
+  // Double opt-in (kPreconfirmed): when the unconfirmed booking lapses; the
+  // epoch otherwise. A step input of ConfirmHold too: a record handed to it
+  // as kPreconfirmed is written so, its claim lapsing then.
+  TimePoint confirm_by;
   // A step input, never stored: ConfirmHold refuses (ResourceExhausted)
   // when one of `identities` already has this many future confirmed or
   // checked-in appointments at the office that share a service with this
@@ -161,6 +171,7 @@ enum class JobType {
   kCancelled,
   kCancelledByOffice,
   kWaitlistOffer,  // reference = the offer-hold's id (HoldRecord::wish_id names the wish)
+  kOptIn,          // double opt-in: the link that confirms a preconfirmed booking
 };
 
 struct OutboxJob {
@@ -420,6 +431,17 @@ struct Wish {
   std::string offer_hold;  // once offered
 };
 
+// A preconfirmed appointment read at `now` after its confirm_by is
+// cancelled ("not_confirmed", closed at confirm_by): what every lookup of
+// both stores answers, whatever the stored record still says.
+inline void SettleOptIn(AppointmentRecord& a, TimePoint now) {
+  if (a.status == AppointmentStatus::kPreconfirmed && a.confirm_by <= now) {
+    a.status = AppointmentStatus::kCancelled;
+    a.cancel_reason = "not_confirmed";
+    a.closed_at = a.confirm_by;
+  }
+}
+
 // The id of the offer-hold of `wish_id`: one per wish.
 inline std::string OfferHoldId(const std::string& wish_id) { return wish_id + "-o"; }
 
@@ -504,6 +526,13 @@ class Store {
 
   // FailedPrecondition unless confirmed or checked in. Its place is
   // released in the same step (see the file comment).
+  // Double opt-in: a preconfirmed appointment becomes confirmed (its claim
+  // no longer lapses) and `jobs` are written, in one step, while its
+  // confirm_by lies ahead by the store's clock. Gone once it lapsed;
+  // FailedPrecondition for other states; a confirmed one is returned as it is.
+  virtual Result<AppointmentRecord> ConfirmOptIn(const std::string& reference,
+                                                 std::vector<OutboxJob> jobs) = 0;
+
   virtual Result<AppointmentRecord> CancelAppointment(const std::string& reference,
                                                       const std::string& reason,
                                                       std::vector<OutboxJob> jobs,

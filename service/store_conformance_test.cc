@@ -1555,5 +1555,67 @@ TEST_CASE("conformance: a long freed place is offered piece by piece to shorter 
   }
 }
 
+// Double opt-in (api/store.h, kPreconfirmed): a web booking that waits for
+// its link claims its place until confirm_by, then the place goes back
+// (released, to the waitlist) and the booking reads as cancelled.
+TEST_CASE("conformance: a preconfirmed booking keeps its place until confirm_by; confirmed in time it stays") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    auto confirm = [&](const std::string& hold, const std::string& ref, Instant at,
+                       std::chrono::milliseconds window) {
+      REQUIRE(s.PlaceHold(MakeHold(hold, MakeBooking("o1", "d1", at, 30), 60s)).ok());
+      AppointmentRecord a = MakeAppointment(ref, {});
+      a.channel = api::Channel::kWeb;
+      a.status = AppointmentStatus::kPreconfirmed;
+      a.confirm_by = api::SystemClock().Now() + window;
+      api::JobPlan plan;
+      plan.reachable = true;
+      plan.first = JobType::kOptIn;
+      plan.first_due = api::SystemClock().Now();
+      return s.ConfirmHold(hold, "secret-of-" + hold, std::nullopt, a, plan);
+    };
+    auto kept = confirm("o1.h1", "OPT-0001", t, 400ms);
+    REQUIRE(kept.ok());
+    CHECK(kept->status == AppointmentStatus::kPreconfirmed);
+    CHECK(s.GetAppointment("OPT-0001")->status == AppointmentStatus::kPreconfirmed);
+    CHECK(s.CreateAppointment(MakeAppointment("OPT-0002", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+    auto done = s.ConfirmOptIn("OPT-0001", {Job(JobType::kConfirmation, "OPT-0001", api::SystemClock().Now())});
+    REQUIRE(done.ok());
+    CHECK(done->status == AppointmentStatus::kConfirmed);
+    CHECK(s.ConfirmOptIn("OPT-0001", {}).ok());  // again: as it is
+    std::this_thread::sleep_for(500ms);
+    CHECK(s.GetAppointment("OPT-0001")->status == AppointmentStatus::kConfirmed);
+    CHECK(s.CreateAppointment(MakeAppointment("OPT-0003", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+    auto jobs = s.PendingJobs();
+    REQUIRE(jobs.ok());
+    CHECK(std::count_if(jobs->begin(), jobs->end(), [](const OutboxJob& j) { return j.type == JobType::kOptIn; }) == 1);
+    CHECK(std::count_if(jobs->begin(), jobs->end(), [](const OutboxJob& j) { return j.type == JobType::kConfirmation; }) == 1);
+
+    // Not confirmed in time: cancelled ("not_confirmed"), its place offered to a wish.
+    const Instant u = t + 60min;
+    REQUIRE(s.AddWish(MakeWish("o1.after", {"d1"}, u, u + 10min, 30)).ok());
+    REQUIRE(confirm("o1.h2", "OPT-0004", u, 300ms).ok());
+    CHECK(s.GetWish("o1.after")->state == api::WishState::kWaiting);
+    std::this_thread::sleep_for(400ms);
+    auto lapsed = s.GetAppointment("OPT-0004");
+    REQUIRE(lapsed.ok());
+    CHECK(lapsed->status == AppointmentStatus::kCancelled);
+    CHECK(lapsed->cancel_reason == "not_confirmed");
+    CHECK(s.ConfirmOptIn("OPT-0004", {}).status().code() == StatusCode::kGone);
+    CHECK(s.CancelAppointment("OPT-0004", "citizen", {}).status().code() == StatusCode::kFailedPrecondition);
+    REQUIRE(s.OfferReleased("o1").ok());
+    CHECK(s.GetWish("o1.after")->state == api::WishState::kOffered);
+
+    // An open preconfirmed booking may be cancelled; its place goes back at once.
+    REQUIRE(confirm("o1.h3", "OPT-0005", t + 120min, 60s).ok());
+    REQUIRE(s.CancelAppointment("OPT-0005", "citizen", {}).ok());
+    CHECK(s.CreateAppointment(MakeAppointment("OPT-0006", MakeBooking("o1", "d1", t + 120min, 30)), "", {}).ok());
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

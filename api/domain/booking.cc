@@ -398,10 +398,21 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     a.contact = contact;
     a.created_at = clock_.Now();
     a.booking.office_version = checked_on;
+    // Double opt-in: preconfirmed until the link in the first message is
+    // followed; the confirmation and reminders follow then (ConfirmOptIn).
+    if (office->double_opt_in.count() > 0) {
+      a.status = AppointmentStatus::kPreconfirmed;
+      a.confirm_by = clock_.Now() + office->double_opt_in;
+    }
     // Fair use: the office's quota per identity, judged in the store's step.
     a.identity_limit = office->appointments_per_identity;
     if (a.identity_limit > 0) a.identities = IdentityDigests(contact);
-    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan, CurrentStep().key);
+    JobPlan step_plan = plan;
+    if (a.status == AppointmentStatus::kPreconfirmed) {
+      step_plan.first = JobType::kOptIn;
+      step_plan.reminder_offsets.clear();
+    }
+    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, step_plan, CurrentStep().key);
     if (done.ok()) {
       made.record = std::move(done).value();
       if (metrics_) metrics_->CountBooking("web");
@@ -609,6 +620,13 @@ Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,
   if (r.ok()) ForgetClaims(current.booking.office_id);
   if (r.ok() && metrics_) metrics_->CountCancellation();
   return r;
+}
+
+Result<AppointmentRecord> Booker::ConfirmOptIn(const AppointmentRecord& current,
+                                               const OfficeInfo& office) {
+  auto jobs = PlanJobs(PlanFor(JobType::kConfirmation, current.contact, office), current.reference,
+                       current.booking.start);
+  return store_.ConfirmOptIn(current.reference, std::move(jobs));
 }
 
 Result<AppointmentRecord> Booker::CheckIn(const AppointmentRecord& current,

@@ -158,6 +158,9 @@ class Booker {
                                  const Visit& visit, Instant start,
                                  std::vector<Alternative>* alternatives = nullptr);
   Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
+  // Double opt-in: the citizen followed the link; the confirmation and the
+  // reminders are written with the step (Store::ConfirmOptIn).
+  Result<AppointmentRecord> ConfirmOptIn(const AppointmentRecord& current, const OfficeInfo& office);
   // FailedPrecondition-free kiosk step: the caller checked office and day.
   Result<AppointmentRecord> CheckIn(const AppointmentRecord& current, const OfficeInfo& office);
 

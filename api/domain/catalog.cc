@@ -549,6 +549,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.pow_above_holds_per_minute = -1;
   office.rerelease_delay = Minutes{0};
   office.waitlist_offer_ttl = Minutes{120};
+  office.double_opt_in = Minutes{0};
   office.no_show_grace = kDefaultNoShowGrace;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
@@ -556,7 +557,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
                     "reminder_minutes_before", "appointments_per_identity",
                     "proof_of_work_above_holds_per_minute", "rerelease_delay_minutes",
-                    "waitlist_offer_minutes",
+                    "waitlist_offer_minutes", "double_opt_in_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
                    "same_day_buffer_release"});
   if (!obj.ok()) return false;
@@ -594,6 +595,11 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto t = ReadInt(obj.Get("waitlist_offer_minutes"), obj.Path("waitlist_offer_minutes"), 5,
                        2880, e)) {
     office.waitlist_offer_ttl = Minutes{*t};
+  }
+  if (auto d = ReadInt(obj.Get("double_opt_in_minutes"), obj.Path("double_opt_in_minutes"), 0, 1440,
+                       e)) {
+    if (*d != 0 && *d < 5) e.Add(obj.Path("double_opt_in_minutes"), "0 (off) or 5..1440");
+    office.double_opt_in = Minutes{*d};
   }
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
@@ -1066,6 +1072,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.rerelease_delay.count() > 0) {
     Key(w, "rerelease_delay_minutes");
     w.Int64(o.rerelease_delay.count());
+  }
+  if (o.double_opt_in.count() > 0) {
+    Key(w, "double_opt_in_minutes");
+    w.Int64(o.double_opt_in.count());
   }
   if (o.waitlist_offer_ttl != Minutes{120}) {
     Key(w, "waitlist_offer_minutes");

@@ -109,6 +109,10 @@ struct OfficeInfo {
   // the wish it was offered to (5..2880 minutes; Düsseldorf's Terminagent
   // gives two days).
   Minutes waitlist_offer_ttl{120};
+  // Double opt-in (TEVIS, ZMS): a web booking here stays preconfirmed until
+  // the link in its message is followed within this long, else its place
+  // goes back (re-release delay, waitlist). 0 = off; else 5..1440.
+  Minutes double_opt_in{0};
   // The day's queue: an appointment not checked in by its start plus this
   // becomes no_show, and its desk time goes back to the day (0..240).
   Minutes no_show_grace = kDefaultNoShowGrace;

@@ -549,6 +549,32 @@ HttpResponse App::GetAppointment(const Call& call) {
   return AppointmentResponse(call, *a, AppointmentView{});
 }
 
+HttpResponse App::ConfirmOptIn(const Call& call) {
+  if (!call.request.body.empty()) {
+    rapidjson::Document doc;
+    if (auto bad = ReadJson(call, doc)) return *bad;
+  }
+  auto a = AppointmentWithSecret(call, call.request.Header("x-manage-secret"));
+  if (!a.ok()) return Error(call, a.status());
+  if (a->status == AppointmentStatus::kCancelled && a->cancel_reason == "not_confirmed") {
+    return Problem(call, MakeProblem("hold-expired", "the time to confirm ran out; the place went back"));
+  }
+  auto catalog = catalog_.Get();
+  const OfficeInfo* office = catalog->FindOffice(a->booking.office_id);
+  if (!office) return Error(call, Status::Internal("office vanished"));
+  auto confirmed = booker_.ConfirmOptIn(*a, *office);
+  if (!confirmed.ok()) {
+    if (confirmed.status().code() == StatusCode::kGone) {
+      return Problem(call, MakeProblem("hold-expired", "the time to confirm ran out; the place went back"));
+    }
+    if (confirmed.status().code() == StatusCode::kFailedPrecondition) {
+      return Problem(call, MakeProblem("conflict", "the appointment is " + StatusName(a->status)));
+    }
+    return Error(call, confirmed.status());
+  }
+  return AppointmentResponse(call, *confirmed, AppointmentView{});
+}
+
 HttpResponse App::CancelAppointment(const Call& call) {
   if (!call.request.body.empty()) {
     rapidjson::Document doc;
@@ -562,7 +588,7 @@ HttpResponse App::CancelAppointment(const Call& call) {
     return AppointmentResponse(call, *a, AppointmentView{});
   }
   // Once checked in, the visitor is at the office: only staff may cancel.
-  if (a->status != AppointmentStatus::kConfirmed) {
+  if (a->status != AppointmentStatus::kConfirmed && a->status != AppointmentStatus::kPreconfirmed) {
     return Problem(call, MakeProblem("conflict", "only a confirmed appointment can be cancelled "
                                                  "online; it is " + StatusName(a->status)));
   }

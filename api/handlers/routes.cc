@@ -35,6 +35,7 @@ void App::RegisterRoutes() {
   r.Add("POST", "/v1/waitlist/offers/{holdId}/decline", bind(&App::DeclineOffer));
   r.Add("GET", "/v1/appointments/{reference}", bind(&App::GetAppointment));
   r.Add("POST", "/v1/appointments/{reference}/cancel", bind(&App::CancelAppointment));
+  r.Add("POST", "/v1/appointments/{reference}/confirm", bind(&App::ConfirmOptIn));
   r.Add("POST", "/v1/appointments/{reference}/move", bind(&App::MoveAppointment));
   r.Add("GET", "/v1/appointments/{reference}/ics", bind(&App::GetAppointmentIcs));
   // Hotline.

@@ -98,7 +98,9 @@ struct MemoryStore::Shard {
         auto other = appointments.find(*ref);
         const bool active = other != appointments.end() && !other->second.contact_erased &&
                             (other->second.status == AppointmentStatus::kConfirmed ||
-                             other->second.status == AppointmentStatus::kCheckedIn) &&
+                             other->second.status == AppointmentStatus::kCheckedIn ||
+                             (other->second.status == AppointmentStatus::kPreconfirmed &&
+                              other->second.confirm_by > now)) &&
                             other->second.booking.end > at;
         if (!active) {
           ref = it->second.erase(ref);
@@ -401,8 +403,10 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
   appointment.identity_limit = 0;
   appointment.booking = hold.booking;
   shard->RemoveClaim(hold.booking.desk_id, hold.booking.start, hold_id);
-  shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
-                  appointment.reference, TimePoint{});
+  // A preconfirmed booking's claim lapses at confirm_by, as a hold's does.
+  const bool preconfirmed = appointment.status == AppointmentStatus::kPreconfirmed;
+  shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), preconfirmed,
+                  appointment.reference, preconfirmed ? appointment.confirm_by : TimePoint{});
   if (!hold.wish_id.empty()) shard->wishes.erase(hold.wish_id);  // an accepted offer
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
@@ -468,7 +472,34 @@ Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& referen
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);
   if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
-  return it->second;
+  AppointmentRecord a = it->second;
+  api::SettleOptIn(a, clock_->Now());
+  return a;
+}
+
+Result<AppointmentRecord> MemoryStore::ConfirmOptIn(const std::string& reference,
+                                                    std::vector<OutboxJob> jobs) {
+  Shard* shard = ShardOfReference(reference);
+  if (!shard) return Status::NotFound("no such appointment");
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  AppointmentRecord& a = it->second;
+  if (a.status == AppointmentStatus::kConfirmed) return a;
+  if (a.status != AppointmentStatus::kPreconfirmed) {
+    return Status::FailedPrecondition("the appointment does not wait for a confirmation");
+  }
+  if (a.confirm_by <= now) return Status::Gone("the time to confirm ran out; the place went back");
+  // Its claim no longer lapses: the entry becomes an appointment's.
+  ClaimEntry* claim = shard->FindClaim(a.booking.desk_id, a.booking.start, reference);
+  if (!claim) return Status::Internal("a preconfirmed appointment without its claim");
+  claim->is_hold = false;
+  claim->expires_at = TimePoint{};
+  a.status = AppointmentStatus::kConfirmed;
+  a.confirm_by = TimePoint{};
+  AppendJobs(std::move(jobs));
+  return a;
 }
 
 Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& reference,
@@ -482,7 +513,9 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
   AppointmentRecord& a = it->second;
   if (shard->PriorStep(key, clock_->Now()) == reference) return a;  // cancelled by this request
-  if (!Active(a.status)) {
+  AppointmentRecord settled = a;
+  api::SettleOptIn(settled, clock_->Now());
+  if (!Active(settled.status) && settled.status != AppointmentStatus::kPreconfirmed) {
     return Status::FailedPrecondition("the appointment is already " +
                                       std::string(a.status == AppointmentStatus::kCancelled
                                                       ? "cancelled"
@@ -778,7 +811,10 @@ Result<std::vector<AppointmentRecord>> MemoryStore::FindAppointments(
       } else if (!name.empty()) {
         match = Lower(a.contact.name).find(name) != std::string::npos;
       }
-      if (match) out.push_back(a);
+      if (match) {
+        out.push_back(a);
+        api::SettleOptIn(out.back(), clock_->Now());
+      }
       if (out.size() >= query.limit) break;
     }
     if (out.size() >= query.limit) break;

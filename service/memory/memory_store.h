@@ -122,6 +122,8 @@ class MemoryStore final : public api::Store {
   Result<std::vector<OutboxJob>> TakeDueJobs(TimePoint now, std::size_t limit) override;
   Result<std::vector<OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(TimePoint cutoff) override;
+  Result<AppointmentRecord> ConfirmOptIn(const std::string& reference,
+                                         std::vector<OutboxJob> jobs) override;
   Result<api::Wish> AddWish(api::Wish wish) override;
   Result<api::Wish> GetWish(const std::string& wish_id) override;
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;

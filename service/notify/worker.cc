@@ -48,6 +48,9 @@ Decision Decide(const api::OutboxJob& job, const api::AppointmentRecord& a,
       return {true, ""};
     case api::JobType::kWaitlistOffer:  // OfferAsVisit checked the offer is open
       return {true, ""};
+    case api::JobType::kOptIn:  // double opt-in: while the booking waits for it
+      if (a.status != S::kPreconfirmed) return {false, "not_preconfirmed"};
+      return {true, ""};
   }
   return {false, "unknown_kind"};
 }

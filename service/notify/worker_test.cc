@@ -65,7 +65,7 @@ const TemplateSet& Templates() {
 }
 
 constexpr JobType kAllTypes[] = {JobType::kConfirmation, JobType::kReminder, JobType::kMoved,
-                                 JobType::kCancelled, JobType::kCancelledByOffice};
+                                 JobType::kCancelled, JobType::kCancelledByOffice, JobType::kOptIn};
 
 // 2030-07-02 10:00 in Europe/Berlin (summer time, UTC+2) = 08:00 UTC.
 Instant VisitStart() {
@@ -179,7 +179,7 @@ TEST_CASE("worker: every template renders in both languages, with every placehol
         CHECK(n->html.find("{{") == std::string::npos);
         CHECK(n->language == lang);
         CHECK(n->text.find("10:00") != std::string::npos);  // Berlin summer time
-        CHECK(n->ics.empty() == (type == JobType::kReminder));
+        CHECK(n->ics.empty() == (type == JobType::kReminder || type == JobType::kOptIn));
       }
     }
   }

@@ -437,8 +437,9 @@ if limit > 0 and #KEYS > 8 then
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', fmt(now_min))
     local count = 0
     for _, other in ipairs(redis.call('ZRANGE', KEYS[i], 0, -1)) do
-      local a = redis.call('HMGET', appt_prefix .. other, 'status', 'services')
-      if a[1] == 'confirmed' or a[1] == 'checked_in' then
+      local a = redis.call('HMGET', appt_prefix .. other, 'status', 'services', 'cby')
+      if a[1] == 'confirmed' or a[1] == 'checked_in' or
+         (a[1] == 'preconfirmed' and tonumber(a[3] or '0') > now) then
         for _, svc in ipairs(cjson.decode(a[2])) do
           if mine[svc] then count = count + 1 break end
         end
@@ -448,8 +449,18 @@ if limit > 0 and #KEYS > 8 then
   end
 end
 local claims = ARGV[4] .. h[6]
+-- Double opt-in: a record handed in as preconfirmed claims until its cby
+-- (ms), as a hold does: then the place lapses and goes back by itself.
+local cby = '0'
+for i = 9, 8 + tonumber(ARGV[8]), 2 do
+  if ARGV[i] == 'cby' then cby = ARGV[i + 1] end
+end
 redis.call('ZREM', claims, h[4])
-redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
+if cby ~= '0' then
+  redis.call('ZADD', claims, h[8], h[8] .. ':' .. h[10] .. ':' .. cby .. ':a:' .. ref)
+else
+  redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
+end
 for i = 9, #KEYS do
   redis.call('ZADD', KEYS[i], h[9], ref)
   local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
@@ -518,10 +529,14 @@ return {'OK', tk}
    (before writing anything) and the caller reads again. */
 const char* kCancel = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref', 'cby')
 if step_done(KEYS[7], ARGV[4]) == a[5] then return record(KEYS[1], KEYS[2]) end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
-if not active(a[2]) then return {'PRECOND'} end
+local open_optin = a[2] == 'preconfirmed' and tonumber(a[6] or '0') > now_ms()
+if not active(a[2]) and not open_optin then return {'PRECOND'} end
+if a[2] == 'preconfirmed' then
+  redis.call('ZREM', KEYS[3], a[3] .. ':' .. a[4] .. ':' .. a[6] .. ':a:' .. a[5])
+end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
 -- its place is released in this step (see the prelude), and offered to
 -- the waitlist in it
@@ -1120,6 +1135,27 @@ end
 return {'OK', n}
 )lua";
 
+/* confirm_opt_in. KEYS: appointment, notes, claims of the desk the caller
+   read, outbox, outbox seq. ARGV: desk as read, then job triples. Double
+   opt-in (api/store.h, kPreconfirmed): while its cby (ms) lies ahead of the
+   server clock, the booking's lapsing claim member is swapped for a
+   permanent one and the record says confirmed, with the jobs written in the
+   same step; once cby passed, GONE (the member lapsed and its place may
+   have gone to someone else). A confirmed one answers its record again. */
+const char* kConfirmOptIn = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref', 'cby')
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if a[2] == 'confirmed' then return record(KEYS[1], KEYS[2]) end
+if a[2] ~= 'preconfirmed' then return {'PRECOND'} end
+if tonumber(a[6] or '0') <= now_ms() then return {'GONE'} end
+redis.call('ZREM', KEYS[3], a[3] .. ':' .. a[4] .. ':' .. a[6] .. ':a:' .. a[5])
+redis.call('ZADD', KEYS[3], a[3], appt_member(a[3], a[4], a[5]))
+redis.call('HSET', KEYS[1], 'status', 'confirmed', 'cby', '0')
+add_jobs(KEYS[4], KEYS[5], 2)
+return record(KEYS[1], KEYS[2])
+)lua";
+
 std::vector<RedisScriptSource> Build() {
   auto with_prelude = [](const char* body) { return std::string(kPrelude) + body; };
   std::vector<RedisScriptSource> v(static_cast<size_t>(RedisScript::kCount));
@@ -1146,6 +1182,7 @@ std::vector<RedisScriptSource> Build() {
   set(RedisScript::kAddWish, "add_wish", kAddWish);
   set(RedisScript::kWithdrawWish, "withdraw_wish", kWithdrawWish);
   set(RedisScript::kOfferReleased, "offer_released", kOfferReleased);
+  set(RedisScript::kConfirmOptIn, "confirm_opt_in", kConfirmOptIn);
   set(RedisScript::kTakeToken, "take_token", kTakeToken);
   set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
   set(RedisScript::kQueueRead, "queue_read", kQueueRead);

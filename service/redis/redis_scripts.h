@@ -56,6 +56,7 @@ enum class RedisScript {
   kAddWish,            // the waitlist: a new wish and its indexes
   kWithdrawWish,       // the waitlist: a wish erased (its live offer released and offered on)
   kOfferReleased,      // the waitlist's sweep of one office: lapsed places offered, ended wishes erased
+  kConfirmOptIn,       // double opt-in: preconfirmed -> confirmed, its claim kept + jobs
   kCount               // not a script: the number of scripts
 };
 

@@ -653,7 +653,36 @@ Result<AppointmentRecord> RedisStore::GetAppointment(const std::string& referenc
   if (!lease.ok()) return lease.status();
   auto office = OfficeOf(*lease, keys_, reference);
   if (!office.ok()) return office.status();
-  return ReadAppointment(*lease, keys_, *office, reference);
+  auto a = ReadAppointment(*lease, keys_, *office, reference);
+  if (a.ok()) api::SettleOptIn(*a, clock_->Now());
+  return a;
+}
+
+Result<AppointmentRecord> RedisStore::ConfirmOptIn(const std::string& reference,
+                                                   std::vector<OutboxJob> jobs) {
+  if (!ValidJobs(jobs)) return Status::InvalidArgument("bad job");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
+    auto desk = DeskOf(*lease, keys_, o, reference);
+    if (!desk.ok()) return desk.status();
+    std::vector<std::string> args = {*desk};
+    AppendJobs(jobs, &args);
+    auto r = lease->Eval(RedisScript::kConfirmOptIn,
+                         {keys_.Appointment(o, reference), keys_.Notes(o, reference),
+                          keys_.Claims(o, *desk), keys_.Outbox(o), keys_.OutboxSeq(o)},
+                         args);
+    if (!r.ok()) return r.status();
+    std::string_view word = Word(**r);
+    if (word == "RETRY") continue;
+    if (word == "GONE") return Status::Gone("the time to confirm ran out; the place went back");
+    if (word != "OK") return Refusal(word, "appointment");
+    return RecordFromReply(**r);
+  }
+  return Status::Conflict("the appointment kept moving; try again");
 }
 
 Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& reference,
@@ -985,7 +1014,10 @@ Result<std::vector<AppointmentRecord>> RedisStore::FindAppointments(
     }
     if (!allowed(*office)) return out;
     auto a = ReadAppointment(*lease, keys_, *office, query.reference);
-    if (a.ok()) out.push_back(std::move(a).value());
+    if (a.ok()) {
+      out.push_back(std::move(a).value());
+      api::SettleOptIn(out.back(), clock_->Now());
+    }
     else if (a.status().code() != StatusCode::kNotFound) return a.status();
     return out;
   }
@@ -1024,7 +1056,10 @@ Result<std::vector<AppointmentRecord>> RedisStore::FindAppointments(
     }
     auto records = ReadAppointments(*lease, keys_, office, hits);
     if (!records.ok()) return records.status();
-    for (auto& a : *records) out.push_back(std::move(a));
+    for (auto& a : *records) {
+      api::SettleOptIn(a, clock_->Now());
+      out.push_back(std::move(a));
+    }
   }
   std::sort(out.begin(), out.end(), SortByStart);
   if (out.size() > query.limit) out.resize(query.limit);

@@ -128,6 +128,8 @@ class RedisStore final : public api::Store {
   Result<std::vector<api::OutboxJob>> PendingJobs() override;
   Result<std::size_t> ErasePersonalData(api::TimePoint cutoff) override;
 
+  Result<api::AppointmentRecord> ConfirmOptIn(const std::string& reference,
+                                         std::vector<api::OutboxJob> jobs) override;
   Result<api::Wish> AddWish(api::Wish wish) override;
   Result<api::Wish> GetWish(const std::string& wish_id) override;
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;

@@ -8,7 +8,7 @@ export interface Slot { start: string; free: number }
 export interface Day { date: string; office: string; slots: Slot[] }
 export interface Hold { id: string; secret: string; version: number; office: string; services: string[]; start: string; end: string; expires_at: string; extensions_left: number }
 export type HoldExtended = Omit<Hold, 'secret'>;
-export interface Appointment { reference: string; manage_secret?: string; status: string; office: string; services: string[]; start: string; end: string }
+export interface Appointment { reference: string; manage_secret?: string; status: string; confirm_by?: string; office: string; services: string[]; start: string; end: string }
 export interface Alternative { office: string; start: string }
 
 import type { Challenge } from './pow.js';
@@ -92,6 +92,10 @@ export class Api {
   }
   move(ref: string, secret: string, start: string) {
     return this.call<Appointment>('POST', `/v1/appointments/${encodeURIComponent(ref)}/move`, { start }, { 'X-Manage-Secret': secret });
+  }
+  // Double opt-in: a preconfirmed booking confirmed by the link's page.
+  confirmOptIn(ref: string, secret: string) {
+    return this.call<Appointment>('POST', `/v1/appointments/${encodeURIComponent(ref)}/confirm`, undefined, { 'X-Manage-Secret': secret });
   }
   cancel(ref: string, secret: string) {
     return this.call<Appointment>('POST', `/v1/appointments/${encodeURIComponent(ref)}/cancel`, undefined, { 'X-Manage-Secret': secret });

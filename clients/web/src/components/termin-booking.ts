@@ -373,7 +373,7 @@ export class TerminBooking extends LitElement {
           <div class="panel"><span>${m.doneReference}</span><strong>${a.reference}</strong></div>
           ${this.summary(a.office, a.start)}
           ${bring.length ? html`<p><strong>${m.doneBring}</strong> ${bring.join(' ')}</p>` : nothing}
-          <p>${m.doneMail}</p>
+          <p>${a.status === 'preconfirmed' ? m.doneOptIn : m.doneMail}</p>
           <p><a href=${this.api.icsUrl(a.reference, a.manage_secret ?? '')} download="termin-${a.reference}.ics">${m.doneIcs}</a></p>
           <p><a href=${manage} target="_blank" rel="noopener">${m.doneManage}</a><br><span class="hint">${m.doneManageHint}</span></p>`;
       }
