@@ -121,6 +121,12 @@ class App {
   // the store's booking steps to compare the office's configuration version
   // in the same atomic step (in Redis, {o:X}:cfg shares the office's slot).
   Status RefreshCatalog();
+  // The waitlist's sweep of every office (Store::OfferReleased): termin-api
+  // calls it every few seconds.
+  void SweepWaitlist();
+  // The key of waitlist offer links (api/domain/waitlist.h, OfferLinkToken),
+  // for the in-process worker.
+  const std::string& offer_key() const { return offer_key_; }
 
   // Housekeeping of today's queues: every office's confirmed appointments of
   // today not checked in by start + rules.no_show_grace_minutes become
@@ -181,6 +187,9 @@ class App {
   HttpResponse ListOffices(const Call& call);
   HttpResponse GetOffice(const Call& call);
   HttpResponse ListServices(const Call& call);
+  // Whether the caller sees released places at once (a hotline or admin
+  // key), as staff bookings may take them (api/store.h, "Released places").
+  bool StaffView(const Call& call) const;
   HttpResponse GetAvailability(const Call& call);
   HttpResponse GetNextAvailability(const Call& call);
   HttpResponse GetChallenge(const Call& call);
@@ -191,6 +200,15 @@ class App {
   HttpResponse DeleteHold(const Call& call);
   HttpResponse ExtendHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);
+  HttpResponse ConfirmOptIn(const Call& call);  // double opt-in
+  // The waitlist (api/handlers/waitlist.cc).
+  HttpResponse CreateWish(const Call& call);
+  HttpResponse WithdrawWish(const Call& call);
+  HttpResponse GetOffer(const Call& call);
+  HttpResponse AcceptOffer(const Call& call);
+  HttpResponse DeclineOffer(const Call& call);
+  // The offer-hold a call names with a good X-Offer-Token; NotFound else.
+  Result<HoldRecord> OfferForCall(const Call& call);
   HttpResponse GetAppointment(const Call& call);
   HttpResponse CancelAppointment(const Call& call);
   HttpResponse MoveAppointment(const Call& call);
@@ -323,6 +341,7 @@ class App {
   Booker booker_;
   FairUse fair_use_;
   std::string pow_key_;  // options_.pow_key, or a random key of this process
+  std::string offer_key_;  // waitlist offer links: options_.link_key, or a random key of this process
   Router router_;
   // Serializes admin configuration changes and catalogue reloads, so a
   // reload that read the store before an admin change on this replica never

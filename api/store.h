@@ -17,6 +17,16 @@
 // cancelled. Expiry is judged by the store's injected clock, so a hold that
 // expired frees its place even before anything deletes it.
 //
+// Released places (ZMS's deallocationDuration, "to prevent appointment
+// trading"): the interval a cancelled appointment, a given-back hold or a
+// lapsed hold frees is remembered as released at the store's clock (for
+// kReleasedKept). A step that names a `released_delay` (a public hold:
+// HoldRecord::released_delay; the public view: ReadPublicClaims) counts a
+// place released less than that long ago as claimed; every other step
+// (staff bookings, moves, the admin) sees it free at once. The cancel and
+// the release write this record in their own atomic step, so there is no
+// instant at which the public can take a place that was just freed.
+//
 // Secrets: holds and appointments carry only the SHA-256 of their secret.
 //
 // Errors: NotFound (unknown id/reference, or a hold secret that does not
@@ -59,6 +69,12 @@ enum class AppointmentStatus {
   kDone,       // served
   kCancelled,  // by the citizen, staff or an office change
   kNoShow,     // did not come
+  // Booked online at an office with double opt-in: waits until confirm_by
+  // for the citizen to follow the link (ConfirmOptIn). Its claim lapses
+  // then by itself, and the place goes back like a lapsed hold's (released,
+  // offered to the waitlist); read after that, it is kCancelled with the
+  // reason "not_confirmed" (SettleOptIn).
+  kPreconfirmed,
 };
 
 enum class Channel {
@@ -97,6 +113,10 @@ struct Booking {
   }
 };
 
+// How long a store remembers a released place (see the file comment): the
+// longest re-release delay an office may set (api/domain/catalog.h).
+inline constexpr std::chrono::hours kReleasedKept{24};
+
 struct HoldRecord {
   std::string id;           // random, unguessable
   std::string secret_hash;  // SHA-256 hex of the owner secret
@@ -114,6 +134,15 @@ struct HoldRecord {
   // the online offer are two views of one desk time (Aborted otherwise).
   std::string queue_day;
   std::uint64_t queue_version = 0;
+  // An offer-hold (the waitlist, see Wish): the wish it was offered to;
+  // empty for a citizen's own hold. Confirming it erases the wish in the
+  // same step; releasing it (a decline) ends the wish and offers the place
+  // to the next one.
+  std::string wish_id;
+  // A step input, never stored: PlaceHold also refuses (Conflict) places
+  // released less than this long ago (a public hold at an office with a
+  // re-release delay); 0 = released places are free at once.
+  std::chrono::milliseconds released_delay{0};
 };
 
 struct Note {
@@ -139,6 +168,10 @@ struct AppointmentRecord {
   // Fair use: digests of the contact's normalised e-mail and phone
   // (api/domain/booking.h, IdentityDigests), erased with the contact data.
   std::vector<std::string> identities;
+  // Double opt-in (kPreconfirmed): when the unconfirmed booking lapses; the
+  // epoch otherwise. A step input of ConfirmHold too: a record handed to it
+  // as kPreconfirmed is written so, its claim lapsing then.
+  TimePoint confirm_by;
   // A step input, never stored: ConfirmHold refuses (ResourceExhausted)
   // when one of `identities` already has this many future confirmed or
   // checked-in appointments at the office that share a service with this
@@ -152,6 +185,8 @@ enum class JobType {
   kMoved,
   kCancelled,
   kCancelledByOffice,
+  kWaitlistOffer,  // reference = the offer-hold's id (HoldRecord::wish_id names the wish)
+  kOptIn,          // double opt-in: the link that confirms a preconfirmed booking
 };
 
 struct OutboxJob {
@@ -382,6 +417,63 @@ struct AuditEntry {
   int status = 0;         // the answer's HTTP status
 };
 
+// --- The waitlist ("notify me", #14) -----------------------------------------
+// A wish: a citizen who found nothing that fits asks to be offered a place
+// that is freed later. One Wish per office (a wish for several offices, or
+// "any", is one per office, sharing a secret). What the store cannot judge
+// (desks, durations, the office's time zone) the API judges when the wish
+// is made and writes into it: the desks that can do every service, the
+// visit's length and its claim's length, and the UTC ranges in which a start
+// suits the citizen (weekdays and times, up to the latest date).
+//
+// Offers, in the store's steps (the matching is atomic with the release):
+// the place a cancel (CancelAppointment), a given-back hold (ReleaseHold,
+// also a declined offer) frees, and a lapsed hold (or lapsed offer) a
+// public PlaceHold or OfferReleased meets, is offered to the oldest waiting
+// wish it suits (desk, start in a range, its claim within the freed
+// interval, no live claim in the way) before anyone else may take it: an
+// offer-hold at the freed start (id OfferHoldId(wish), secret hash
+// `offer_secret_hash`, lapsing `offer_ttl` after the offer), a
+// kWaitlistOffer job in the outbox, and the wish marked offered, all in that
+// step. A place is offered once (the offer-hold is a claim); a wish gets one
+// offer (accepted: the appointment; declined or lapsed: the wish ends).
+enum class WishState {
+  kWaiting,  // no offer yet
+  kOffered,  // offer_hold names its offer-hold
+};
+
+struct Wish {
+  std::string id;           // "<office>.<random>" (names its office, as a hold id does)
+  std::string secret_hash;  // SHA-256 of the citizen's wish secret (to withdraw it)
+  std::string office_id;
+  std::vector<std::string> services;
+  std::vector<std::string> desks;  // that can do every service (judged by the API)
+  Minutes duration{0};             // the visit
+  Minutes occupancy{0};            // its claim (duration plus buffers)
+  std::vector<Interval> windows;   // a start suits if it lies in one, [begin, end); UTC
+  Contact contact;
+  TimePoint created_at;
+  TimePoint expires_at;  // erased with its contact data from then on
+  std::string offer_secret_hash;   // the offer-hold's secret hash (the offer link's token)
+  std::chrono::milliseconds offer_ttl{0};
+  WishState state = WishState::kWaiting;
+  std::string offer_hold;  // once offered
+};
+
+// A preconfirmed appointment read at `now` after its confirm_by is
+// cancelled ("not_confirmed", closed at confirm_by): what every lookup of
+// both stores answers, whatever the stored record still says.
+inline void SettleOptIn(AppointmentRecord& a, TimePoint now) {
+  if (a.status == AppointmentStatus::kPreconfirmed && a.confirm_by <= now) {
+    a.status = AppointmentStatus::kCancelled;
+    a.cancel_reason = "not_confirmed";
+    a.closed_at = a.confirm_by;
+  }
+}
+
+// The id of the offer-hold of `wish_id`: one per wish.
+inline std::string OfferHoldId(const std::string& wish_id) { return wish_id + "-o"; }
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -389,6 +481,11 @@ class Store {
   // --- Booking steps ------------------------------------------------------
   // Claims of an office's desks that overlap `range`.
   virtual Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) = 0;
+  // The claims the public sees: ReadClaims plus the places released less
+  // than `released_delay` ago (see the file comment), judged by the store's
+  // clock, as a public PlaceHold with that delay judges them.
+  virtual Result<DeskClaims> ReadPublicClaims(const std::string& office_id, Interval range,
+                                              std::chrono::milliseconds released_delay) = 0;
 
   // Writes a hold if its desk interval overlaps no live claim; returns the
   // hold with its version. Conflict otherwise.
@@ -413,7 +510,8 @@ class Store {
   virtual Result<HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
                                         std::chrono::milliseconds ttl, int max_extensions) = 0;
 
-  // Deletes a live or expired hold. NotFound if unknown or the secret differs.
+  // Deletes a live or expired hold (a live one's place is released, see the
+  // file comment). NotFound if unknown or the secret differs.
   virtual Status ReleaseHold(const std::string& hold_id, const std::string& secret_hash) = 0;
 
   // Turns a live hold into `appointment` (whose booking is replaced by the
@@ -455,7 +553,15 @@ class Store {
 
   virtual Result<AppointmentRecord> GetAppointment(const std::string& reference) = 0;
 
-  // FailedPrecondition unless confirmed or checked in.
+  // FailedPrecondition unless confirmed or checked in. Its place is
+  // released in the same step (see the file comment).
+  // Double opt-in: a preconfirmed appointment becomes confirmed (its claim
+  // no longer lapses) and `jobs` are written, in one step, while its
+  // confirm_by lies ahead by the store's clock. Gone once it lapsed;
+  // FailedPrecondition for other states; a confirmed one is returned as it is.
+  virtual Result<AppointmentRecord> ConfirmOptIn(const std::string& reference,
+                                                 std::vector<OutboxJob> jobs) = 0;
+
   virtual Result<AppointmentRecord> CancelAppointment(const std::string& reference,
                                                       const std::string& reason,
                                                       std::vector<OutboxJob> jobs,
@@ -630,6 +736,20 @@ class Store {
   // first, at most `limit`.
   virtual Result<std::vector<AuditEntry>> ReadAudit(const std::string& office_id, TimePoint from,
                                                     TimePoint to, std::size_t limit) = 0;
+  // --- The waitlist (see Wish) ---------------------------------------------
+  // Writes a new wish (waiting). FailedPrecondition if the id is in use.
+  virtual Result<Wish> AddWish(Wish wish) = 0;
+  // NotFound if unknown (also once erased).
+  virtual Result<Wish> GetWish(const std::string& wish_id) = 0;
+  // Erases a wish with its contact data; a live offer-hold of it is
+  // released (and offered on) in the same step. NotFound if unknown or the
+  // secret differs.
+  virtual Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) = 0;
+  // The sweep of one office: offers every freed place whose time has come
+  // (lapsed holds and offers; released places not offered yet) to the
+  // waiting wishes, and erases wishes that expired or whose offer lapsed.
+  // Returns how many offers it made.
+  virtual Result<std::size_t> OfferReleased(const std::string& office_id) = 0;
 
   // Ok if the store can serve requests (readiness).
   virtual Status Ping() = 0;

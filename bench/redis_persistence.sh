@@ -38,11 +38,11 @@ run() {  # $1 label, rest: redis-server persistence flags
   local sha
   sha=$(redis-cli -p "$port" SCRIPT LOAD "$SCRIPT")
   # KEYS: hold, claims, cmax, desks, hold version; ARGV: desk, start, claim_end,
-  # ttl_ms, keep_ms, hold id, then hold fields.
+  # ttl_ms, keep_ms, hold id, released_delay ms, then hold fields.
   local rps
   rps=$(redis-benchmark -p "$port" -n "$N" -c "$C" -r 100000000 -q \
     EVALSHA "$sha" 5 '{o:bench}:h:__rand_int__' '{o:bench}:c:__rand_int__' '{o:bench}:cmax' \
-    '{o:bench}:desks' '{o:bench}:hv' __rand_int__ 29000000 29000030 600000 3600000 __rand_int__ \
+    '{o:bench}:desks' '{o:bench}:hv' __rand_int__ 29000000 29000030 600000 3600000 __rand_int__ 0 \
     id x secret s office bench desk d services '["id-card"]' start 29000000 end 29000025 \
     claim_end 29000030 | tr '\r' '\n' | awk '/requests per second/ {for (i = 2; i <= NF; i++) if ($i == "requests") v = $(i - 1)} END {print v}')
   local holds

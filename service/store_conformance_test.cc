@@ -1336,5 +1336,330 @@ TEST_CASE("conformance: desks racing to call next never call one visitor twice")
   }
 }
 
+// Released places (api/store.h; ZMS's deallocationDuration): the place a
+// cancel, a given-back hold or a lapsed hold frees stays claimed for a
+// public hold that names a delay, and for the public view, until the delay
+// has passed since it was freed; staff steps take it at once.
+HoldRecord PublicHold(const std::string& id, api::Booking b, std::chrono::milliseconds ttl,
+                      std::chrono::milliseconds delay) {
+  HoldRecord h = MakeHold(id, std::move(b), ttl);
+  h.released_delay = delay;
+  return h;
+}
+
+TEST_CASE("conformance: a released place returns to public holds only after the delay; staff take it at once") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    const Interval slot{t, t + 30min};
+    constexpr auto kDelay = 600ms;
+    // A cancelled appointment.
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("REL-0001", "citizen", {}).ok());
+    CHECK(s.PlaceHold(PublicHold("p1", MakeBooking("o1", "d1", t, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    auto pub = s.ReadPublicClaims("o1", slot, kDelay);
+    REQUIRE(pub.ok());
+    CHECK(HasClaim(*pub, "d1", slot));
+    auto staff = s.ReadClaims("o1", slot);
+    REQUIRE(staff.ok());
+    CHECK_FALSE(HasClaim(*staff, "d1", slot));
+    // Without a delay (another office's rule) the place is free at once.
+    auto zero = s.ReadPublicClaims("o1", slot, 0ms);
+    REQUIRE(zero.ok());
+    CHECK_FALSE(HasClaim(*zero, "d1", slot));
+    // Staff book it during the delay; their cancel releases it again.
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0002", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("REL-0002", "hotline", {}).ok());
+    std::this_thread::sleep_for(kDelay + 200ms);
+    auto later = s.ReadPublicClaims("o1", slot, kDelay);
+    REQUIRE(later.ok());
+    CHECK_FALSE(HasClaim(*later, "d1", slot));
+    REQUIRE(s.PlaceHold(PublicHold("p2", MakeBooking("o1", "d1", t, 30), 60s, kDelay)).ok());
+
+    // A given-back hold: released at once, for the delay.
+    REQUIRE(s.ReleaseHold("p2", "secret-of-p2").ok());
+    CHECK(s.PlaceHold(PublicHold("p3", MakeBooking("o1", "d1", t, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(PublicHold("p4", MakeBooking("o1", "d1", t, 30), 60s, 0ms)).ok());
+    REQUIRE(s.ReleaseHold("p4", "secret-of-p4").ok());
+
+    // A lapsed hold: released when it lapsed. Other desks are not affected.
+    const Instant u = t + 60min;
+    REQUIRE(s.PlaceHold(MakeHold("short", MakeBooking("o1", "d2", u, 30), 300ms)).ok());
+    std::this_thread::sleep_for(400ms);
+    CHECK(s.PlaceHold(PublicHold("p5", MakeBooking("o1", "d2", u, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(PublicHold("p6", MakeBooking("o1", "d1", u, 30), 60s, kDelay)).ok());
+    auto mid = s.ReadPublicClaims("o1", Interval{u, u + 30min}, kDelay);
+    REQUIRE(mid.ok());
+    CHECK(HasClaim(*mid, "d2", Interval{u, u + 30min}));
+    std::this_thread::sleep_for(kDelay);
+    CHECK(s.PlaceHold(PublicHold("p7", MakeBooking("o1", "d2", u, 30), 60s, kDelay)).ok());
+  }
+}
+
+TEST_CASE("conformance: a released place stays released when staff steps and the sweep meet it") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    constexpr auto kDelay = 60s;
+    REQUIRE(s.PlaceHold(MakeHold("gone", MakeBooking("o1", "d1", t, 30), 200ms)).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0003", MakeBooking("o1", "d1", t + 30min, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("REL-0003", "citizen", {}).ok());
+    std::this_thread::sleep_for(300ms);
+    // A staff booking next to them scans both (and used to drop lapsed claims).
+    REQUIRE(s.CreateAppointment(MakeAppointment("REL-0004", MakeBooking("o1", "d1", t - 30min, 60)), "", {})
+                .status().code() == StatusCode::kOk);
+    REQUIRE(s.ErasePersonalData(api::SystemClock().Now() - 48h).ok());
+    CHECK(s.PlaceHold(PublicHold("q1", MakeBooking("o1", "d1", t + 30min, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.PlaceHold(PublicHold("q2", MakeBooking("o1", "d1", t + 30min, 30), 60s, 0ms)).ok());
+  }
+}
+
+// The waitlist (api/store.h, Wish): a freed place goes to the oldest wish
+// it suits, as an offer-hold, in the step that frees it; once.
+api::Wish MakeWish(const std::string& id, const std::vector<std::string>& desks, Instant from,
+                   Instant to, int minutes, std::chrono::milliseconds offer_ttl = 60s) {
+  api::Wish w;
+  w.id = id;
+  w.secret_hash = "wish-secret-" + id;
+  w.office_id = std::string(api::OfficeInHoldId(id));
+  w.services = {"id-card"};
+  w.desks = desks;
+  w.duration = Minutes(minutes);
+  w.occupancy = Minutes(minutes);
+  w.windows = {Interval{from, to}};
+  w.contact.name = "Wanda Warteliste";
+  w.contact.email = "wanda@example.org";
+  w.created_at = api::SystemClock().Now();
+  w.expires_at = w.created_at + 24h;
+  w.offer_secret_hash = "offer-secret-" + id;
+  w.offer_ttl = offer_ttl;
+  return w;
+}
+
+std::size_t OfferJobs(api::Store& s) {
+  auto jobs = s.PendingJobs();
+  REQUIRE(jobs.ok());
+  return static_cast<std::size_t>(std::count_if(jobs->begin(), jobs->end(), [](const OutboxJob& j) {
+    return j.type == JobType::kWaitlistOffer;
+  }));
+}
+
+TEST_CASE("conformance: a cancelled place is offered to the oldest wish it suits, in the cancel's step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("WL-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    // Not for d1; too long; at other times; then two that suit (older first).
+    REQUIRE(s.AddWish(MakeWish("o1.other-desk", {"d2"}, t - 60min, t + 60min, 30)).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.too-long", {"d1"}, t - 60min, t + 60min, 45)).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.other-time", {"d1"}, t + 60min, t + 120min, 30)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.first", {"d1", "d2"}, t - 60min, t + 60min, 30)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.second", {"d1"}, t, t + 10min, 30)).ok());
+    CHECK(s.AddWish(MakeWish("o1.first", {"d1"}, t, t + 10min, 30)).status().code() ==
+          StatusCode::kFailedPrecondition);
+
+    REQUIRE(s.CancelAppointment("WL-0001", "citizen", {}).ok());
+    auto first = s.GetWish("o1.first");
+    REQUIRE(first.ok());
+    CHECK(first->state == api::WishState::kOffered);
+    CHECK(first->offer_hold == api::OfferHoldId("o1.first"));
+    auto offer = s.GetHold(api::OfferHoldId("o1.first"));
+    REQUIRE(offer.ok());
+    CHECK(offer->wish_id == "o1.first");
+    CHECK(offer->booking.desk_id == "d1");
+    CHECK(offer->booking.start == t);
+    CHECK(offer->booking.claim_end == t + 30min);
+    CHECK(OfferJobs(s) == 1);
+    CHECK(s.GetWish("o1.second")->state == api::WishState::kWaiting);
+    // The offered place is claimed, for staff too.
+    CHECK(s.CreateAppointment(MakeAppointment("WL-0002", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+    CHECK(s.GetWish("o1.second")->state == api::WishState::kWaiting);
+
+    // Declined: the wish ends, the place goes to the next wish in the step.
+    REQUIRE(s.ReleaseHold(api::OfferHoldId("o1.first"), "offer-secret-o1.first").ok());
+    CHECK(s.GetWish("o1.first").status().code() == StatusCode::kNotFound);
+    auto second = s.GetWish("o1.second");
+    REQUIRE(second.ok());
+    CHECK(second->state == api::WishState::kOffered);
+    CHECK(OfferJobs(s) == 2);
+
+    // Accepted: the offer-hold becomes the appointment, the wish is erased.
+    AppointmentRecord a = MakeAppointment("WL-0003", {});
+    a.channel = api::Channel::kWeb;
+    auto booked = s.ConfirmHold(api::OfferHoldId("o1.second"), "offer-secret-o1.second", std::nullopt,
+                                a, api::JobPlan{});
+    REQUIRE(booked.ok());
+    CHECK(booked->booking.start == t);
+    CHECK(booked->booking.claim_end == t + 30min);
+    CHECK(s.GetWish("o1.second").status().code() == StatusCode::kNotFound);
+    CHECK(s.GetWish("o1.other-desk")->state == api::WishState::kWaiting);
+  }
+}
+
+TEST_CASE("conformance: lapsed holds and offers go to the next wish; a public hold meets the wish first") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.PlaceHold(MakeHold("o1.lapse", MakeBooking("o1", "d1", t, 30), 200ms)).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.w1", {"d1"}, t, t + 10min, 30, 300ms)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.w2", {"d1"}, t, t + 10min, 30)).ok());
+    std::this_thread::sleep_for(300ms);
+    // A public hold on the lapsed place: the wish gets it first.
+    CHECK(s.PlaceHold(MakeHold("o1.public", MakeBooking("o1", "d1", t, 30), 60s)).status().code() ==
+          StatusCode::kConflict);
+    CHECK(s.GetWish("o1.w1")->state == api::WishState::kOffered);
+    // Its offer lapses: the sweep erases the wish and offers the place on.
+    std::this_thread::sleep_for(400ms);
+    auto swept = s.OfferReleased("o1");
+    REQUIRE(swept.ok());
+    CHECK(*swept == 1);
+    CHECK(s.GetWish("o1.w1").status().code() == StatusCode::kNotFound);
+    CHECK(s.GetWish("o1.w2")->state == api::WishState::kOffered);
+    CHECK(OfferJobs(s) == 2);
+    // Withdrawn while offered: the place is free again (nobody else waits).
+    REQUIRE(s.WithdrawWish("o1.w2", "wish-secret-o1.w2").ok());
+    CHECK(s.WithdrawWish("o1.w2", "wish-secret-o1.w2").code() == StatusCode::kNotFound);
+    CHECK(s.PlaceHold(MakeHold("o1.public2", MakeBooking("o1", "d1", t, 30), 60s)).ok());
+    CHECK(*s.OfferReleased("o1") == 0);
+  }
+}
+
+TEST_CASE("conformance: many cancels and holds racing over the waitlist: each place offered once") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    constexpr int kPlaces = 8;
+    for (int i = 0; i < kPlaces; ++i) {
+      REQUIRE(s.CreateAppointment(MakeAppointment("RACE-" + std::to_string(1000 + i),
+                                                  MakeBooking("o1", "d1", t + Minutes(30 * i), 30)),
+                                  "", {}).ok());
+    }
+    for (int i = 0; i < 2 * kPlaces; ++i) {
+      REQUIRE(s.AddWish(MakeWish("o1.race" + std::to_string(i), {"d1"}, t, t + Minutes(30 * kPlaces), 30)).ok());
+    }
+    std::barrier start(2 * kPlaces);
+    std::atomic<int> public_holds{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kPlaces; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        (void)s.CancelAppointment("RACE-" + std::to_string(1000 + i), "citizen", {});
+      });
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        if (s.PlaceHold(MakeHold("o1.p" + std::to_string(i), MakeBooking("o1", "d1", t + Minutes(30 * i), 30), 60s)).ok()) {
+          ++public_holds;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    // No public hold got a place while wishes waited; every place offered once.
+    CHECK(public_holds.load() == 0);
+    CHECK(OfferJobs(s) == kPlaces);
+    int offered = 0;
+    for (int i = 0; i < 2 * kPlaces; ++i) {
+      auto w = s.GetWish("o1.race" + std::to_string(i));
+      REQUIRE(w.ok());
+      if (w->state == api::WishState::kOffered) ++offered;
+    }
+    CHECK(offered == kPlaces);
+  }
+}
+
+TEST_CASE("conformance: a long freed place is offered piece by piece to shorter wishes, in one step") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    REQUIRE(s.CreateAppointment(MakeAppointment("WL-0100", MakeBooking("o1", "d1", t, 60)), "", {}).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.a", {"d1"}, t, t + 60min, 30)).ok());
+    std::this_thread::sleep_for(5ms);
+    REQUIRE(s.AddWish(MakeWish("o1.b", {"d1"}, t, t + 60min, 30)).ok());
+    REQUIRE(s.CancelAppointment("WL-0100", "citizen", {}).ok());
+    auto a = s.GetHold(api::OfferHoldId("o1.a"));
+    auto bb = s.GetHold(api::OfferHoldId("o1.b"));
+    REQUIRE(a.ok());
+    REQUIRE(bb.ok());
+    CHECK(a->booking.start == t);
+    CHECK(bb->booking.start == t + 30min);
+    CHECK(OfferJobs(s) == 2);
+  }
+}
+
+// Double opt-in (api/store.h, kPreconfirmed): a web booking that waits for
+// its link claims its place until confirm_by, then the place goes back
+// (released, to the waitlist) and the booking reads as cancelled.
+TEST_CASE("conformance: a preconfirmed booking keeps its place until confirm_by; confirmed in time it stays") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    auto confirm = [&](const std::string& hold, const std::string& ref, Instant at,
+                       std::chrono::milliseconds window) {
+      REQUIRE(s.PlaceHold(MakeHold(hold, MakeBooking("o1", "d1", at, 30), 60s)).ok());
+      AppointmentRecord a = MakeAppointment(ref, {});
+      a.channel = api::Channel::kWeb;
+      a.status = AppointmentStatus::kPreconfirmed;
+      a.confirm_by = api::SystemClock().Now() + window;
+      api::JobPlan plan;
+      plan.reachable = true;
+      plan.first = JobType::kOptIn;
+      plan.first_due = api::SystemClock().Now();
+      return s.ConfirmHold(hold, "secret-of-" + hold, std::nullopt, a, plan);
+    };
+    auto kept = confirm("o1.h1", "OPT-0001", t, 400ms);
+    REQUIRE(kept.ok());
+    CHECK(kept->status == AppointmentStatus::kPreconfirmed);
+    CHECK(s.GetAppointment("OPT-0001")->status == AppointmentStatus::kPreconfirmed);
+    CHECK(s.CreateAppointment(MakeAppointment("OPT-0002", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+    auto done = s.ConfirmOptIn("OPT-0001", {Job(JobType::kConfirmation, "OPT-0001", api::SystemClock().Now())});
+    REQUIRE(done.ok());
+    CHECK(done->status == AppointmentStatus::kConfirmed);
+    CHECK(s.ConfirmOptIn("OPT-0001", {}).ok());  // again: as it is
+    std::this_thread::sleep_for(500ms);
+    CHECK(s.GetAppointment("OPT-0001")->status == AppointmentStatus::kConfirmed);
+    CHECK(s.CreateAppointment(MakeAppointment("OPT-0003", MakeBooking("o1", "d1", t, 30)), "", {})
+              .status().code() == StatusCode::kConflict);
+    auto jobs = s.PendingJobs();
+    REQUIRE(jobs.ok());
+    CHECK(std::count_if(jobs->begin(), jobs->end(), [](const OutboxJob& j) { return j.type == JobType::kOptIn; }) == 1);
+    CHECK(std::count_if(jobs->begin(), jobs->end(), [](const OutboxJob& j) { return j.type == JobType::kConfirmation; }) == 1);
+
+    // Not confirmed in time: cancelled ("not_confirmed"), its place offered to a wish.
+    const Instant u = t + 60min;
+    REQUIRE(s.AddWish(MakeWish("o1.after", {"d1"}, u, u + 10min, 30)).ok());
+    REQUIRE(confirm("o1.h2", "OPT-0004", u, 300ms).ok());
+    CHECK(s.GetWish("o1.after")->state == api::WishState::kWaiting);
+    std::this_thread::sleep_for(400ms);
+    auto lapsed = s.GetAppointment("OPT-0004");
+    REQUIRE(lapsed.ok());
+    CHECK(lapsed->status == AppointmentStatus::kCancelled);
+    CHECK(lapsed->cancel_reason == "not_confirmed");
+    CHECK(s.ConfirmOptIn("OPT-0004", {}).status().code() == StatusCode::kGone);
+    CHECK(s.CancelAppointment("OPT-0004", "citizen", {}).status().code() == StatusCode::kFailedPrecondition);
+    REQUIRE(s.OfferReleased("o1").ok());
+    CHECK(s.GetWish("o1.after")->state == api::WishState::kOffered);
+
+    // An open preconfirmed booking may be cancelled; its place goes back at once.
+    REQUIRE(confirm("o1.h3", "OPT-0005", t + 120min, 60s).ok());
+    REQUIRE(s.CancelAppointment("OPT-0005", "citizen", {}).ok());
+    CHECK(s.CreateAppointment(MakeAppointment("OPT-0006", MakeBooking("o1", "d1", t + 120min, 30)), "", {}).ok());
+  }
+}
+
 }  // namespace
 }  // namespace termin::service

@@ -148,14 +148,22 @@ Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant 
 }
 
 Result<OfficeClaims> Booker::ReadOfficeClaims(const OfficeInfo& office, Interval range,
-                                              const Booking* exclude) const {
-  auto read = store_.ReadClaims(office.id, range);
+                                              const Booking* exclude, bool public_view) const {
+  auto read = public_view && office.rerelease_delay.count() > 0
+                  ? store_.ReadPublicClaims(office.id, range, office.rerelease_delay)
+                  : store_.ReadClaims(office.id, range);
   if (!read.ok()) return read.status();
   return Arrange(office, *read, exclude);
 }
 
 Result<ClaimsCache::Snapshot> Booker::Claims(const OfficeInfo& office, Interval range,
-                                             ClaimsCache::SteadyTime not_before) const {
+                                             ClaimsCache::SteadyTime not_before,
+                                             bool public_view) const {
+  if (public_view && office.rerelease_delay.count() > 0) {
+    return claims_cache_.Fetch(PublicViewName(office.id), range, not_before, [&] {
+      return store_.ReadPublicClaims(office.id, range, office.rerelease_delay);
+    });
+  }
   return claims_cache_.Fetch(office.id, range, not_before,
                              [&] { return store_.ReadClaims(office.id, range); });
 }
@@ -176,8 +184,8 @@ OfficeClaims Booker::Arrange(const OfficeInfo& office, const DeskClaims& read,
 }
 
 std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const Visit& visit,
-                                               Instant start,
-                                               const OfficeClaims* day_claims) const {
+                                               Instant start, const OfficeClaims* day_claims,
+                                               bool public_view) const {
   const date::time_zone* zone = office.schedule.zone;
   Instant now = Now();
   LocalDate today = Today(office, now);
@@ -213,8 +221,9 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
     // The week: from a snapshot young enough to refuse from (a rush asks
     // for the same week thousands of times a second), else read once.
     const Interval week = UtcEnvelope(days, zone);
-    auto snapshot =
-        Claims(office, week, std::chrono::steady_clock::now() - options_.claims_refusal_max_age);
+    auto snapshot = Claims(office, week,
+                           std::chrono::steady_clock::now() - options_.claims_refusal_max_age,
+                           public_view);
     if (!snapshot.ok()) return {};
     offers = Availability(office.schedule, visit, days, now, Arrange(office, *snapshot->claims, nullptr));
   }
@@ -240,7 +249,8 @@ template <typename T>
 Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                             const BookingRules& rules, const Booking* exclude,
                             const std::function<Result<T>(const Booking&)>& write,
-                            std::vector<Alternative>* alternatives, bool may_reload) {
+                            std::vector<Alternative>* alternatives, bool may_reload,
+                            bool public_view) {
   using SteadyClock = std::chrono::steady_clock;
   const date::time_zone* zone = office.schedule.zone;
   LocalDate day = LocalDayOf(start, zone);
@@ -250,7 +260,8 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
   // First a recent snapshot (claims_cache.h says what it may decide). A move
   // excludes its own claim, which an older snapshot may hold elsewhere: it
   // takes claims read during this request.
-  auto snapshot = Claims(office, range, exclude ? began : began - options_.claims_snapshot_max_age);
+  auto snapshot = Claims(office, range, exclude ? began : began - options_.claims_snapshot_max_age,
+                         public_view);
   if (!snapshot.ok()) return snapshot.status();
   bool decisive = false;  // fetched to decide a refusal
   for (int attempt = 0; attempt < options_.max_attempts;) {
@@ -266,7 +277,8 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     if (!desk) {
       if (!may_refuse) {
         // Taken in an older snapshot: decide on a young one.
-        snapshot = Claims(office, range, SteadyClock::now() - options_.claims_refusal_max_age);
+        snapshot = Claims(office, range, SteadyClock::now() - options_.claims_refusal_max_age,
+                          public_view);
         if (!snapshot.ok()) return snapshot.status();
         decisive = true;
         continue;
@@ -275,7 +287,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
       // Taken: answer 409 at once; the claims just used serve the
       // alternatives (a move's claims lack its own claim: not reused).
       if (alternatives) {
-        *alternatives = NearestOffers(office, visit, start, exclude ? nullptr : &claims);
+        *alternatives = NearestOffers(office, visit, start, exclude ? nullptr : &claims, public_view);
       }
       return Status::Conflict("the start is taken");
     }
@@ -290,7 +302,7 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
     b.day = FormatDate(LocalDayOf(start, office.schedule.zone));
     ++attempt;
     Result<T> r = write(b);
-    if (r.ok()) claims_cache_.AddClaim(office.id, b.desk_id, b.claim());
+    if (r.ok()) AddOwnClaim(office.id, b.desk_id, b.claim());
     if (r.status().code() == StatusCode::kAborted && may_reload) {
       // Another replica changed the office since our catalog was loaded:
       // reload, and decide again on the new configuration (once).
@@ -300,16 +312,16 @@ Result<T> Booker::ClaimLoop(const OfficeInfo& office, const Visit& visit, Instan
       const BookingRules& now_rules =
           &rules == &office.schedule.rules ? again->office->schedule.rules : rules;
       return ClaimLoop<T>(*again->office, *again->visit, start, now_rules, exclude, write,
-                          alternatives, /*may_reload=*/false);
+                          alternatives, /*may_reload=*/false, public_view);
     }
     if (r.ok() || r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
     // Taken meanwhile: go on with claims read after the store's answer.
-    snapshot = Claims(office, range, SteadyClock::now());
+    snapshot = Claims(office, range, SteadyClock::now(), public_view);
     if (!snapshot.ok()) return snapshot.status();
     decisive = true;
   }
-  if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr);
+  if (alternatives) *alternatives = NearestOffers(office, visit, start, nullptr, public_view);
   return Status::Conflict("the start was taken by others while we tried");
 }
 
@@ -336,9 +348,13 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
     h.expires_at = clock_.Now() + ttl;
     h.queue_day = queue_day;
     h.queue_version = queue_version;
+    // A public hold: places freed less than the office's delay ago are not
+    // for it (the store judges, in the hold's step).
+    h.released_delay = office.rerelease_delay;
     return store_.PlaceHold(std::move(h));
   };
-  auto hold = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write, alternatives);
+  auto hold = ClaimLoop(office, visit, start, office.schedule.rules, nullptr, write, alternatives,
+                        /*may_reload=*/true, /*public_view=*/true);
   if (!hold.ok()) return hold.status();
   if (metrics_) metrics_->CountHold();
   return std::make_pair(std::move(hold).value(), secret);
@@ -386,10 +402,21 @@ Result<NewAppointment> Booker::Confirm(const Catalog& catalog, const std::string
     a.contact = contact;
     a.created_at = clock_.Now();
     a.booking.office_version = checked_on;
+    // Double opt-in: preconfirmed until the link in the first message is
+    // followed; the confirmation and reminders follow then (ConfirmOptIn).
+    if (office->double_opt_in.count() > 0) {
+      a.status = AppointmentStatus::kPreconfirmed;
+      a.confirm_by = clock_.Now() + office->double_opt_in;
+    }
     // Fair use: the office's quota per identity, judged in the store's step.
     a.identity_limit = office->appointments_per_identity;
     if (a.identity_limit > 0) a.identities = IdentityDigests(contact);
-    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, plan, CurrentStep().key);
+    JobPlan step_plan = plan;
+    if (a.status == AppointmentStatus::kPreconfirmed) {
+      step_plan.first = JobType::kOptIn;
+      step_plan.reminder_offsets.clear();
+    }
+    auto done = store_.ConfirmHold(hold_id, secret_hash, version, a, step_plan, CurrentStep().key);
     if (done.ok()) {
       made.record = std::move(done).value();
       if (metrics_) metrics_->CountBooking("web");
@@ -550,7 +577,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;
     }
     if (r.ok()) {
-      claims_cache_.AddClaim(office.id, r->booking.desk_id, r->booking.claim());
+      AddOwnClaim(office.id, r->booking.desk_id, r->booking.claim());
       if (metrics_) metrics_->CountBooking("kiosk");
       return r;
     }
@@ -598,6 +625,13 @@ Result<AppointmentRecord> Booker::Cancel(const AppointmentRecord& current,
   if (r.ok()) ForgetClaims(current.booking.office_id);
   if (r.ok() && metrics_) metrics_->CountCancellation();
   return r;
+}
+
+Result<AppointmentRecord> Booker::ConfirmOptIn(const AppointmentRecord& current,
+                                               const OfficeInfo& office) {
+  auto jobs = PlanJobs(PlanFor(JobType::kConfirmation, current.contact, office), current.reference,
+                       current.booking.start);
+  return store_.ConfirmOptIn(current.reference, std::move(jobs));
 }
 
 Result<AppointmentRecord> Booker::CheckIn(const AppointmentRecord& current,

@@ -111,9 +111,11 @@ class Booker {
   Status CheckStart(const OfficeInfo& office, const Visit& visit, Instant start,
                     const BookingRules& rules) const;
 
-  // The office's claims in desk order (what the core takes).
+  // The office's claims in desk order (what the core takes). `public_view`:
+  // as the public sees them, with the places released less than the
+  // office's rerelease_delay ago (api/store.h, ReadPublicClaims).
   Result<OfficeClaims> ReadOfficeClaims(const OfficeInfo& office, Interval range,
-                                        const Booking* exclude) const;
+                                        const Booking* exclude, bool public_view = false) const;
 
   // The booking steps below answer Conflict when the start is taken; then,
   // if `alternatives` is given, they fill it with the offered starts nearest
@@ -160,6 +162,9 @@ class Booker {
                                  const Visit& visit, Instant start,
                                  std::vector<Alternative>* alternatives = nullptr);
   Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
+  // Double opt-in: the citizen followed the link; the confirmation and the
+  // reminders are written with the step (Store::ConfirmOptIn).
+  Result<AppointmentRecord> ConfirmOptIn(const AppointmentRecord& current, const OfficeInfo& office);
   // FailedPrecondition-free kiosk step: the caller checked office and day.
   Result<AppointmentRecord> CheckIn(const AppointmentRecord& current, const OfficeInfo& office);
 
@@ -181,18 +186,24 @@ class Booker {
 
   // This process freed desk time at `office` outside the steps above (a
   // released hold, an office change): its snapshots there are dropped.
-  void ForgetClaims(const std::string& office_id) { claims_cache_.ForgetOffice(office_id); }
+  void ForgetClaims(const std::string& office_id) {
+    claims_cache_.ForgetOffice(office_id);
+    claims_cache_.ForgetOffice(PublicViewName(office_id));
+  }
 
   Instant Now() const { return ToInstant(clock_.Now()); }
 
  private:
   // Reads, proposes and writes through `write`, retrying on Conflict; on a
   // final Conflict fills *alternatives (if given).
+  // `public_view`: propose from the claims the public sees (a web hold at
+  // an office with a re-release delay), as the store's step will judge.
   template <typename T>
   Result<T> ClaimLoop(const OfficeInfo& office, const Visit& visit, Instant start,
                       const BookingRules& rules, const Booking* exclude,
                       const std::function<Result<T>(const Booking&)>& write,
-                      std::vector<Alternative>* alternatives, bool may_reload = true);
+                      std::vector<Alternative>* alternatives, bool may_reload = true,
+                      bool public_view = false);
 
   // After the store answered Aborted for a step on `office` (another
   // replica changed its configuration): the office and `visit` again, from
@@ -218,8 +229,17 @@ class Booker {
 
   // The office's claims over `range` as read at or after `not_before`
   // (ClaimsCache::Fetch: one read for many concurrent requests).
+  // `public_view`: as the public sees them (ReadOfficeClaims), cached apart.
   Result<ClaimsCache::Snapshot> Claims(const OfficeInfo& office, Interval range,
-                                       ClaimsCache::SteadyTime not_before) const;
+                                       ClaimsCache::SteadyTime not_before,
+                                       bool public_view = false) const;
+  // The claims cache's name for the public view of an office.
+  static std::string PublicViewName(const std::string& office_id) { return office_id + "|public"; }
+  // A claim this process wrote, into both views' snapshots.
+  void AddOwnClaim(const std::string& office_id, const std::string& desk, Interval claim) const {
+    claims_cache_.AddClaim(office_id, desk, claim);
+    claims_cache_.AddClaim(PublicViewName(office_id), desk, claim);
+  }
   // Desk-ordered claims from a store answer; `exclude`'s own claim removed.
   OfficeClaims Arrange(const OfficeInfo& office, const DeskClaims& read,
                        const Booking* exclude) const;
@@ -228,7 +248,8 @@ class Booker {
   // office's claims on the start's local day just read by the claim loop;
   // they spare a second read when the day alone decides the answer.
   std::vector<Alternative> NearestOffers(const OfficeInfo& office, const Visit& visit,
-                                         Instant start, const OfficeClaims* day_claims) const;
+                                         Instant start, const OfficeClaims* day_claims,
+                                         bool public_view = false) const;
 
   Store& store_;
   const Clock& clock_;

@@ -547,6 +547,9 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.reminder_offsets = kDefaultReminders;
   office.appointments_per_identity = 0;
   office.pow_above_holds_per_minute = -1;
+  office.rerelease_delay = Minutes{0};
+  office.waitlist_offer_ttl = Minutes{120};
+  office.double_opt_in = Minutes{0};
   office.no_show_grace = kDefaultNoShowGrace;
   office.walk_in_margin = Minutes{0};
   if (v == nullptr) return true;
@@ -554,7 +557,8 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   ObjectReader obj(*v, path, e,
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
                     "reminder_minutes_before", "appointments_per_identity",
-                    "proof_of_work_above_holds_per_minute",
+                    "proof_of_work_above_holds_per_minute", "rerelease_delay_minutes",
+                    "waitlist_offer_minutes", "double_opt_in_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
                     "same_day_buffer_release", "walk_in_margin_minutes"});
   if (!obj.ok()) return false;
@@ -584,6 +588,19 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto p = ReadInt(obj.Get("proof_of_work_above_holds_per_minute"),
                        obj.Path("proof_of_work_above_holds_per_minute"), -1, 100000, e)) {
     office.pow_above_holds_per_minute = static_cast<int>(*p);
+  }
+  if (auto d = ReadInt(obj.Get("rerelease_delay_minutes"), obj.Path("rerelease_delay_minutes"), 0,
+                       1440, e)) {
+    office.rerelease_delay = Minutes{*d};
+  }
+  if (auto t = ReadInt(obj.Get("waitlist_offer_minutes"), obj.Path("waitlist_offer_minutes"), 5,
+                       2880, e)) {
+    office.waitlist_offer_ttl = Minutes{*t};
+  }
+  if (auto d = ReadInt(obj.Get("double_opt_in_minutes"), obj.Path("double_opt_in_minutes"), 0, 1440,
+                       e)) {
+    if (*d != 0 && *d < 5) e.Add(obj.Path("double_opt_in_minutes"), "0 (off) or 5..1440");
+    office.double_opt_in = Minutes{*d};
   }
   if (auto g = ReadInt(obj.Get("no_show_grace_minutes"), obj.Path("no_show_grace_minutes"), 0, 240,
                        e)) {
@@ -1056,6 +1073,18 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.pow_above_holds_per_minute >= 0) {
     Key(w, "proof_of_work_above_holds_per_minute");
     w.Int(o.pow_above_holds_per_minute);
+  }
+  if (o.rerelease_delay.count() > 0) {
+    Key(w, "rerelease_delay_minutes");
+    w.Int64(o.rerelease_delay.count());
+  }
+  if (o.double_opt_in.count() > 0) {
+    Key(w, "double_opt_in_minutes");
+    w.Int64(o.double_opt_in.count());
+  }
+  if (o.waitlist_offer_ttl != Minutes{120}) {
+    Key(w, "waitlist_offer_minutes");
+    w.Int64(o.waitlist_offer_ttl.count());
   }
   if (o.no_show_grace != kDefaultNoShowGrace) {
     Key(w, "no_show_grace_minutes");

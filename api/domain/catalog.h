@@ -99,6 +99,20 @@ struct OfficeInfo {
   // challenge once more than this many holds a minute are placed at the
   // office (all replicas together); 0 = always; -1 = never.
   int pow_above_holds_per_minute = -1;
+  // Slowing (ZMS's deallocationDuration, "to prevent appointment
+  // trading"): a place freed by a cancellation or a given-back or lapsed
+  // hold returns to public booking (web holds, the public availability)
+  // only this long after it was freed; staff see it free at once. 0 = at
+  // once; at most 1440 (api::kReleasedKept).
+  Minutes rerelease_delay{0};
+  // The waitlist (api/store.h, Wish): how long an offered place is kept for
+  // the wish it was offered to (5..2880 minutes; Düsseldorf's Terminagent
+  // gives two days).
+  Minutes waitlist_offer_ttl{120};
+  // Double opt-in (TEVIS, ZMS): a web booking here stays preconfirmed until
+  // the link in its message is followed within this long, else its place
+  // goes back (re-release delay, waitlist). 0 = off; else 5..1440.
+  Minutes double_opt_in{0};
   // The day's queue: an appointment not checked in by its start plus this
   // becomes no_show, and its desk time goes back to the day (0..240).
   Minutes no_show_grace = kDefaultNoShowGrace;

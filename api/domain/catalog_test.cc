@@ -99,6 +99,9 @@ void CheckSameOffice(const OfficeInfo& a, const OfficeInfo& b) {
   CHECK(a.reminder_offsets == b.reminder_offsets);
   CHECK(a.appointments_per_identity == b.appointments_per_identity);
   CHECK(a.pow_above_holds_per_minute == b.pow_above_holds_per_minute);
+  CHECK(a.rerelease_delay == b.rerelease_delay);
+  CHECK(a.waitlist_offer_ttl == b.waitlist_offer_ttl);
+  CHECK(a.double_opt_in == b.double_opt_in);
   CHECK(a.schedule.rules.same_day_buffer_percent == b.schedule.rules.same_day_buffer_percent);
   CHECK(a.schedule.rules.same_day_release == b.schedule.rules.same_day_release);
   CHECK(a.walk_in_margin == b.walk_in_margin);

@@ -57,6 +57,12 @@ void App::ParseContact(const rapidjson::Value& v, const std::string& path,
   }
 }
 
+bool App::StaffView(const Call& call) const {
+  if (!call.request.Header("authorization")) return false;
+  auto p = Authenticate(call);
+  return p.ok() && (p->role == Role::kHotline || p->role == Role::kAdmin);
+}
+
 HttpResponse App::ListOffices(const Call&) {
   auto catalog = catalog_.Get();
   rapidjson::StringBuffer buf;
@@ -94,6 +100,9 @@ HttpResponse App::ListServices(const Call& call) {
 }
 
 HttpResponse App::GetAvailability(const Call& call) {
+  // Places released less than the office's re-release delay ago are
+  // offered to staff only (api/store.h, "Released places").
+  const bool public_view = !StaffView(call);
   const HttpRequest& req = call.request;
   std::vector<FieldError> errors;
   for (const auto& [name, value] : req.query) {
@@ -158,7 +167,8 @@ HttpResponse App::GetAvailability(const Call& call) {
       if (office_id) return Error(call, visit.status());
       continue;  // this office does not offer the combination
     }
-    auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr);
+    auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr,
+                                           public_view);
     if (!claims.ok()) return Error(call, claims.status());
     auto offers = Availability(office.schedule, *visit, range, now, *claims);
     // Today's starts are also the walk-in queue's time.
@@ -214,6 +224,9 @@ HttpResponse App::GetAvailability(const Call& call) {
 }
 
 HttpResponse App::GetNextAvailability(const Call& call) {
+  // Places released less than the office's re-release delay ago are
+  // offered to staff only (api/store.h, "Released places").
+  const bool public_view = !StaffView(call);
   const HttpRequest& req = call.request;
   std::vector<FieldError> errors;
   for (const auto& [name, value] : req.query) {
@@ -268,7 +281,8 @@ HttpResponse App::GetNextAvailability(const Call& call) {
     }
     LocalDate today = LocalDayOf(now, office->schedule.zone);
     DayRange range{today, today + date::days(office->schedule.rules.max_days_ahead)};
-    auto read = booker_.ReadOfficeClaims(*office, UtcEnvelope(range, office->schedule.zone), nullptr);
+    auto read = booker_.ReadOfficeClaims(*office, UtcEnvelope(range, office->schedule.zone), nullptr,
+                                         public_view);
     if (!read.ok()) return Error(call, read.status());
     claims.push_back(std::move(read).value());
     queries.push_back(OfficeQuery{&office->schedule, std::move(visit).value(), nullptr});
@@ -586,6 +600,32 @@ HttpResponse App::GetAppointment(const Call& call) {
   return AppointmentResponse(call, *a, AppointmentView{});
 }
 
+HttpResponse App::ConfirmOptIn(const Call& call) {
+  if (!call.request.body.empty()) {
+    rapidjson::Document doc;
+    if (auto bad = ReadJson(call, doc)) return *bad;
+  }
+  auto a = AppointmentWithSecret(call, call.request.Header("x-manage-secret"));
+  if (!a.ok()) return Error(call, a.status());
+  if (a->status == AppointmentStatus::kCancelled && a->cancel_reason == "not_confirmed") {
+    return Problem(call, MakeProblem("hold-expired", "the time to confirm ran out; the place went back"));
+  }
+  auto catalog = catalog_.Get();
+  const OfficeInfo* office = catalog->FindOffice(a->booking.office_id);
+  if (!office) return Error(call, Status::Internal("office vanished"));
+  auto confirmed = booker_.ConfirmOptIn(*a, *office);
+  if (!confirmed.ok()) {
+    if (confirmed.status().code() == StatusCode::kGone) {
+      return Problem(call, MakeProblem("hold-expired", "the time to confirm ran out; the place went back"));
+    }
+    if (confirmed.status().code() == StatusCode::kFailedPrecondition) {
+      return Problem(call, MakeProblem("conflict", "the appointment is " + StatusName(a->status)));
+    }
+    return Error(call, confirmed.status());
+  }
+  return AppointmentResponse(call, *confirmed, AppointmentView{});
+}
+
 HttpResponse App::CancelAppointment(const Call& call) {
   if (!call.request.body.empty()) {
     rapidjson::Document doc;
@@ -599,7 +639,7 @@ HttpResponse App::CancelAppointment(const Call& call) {
     return AppointmentResponse(call, *a, AppointmentView{});
   }
   // Once checked in, the visitor is at the office: only staff may cancel.
-  if (a->status != AppointmentStatus::kConfirmed) {
+  if (a->status != AppointmentStatus::kConfirmed && a->status != AppointmentStatus::kPreconfirmed) {
     return Problem(call, MakeProblem("conflict", "only a confirmed appointment can be cancelled "
                                                  "online; it is " + StatusName(a->status)));
   }

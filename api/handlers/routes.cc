@@ -16,6 +16,7 @@ void App::RegisterRoutes() {
   r.LimitParam("serviceId", 40);  // Id
   r.LimitParam("reference", 40);
   r.LimitParam("holdId", 64);
+  r.LimitParam("wishId", 64);
   r.LimitParam("letterId", 64);
   r.Add("GET", "/v1/offices", bind(&App::ListOffices));
   r.Add("GET", "/v1/offices/{officeId}", bind(&App::GetOffice));
@@ -27,8 +28,14 @@ void App::RegisterRoutes() {
   r.Add("DELETE", "/v1/holds/{holdId}", bind(&App::DeleteHold));
   r.Add("POST", "/v1/holds/{holdId}/extend", bind(&App::ExtendHold));
   r.Add("POST", "/v1/appointments", bind(&App::CreateAppointment));
+  r.Add("POST", "/v1/waitlist", bind(&App::CreateWish));
+  r.Add("DELETE", "/v1/waitlist/{wishId}", bind(&App::WithdrawWish));
+  r.Add("GET", "/v1/waitlist/offers/{holdId}", bind(&App::GetOffer));
+  r.Add("POST", "/v1/waitlist/offers/{holdId}/accept", bind(&App::AcceptOffer));
+  r.Add("POST", "/v1/waitlist/offers/{holdId}/decline", bind(&App::DeclineOffer));
   r.Add("GET", "/v1/appointments/{reference}", bind(&App::GetAppointment));
   r.Add("POST", "/v1/appointments/{reference}/cancel", bind(&App::CancelAppointment));
+  r.Add("POST", "/v1/appointments/{reference}/confirm", bind(&App::ConfirmOptIn));
   r.Add("POST", "/v1/appointments/{reference}/move", bind(&App::MoveAppointment));
   r.Add("GET", "/v1/appointments/{reference}/ics", bind(&App::GetAppointmentIcs));
   // Hotline.

@@ -44,6 +44,7 @@ std::string StatusName(AppointmentStatus s) {
     case AppointmentStatus::kDone: return "done";
     case AppointmentStatus::kCancelled: return "cancelled";
     case AppointmentStatus::kNoShow: return "no_show";
+    case AppointmentStatus::kPreconfirmed: return "preconfirmed";
   }
   return "confirmed";
 }
@@ -64,6 +65,8 @@ std::string JobTypeName(JobType t) {
     case JobType::kMoved: return "moved";
     case JobType::kCancelled: return "cancelled";
     case JobType::kCancelledByOffice: return "cancelled_by_office";
+    case JobType::kWaitlistOffer: return "waitlist_offer";
+    case JobType::kOptIn: return "opt_in";
   }
   return "confirmation";
 }
@@ -158,6 +161,10 @@ void WriteAppointment(JsonWriter& w, const AppointmentRecord& a, const OfficeInf
   }
   w.Key("status");
   WriteString(w, StatusName(a.status));
+  if (a.status == AppointmentStatus::kPreconfirmed) {
+    w.Key("confirm_by");  // double opt-in: the link must be followed by then
+    WriteString(w, FormatTimeLocal(a.confirm_by, office.schedule.zone));
+  }
   w.Key("office");
   WriteString(w, a.booking.office_id);
   w.Key("services");

@@ -20,7 +20,7 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const result = await build({
-  entryPoints: { booking: 'src/booking.ts', 'book-page': 'src/book-page.ts', manage: 'src/manage.ts',
+  entryPoints: { booking: 'src/booking.ts', 'book-page': 'src/book-page.ts', manage: 'src/manage.ts', offer: 'src/offer.ts',
     // The staff screens: entry points of their own, never on the widget's first screen.
     'staff-kiosk': 'src/staff/kiosk.ts', 'staff-desk': 'src/staff/desk.ts', 'staff-display': 'src/staff/display.ts',
     'staff-hotline': 'src/staff/hotline.ts', 'staff-admin': 'src/staff/admin.ts',

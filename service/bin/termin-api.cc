@@ -54,6 +54,7 @@ namespace {
 
 constexpr auto kShutdownBound = std::chrono::seconds(9);
 constexpr auto kSweepEvery = std::chrono::seconds(60);
+constexpr auto kWaitlistSweepEvery = std::chrono::seconds(5);
 constexpr auto kStoreWait = std::chrono::seconds(30);  // for an unreachable store at start
 
 void Log(const std::string& msg) {
@@ -237,6 +238,7 @@ int main(int argc, char** argv) {
     worker_options.mail_from = config->mail_from;
     worker_options.compose.base_url = config->base_url;
     worker_options.compose.link_key = options.link_key;
+    worker_options.compose.offer_key = app.offer_key();
     worker = std::make_unique<service::Worker>(std::move(deps), worker_options);
   }
 
@@ -308,6 +310,17 @@ int main(int argc, char** argv) {
     }
   });
 
+  // The waitlist (api/store.h, Wish): lapsed holds and offers are offered
+  // on, ended wishes erased, every few seconds.
+  std::thread waitlist_sweeper([&] {
+    std::unique_lock<std::mutex> lock(sweep_mutex);
+    while (!sweep_cv.wait_for(lock, kWaitlistSweepEvery, [&] { return stopping; })) {
+      lock.unlock();
+      app.SweepWaitlist();
+      lock.lock();
+    }
+  });
+
   // Configuration written through other replicas: poll the versions. A
   // failure is logged when it begins and when it ends, not every 250 ms.
   std::thread config_poller([&] {
@@ -357,6 +370,7 @@ int main(int argc, char** argv) {
   sweeper.join();
   config_poller.join();
   sampler.join();
+  waitlist_sweeper.join();
   if (worker) {
     worker->Stop();  // finishes the job in hand, hands the rest of its batch back
     worker_thread.join();

@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     opts.compose.link_key = std::move(key).value();
+    opts.compose.offer_key = opts.compose.link_key;
   }
   if (!IsRedisUrl(store)) {
     std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master (the embedded store lives "

@@ -16,12 +16,19 @@ using api::AppointmentStatus;
 
 namespace {
 
+// A hold's or an appointment's claim, or a released place (api/store.h):
+// is_hold with expires_at = when it was released (a lapsed hold's entry is
+// one as it stands; a given-back hold's gets expires_at = the release; a
+// cancelled appointment's becomes one with the id kReleasedPrefix + its
+// reference). Entries expired longer than kReleasedKept are dropped.
 struct ClaimEntry {
   Instant end;
   bool is_hold = false;
   std::string id;        // hold id or appointment reference
-  TimePoint expires_at;  // holds only
+  TimePoint expires_at;  // holds and released places only
 };
+
+constexpr std::string_view kReleasedPrefix = "released:";
 
 using DeskTimeline = std::multimap<Instant, ClaimEntry>;
 
@@ -77,6 +84,10 @@ struct MemoryStore::Shard {
   // Fair use: identity digest -> references confirmed with it (pruned as
   // they end, are cancelled or erased).
   std::map<std::string, std::set<std::string>> by_identity;
+  // The waitlist (api/store.h, Wish): id -> wish.
+  std::map<std::string, api::Wish> wishes;
+  std::uint64_t wish_arrivals = 0;  // AddWish's counter: the order of the waitlist
+  std::map<std::string, std::uint64_t> wish_arrival;  // wish id -> its number (first come, first served)
 
   // Whether one of `a.identities` has `a.identity_limit` future confirmed
   // or checked-in appointments sharing a service with `services`.
@@ -93,7 +104,9 @@ struct MemoryStore::Shard {
         auto other = appointments.find(*ref);
         const bool active = other != appointments.end() && !other->second.contact_erased &&
                             (other->second.status == AppointmentStatus::kConfirmed ||
-                             other->second.status == AppointmentStatus::kCheckedIn) &&
+                             other->second.status == AppointmentStatus::kCheckedIn ||
+                             (other->second.status == AppointmentStatus::kPreconfirmed &&
+                              other->second.confirm_by > now)) &&
                             other->second.booking.end > at;
         if (!active) {
           ref = it->second.erase(ref);
@@ -133,17 +146,23 @@ struct MemoryStore::Shard {
     return b.office_version != 0 && b.office_version != config.version;
   }
 
-  // Whether any live claim on `desk` overlaps `iv`, ignoring `ignore_id`.
-  // Expired holds met on the way are dropped.
-  bool Taken(const std::string& desk, Interval iv, TimePoint now, const std::string& ignore_id) {
+  // Whether any live claim on `desk` overlaps `iv`, ignoring `ignore_id`;
+  // with `released_delay`, places released less than that long ago count
+  // too. Released places older than kReleasedKept met on the way are dropped.
+  bool Taken(const std::string& desk, Interval iv, TimePoint now, const std::string& ignore_id,
+             std::chrono::milliseconds released_delay = {}) {
     auto d = desks.find(desk);
     if (d == desks.end()) return false;
     DeskTimeline& line = d->second;
     auto it = line.lower_bound(iv.begin - longest_claim);
     while (it != line.end() && it->first < iv.end) {
       const ClaimEntry& e = it->second;
-      if (e.is_hold && e.expires_at <= now) {
+      if (e.is_hold && e.expires_at + api::kReleasedKept <= now) {
         it = line.erase(it);
+        continue;
+      }
+      if (e.is_hold && e.expires_at + released_delay <= now) {
+        ++it;
         continue;
       }
       if (e.id != ignore_id && it->first < iv.end && iv.begin < e.end) return true;
@@ -236,6 +255,11 @@ void MemoryStore::AppendJobs(std::vector<OutboxJob> jobs) {
 }
 
 Result<DeskClaims> MemoryStore::ReadClaims(const std::string& office_id, Interval range) {
+  return ReadPublicClaims(office_id, range, std::chrono::milliseconds(0));
+}
+
+Result<DeskClaims> MemoryStore::ReadPublicClaims(const std::string& office_id, Interval range,
+                                                 std::chrono::milliseconds released_delay) {
   DeskClaims out;
   Shard* shard = FindShard(office_id);
   if (!shard) return out;
@@ -246,7 +270,7 @@ Result<DeskClaims> MemoryStore::ReadClaims(const std::string& office_id, Interva
     for (auto it = line.lower_bound(range.begin - shard->longest_claim);
          it != line.end() && it->first < range.end; ++it) {
       const ClaimEntry& e = it->second;
-      if (e.is_hold && e.expires_at <= now) continue;
+      if (e.is_hold && e.expires_at + released_delay <= now) continue;
       if (e.end <= range.begin) continue;
       claimed.push_back(Interval{it->first, e.end});
     }
@@ -260,7 +284,8 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard.mutex);
   if (shard.Stale(hold.booking)) return Status::Aborted("the office configuration changed");
-  if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "")) {
+  OfferMet(shard, hold.booking.office_id, hold.booking.desk_id, hold.booking.claim(), now);
+  if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "", hold.released_delay)) {
     return Status::Conflict("the interval is taken");
   }
   api::QueueDay* fenced = nullptr;
@@ -277,6 +302,7 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
     }
   }
   hold.version = ++shard.hold_version;
+  hold.released_delay = std::chrono::milliseconds(0);  // a step input, not stored
   shard.AddClaim(hold.booking.desk_id, hold.booking.claim(), true, hold.id, hold.expires_at);
   if (fenced) ++fenced->version;
   hold.queue_day.clear();
@@ -330,8 +356,17 @@ Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& s
   if (it == shard->holds.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash)) {
     return Status::NotFound("no such hold");
   }
-  shard->RemoveClaim(it->second.booking.desk_id, it->second.booking.start, hold_id);
+  // A live hold's place is released now (api/store.h); the entry of a
+  // lapsed one already says when it lapsed. A declined offer ends its wish;
+  // the place goes to the next one.
+  const api::Booking freed = it->second.booking;
+  if (!it->second.wish_id.empty()) shard->wishes.erase(it->second.wish_id);
+  const bool claimed = shard->FindClaim(freed.desk_id, freed.start, hold_id) != nullptr;
+  if (ClaimEntry* claim = shard->FindClaim(freed.desk_id, freed.start, hold_id)) {
+    claim->expires_at = std::min(claim->expires_at, clock_->Now());
+  }
   shard->holds.erase(it);
+  if (claimed) OfferFreed(*shard, freed.office_id, freed.desk_id, freed.start, hold_id, clock_->Now());
   std::lock_guard<std::mutex> index(index_mutex_);
   hold_office_.erase(hold_id);
   return Status::Ok();
@@ -388,8 +423,11 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
   appointment.identity_limit = 0;
   appointment.booking = hold.booking;
   shard->RemoveClaim(hold.booking.desk_id, hold.booking.start, hold_id);
-  shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
-                  appointment.reference, TimePoint{});
+  // A preconfirmed booking's claim lapses at confirm_by, as a hold's does.
+  const bool preconfirmed = appointment.status == AppointmentStatus::kPreconfirmed;
+  shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), preconfirmed,
+                  appointment.reference, preconfirmed ? appointment.confirm_by : TimePoint{});
+  if (!hold.wish_id.empty()) shard->wishes.erase(hold.wish_id);  // an accepted offer
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
   shard->Tally(api::TallyAppointment(appointment, api::TallyEvent::kBooked, appointment.created_at));
@@ -456,7 +494,34 @@ Result<AppointmentRecord> MemoryStore::GetAppointment(const std::string& referen
   std::lock_guard<std::mutex> lock(shard->mutex);
   auto it = shard->appointments.find(reference);
   if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
-  return it->second;
+  AppointmentRecord a = it->second;
+  api::SettleOptIn(a, clock_->Now());
+  return a;
+}
+
+Result<AppointmentRecord> MemoryStore::ConfirmOptIn(const std::string& reference,
+                                                    std::vector<OutboxJob> jobs) {
+  Shard* shard = ShardOfReference(reference);
+  if (!shard) return Status::NotFound("no such appointment");
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->appointments.find(reference);
+  if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
+  AppointmentRecord& a = it->second;
+  if (a.status == AppointmentStatus::kConfirmed) return a;
+  if (a.status != AppointmentStatus::kPreconfirmed) {
+    return Status::FailedPrecondition("the appointment does not wait for a confirmation");
+  }
+  if (a.confirm_by <= now) return Status::Gone("the time to confirm ran out; the place went back");
+  // Its claim no longer lapses: the entry becomes an appointment's.
+  ClaimEntry* claim = shard->FindClaim(a.booking.desk_id, a.booking.start, reference);
+  if (!claim) return Status::Internal("a preconfirmed appointment without its claim");
+  claim->is_hold = false;
+  claim->expires_at = TimePoint{};
+  a.status = AppointmentStatus::kConfirmed;
+  a.confirm_by = TimePoint{};
+  AppendJobs(std::move(jobs));
+  return a;
 }
 
 Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& reference,
@@ -470,7 +535,9 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   if (it == shard->appointments.end()) return Status::NotFound("no such appointment");
   AppointmentRecord& a = it->second;
   if (shard->PriorStep(key, clock_->Now()) == reference) return a;  // cancelled by this request
-  if (!Active(a.status)) {
+  AppointmentRecord settled = a;
+  api::SettleOptIn(settled, clock_->Now());
+  if (!Active(settled.status) && settled.status != AppointmentStatus::kPreconfirmed) {
     return Status::FailedPrecondition("the appointment is already " +
                                       std::string(a.status == AppointmentStatus::kCancelled
                                                       ? "cancelled"
@@ -482,6 +549,12 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
   a.cancel_reason = reason;
   a.closed_at = clock_->Now();
   shard->Tally(api::TallyAppointment(a, api::TallyEvent::kCancelled, a.closed_at));
+  // Its place is released in this step (api/store.h).
+  shard->AddClaim(a.booking.desk_id, a.booking.claim(), true,
+                  std::string(kReleasedPrefix) + reference, a.closed_at);
+  // ... and offered to the waitlist in it.
+  OfferFreed(*shard, a.booking.office_id, a.booking.desk_id, a.booking.start,
+             std::string(kReleasedPrefix) + reference, clock_->Now());
   shard->RecordStep(key, reference, a.closed_at);
   AppendJobs(std::move(jobs));
   return a;
@@ -771,7 +844,10 @@ Result<std::vector<AppointmentRecord>> MemoryStore::FindAppointments(
       } else if (!name.empty()) {
         match = Lower(a.contact.name).find(name) != std::string::npos;
       }
-      if (match) out.push_back(a);
+      if (match) {
+        out.push_back(a);
+        api::SettleOptIn(out.back(), clock_->Now());
+      }
       if (out.size() >= query.limit) break;
     }
     if (out.size() >= query.limit) break;
@@ -1079,9 +1155,14 @@ Result<std::size_t> MemoryStore::ErasePersonalData(TimePoint cutoff) {
       });
       it = it->second.empty() ? shard->by_identity.erase(it) : std::next(it);
     }
+    for (auto& [desk, line] : shard->desks) {
+      std::erase_if(line, [&](const auto& e) {
+        return e.second.is_hold && e.second.expires_at + api::kReleasedKept <= now;
+      });
+    }
     for (auto it = shard->holds.begin(); it != shard->holds.end();) {
       if (it->second.expires_at + kHoldGrace <= now) {
-        shard->RemoveClaim(it->second.booking.desk_id, it->second.booking.start, it->first);
+        // Its claim entry stays a released place until kReleasedKept (below).
         dropped_holds.push_back(it->first);
         it = shard->holds.erase(it);
       } else {
@@ -1154,6 +1235,167 @@ Result<std::vector<api::AuditEntry>> MemoryStore::ReadAudit(const std::string& o
     if (e.at >= from && e.at < to) out.push_back(e);
   }
   return out;
+}
+
+// --- The waitlist (api/store.h, Wish) -----------------------------------------
+
+std::size_t MemoryStore::OfferFreed(Shard& shard, const std::string& office,
+                                    const std::string& desk, Instant begin,
+                                    const std::string& entry_id, TimePoint now) {
+  std::size_t offers = 0;
+  std::optional<Instant> at = begin;
+  while (at && OfferPlace(shard, office, desk, *at, entry_id, now, &at)) ++offers;
+  return offers;
+}
+
+bool MemoryStore::OfferPlace(Shard& shard, const std::string& office, const std::string& desk,
+                             Instant begin, const std::string& entry_id, TimePoint now,
+                             std::optional<Instant>* rest) {
+  *rest = std::nullopt;
+  if (api::ToTimePoint(begin) <= now) return false;
+  ClaimEntry* freed = shard.FindClaim(desk, begin, entry_id);
+  if (!freed) return false;
+  const Instant end = freed->end;
+  const TimePoint released_at = freed->expires_at;
+  // The oldest waiting wish the place suits.
+  std::vector<api::Wish*> candidates;
+  for (auto& [id, w] : shard.wishes) {
+    if (w.state != api::WishState::kWaiting || w.expires_at <= now) continue;
+    if (std::find(w.desks.begin(), w.desks.end(), desk) == w.desks.end()) continue;
+    if (begin + w.occupancy > end) continue;
+    if (std::none_of(w.windows.begin(), w.windows.end(),
+                     [&](const Interval& r) { return r.begin <= begin && begin < r.end; })) {
+      continue;
+    }
+    candidates.push_back(&w);
+  }
+  std::sort(candidates.begin(), candidates.end(), [&](const api::Wish* a, const api::Wish* b) {
+    return shard.wish_arrival[a->id] < shard.wish_arrival[b->id];
+  });
+  for (api::Wish* w : candidates) {
+    const Interval claim{begin, begin + w->occupancy};
+    if (shard.Taken(desk, claim, now, entry_id)) continue;
+    HoldRecord h;
+    h.id = api::OfferHoldId(w->id);
+    h.secret_hash = w->offer_secret_hash;
+    h.version = ++shard.hold_version;
+    h.booking.office_id = office;
+    h.booking.desk_id = desk;
+    h.booking.services = w->services;
+    h.booking.start = begin;
+    h.booking.end = begin + w->duration;
+    h.booking.claim_end = claim.end;
+    h.booking.office_version = shard.config.version;
+    h.expires_at = now + w->offer_ttl;
+    h.wish_id = w->id;
+    // The offer takes the start of the freed interval; the rest stays released.
+    shard.RemoveClaim(desk, begin, entry_id);
+    if (claim.end < end) {
+      shard.AddClaim(desk, Interval{claim.end, end}, true, entry_id, released_at);
+      *rest = claim.end;
+    }
+    shard.AddClaim(desk, claim, true, h.id, h.expires_at);
+    shard.holds[h.id] = h;
+    {
+      std::lock_guard<std::mutex> index(index_mutex_);
+      hold_office_[h.id] = office;
+    }
+    w->state = api::WishState::kOffered;
+    w->offer_hold = h.id;
+    AppendJobs({OutboxJob{api::JobType::kWaitlistOffer, h.id, now}});
+    return true;
+  }
+  return false;
+}
+
+void MemoryStore::OfferMet(Shard& shard, const std::string& office, const std::string& desk,
+                           Interval iv, TimePoint now) {
+  if (shard.wishes.empty()) return;
+  auto d = shard.desks.find(desk);
+  if (d == shard.desks.end()) return;
+  std::vector<std::pair<Instant, std::string>> met;
+  for (auto it = d->second.lower_bound(iv.begin - shard.longest_claim);
+       it != d->second.end() && it->first < iv.end; ++it) {
+    const ClaimEntry& e = it->second;
+    if (e.is_hold && e.expires_at <= now && e.end > iv.begin) met.emplace_back(it->first, e.id);
+  }
+  for (const auto& [begin, id] : met) OfferFreed(shard, office, desk, begin, id, now);
+}
+
+Result<api::Wish> MemoryStore::AddWish(api::Wish wish) {
+  Shard& shard = ShardFor(wish.office_id);
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  if (shard.wishes.count(wish.id)) return Status::FailedPrecondition("wish id in use");
+  wish.state = api::WishState::kWaiting;
+  wish.offer_hold.clear();
+  shard.wish_arrival[wish.id] = ++shard.wish_arrivals;
+  shard.wishes[wish.id] = wish;
+  return wish;
+}
+
+Result<api::Wish> MemoryStore::GetWish(const std::string& wish_id) {
+  Shard* shard = FindShard(std::string(api::OfficeInHoldId(wish_id)));
+  if (!shard) return Status::NotFound("no such wish");
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->wishes.find(wish_id);
+  if (it == shard->wishes.end() || it->second.expires_at <= clock_->Now()) {
+    return Status::NotFound("no such wish");
+  }
+  return it->second;
+}
+
+Status MemoryStore::WithdrawWish(const std::string& wish_id, const std::string& secret_hash) {
+  const std::string office(api::OfficeInHoldId(wish_id));
+  Shard* shard = FindShard(office);
+  if (!shard) return Status::NotFound("no such wish");
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  auto it = shard->wishes.find(wish_id);
+  if (it == shard->wishes.end() || !api::ConstantTimeEquals(secret_hash, it->second.secret_hash)) {
+    return Status::NotFound("no such wish");
+  }
+  const std::string hold_id = it->second.offer_hold;
+  shard->wishes.erase(it);
+  auto h = hold_id.empty() ? shard->holds.end() : shard->holds.find(hold_id);
+  if (h == shard->holds.end()) return Status::Ok();
+  const api::Booking freed = h->second.booking;
+  const bool live = h->second.expires_at > now;
+  if (ClaimEntry* claim = shard->FindClaim(freed.desk_id, freed.start, hold_id)) {
+    claim->expires_at = std::min(claim->expires_at, now);
+  }
+  shard->holds.erase(h);
+  {
+    std::lock_guard<std::mutex> index(index_mutex_);
+    hold_office_.erase(hold_id);
+  }
+  if (live) OfferFreed(*shard, office, freed.desk_id, freed.start, hold_id, now);
+  return Status::Ok();
+}
+
+Result<std::size_t> MemoryStore::OfferReleased(const std::string& office_id) {
+  Shard* shard = FindShard(office_id);
+  if (!shard) return std::size_t{0};
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  std::erase_if(shard->wishes, [&](const auto& e) {
+    const api::Wish& w = e.second;
+    if (w.state == api::WishState::kWaiting) return w.expires_at <= now;
+    auto h = shard->holds.find(w.offer_hold);
+    return h == shard->holds.end() || h->second.expires_at <= now;
+  });
+  if (shard->wishes.empty()) return std::size_t{0};
+  std::vector<std::tuple<std::string, Instant, std::string>> freed;
+  const Instant from = std::chrono::time_point_cast<Minutes>(std::chrono::floor<Minutes>(now));
+  for (const auto& [desk, line] : shard->desks) {
+    for (auto it = line.lower_bound(from); it != line.end(); ++it) {
+      if (it->second.is_hold && it->second.expires_at <= now) freed.emplace_back(desk, it->first, it->second.id);
+    }
+  }
+  std::size_t offers = 0;
+  for (const auto& [desk, begin, id] : freed) {
+    offers += OfferFreed(*shard, office_id, desk, begin, id, now);
+  }
+  return offers;
 }
 
 Status MemoryStore::Ping() { return Status::Ok(); }

@@ -62,6 +62,8 @@ class MemoryStore final : public api::Store {
   ~MemoryStore() override;
 
   Result<DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
+  Result<DeskClaims> ReadPublicClaims(const std::string& office_id, Interval range,
+                                      std::chrono::milliseconds released_delay) override;
   Result<HoldRecord> PlaceHold(HoldRecord hold) override;
   Result<HoldRecord> GetHold(const std::string& hold_id) override;
   Result<HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
@@ -132,10 +134,30 @@ class MemoryStore final : public api::Store {
                      std::chrono::milliseconds keep) override;
   Result<std::vector<api::AuditEntry>> ReadAudit(const std::string& office_id, api::TimePoint from,
                                                  api::TimePoint to, std::size_t limit) override;
+  Result<AppointmentRecord> ConfirmOptIn(const std::string& reference,
+                                         std::vector<OutboxJob> jobs) override;
+  Result<api::Wish> AddWish(api::Wish wish) override;
+  Result<api::Wish> GetWish(const std::string& wish_id) override;
+  Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
+  Result<std::size_t> OfferReleased(const std::string& office_id) override;
+
   Status Ping() override;
 
  private:
   struct Shard;
+  // The waitlist's matching (api/store.h, Wish), with `shard` locked: offers
+  // the freed place of timeline entry `entry_id` at `begin` on `desk` (a
+  // released place or a lapsed hold) to the oldest waiting wish it suits;
+  // true if it did, with *rest the start of what is left of the place.
+  bool OfferPlace(Shard& shard, const std::string& office, const std::string& desk, Instant begin,
+                  const std::string& entry_id, TimePoint now, std::optional<Instant>* rest);
+  // OfferPlace, then again for what is left of the place; how many offers.
+  std::size_t OfferFreed(Shard& shard, const std::string& office, const std::string& desk,
+                         Instant begin, const std::string& entry_id, TimePoint now);
+  // OfferPlace for every freed place overlapping `iv` on `desk` (what a
+  // public hold meets).
+  void OfferMet(Shard& shard, const std::string& office, const std::string& desk, Interval iv,
+                TimePoint now);
   struct IdempotencyEntry {
     std::string request_hash;
     bool done = false;

@@ -46,6 +46,11 @@ Decision Decide(const api::OutboxJob& job, const api::AppointmentRecord& a,
     case api::JobType::kCancelledByOffice:
       if (a.status != S::kCancelled) return {false, "not_cancelled"};
       return {true, ""};
+    case api::JobType::kWaitlistOffer:  // OfferAsVisit checked the offer is open
+      return {true, ""};
+    case api::JobType::kOptIn:  // double opt-in: while the booking waits for it
+      if (a.status != S::kPreconfirmed) return {false, "not_preconfirmed"};
+      return {true, ""};
   }
   return {false, "unknown_kind"};
 }
@@ -72,6 +77,26 @@ void Worker::Log(const ClaimedJob& job, const char* outcome, const std::string& 
   }
   line += "}\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+Result<api::AppointmentRecord> Worker::OfferAsVisit(const std::string& hold_id) {
+  auto hold = deps_.store->GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  if (hold->wish_id.empty() || hold->voided || hold->expires_at <= deps_.clock->Now()) {
+    return Status::Gone("the offer is closed");
+  }
+  auto wish = deps_.store->GetWish(hold->wish_id);
+  if (!wish.ok()) {
+    if (wish.status().code() == StatusCode::kNotFound) return Status::Gone("the wish ended");
+    return wish.status();
+  }
+  api::AppointmentRecord v;
+  v.reference = hold->id;
+  v.status = api::AppointmentStatus::kConfirmed;
+  v.booking = hold->booking;
+  v.contact = wish->contact;
+  v.closed_at = hold->expires_at;  // the offer's end, for {{offer_until}}
+  return v;
 }
 
 Result<api::OfficeInfo> Worker::OfficeFor(const std::string& office_id) {
@@ -129,9 +154,13 @@ Worker::Outcome Worker::Handle(const ClaimedJob& job) {
     Log(job, "skipped", reason);
     return Outcome::kSkipped;
   };
-  auto a = deps_.store->GetAppointment(job.job.reference);
+  // A waitlist offer names its offer-hold: the visit offered, sent to the
+  // wish's contact while the offer is open (api/store.h, Wish).
+  auto a = job.job.type == api::JobType::kWaitlistOffer ? OfferAsVisit(job.job.reference)
+                                                        : deps_.store->GetAppointment(job.job.reference);
   if (!a.ok()) {
     if (a.status().code() == StatusCode::kNotFound) return skip("no_appointment");
+    if (a.status().code() == StatusCode::kGone) return skip("offer_closed");
     return Fail(job, "store: " + a.status().message(), false, {});
   }
   auto office = OfficeFor(a->booking.office_id);

@@ -115,6 +115,9 @@ class Worker {
   Outcome Fail(const ClaimedJob& job, const std::string& error, bool permanent,
                const std::vector<std::string>& channels);
   Result<api::OfficeInfo> OfficeFor(const std::string& office_id);
+  // A waitlist offer as the visit it offers, to the wish's contact; Gone
+  // once the offer lapsed or was answered.
+  Result<api::AppointmentRecord> OfferAsVisit(const std::string& hold_id);
   void Log(const ClaimedJob& job, const char* outcome, const std::string& detail);
 
   WorkerDeps deps_;

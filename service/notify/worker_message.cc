@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include "api/domain/waitlist.h"
 #include "api/json/render.h"
 #include "api/security/secrets.h"
 #include "scheduler/zone_rules.h"
@@ -119,6 +120,16 @@ Result<Notification> ComposeNotification(const TemplateSet& templates, const api
   n.language = a.contact.language == "en" ? "en" : "de";
   n.message_id = MessageIdFor(job, options.domain);
   Placeholders p = PlaceholdersFor(a, office, catalog, options);
+  if (job.type == api::JobType::kOptIn) {
+    p["confirm_by"] = api::FormatTimeLocal(a.confirm_by, office.schedule.zone).substr(11, 5);
+  }
+  if (job.type == api::JobType::kWaitlistOffer) {
+    // The offer page: it shows the place and accepts or declines it with
+    // the token (api/domain/waitlist.h); no QR code, no calendar entry yet.
+    p["link"] = options.base_url + "/offer" + (n.language == "en" ? "?lang=en" : "") + "#o=" +
+                a.reference + "&t=" + api::OfferLinkToken(options.offer_key, a.reference);
+    p["offer_until"] = api::FormatTimeLocal(a.closed_at, office.schedule.zone).substr(11, 5);
+  }
   auto subject = templates.Render(job.type, n.language, TemplatePart::kSubject, p);
   if (!subject.ok()) return subject.status();
   auto text = templates.Render(job.type, n.language, TemplatePart::kText, p);
@@ -128,7 +139,8 @@ Result<Notification> ComposeNotification(const TemplateSet& templates, const api
   n.subject = std::move(subject).value();
   n.text = std::move(text).value();
   n.html = std::move(html).value();
-  if (job.type != api::JobType::kCancelled && job.type != api::JobType::kCancelledByOffice) {
+  if (job.type != api::JobType::kCancelled && job.type != api::JobType::kCancelledByOffice &&
+      job.type != api::JobType::kWaitlistOffer && job.type != api::JobType::kOptIn) {
     n.qr_png = QrPng("TERMIN:" + a.reference);  // what the kiosk check-in reads (docs/api.md)
     n.qr_alt = n.language == "en"
                    ? "QR code of your booking reference " + a.reference + ": show it at the kiosk to check in"
@@ -157,7 +169,8 @@ Result<Notification> ComposeNotification(const TemplateSet& templates, const api
   }
   n.sms = std::move(sms_text);
 
-  if (job.type != api::JobType::kReminder) {
+  if (job.type != api::JobType::kReminder && job.type != api::JobType::kWaitlistOffer &&
+      job.type != api::JobType::kOptIn) {
     std::vector<std::string> names;
     for (const std::string& id : a.booking.services) {
       const api::ServiceInfo* s = catalog.FindService(id);

@@ -30,6 +30,10 @@ struct ComposeOptions {
   std::string base_url = "https://termine.example.de";  // the booking site, no trailing slash
   std::string domain = "termin.example";                // right of '@' in message ids
   std::string link_key;  // manage-link tokens (api::ManageLinkToken); empty: none
+  // Waitlist offer links (api::OfferLinkToken): the same key as termin-api's
+  // (--link-key-file; termin-api without one uses a key of its own process,
+  // which its in-process worker shares).
+  std::string offer_key;
 };
 
 // The manage link of `a` in its contact's language (see above).

@@ -9,7 +9,8 @@ namespace {
 
 constexpr api::JobType kAllTypes[] = {api::JobType::kConfirmation, api::JobType::kReminder,
                                       api::JobType::kMoved, api::JobType::kCancelled,
-                                      api::JobType::kCancelledByOffice};
+                                      api::JobType::kCancelledByOffice,
+                                      api::JobType::kWaitlistOffer, api::JobType::kOptIn};
 
 std::string_view PartName(TemplatePart p) {
   switch (p) {
@@ -42,6 +43,8 @@ std::string_view JobKindName(api::JobType type) {
     case api::JobType::kMoved: return "moved";
     case api::JobType::kCancelled: return "cancelled";
     case api::JobType::kCancelledByOffice: return "cancelled_by_office";
+    case api::JobType::kWaitlistOffer: return "waitlist_offer";
+    case api::JobType::kOptIn: return "opt_in";
   }
   return "confirmation";
 }

@@ -14,6 +14,7 @@
 #include <regex>
 #include <set>
 
+#include "api/domain/waitlist.h"
 #include "api/security/secrets.h"
 #include "service/memory/job_queue_memory.h"
 #include "service/redis/job_queue_redis.h"
@@ -64,7 +65,7 @@ const TemplateSet& Templates() {
 }
 
 constexpr JobType kAllTypes[] = {JobType::kConfirmation, JobType::kReminder, JobType::kMoved,
-                                 JobType::kCancelled, JobType::kCancelledByOffice};
+                                 JobType::kCancelled, JobType::kCancelledByOffice, JobType::kOptIn};
 
 // 2030-07-02 10:00 in Europe/Berlin (summer time, UTC+2) = 08:00 UTC.
 Instant VisitStart() {
@@ -178,7 +179,7 @@ TEST_CASE("worker: every template renders in both languages, with every placehol
         CHECK(n->html.find("{{") == std::string::npos);
         CHECK(n->language == lang);
         CHECK(n->text.find("10:00") != std::string::npos);  // Berlin summer time
-        CHECK(n->ics.empty() == (type == JobType::kReminder));
+        CHECK(n->ics.empty() == (type == JobType::kReminder || type == JobType::kOptIn));
       }
     }
   }
@@ -214,6 +215,41 @@ TEST_CASE("worker: every SMS fits one GSM-7 SMS, with the longest office name") 
         }
       }
     }
+  }
+}
+
+TEST_CASE("worker: a waitlist offer names the place, the offer's end and the offer page's link with its token") {
+  const api::Catalog& city = DemoCity();
+  const api::OfficeInfo* longest = &city.offices[0];
+  for (const auto& o : city.offices) {
+    if (o.id.size() > longest->id.size()) longest = &o;
+  }
+  for (const char* lang : {"de", "en"}) {
+    CAPTURE(lang);
+    // The longest hold id of the demo city: "<office>.<16 random>-o".
+    const std::string hold_id = longest->id + ".AbCdEfGhIjKlMnOp-o";
+    api::AppointmentRecord a = Appointment(hold_id, longest->id, VisitStart(), lang);
+    a.booking.services = {city.services[0].id};
+    a.secret_hash.clear();
+    a.closed_at = api::ToTimePoint(VisitStart()) - 22h;  // the offer lapses 12:00 local, two days before
+    ComposeOptions options;
+    options.offer_key = "offer-key-for-the-test";
+    OutboxJob job{JobType::kWaitlistOffer, hold_id, api::ToTimePoint(VisitStart()) - 24h};
+    auto n = ComposeNotification(Templates(), job, a, *longest, city, options,
+                                 api::ToTimePoint(VisitStart()) - 24h);
+    REQUIRE_MESSAGE(n.ok(), n.status().message());
+    const std::string link = "#o=" + hold_id + "&t=" + api::OfferLinkToken(options.offer_key, hold_id);
+    CHECK(n->text.find(link) != std::string::npos);
+    CHECK(n->sms.find(link) != std::string::npos);
+    CHECK(n->text.find("12:00") != std::string::npos);  // the offer's end
+    CHECK(n->text.find("10:00") != std::string::npos);  // the visit
+    CHECK(n->text.find("{{") == std::string::npos);
+    CHECK(n->html.find("{{") == std::string::npos);
+    CHECK(n->ics.empty());
+    CHECK(n->qr_png.empty());
+    auto len = Gsm7Length(n->sms);
+    REQUIRE(len.has_value());
+    CHECK(*len <= kSmsMaxSeptets);
   }
 }
 

@@ -23,6 +23,10 @@ std::string RedisKeys::Claims(std::string_view office, std::string_view desk) co
   return OfficeKey(office, std::string("c:").append(desk));
 }
 std::string RedisKeys::ClaimMax(std::string_view office) const { return OfficeKey(office, "cmax"); }
+std::string RedisKeys::Wish(std::string_view office, std::string_view wish_id) const {
+  return OfficeKey(office, std::string("w:").append(wish_id));
+}
+std::string RedisKeys::Wishes(std::string_view office) const { return OfficeKey(office, "wl"); }
 std::string RedisKeys::HoldVersion(std::string_view office) const { return OfficeKey(office, "hv"); }
 std::string RedisKeys::Hold(std::string_view office, std::string_view hold_id) const {
   return OfficeKey(office, std::string("h:").append(hold_id));

@@ -34,7 +34,9 @@ class RedisKeys {
   std::string OfficeConfig(std::string_view office) const;   // hash {doc, ver}
   std::string Desks(std::string_view office) const;          // set of desk ids with claims
   std::string Claims(std::string_view office, std::string_view desk) const;  // zset
-  std::string ClaimMax(std::string_view office) const;       // hash desk -> longest claim (min)
+  std::string ClaimMax(std::string_view office) const;
+  std::string Wish(std::string_view office, std::string_view wish_id) const;  // the waitlist
+  std::string Wishes(std::string_view office) const;                          // zset id -> created       // hash desk -> longest claim (min)
   std::string HoldVersion(std::string_view office) const;    // counter: fencing numbers
   std::string Hold(std::string_view office, std::string_view hold_id) const;  // hash
   std::string Appointment(std::string_view office, std::string_view ref) const;  // hash

@@ -99,6 +99,7 @@ const char* StatusWord(AppointmentStatus s) {
     case AppointmentStatus::kDone: return "done";
     case AppointmentStatus::kCancelled: return "cancelled";
     case AppointmentStatus::kNoShow: return "no_show";
+    case AppointmentStatus::kPreconfirmed: return "preconfirmed";
   }
   return "confirmed";
 }
@@ -143,7 +144,8 @@ std::vector<std::string> AppointmentFields(const api::AppointmentRecord& a) {
       "channel", ChannelWord(a.channel), "name", a.contact.name, "email", a.contact.email,
       "phone", a.contact.phone, "lang", a.contact.language, "rem", a.contact.reminders ? "1" : "0",
       "erased", a.contact_erased ? "1" : "0", "ticket", a.ticket, "reason", a.cancel_reason,
-      "created", MillisText(a.created_at), "closed", MillisText(a.closed_at)};
+      "created", MillisText(a.created_at), "closed", MillisText(a.closed_at),
+      "cby", MillisText(a.confirm_by)};
   AppendBooking(a.booking, &f);
   return f;
 }
@@ -166,6 +168,7 @@ Result<api::AppointmentRecord> ParseAppointment(const FieldMap& f,
   else if (status == "done") a.status = AppointmentStatus::kDone;
   else if (status == "cancelled") a.status = AppointmentStatus::kCancelled;
   else if (status == "no_show") a.status = AppointmentStatus::kNoShow;
+  else if (status == "preconfirmed") a.status = AppointmentStatus::kPreconfirmed;
   else return Status::Internal("stored appointment has no valid status");
   std::string_view channel = Get(f, "channel");
   if (channel == "web") a.channel = Channel::kWeb;
@@ -182,7 +185,8 @@ Result<api::AppointmentRecord> ParseAppointment(const FieldMap& f,
   a.contact_erased = Get(f, "erased") == "1";
   a.ticket = std::string(Get(f, "ticket"));
   a.cancel_reason = std::string(Get(f, "reason"));
-  if (!GetMillis(f, "created", &a.created_at) || !GetMillis(f, "closed", &a.closed_at)) {
+  if (!GetMillis(f, "created", &a.created_at) || !GetMillis(f, "closed", &a.closed_at) ||
+      !GetMillis(f, "cby", &a.confirm_by)) {
     return Status::Internal("stored appointment has bad times");
   }
   for (const std::string& n : notes) {
@@ -210,6 +214,7 @@ Result<api::HoldRecord> ParseHold(const FieldMap& f) {
     h.booking.office_version = static_cast<std::uint64_t>(placed_on);
   }
   h.voided = Get(f, "void") == "1";
+  h.wish_id = std::string(Get(f, "wish"));
   long long extensions = 0;
   if (ParseInt(Get(f, "ext"), &extensions) && extensions > 0) {
     h.extensions = static_cast<int>(extensions);
@@ -226,7 +231,7 @@ Result<api::OutboxJob> ParseOutboxMember(std::string_view m) {
   long long due = 0;
   if (c == std::string_view::npos || !ParseInt(m.substr(a + 1, b - a - 1), &type) ||
       !ParseInt(m.substr(b + 1, c - b - 1), &due) || type < 0 ||
-      type > static_cast<long long>(JobType::kCancelledByOffice)) {
+      type > static_cast<long long>(JobType::kOptIn)) {
     return Status::Internal("stored outbox job is malformed");
   }
   api::OutboxJob job;

@@ -26,6 +26,17 @@ namespace {
    it; nobody has to clean up for the place to become free. (Scripts that call
    TIME and then write are fine since Redis 5: scripts replicate by effects.)
 
+   Released places (api/store.h; ZMS's deallocationDuration). The place a
+   cancelled appointment or a given-back hold frees becomes the member
+   "<start>:<claim_end>:<released ms>:r:<id>" in the same script (cancel,
+   release_hold); a lapsed hold's member already says when it lapsed. For
+   every step such a member is a lapsed claim, except for a public hold at
+   an office with a re-release delay (place_hold's `released_delay`): to it
+   the place is claimed while released + delay > now. So lazy removal drops
+   lapsed members only RELEASED_KEPT_MS (api::kReleasedKept, 24 h) after
+   their time, not at once: until then a public hold may still have to
+   honour them.
+
    Numbers. Lua 5.1 numbers are doubles: exact for integers below 2^53, which
    covers minutes and milliseconds since the epoch. string.format('%d') is
    used wherever a number becomes part of a string, so it never turns into
@@ -40,14 +51,18 @@ local function parse_claim(m)
   local s, e, x = string.match(m, '^(%-?%d+):(%-?%d+):(%d+):')
   return tonumber(s), tonumber(e), tonumber(x)
 end
-local function taken(claims, cmax, desk, s, e, now, own)
+local RELEASED_KEPT_MS = 86400000
+local function taken(claims, cmax, desk, s, e, now, own, released_delay)
   local maxlen = tonumber(redis.call('HGET', cmax, desk) or '0')
   local members = redis.call('ZRANGEBYSCORE', claims, fmt(s - maxlen), '(' .. fmt(e))
   local busy = false
+  local delay = released_delay or 0
   for _, m in ipairs(members) do
     local cs, ce, x = parse_claim(m)
-    if x ~= 0 and x <= now then
+    if x ~= 0 and x + RELEASED_KEPT_MS <= now then
       redis.call('ZREM', claims, m)
+    elseif x ~= 0 and x + delay <= now then
+      -- lapsed, or released long enough ago for this step
     elseif m ~= own and ce > s then
       busy = true
     end
@@ -141,8 +156,9 @@ end
 -- key is built from one of the step's office keys (`office_key`): the same
 -- {o:X} hash tag, so the same slot (see read_claims). Never expires: the
 -- counters are anonymous and outlive the contact data.
+local function office_prefix(key) return string.match(key, '^(.-{o:[^}]*}:)') end
 local function ev_key(office_key, day)
-  return string.match(office_key, '^(.-{o:[^}]*}:)') .. 'ev:' .. day
+  return office_prefix(office_key) .. 'ev:' .. day
 end
 local function svc_key(list)
   local sorted = {}
@@ -189,6 +205,96 @@ local function tally_appt(akey, event, now)
   end
   tally(akey, a[1], adds)
 end
+-- The waitlist (api/store.h, Wish; see "The waitlist" above the scripts).
+local OFFER_KEEP_MS = 3600000
+local JOB_WAITLIST_OFFER = '5'
+local function drop_wish(px, id)
+  local wk = px .. 'w:' .. id
+  local desks = redis.call('HGET', wk, 'desks')
+  if desks then
+    for _, d in ipairs(cjson.decode(desks)) do redis.call('ZREM', px .. 'wd:' .. d, id) end
+  end
+  redis.call('ZREM', px .. 'wl', id)
+  redis.call('DEL', wk)
+end
+-- Offers the freed place of member rm ([s, ce) on desk) to the oldest
+-- waiting wish it suits; true if it did, and the member of the rest. The
+-- offer-hold takes [s, s + the wish's claim); the rest of the freed interval
+-- stays a released place (offer_freed offers it on).
+local function offer_place(px, desk, rm, now)
+  local s, ce, rx = parse_claim(rm)
+  if s * 60000 <= now then return false end
+  local wd = px .. 'wd:' .. desk
+  local ids = redis.call('ZRANGE', wd, 0, -1)
+  if #ids == 0 then return false end
+  local claims = px .. 'c:' .. desk
+  local rid = string.match(rm, '^%-?%d+:%-?%d+:%d+:%a:(.*)$')
+  for _, id in ipairs(ids) do
+    local wk = px .. 'w:' .. id
+    local w = redis.call('HMGET', wk, 'state', 'occ', 'dur', 'win', 'exp', 'services', 'osecret',
+                         'ottl', 'office')
+    if not w[1] then
+      redis.call('ZREM', wd, id)
+    elseif w[1] == 'waiting' and tonumber(w[5]) > now then
+      local e = s + tonumber(w[2])
+      local suits = false
+      if e <= ce then
+        for _, r in ipairs(cjson.decode(w[4])) do
+          if r[1] <= s and s < r[2] then suits = true break end
+        end
+      end
+      if suits and not taken(claims, px .. 'cmax', desk, s, e, now, rm, 0) then
+        local hid = id .. '-o'
+        local ttl = tonumber(w[8])
+        local exp = now + ttl
+        local ver = redis.call('INCR', px .. 'hv')
+        local m = fmt(s) .. ':' .. fmt(e) .. ':' .. fmt(exp) .. ':h:' .. hid
+        redis.call('ZREM', claims, rm)
+        local rest = nil
+        if e < ce then
+          rest = fmt(e) .. ':' .. fmt(ce) .. ':' .. fmt(rx) .. ':r:' .. rid
+          redis.call('ZADD', claims, fmt(e), rest)
+        end
+        add_claim(claims, px .. 'cmax', px .. 'desks', desk, s, e, m)
+        local hk = px .. 'h:' .. hid
+        redis.call('HSET', hk, 'id', hid, 'secret', w[7],
+                   'cfgver', redis.call('HGET', px .. 'cfg', 'ver') or '0', 'office', w[9],
+                   'desk', desk, 'services', w[6], 'start', fmt(s), 'end', fmt(s + tonumber(w[3])),
+                   'claim_end', fmt(e), 'ver', fmt(ver), 'exp', fmt(exp), 'member', m, 'wish', id)
+        redis.call('PEXPIRE', hk, fmt(ttl + OFFER_KEEP_MS))
+        redis.call('HSET', wk, 'state', 'offered', 'hold', hid)
+        redis.call('PEXPIREAT', wk, fmt(math.max(tonumber(w[5]), exp + OFFER_KEEP_MS)))
+        local seq = redis.call('INCR', px .. 'obseq')
+        redis.call('ZADD', px .. 'ob', fmt(now),
+                   fmt(seq) .. ':' .. JOB_WAITLIST_OFFER .. ':' .. fmt(now) .. ':' .. hid)
+        return true, rest
+      end
+    end
+  end
+  return false
+end
+-- offer_place for a freed member and then for what is left of it; the
+-- number of offers made.
+local function offer_freed(px, desk, rm, now)
+  local n = 0
+  while rm do
+    local ok, rest = offer_place(px, desk, rm, now)
+    if not ok then break end
+    n = n + 1
+    rm = rest
+  end
+  return n
+end
+-- Offers the lapsed and released places overlapping [s, e) on desk (what a
+-- public hold meets) to the waitlist first.
+local function offer_met(px, claims, cmax, desk, s, e, now)
+  if redis.call('EXISTS', px .. 'wd:' .. desk) == 0 then return end
+  local maxlen = tonumber(redis.call('HGET', cmax, desk) or '0')
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', claims, fmt(s - maxlen), '(' .. fmt(e))) do
+    local _, ce, x = parse_claim(m)
+    if x ~= 0 and x <= now and ce > s then offer_freed(px, desk, m, now) end
+  end
+end
 -- "A001" .. "A999", then "B001" ...: the memory store's numbering.
 local function ticket(n)
   return string.char(65 + math.floor((n - 1) / 999) % 26) .. string.format('%03d', (n - 1) % 999 + 1)
@@ -234,9 +340,11 @@ return out
 
 /* place_hold. KEYS: hold, claims, cmax, desks, hold version counter,
    [the day's queue,] cfg. ARGV: desk, start, claim_end, ttl_ms, keep_ms,
-   hold id, then field/value pairs of the hold hash, [then the queue version
-   the hold was judged on and the queue's TTL ms,] then the config version
-   (see stale()). Returns {OK, version, expires_ms}.
+   hold id, released_delay ms (places released less than this long ago
+   count as claimed, see the prelude; '0' = none), then field/value pairs of
+   the hold hash, [then the queue version the hold was judged on and the
+   queue's TTL ms,] then the config version (see stale()). Returns {OK,
+   version, expires_ms}.
    The overlap check and the claim write happen in this one script, so two
    requests for the same interval cannot both pass the check: the second
    sees the first's claim. The version comes from a per-office counter that
@@ -262,13 +370,16 @@ if fenced then
   if (redis.call('HGET', KEYS[6], 'ver') or '0') ~= ARGV[#ARGV - 2] then return {'QSTALE'} end
 end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[3])
-if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
+offer_met(office_prefix(KEYS[1]), KEYS[2], KEYS[3], ARGV[1], s, e, now)
+if taken(KEYS[2], KEYS[3], ARGV[1], s, e, now, nil, tonumber(ARGV[7])) then
+  return {'CONFLICT'}
+end
 local ver = redis.call('INCR', KEYS[5])
 local ttl = tonumber(ARGV[4])
 local exp = now + ttl
 local member = ARGV[2] .. ':' .. ARGV[3] .. ':' .. fmt(exp) .. ':h:' .. ARGV[6]
 add_claim(KEYS[2], KEYS[3], KEYS[4], ARGV[1], s, e, member)
-redis.call('HSET', KEYS[1], unpack(ARGV, 7, last))
+redis.call('HSET', KEYS[1], unpack(ARGV, 8, last))
 redis.call('HSET', KEYS[1], 'ver', fmt(ver), 'exp', fmt(exp), 'member', member)
 redis.call('PEXPIRE', KEYS[1], fmt(ttl + tonumber(ARGV[5])))
 if fenced then queue_touch(KEYS[6], ARGV[#ARGV - 1], {}) end
@@ -277,12 +388,24 @@ return {'OK', ver, exp}
 
 /* release_hold. KEYS: hold, claims. ARGV: secret hash.
    A wrong secret answers like an unknown hold, so the reply reveals nothing
-   to someone guessing. */
+   to someone guessing. A live hold's place is released now (see the
+   prelude): its member becomes a released one in this step. */
 const char* kReleaseHold = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-local h = redis.call('HMGET', KEYS[1], 'secret', 'member')
+local h = redis.call('HMGET', KEYS[1], 'secret', 'member', 'start', 'claim_end', 'id', 'wish',
+                     'desk')
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
-redis.call('ZREM', KEYS[2], h[2])
+local px = office_prefix(KEYS[1])
+-- a declined offer ends its wish (api/store.h, Wish)
+if h[6] then drop_wish(px, h[6]) end
+if h[2] and redis.call('ZSCORE', KEYS[2], h[2]) then
+  local now = now_ms()
+  local _, _, x = parse_claim(h[2])
+  local rm = h[3] .. ':' .. h[4] .. ':' .. fmt(math.min(x, now)) .. ':r:' .. h[5]
+  redis.call('ZREM', KEYS[2], h[2])
+  redis.call('ZADD', KEYS[2], h[3], rm)
+  offer_freed(px, h[7], rm, now)
+end
 redis.call('DEL', KEYS[1])
 return {'OK'}
 )lua";
@@ -381,8 +504,9 @@ if limit > 0 and #KEYS > 8 then
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', fmt(now_min))
     local count = 0
     for _, other in ipairs(redis.call('ZRANGE', KEYS[i], 0, -1)) do
-      local a = redis.call('HMGET', appt_prefix .. other, 'status', 'services')
-      if a[1] == 'confirmed' or a[1] == 'checked_in' then
+      local a = redis.call('HMGET', appt_prefix .. other, 'status', 'services', 'cby')
+      if a[1] == 'confirmed' or a[1] == 'checked_in' or
+         (a[1] == 'preconfirmed' and tonumber(a[3] or '0') > now) then
         for _, svc in ipairs(cjson.decode(a[2])) do
           if mine[svc] then count = count + 1 break end
         end
@@ -392,8 +516,18 @@ if limit > 0 and #KEYS > 8 then
   end
 end
 local claims = ARGV[4] .. h[6]
+-- Double opt-in: a record handed in as preconfirmed claims until its cby
+-- (ms), as a hold does: then the place lapses and goes back by itself.
+local cby = '0'
+for i = 9, 8 + tonumber(ARGV[8]), 2 do
+  if ARGV[i] == 'cby' then cby = ARGV[i + 1] end
+end
 redis.call('ZREM', claims, h[4])
-redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
+if cby ~= '0' then
+  redis.call('ZADD', claims, h[8], h[8] .. ':' .. h[10] .. ':' .. cby .. ':a:' .. ref)
+else
+  redis.call('ZADD', claims, h[8], appt_member(h[8], h[10], ref))
+end
 for i = 9, #KEYS do
   redis.call('ZADD', KEYS[i], h[9], ref)
   local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
@@ -407,6 +541,8 @@ tally_appt(KEYS[2], 'booked', nil)
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
+local wish = redis.call('HGET', KEYS[1], 'wish')
+if wish then drop_wish(office_prefix(KEYS[1]), wish) end  -- an accepted offer
 redis.call('DEL', KEYS[1])
 plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 9 + n)
 step_record(KEYS[8], ARGV[6], ref)
@@ -462,11 +598,21 @@ return {'OK', tk}
    (before writing anything) and the caller reads again. */
 const char* kCancel = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
-local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref')
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref', 'cby')
 if step_done(KEYS[7], ARGV[4]) == a[5] then return record(KEYS[1], KEYS[2]) end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
-if not active(a[2]) then return {'PRECOND'} end
+local open_optin = a[2] == 'preconfirmed' and tonumber(a[6] or '0') > now_ms()
+if not active(a[2]) and not open_optin then return {'PRECOND'} end
+if a[2] == 'preconfirmed' then
+  redis.call('ZREM', KEYS[3], a[3] .. ':' .. a[4] .. ':' .. a[6] .. ':a:' .. a[5])
+end
 redis.call('ZREM', KEYS[3], appt_member(a[3], a[4], a[5]))
+-- its place is released in this step (see the prelude), and offered to
+-- the waitlist in it
+local now = now_ms()
+local rm = a[3] .. ':' .. a[4] .. ':' .. fmt(now) .. ':r:' .. a[5]
+redis.call('ZADD', KEYS[3], a[3], rm)
+offer_freed(office_prefix(KEYS[1]), a[1], rm, now)
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
 tally_appt(KEYS[1], 'cancelled', tonumber(ARGV[3]))
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
@@ -972,18 +1118,128 @@ return {'OK', 1}
 )lua";
 
 /* purge_claims. KEYS: claims of one desk. Removes claims of expired holds
-   (they are already ignored; this only keeps the set small). */
+   and released places older than RELEASED_KEPT_MS (they are already
+   ignored; this only keeps the set small). */
 const char* kPurgeClaims = R"lua(
 local now = now_ms()
 local n = 0
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local _, _, x = parse_claim(m)
-  if x ~= 0 and x <= now then
+  if x ~= 0 and x + RELEASED_KEPT_MS <= now then
     redis.call('ZREM', KEYS[1], m)
     n = n + 1
   end
 end
 return {'OK', n}
+)lua";
+
+/* The waitlist (api/store.h, Wish). Keys: "P{o:X}:w:<id>" (hash: id
+   secret office services desks (JSON) dur occ (minutes) win (JSON [[begin,
+   end], ...], minutes: the start ranges that suit) name email phone lang
+   created exp (ms) osecret ottl (ms) state (waiting|offered) hold), "P{o:X}:
+   wl" (zset id -> arrival number, from the counter "P{o:X}:wseq": every
+   wish of the office) and "P{o:X}:wd:<desk>" (zset id -> arrival number:
+   the wishes a place on that desk may suit). The wish
+   expires by itself (PEXPIREAT exp; once offered, the offer's end + 1 h), so
+   its contact data goes with it; the index entries of an expired wish are
+   dropped when met. offer_place (prelude) is the matching; it runs in the
+   step that frees a place (cancel, release_hold: a given-back hold or a
+   declined offer), in place_hold for the lapsed places a public hold meets,
+   and in offer_released for lapsed holds and offers: a place is never free
+   to the public while a wish it suits waits, and it is offered once (the
+   offer-hold is a claim). The oldest wish first (ZRANGE by arrival).
+
+   add_wish. KEYS: wish, wl. ARGV: created ms, exp ms, desks JSON, then
+   field/value pairs. Returns {OK} / {PRECOND} (id in use). */
+const char* kAddWish = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'PRECOND'} end
+local px = office_prefix(KEYS[1])
+redis.call('HSET', KEYS[1], 'created', ARGV[1], 'exp', ARGV[2], 'desks', ARGV[3], 'state', 'waiting',
+           unpack(ARGV, 4, #ARGV))
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+local id = redis.call('HGET', KEYS[1], 'id')
+-- first come, first served: the order of arrival here, not the (replica's) clock
+local seq = redis.call('INCR', px .. 'wseq')
+redis.call('ZADD', KEYS[2], seq, id)
+for _, d in ipairs(cjson.decode(ARGV[3])) do redis.call('ZADD', px .. 'wd:' .. d, seq, id) end
+return {'OK'}
+)lua";
+
+/* withdraw_wish. KEYS: wish. ARGV: secret hash. A live offer-hold of it is
+   released and its place offered on, in this step. {OK} / {NOTFOUND}. */
+const char* kWithdrawWish = R"lua(
+local w = redis.call('HMGET', KEYS[1], 'secret', 'id', 'hold')
+if not w[1] or w[1] ~= ARGV[1] then return {'NOTFOUND'} end
+local px = office_prefix(KEYS[1])
+local now = now_ms()
+drop_wish(px, w[2])
+if w[3] then
+  local hk = px .. 'h:' .. w[3]
+  local h = redis.call('HMGET', hk, 'member', 'start', 'claim_end', 'desk')
+  if h[1] then
+    local claims = px .. 'c:' .. h[4]
+    local _, _, x = parse_claim(h[1])
+    redis.call('DEL', hk)
+    if x > now and redis.call('ZSCORE', claims, h[1]) then
+      local rm = h[2] .. ':' .. h[3] .. ':' .. fmt(now) .. ':r:' .. w[3]
+      redis.call('ZREM', claims, h[1])
+      redis.call('ZADD', claims, h[2], rm)
+      offer_freed(px, h[4], rm, now)
+    end
+  end
+end
+return {'OK'}
+)lua";
+
+/* offer_released. KEYS: desks, wl. ARGV: –. The sweep of one office: wishes
+   that expired, or whose offer lapsed or was taken, are erased; then every
+   future lapsed hold, lapsed offer and released place not yet offered is
+   offered (offer_place). Returns {OK, offers made}. */
+const char* kOfferReleased = R"lua(
+local now = now_ms()
+local px = office_prefix(KEYS[1])
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local w = redis.call('HMGET', px .. 'w:' .. id, 'state', 'exp', 'hold')
+  if not w[1] or tonumber(w[2]) <= now and w[1] == 'waiting' then
+    drop_wish(px, id)
+  elseif w[1] == 'offered' then
+    local exp = redis.call('HGET', px .. 'h:' .. w[3], 'exp')
+    if not exp or tonumber(exp) <= now then drop_wish(px, id) end
+  end
+end
+local n = 0
+if redis.call('ZCARD', KEYS[2]) == 0 then return {'OK', 0} end
+local from = fmt(math.floor(now / 60000))
+for _, desk in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', px .. 'wd:' .. desk) == 1 then
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', px .. 'c:' .. desk, from, '+inf')) do
+      local _, _, x = parse_claim(m)
+      if x ~= 0 and x <= now then n = n + offer_freed(px, desk, m, now) end
+    end
+  end
+end
+return {'OK', n}
+)lua";
+
+/* confirm_opt_in. KEYS: appointment, notes, claims of the desk the caller
+   read, outbox, outbox seq. ARGV: desk as read, then job triples. Double
+   opt-in (api/store.h, kPreconfirmed): while its cby (ms) lies ahead of the
+   server clock, the booking's lapsing claim member is swapped for a
+   permanent one and the record says confirmed, with the jobs written in the
+   same step; once cby passed, GONE (the member lapsed and its place may
+   have gone to someone else). A confirmed one answers its record again. */
+const char* kConfirmOptIn = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
+local a = redis.call('HMGET', KEYS[1], 'desk', 'status', 'start', 'claim_end', 'ref', 'cby')
+if a[1] ~= ARGV[1] then return {'RETRY'} end
+if a[2] == 'confirmed' then return record(KEYS[1], KEYS[2]) end
+if a[2] ~= 'preconfirmed' then return {'PRECOND'} end
+if tonumber(a[6] or '0') <= now_ms() then return {'GONE'} end
+redis.call('ZREM', KEYS[3], a[3] .. ':' .. a[4] .. ':' .. a[6] .. ':a:' .. a[5])
+redis.call('ZADD', KEYS[3], a[3], appt_member(a[3], a[4], a[5]))
+redis.call('HSET', KEYS[1], 'status', 'confirmed', 'cby', '0')
+add_jobs(KEYS[4], KEYS[5], 2)
+return record(KEYS[1], KEYS[2])
 )lua";
 
 // `tallies` false: the benchmark's variant without evaluation tallies (the
@@ -1013,6 +1269,10 @@ std::vector<RedisScriptSource> Build(bool tallies) {
   set(RedisScript::kIdemFinish, "idem_finish", kIdemFinish);
   set(RedisScript::kEraseContact, "erase_contact", kEraseContact);
   set(RedisScript::kPurgeClaims, "purge_claims", kPurgeClaims);
+  set(RedisScript::kAddWish, "add_wish", kAddWish);
+  set(RedisScript::kWithdrawWish, "withdraw_wish", kWithdrawWish);
+  set(RedisScript::kOfferReleased, "offer_released", kOfferReleased);
+  set(RedisScript::kConfirmOptIn, "confirm_opt_in", kConfirmOptIn);
   set(RedisScript::kTakeToken, "take_token", kTakeToken);
   set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
   set(RedisScript::kQueueRead, "queue_read", kQueueRead);

@@ -53,6 +53,10 @@ enum class RedisScript {
   kQueueCall,          // call next: pick and mark in one step
   kQueueStep,          // recall, start, done, no-show, requeue, transfer
   kMarkNoShow,         // an overdue confirmed appointment -> no_show
+  kAddWish,            // the waitlist: a new wish and its indexes
+  kWithdrawWish,       // the waitlist: a wish erased (its live offer released and offered on)
+  kOfferReleased,      // the waitlist's sweep of one office: lapsed places offered, ended wishes erased
+  kConfirmOptIn,       // double opt-in: preconfirmed -> confirmed, its claim kept + jobs
   kCount               // not a script: the number of scripts
 };
 

@@ -1,6 +1,9 @@
 #include "service/redis/redis_store.h"
 
 #include <hiredis/hiredis.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
@@ -268,6 +271,11 @@ RedisStore::RedisStore(std::unique_ptr<RedisPool> pool, std::shared_ptr<const ap
 // --- Booking steps ------------------------------------------------------------------
 
 Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Interval range) {
+  return ReadPublicClaims(office_id, range, std::chrono::milliseconds(0));
+}
+
+Result<api::DeskClaims> RedisStore::ReadPublicClaims(const std::string& office_id, Interval range,
+                                                     std::chrono::milliseconds released_delay) {
   if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
@@ -281,6 +289,9 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
   }
   // Members are "<start>:<claim_end>:<expires_ms>:<kind>:<id>" (redis_scripts.cc).
   const long long now_ms = Int(*flat.element[0]);
+  // A lapsed hold or a released place (kind "r") counts while its time +
+  // released_delay is ahead (redis_scripts.cc, "Released places").
+  const long long delay_ms = released_delay.count();
   const long long begin = range.begin.time_since_epoch().count();
   api::DeskClaims out;
   for (std::size_t i = 1; i + 1 < flat.elements; i += 2) {
@@ -304,7 +315,7 @@ Result<api::DeskClaims> RedisStore::ReadClaims(const std::string& office_id, Int
       }
       if (!ok) continue;  // not a claim member: nothing written by us
       const long long expires = fields[2];
-      if ((expires != 0 && expires <= now_ms) || fields[1] <= begin) continue;
+      if ((expires != 0 && expires + delay_ms <= now_ms) || fields[1] <= begin) continue;
       intervals.push_back(Interval{Instant(Minutes(fields[0])), Instant(Minutes(fields[1]))});
     }
     if (!intervals.empty()) {
@@ -338,7 +349,7 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
 
   std::vector<std::string> args = {b.desk_id, MinutesText(b.start), MinutesText(b.claim_end),
                                    std::to_string(ttl.count()), std::to_string(keep.count()),
-                                   hold.id};
+                                   hold.id, std::to_string(hold.released_delay.count())};
   std::vector<std::string> fields = HoldFields(hold);
   args.insert(args.end(), fields.begin(), fields.end());
   std::vector<std::string> script_keys = {
@@ -364,6 +375,7 @@ Result<HoldRecord> RedisStore::PlaceHold(HoldRecord hold) {
   hold.expires_at = api::TimePoint(std::chrono::milliseconds(Int(*r.element[2])));
   hold.queue_day.clear();
   hold.queue_version = 0;
+  hold.released_delay = std::chrono::milliseconds(0);  // a step input, not stored
   return hold;
 }
 
@@ -678,7 +690,36 @@ Result<AppointmentRecord> RedisStore::GetAppointment(const std::string& referenc
   if (!lease.ok()) return lease.status();
   auto office = OfficeOf(*lease, keys_, reference);
   if (!office.ok()) return office.status();
-  return ReadAppointment(*lease, keys_, *office, reference);
+  auto a = ReadAppointment(*lease, keys_, *office, reference);
+  if (a.ok()) api::SettleOptIn(*a, clock_->Now());
+  return a;
+}
+
+Result<AppointmentRecord> RedisStore::ConfirmOptIn(const std::string& reference,
+                                                   std::vector<OutboxJob> jobs) {
+  if (!ValidJobs(jobs)) return Status::InvalidArgument("bad job");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto office = OfficeOf(*lease, keys_, reference);
+  if (!office.ok()) return office.status();
+  const std::string& o = *office;
+  for (int attempt = 0; attempt < kRetryAttempts; ++attempt) {
+    auto desk = DeskOf(*lease, keys_, o, reference);
+    if (!desk.ok()) return desk.status();
+    std::vector<std::string> args = {*desk};
+    AppendJobs(jobs, &args);
+    auto r = lease->Eval(RedisScript::kConfirmOptIn,
+                         {keys_.Appointment(o, reference), keys_.Notes(o, reference),
+                          keys_.Claims(o, *desk), keys_.Outbox(o), keys_.OutboxSeq(o)},
+                         args);
+    if (!r.ok()) return r.status();
+    std::string_view word = Word(**r);
+    if (word == "RETRY") continue;
+    if (word == "GONE") return Status::Gone("the time to confirm ran out; the place went back");
+    if (word != "OK") return Refusal(word, "appointment");
+    return RecordFromReply(**r);
+  }
+  return Status::Conflict("the appointment kept moving; try again");
 }
 
 Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& reference,
@@ -1011,7 +1052,10 @@ Result<std::vector<AppointmentRecord>> RedisStore::FindAppointments(
     }
     if (!allowed(*office)) return out;
     auto a = ReadAppointment(*lease, keys_, *office, query.reference);
-    if (a.ok()) out.push_back(std::move(a).value());
+    if (a.ok()) {
+      out.push_back(std::move(a).value());
+      api::SettleOptIn(out.back(), clock_->Now());
+    }
     else if (a.status().code() != StatusCode::kNotFound) return a.status();
     return out;
   }
@@ -1050,7 +1094,10 @@ Result<std::vector<AppointmentRecord>> RedisStore::FindAppointments(
     }
     auto records = ReadAppointments(*lease, keys_, office, hits);
     if (!records.ok()) return records.status();
-    for (auto& a : *records) out.push_back(std::move(a));
+    for (auto& a : *records) {
+      api::SettleOptIn(a, clock_->Now());
+      out.push_back(std::move(a));
+    }
   }
   std::sort(out.begin(), out.end(), SortByStart);
   if (out.size() > query.limit) out.resize(query.limit);
@@ -1552,6 +1599,148 @@ Status RedisStore::Ping() {
   if (Status s = CheckReply(r); !s.ok()) return s;
   if (Str(**r) != "PONG") return Status::Unavailable("the booking database did not answer");
   return Status::Ok();
+}
+
+// --- The waitlist (api/store.h, Wish; redis_scripts.cc, add_wish) ----------------
+
+namespace {
+
+std::string WindowsJson(const std::vector<Interval>& windows) {
+  std::string out = "[";
+  for (const Interval& w : windows) {
+    if (out.size() > 1) out += ",";
+    out += "[" + MinutesText(w.begin) + "," + MinutesText(w.end) + "]";
+  }
+  return out + "]";
+}
+
+std::string ListJson(const std::vector<std::string>& items) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartArray();
+  for (const std::string& s : items) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::vector<std::string> ListFrom(std::string_view json) {
+  std::vector<std::string> out;
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsArray()) return out;
+  for (const auto& v : d.GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
+long long IntField(const FieldMap& f, std::string_view name) {
+  auto it = f.find(name);
+  if (it == f.end()) return 0;
+  long long v = 0;
+  auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  (void)p;
+  return ec == std::errc() ? v : 0;
+}
+
+std::string FieldOf(const FieldMap& f, std::string_view name) {
+  auto it = f.find(name);
+  return it == f.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+Result<api::Wish> RedisStore::AddWish(api::Wish wish) {
+  if (!RedisKeys::ValidId(wish.id) || !RedisKeys::ValidId(wish.office_id)) {
+    return Status::InvalidArgument("bad wish");
+  }
+  for (const std::string& d : wish.desks) {
+    if (!RedisKeys::ValidId(d)) return Status::InvalidArgument("bad desk");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  std::vector<std::string> args = {
+      MillisText(wish.created_at), MillisText(wish.expires_at), ListJson(wish.desks),
+      "id", wish.id, "secret", wish.secret_hash, "office", wish.office_id,
+      "services", ListJson(wish.services), "dur", std::to_string(wish.duration.count()),
+      "occ", std::to_string(wish.occupancy.count()), "win", WindowsJson(wish.windows),
+      "name", wish.contact.name, "email", wish.contact.email, "phone", wish.contact.phone,
+      "lang", wish.contact.language, "osecret", wish.offer_secret_hash,
+      "ottl", std::to_string(wish.offer_ttl.count())};
+  auto replies = lease->PipelineEval({{"SADD", keys_.Offices(), wish.office_id}},
+                                     RedisScript::kAddWish,
+                                     {keys_.Wish(wish.office_id, wish.id), keys_.Wishes(wish.office_id)},
+                                     args);
+  if (Status s = CheckReplies(replies); !s.ok()) return s;
+  std::string_view word = Word(*replies->back());
+  if (word == "PRECOND") return Status::FailedPrecondition("wish id in use");
+  if (word != "OK") return Refusal(word, "wish");
+  wish.state = api::WishState::kWaiting;
+  wish.offer_hold.clear();
+  return wish;
+}
+
+Result<api::Wish> RedisStore::GetWish(const std::string& wish_id) {
+  const std::string office(api::OfficeInHoldId(wish_id));
+  if (office.empty() || !RedisKeys::ValidId(wish_id)) return Status::NotFound("no such wish");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Command({"HGETALL", keys_.Wish(office, wish_id)});
+  if (!r.ok()) return r.status();
+  FieldMap f = Fields(**r);
+  if (f.empty()) return Status::NotFound("no such wish");
+  api::Wish w;
+  w.id = FieldOf(f, "id");
+  w.secret_hash = FieldOf(f, "secret");
+  w.office_id = FieldOf(f, "office");
+  w.services = ListFrom(FieldOf(f, "services"));
+  w.desks = ListFrom(FieldOf(f, "desks"));
+  w.duration = Minutes(IntField(f, "dur"));
+  w.occupancy = Minutes(IntField(f, "occ"));
+  rapidjson::Document d;
+  const std::string win = FieldOf(f, "win");
+  d.Parse(win.data(), win.size());
+  if (!d.HasParseError() && d.IsArray()) {
+    for (const auto& v : d.GetArray()) {
+      if (v.IsArray() && v.Size() == 2 && v[0].IsInt64() && v[1].IsInt64()) {
+        w.windows.push_back(Interval{Instant(Minutes(v[0].GetInt64())), Instant(Minutes(v[1].GetInt64()))});
+      }
+    }
+  }
+  w.contact.name = FieldOf(f, "name");
+  w.contact.email = FieldOf(f, "email");
+  w.contact.phone = FieldOf(f, "phone");
+  w.contact.language = FieldOf(f, "lang");
+  w.created_at = api::TimePoint(std::chrono::milliseconds(IntField(f, "created")));
+  w.expires_at = api::TimePoint(std::chrono::milliseconds(IntField(f, "exp")));
+  w.offer_secret_hash = FieldOf(f, "osecret");
+  w.offer_ttl = std::chrono::milliseconds(IntField(f, "ottl"));
+  w.state = FieldOf(f, "state") == "offered" ? api::WishState::kOffered : api::WishState::kWaiting;
+  w.offer_hold = FieldOf(f, "hold");
+  return w;
+}
+
+Status RedisStore::WithdrawWish(const std::string& wish_id, const std::string& secret_hash) {
+  const std::string office(api::OfficeInHoldId(wish_id));
+  if (office.empty() || !RedisKeys::ValidId(wish_id)) return Status::NotFound("no such wish");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kWithdrawWish, {keys_.Wish(office, wish_id)}, {secret_hash});
+  if (!r.ok()) return r.status();
+  if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "withdraw_wish");
+  if (Word(**r) != "OK") return Status::NotFound("no such wish");
+  return Status::Ok();
+}
+
+Result<std::size_t> RedisStore::OfferReleased(const std::string& office_id) {
+  if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kOfferReleased, {keys_.Desks(office_id), keys_.Wishes(office_id)}, {});
+  if (!r.ok()) return r.status();
+  if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "offer_released");
+  if (Word(**r) != "OK" || (*r)->elements < 2) return Status::Internal("unexpected answer");
+  return static_cast<std::size_t>(Int(*(*r)->element[1]));
 }
 
 }  // namespace termin::service

@@ -60,6 +60,8 @@ class RedisStore final : public api::Store {
   RedisStore& operator=(const RedisStore&) = delete;
 
   Result<api::DeskClaims> ReadClaims(const std::string& office_id, Interval range) override;
+  Result<api::DeskClaims> ReadPublicClaims(const std::string& office_id, Interval range,
+                                           std::chrono::milliseconds released_delay) override;
   Result<api::HoldRecord> PlaceHold(api::HoldRecord hold) override;
   Result<api::HoldRecord> GetHold(const std::string& hold_id) override;
   Result<api::HoldRecord> ExtendHold(const std::string& hold_id, const std::string& secret_hash,
@@ -145,6 +147,13 @@ class RedisStore final : public api::Store {
                      std::chrono::milliseconds keep) override;
   Result<std::vector<api::AuditEntry>> ReadAudit(const std::string& office_id, api::TimePoint from,
                                                  api::TimePoint to, std::size_t limit) override;
+
+  Result<api::AppointmentRecord> ConfirmOptIn(const std::string& reference,
+                                         std::vector<api::OutboxJob> jobs) override;
+  Result<api::Wish> AddWish(api::Wish wish) override;
+  Result<api::Wish> GetWish(const std::string& wish_id) override;
+  Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
+  Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
   Status Ping() override;
 

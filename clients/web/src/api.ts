@@ -8,7 +8,7 @@ export interface Slot { start: string; free: number }
 export interface Day { date: string; office: string; slots: Slot[] }
 export interface Hold { id: string; secret: string; version: number; office: string; services: string[]; start: string; end: string; expires_at: string; extensions_left: number }
 export type HoldExtended = Omit<Hold, 'secret'>;
-export interface Appointment { reference: string; manage_secret?: string; status: string; office: string; services: string[]; start: string; end: string }
+export interface Appointment { reference: string; manage_secret?: string; status: string; confirm_by?: string; office: string; services: string[]; start: string; end: string }
 export interface Alternative { office: string; start: string }
 
 import type { Challenge } from './pow.js';
@@ -41,6 +41,21 @@ export class Api {
     return data as T;
   }
 
+  // The waitlist (POST /v1/waitlist): one wish per office, one secret.
+  wish(services: string[], offices: string[], latest: string, contact: Record<string, unknown>) {
+    return this.call<{ secret: string; wishes: { id: string; office: string; expires_at: string }[] }>(
+      'POST', '/v1/waitlist', { services, offices, latest, contact });
+  }
+  offer(id: string, token: string) {
+    return this.call<{ office: string; services: string[]; start: string; expires_at: string; open: boolean }>(
+      'GET', `/v1/waitlist/offers/${encodeURIComponent(id)}`, undefined, { 'X-Offer-Token': token });
+  }
+  acceptOffer(id: string, token: string) {
+    return this.call<Appointment>('POST', `/v1/waitlist/offers/${encodeURIComponent(id)}/accept`, undefined, { 'X-Offer-Token': token });
+  }
+  declineOffer(id: string, token: string) {
+    return this.call<void>('POST', `/v1/waitlist/offers/${encodeURIComponent(id)}/decline`, undefined, { 'X-Offer-Token': token });
+  }
   offices() { return this.call<{ offices: Office[] }>('GET', '/v1/offices').then((r) => r.offices); }
   services() { return this.call<{ services: Service[] }>('GET', '/v1/services').then((r) => r.services); }
   availability(services: string[], office: string | null, from: string, to: string) {
@@ -77,6 +92,10 @@ export class Api {
   }
   move(ref: string, secret: string, start: string) {
     return this.call<Appointment>('POST', `/v1/appointments/${encodeURIComponent(ref)}/move`, { start }, { 'X-Manage-Secret': secret });
+  }
+  // Double opt-in: a preconfirmed booking confirmed by the link's page.
+  confirmOptIn(ref: string, secret: string) {
+    return this.call<Appointment>('POST', `/v1/appointments/${encodeURIComponent(ref)}/confirm`, undefined, { 'X-Manage-Secret': secret });
   }
   cancel(ref: string, secret: string) {
     return this.call<Appointment>('POST', `/v1/appointments/${encodeURIComponent(ref)}/cancel`, undefined, { 'X-Manage-Secret': secret });

@@ -6,7 +6,8 @@
 //   node test/browser.mjs --api-bin build/bin/termin-api [--store redis://127.0.0.1:6379]
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { freePort, start } from './processes.mjs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -334,7 +335,74 @@ async function proofOfWork() {
   await rule(-1);
 }
 
+// The waitlist (#14) on a server of its own with a link key: when nothing
+// suits, "Benachrichtigen, wenn ein Termin frei wird" leaves a wish (the
+// error summary for a missing last day first); a cancellation then offers
+// the place to it, and the offer page (the link the worker sends, its token
+// computed here as the worker does) accepts it.
+async function waitlist(lang) {
+  const M = lang === 'de'
+    ? { link: 'Benachrichtigen, wenn ein Termin frei wird', latest: 'Spätestens am', submit: 'Benachrichtigung anfordern', done: 'Sie stehen auf der Warteliste', latestError: /letzten Tag ein/, offer: 'Ein Termin ist für Sie frei geworden', accept: 'Termin annehmen' }
+    : { link: 'Notify me when an appointment becomes free', latest: 'At the latest on', submit: 'Ask to be notified', done: 'You are on the waiting list', latestError: /last day that suits/, offer: 'An appointment has become free for you', accept: 'Accept the appointment' };
+  const t = T[lang];
+  const key = `browser-waitlist-key-${process.pid}-0123456789abcdef`;
+  const keyFile = join(shots, `waitlist-key-${lang}.txt`);
+  writeFileSync(keyFile, key + '\n');
+  const port = await freePort();
+  const srv = `http://127.0.0.1:${port}`;
+  const p = await start(apiBin, ['--port', String(port), '--bind', '127.0.0.1', '--store', 'memory', '--seed', join(root, 'data/demo-city.json'),
+    '--web-root', join(root, 'clients/web/dist'), '--no-access-log', '--threads', '2', '--link-key-file', keyFile], /listening on/);
+  procs.push(p);
+  const ctx = await browser.newContext({ locale: 'de-DE' });
+  const page = await ctx.newPage();
+  await page.goto(`${srv}/book?${kOne}&lang=${lang}`);
+  const w = page.locator('termin-booking');
+  await w.getByRole('button', { name: M.link }).click();
+  await w.getByRole('heading', { name: M.link }).waitFor();
+  await w.getByRole('textbox', { name: t.name }).fill('Wanda Warteliste');
+  await w.getByRole('textbox', { name: t.email }).fill('wanda@example.org');
+  await w.getByRole('checkbox', { name: t.consent }).check();
+  await w.getByRole('button', { name: M.submit }).click();
+  await w.getByText(M.latestError).first().waitFor();
+  check(await w.getByLabel(M.latest).getAttribute('aria-invalid') === 'true', `waitlist ${lang}: a missing last day is an error tied to its field`);
+  await audit(page, `waitlist ${lang}: the form with an error`); await shot(page, `${lang}-waitlist-error`);
+  const latest = new Date(Date.now() + 21 * 86400000).toISOString().slice(0, 10);
+  await w.getByLabel(M.latest).fill(latest);
+  const created = page.waitForResponse((r) => r.url().endsWith('/v1/waitlist') && r.request().method() === 'POST');
+  await w.getByRole('button', { name: M.submit }).click();
+  const wish = await (await created).json();
+  await w.getByRole('heading', { name: M.done }).waitFor();
+  check(wish.wishes?.length === 1 && wish.wishes[0].office === 'dewangen', `waitlist ${lang}: one wish at dewangen (${wish.wishes?.[0]?.id})`);
+  await audit(page, `waitlist ${lang}: on the list`); await shot(page, `${lang}-waitlist-done`);
+
+  // A citizen books the first free place at Dewangen and cancels it: it is offered to the wish.
+  const from = new Date().toISOString().slice(0, 10);
+  const days = (await (await fetch(`${srv}/v1/availability?services=personalausweis&office=dewangen&from=${from}&to=${latest}`)).json()).days;
+  const at = days[0].slots[0].start;
+  const post = (path, body, headers = {}) => fetch(`${srv}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => ({})) }));
+  const hold = await post('/v1/holds', { office: 'dewangen', services: ['personalausweis'], start: at });
+  const appt = await post('/v1/appointments', { hold_id: hold.json.id, hold_secret: hold.json.secret, contact: { name: 'Ab Sager', email: 'ab@example.org', language: 'de', reminders: false } });
+  const cancel = await post(`/v1/appointments/${appt.json.reference}/cancel`, {}, { 'X-Manage-Secret': appt.json.manage_secret });
+  check(cancel.status === 200, `waitlist ${lang}: the place at ${at} was cancelled`);
+  const offerId = `${wish.wishes[0].id}-o`;
+  const token = 'w1.' + createHmac('sha256', key).update(`termin waitlist offer v1\n${offerId}`).digest().subarray(0, 18).toString('base64url');
+  const op = await ctx.newPage();
+  await op.goto(`${srv}/offer${lang === 'en' ? '?lang=en' : ''}#o=${encodeURIComponent(offerId)}&t=${encodeURIComponent(token)}&lang=${lang}`);
+  const ow = op.locator('termin-offer');
+  await ow.getByRole('heading', { name: M.offer }).waitFor();
+  await audit(op, `waitlist ${lang}: the offer page`); await shot(op, `${lang}-waitlist-offer`);
+  await ow.getByRole('button', { name: M.accept }).click();
+  await ow.getByRole('heading', { name: t.done }).waitFor();
+  const ref = (await ow.locator('.panel strong').textContent()).trim();
+  check(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(ref), `waitlist ${lang}: the offer accepted, booked ${ref} at ${at}`);
+  await ctx.close();
+  p.kill('SIGTERM');
+}
+
+// --only waitlist: just that part (while working on it).
+const only = arg('--only', '');
 try {
+  if (only === 'waitlist') { await waitlist('de'); await waitlist('en'); } else {
   for (const lang of ['de', 'en']) await flow(lang, false);
   await flow('de', true);
   await flow('en', true);
@@ -342,7 +410,10 @@ try {
   await expiry('de');
   await expiry('en');
   await pages();
+  await waitlist('de');
+  await waitlist('en');
   await proofOfWork();  // last: its two holds stay open (two per client address)
+  }
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);
   failures++;

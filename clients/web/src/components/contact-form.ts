@@ -14,8 +14,12 @@ export class ContactForm extends LitElement {
     m: { attribute: false },
     lang: {},
     busy: { type: Boolean },
+    submitLabel: { attribute: false },
+    wish: { type: Boolean },
     errors: { state: true },
   };
+  declare submitLabel: string;
+  declare wish: boolean;  // a waitlist wish: no reminders to consent to
   declare m: Messages;
   declare lang: string;
   declare busy: boolean;
@@ -40,7 +44,7 @@ export class ContactForm extends LitElement {
       this.updateComplete.then(() => (this.renderRoot.querySelector('.error-summary') as HTMLElement)?.focus());
       return;
     }
-    const contact: Record<string, unknown> = { name, language: this.lang, reminders: val('reminders').checked };
+    const contact: Record<string, unknown> = { name, language: this.lang, reminders: !this.wish && val('reminders').checked };
     if (email) contact.email = email;
     if (phone) contact.phone = phone;
     this.dispatchEvent(new CustomEvent('contact-submit', { detail: { contact }, bubbles: true, composed: true }));
@@ -74,14 +78,14 @@ export class ContactForm extends LitElement {
       ${this.field('name', m.nameLabel, 'text', 'name')}
       ${this.field('email', m.emailLabel, 'email', 'email', m.contactHint)}
       ${this.field('phone', m.phoneLabel, 'tel', 'tel')}
-      <div class="choice"><input type="checkbox" id="reminders" name="reminders" checked><label for="reminders">${m.remindersLabel}</label></div>
+      ${this.wish ? '' : html`<div class="choice"><input type="checkbox" id="reminders" name="reminders" checked><label for="reminders">${m.remindersLabel}</label></div>`}
       <div class="field ${this.errors.consent ? 'error' : ''}">
         <p class="hint" id="consent-hint">${m.privacyText}</p>
         ${this.errors.consent ? html`<p class="error-message" id="consent-error"><span class="sr-only">${this.lang === 'en' ? 'Error:' : 'Fehler:'}</span> ${this.errors.consent}</p>` : ''}
         <div class="choice"><input type="checkbox" id="consent" name="consent" aria-invalid=${this.errors.consent ? 'true' : 'false'}
           aria-describedby="consent-hint${this.errors.consent ? ' consent-error' : ''}"><label for="consent">${m.consentLabel}</label></div>
       </div>
-      <button class="btn" type="submit" ?disabled=${this.busy}>${m.confirm}</button>
+      <button class="btn" type="submit" ?disabled=${this.busy}>${this.submitLabel || m.confirm}</button>
     </form></div>`;
   }
 }

@@ -13,7 +13,7 @@ import './slot-calendar.js';
 import './hold-countdown.js';
 import './contact-form.js';
 
-type Step = 'loading' | 'failed' | 'services' | 'office' | 'day' | 'time' | 'contact' | 'expired' | 'done';
+type Step = 'loading' | 'failed' | 'services' | 'office' | 'day' | 'time' | 'contact' | 'expired' | 'done' | 'wish' | 'wished';
 const kDays = 28;
 
 export function apiBase(el: HTMLElement): string {
@@ -23,13 +23,14 @@ export function apiBase(el: HTMLElement): string {
 export class TerminBooking extends LitElement {
   static properties = {
     lang: {}, office: {}, service: {},
-    step: { state: true }, error: { state: true }, announce: { state: true }, busy: { state: true },
+    step: { state: true }, error: { state: true }, wishError: { state: true }, announce: { state: true }, busy: { state: true },
   };
   declare lang: string;
   declare office: string;
   declare service: string;
   declare step: Step;
   declare error: string;
+  declare wishError: string;
   declare announce: string;
   declare busy: boolean;
 
@@ -49,6 +50,7 @@ export class TerminBooking extends LitElement {
   private alternatives: Alternative[] | null = null;
   private appointment: Appointment | null = null;
   private moveFocus = false;
+  private latest = '';      // the wish's last day (YYYY-MM-DD)
 
   connectedCallback() {
     super.connectedCallback();
@@ -309,6 +311,7 @@ export class TerminBooking extends LitElement {
           <p class="hint">${this.serviceNames()} · ${this.where === 'any' ? m.anyOffice : this.officeName(this.where)}</p>
           <p class="hint">${m.dayHint}</p>
           ${this.days.length ? nothing : html`<div class="notice warn"><p>${m.noDays}</p></div>`}
+          <p class="hint">${m.wishLinkHint} <button class="link" type="button" @click=${() => this.go('wish')}>${m.wishLink}</button></p>
           <slot-calendar .m=${m} from=${today()} days=${kDays} .counts=${counts}
             @day-chosen=${(e: CustomEvent) => { this.date = e.detail.date; this.alternatives = null; this.go('time'); }}></slot-calendar>
           ${this.backButton(this.office && this.chosen.length ? 'services' : 'office')}`;
@@ -337,6 +340,27 @@ export class TerminBooking extends LitElement {
           <contact-form .m=${m} lang=${this.l} ?busy=${this.busy} @contact-submit=${this.confirm}></contact-form>
           <button class="link" type="button" @click=${() => this.go('time')}>${m.pickAgain}</button>`;
       }
+      case 'wish': {
+        const err = this.wishError;
+        return html`<h2 tabindex="-1">${m.wishHeading}</h2>
+          <p class="hint">${this.serviceNames()} · ${this.where === 'any' ? m.anyOffice : this.officeName(this.where)}</p>
+          <p>${m.wishHint}</p>
+          ${this.error ? this.errorSummary() : nothing}
+          <div class="field ${err ? 'error' : ''}">
+            <label for="latest">${m.wishLatestLabel}</label>
+            <p class="hint" id="latest-hint">${m.wishLatestHint}</p>
+            ${err ? html`<p class="error-message" id="latest-error"><span class="sr-only">${this.l === 'en' ? 'Error:' : 'Fehler:'}</span> ${err}</p>` : nothing}
+            <input id="latest" name="latest" type="date" min=${today()} .value=${this.latest}
+              aria-invalid=${err ? 'true' : 'false'} aria-describedby=${err ? 'latest-hint latest-error' : 'latest-hint'}
+              @change=${(e: Event) => { this.latest = (e.target as HTMLInputElement).value; }}>
+          </div>
+          <contact-form .m=${m} lang=${this.l} ?busy=${this.busy} wish .submitLabel=${m.wishSubmit} @contact-submit=${this.submitWish}></contact-form>
+          ${this.backButton('day')}`;
+      }
+      case 'wished':
+        return html`<h2 tabindex="-1">${m.wishDoneHeading}</h2>
+          ${this.summaryWish()}
+          <p>${m.wishDoneText}</p>`;
       case 'expired':
         return html`<h2 tabindex="-1">${m.holdExpired}</h2>
           <button class="btn" @click=${() => this.loadDays()}>${m.pickAgain}</button>
@@ -349,10 +373,39 @@ export class TerminBooking extends LitElement {
           <div class="panel"><span>${m.doneReference}</span><strong>${a.reference}</strong></div>
           ${this.summary(a.office, a.start)}
           ${bring.length ? html`<p><strong>${m.doneBring}</strong> ${bring.join(' ')}</p>` : nothing}
-          <p>${m.doneMail}</p>
+          <p>${a.status === 'preconfirmed' ? m.doneOptIn : m.doneMail}</p>
           <p><a href=${this.api.icsUrl(a.reference, a.manage_secret ?? '')} download="termin-${a.reference}.ics">${m.doneIcs}</a></p>
           <p><a href=${manage} target="_blank" rel="noopener">${m.doneManage}</a><br><span class="hint">${m.doneManageHint}</span></p>`;
       }
+    }
+  }
+
+  private summaryWish() {
+    const m = this.m;
+    return html`<dl class="summary">
+      <dt>${m.summaryServices}</dt><dd>${this.serviceNames()}</dd>
+      <dt>${m.summaryOffice}</dt><dd>${this.where === 'any' ? m.anyOffice : this.officeName(this.where)}</dd>
+      <dt>${m.wishLatestLabel}</dt><dd>${longDate(this.latest, m.locale)}</dd>
+    </dl>`;
+  }
+
+  private async submitWish(e: CustomEvent) {
+    const latest = (this.renderRoot.querySelector('#latest') as HTMLInputElement | null)?.value ?? this.latest;
+    this.latest = latest;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(latest) || latest < today()) {
+      this.wishError = this.m.wishLatestError;
+      this.updateComplete.then(() => (this.renderRoot.querySelector('#latest') as HTMLElement | null)?.focus());
+      return;
+    }
+    this.wishError = '';
+    this.busy = true;
+    try {
+      await this.api.wish(this.chosen, this.where === 'any' ? [] : [this.where], latest, e.detail.contact);
+      this.go('wished', true, this.m.wishDoneHeading);
+    } catch (err) {
+      this.error = err instanceof ApiError && err.status === 422 ? this.m.wishNone : this.m.genericError;
+    } finally {
+      this.busy = false;
     }
   }
 

@@ -66,6 +66,17 @@ export class TerminManage extends LitElement {
       this.set('show', this.m.cancelled);
     } catch { this.notice = this.m.genericError; this.set('show'); }
   }
+  private async confirmOptIn() {
+    try {
+      this.a = await this.api.confirmOptIn(this.ref, this.secret);
+      this.notice = this.m.optInDone;
+      this.set('show', this.m.optInDone);
+    } catch (e) {
+      this.notice = e instanceof ApiError && e.status === 410 ? this.m.optInLapsed : this.m.genericError;
+      this.a = await this.api.appointment(this.ref, this.secret).catch(() => this.a);
+      this.set('show', this.notice);
+    }
+  }
   private async startMove() {
     const from = today();
     this.days = await this.api.availability(this.a!.services, this.a!.office, from, addDays(from, 27)).catch(() => []);
@@ -114,15 +125,18 @@ export class TerminManage extends LitElement {
         const office = this.offices.find((o) => o.id === a.office);
         const names = a.services.map((id) => this.services.find((s) => s.id === id)?.name ?? id).join(', ');
         const cancelled = a.status === 'cancelled';
+        const pre = a.status === 'preconfirmed';
         return html`<h2 tabindex="-1">${m.manageTitle}</h2>
           ${this.notice ? html`<div class="notice"><p>${this.notice}</p></div>` : nothing}
           <div class="panel"><span>${m.doneReference}</span><strong>${a.reference}</strong></div>
           <dl class="summary">
-            <dt>${m.statusLabel}</dt><dd>${cancelled ? m.statusCancelled : m.statusConfirmed}</dd>
+            <dt>${m.statusLabel}</dt><dd>${cancelled ? m.statusCancelled : pre ? m.statusPreconfirmed : m.statusConfirmed}</dd>
             <dt>${m.summaryServices}</dt><dd>${names}</dd>
             <dt>${m.summaryOffice}</dt><dd>${office?.name ?? a.office}${office ? html`<br>${office.address.street}, ${office.address.postal_code} ${office.address.city}` : nothing}</dd>
             <dt>${m.summaryWhen}</dt><dd>${longDate(dateOf(a.start), m.locale)}, ${m.timeAt(time(a.start, m.locale))}</dd>
           </dl>
+          ${pre ? html`<div class="notice warn"><p>${m.optInNeeded(time(a.confirm_by ?? a.start, m.locale))}</p>
+            <button class="btn" @click=${this.confirmOptIn}>${m.optInButton}</button></div>` : nothing}
           ${cancelled ? html`<p><a href="${this.api.base}/book${this.l === 'en' ? '?lang=en' : ''}">${m.bookNew}</a></p>` : html`
             <p><a href=${this.api.icsUrl(a.reference, this.secret)} download="termin-${a.reference}.ics">${m.doneIcs}</a></p>
             ${this.view === 'confirm-cancel' ? html`<div class="notice warn" role="alertdialog" aria-labelledby="cq">

@@ -1,0 +1,134 @@
+// The waitlist (#14, "Benachrichtigen, wenn ein Termin frei wird") against a
+// running termin-api: a wish, a cancellation whose place is offered to it in
+// the cancel's step (the public cannot take it meanwhile), the offer read,
+// declined (the next wish gets it) and accepted through the offer link's
+// token, which this test computes from the link key as the worker does
+// (HMAC-SHA256, docs/notifications.md). On the embedded store, and on Redis
+// in api_blackbox_redis.
+#include <doctest/doctest.h>
+#include <openssl/hmac.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/blackbox/helpers.h"
+
+namespace termin::testing {
+namespace {
+
+const std::vector<std::string> kKurz = {"kurz"};
+constexpr char kLinkKey[] = "waitlist-test-link-key-0123456789abcdef";
+
+std::string OfferToken(const std::string& hold_id) {
+  const std::string message = "termin waitlist offer v1\n" + hold_id;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), kLinkKey, static_cast<int>(sizeof kLinkKey - 1),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out = "w1.";
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (int i = 0; i < 18; ++i) {
+    acc = (acc << 8) | mac[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 63]);
+    }
+  }
+  return out;
+}
+
+std::string WishBody(const std::string& day, const std::string& name, const std::string& email) {
+  return "{\"services\":[\"kurz\"],\"offices\":[" + Q(kOfficeNord) + "],\"latest\":" + Q(day) +
+         ",\"weekdays\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\",\"sat\",\"sun\"],\"from\":\"00:00\","
+         "\"to\":\"24:00\",\"contact\":" + ContactJson(name, email, "") + "}";
+}
+
+TEST_CASE("a cancelled place is offered to the oldest wish; declined, it goes to the next; accepted, it is booked") {
+  const std::filesystem::path key_file =
+      std::filesystem::temp_directory_path() / ("termin-waitlist-key-" + std::to_string(::getpid()));
+  std::ofstream(key_file) << kLinkKey << "\n";
+  ApiServerOptions options;
+  options.name = "waitlist";
+  options.extra_args = {"--link-key-file", key_file.string()};
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  const HttpClient& api = server->client();
+
+  const std::string day = DayFromToday(5);
+  auto slots = RequireFreeSlots(api, kOfficeNord, kKurz, day);
+  const Slot slot = slots[slots.size() / 2];
+  // Every desk at that start is booked; then two people leave wishes.
+  std::vector<Booking> booked;
+  for (int i = 0; i < slot.free; ++i) {
+    booked.push_back(BookAsCitizen(api, kOfficeNord, kKurz, slot.start, "Voll Besetzt"));
+  }
+  CHECK(FreeAt(api, kOfficeNord, kKurz, slot.start) == 0);
+  Response bad = api.Post("/v1/waitlist", "{\"services\":[\"kurz\"],\"latest\":\"morgen\",\"contact\":" +
+                                              ContactJson("Ohne Datum", "x@example.org", "") + "}");
+  CHECK(bad.status == 400);
+  Response first = api.Post("/v1/waitlist", WishBody(day, "Wanda Erste", "wanda@example.org"));
+  REQUIRE_MESSAGE(first.status == 201, first.Summary());
+  REQUIRE(first.json["wishes"].Size() == 1);
+  const std::string first_id = first.json["wishes"][0]["id"].GetString();
+  Response second = api.Post("/v1/waitlist", WishBody(day, "Walter Zweiter", "walter@example.org"));
+  REQUIRE_MESSAGE(second.status == 201, second.Summary());
+  const std::string second_id = second.json["wishes"][0]["id"].GetString();
+
+  // The cancel offers the place to the first wish in its step: not public.
+  Response cancel = api.Post("/v1/appointments/" + booked[0].reference + "/cancel", "{}",
+                             {{"X-Manage-Secret", booked[0].manage_secret}});
+  REQUIRE_MESSAGE(cancel.status == 200, cancel.Summary());
+  CHECK(FreeAt(api, kOfficeNord, kKurz, slot.start) == 0);
+  Response taken = api.Post("/v1/holds", HoldBody(kOfficeNord, kKurz, slot.start));
+  CHECK_MESSAGE(taken.status == 409, taken.Summary());
+
+  const std::string offer1 = first_id + "-o";
+  const Headers token1 = {{"X-Offer-Token", OfferToken(offer1)}};
+  CHECK(api.Get("/v1/waitlist/offers/" + offer1, {{"X-Offer-Token", "w1.forged"}}).status == 404);
+  Response seen = api.Get("/v1/waitlist/offers/" + offer1, token1);
+  REQUIRE_MESSAGE(seen.status == 200, seen.Summary());
+  CHECK(seen.Str("start") == slot.start);
+  CHECK(seen.json["open"].GetBool());
+  // The second wish has no offer yet.
+  CHECK(api.Get("/v1/waitlist/offers/" + second_id + "-o", {{"X-Offer-Token", OfferToken(second_id + "-o")}})
+            .status == 404);
+
+  // Declined: the wish ends, the next one is offered the place.
+  Response decline = api.Post("/v1/waitlist/offers/" + offer1 + "/decline", "", token1);
+  CHECK_MESSAGE(decline.status == 204, decline.Summary());
+  CHECK(api.Get("/v1/waitlist/offers/" + offer1, token1).status == 404);
+  const std::string offer2 = second_id + "-o";
+  const Headers token2 = {{"X-Offer-Token", OfferToken(offer2)}};
+  Response accept = api.Post("/v1/waitlist/offers/" + offer2 + "/accept", "", token2);
+  REQUIRE_MESSAGE(accept.status == 201, accept.Summary());
+  CHECK(accept.Str("start") == slot.start);
+  CHECK(accept.json["contact"]["name"].GetString() == std::string("Walter Zweiter"));
+  Booking walter{accept.Str("reference"), accept.Str("manage_secret"), kOfficeNord, slot.start, ""};
+  CHECK(StatusOf(api, walter) == "confirmed");
+  // Accepted once: the offer is gone, the wish erased.
+  CHECK(api.Post("/v1/waitlist/offers/" + offer2 + "/accept", "", token2).status == 404);
+  CHECK(api.Delete("/v1/waitlist/" + second_id, {{"X-Wish-Secret", second.Str("secret")}}).status == 404);
+
+  // A wish withdrawn before any offer: the next cancellation is public.
+  Response third = api.Post("/v1/waitlist", WishBody(day, "Wilma Dritte", "wilma@example.org"));
+  REQUIRE_MESSAGE(third.status == 201, third.Summary());
+  CHECK(api.Delete("/v1/waitlist/" + std::string(third.json["wishes"][0]["id"].GetString()),
+                   {{"X-Wish-Secret", "wrong"}}).status == 404);
+  CHECK(api.Delete("/v1/waitlist/" + std::string(third.json["wishes"][0]["id"].GetString()),
+                   {{"X-Wish-Secret", third.Str("secret")}}).status == 204);
+  if (booked.size() > 1) {
+    Response c2 = api.Post("/v1/appointments/" + booked[1].reference + "/cancel", "{}",
+                           {{"X-Manage-Secret", booked[1].manage_secret}});
+    REQUIRE(c2.status == 200);
+    CHECK(FreeAt(api, kOfficeNord, kKurz, slot.start) == 1);
+  }
+  std::filesystem::remove(key_file);
+}
+
+}  // namespace
+}  // namespace termin::testing
