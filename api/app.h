@@ -317,12 +317,17 @@ class App {
   Result<std::optional<SameDayJudgement>> JudgeSameDay(const OfficeInfo& office, const std::string& visit_key,
                                                        Instant start, TimePoint now,
                                                        const std::string& moving = "");
-  // 409 slot-taken (or the store's error) if a staff booking or a move to
-  // `start` would take time of today's walk-in numbers; nullopt to go on.
-  // (A hold also keeps the judgement's queue version: CreateHold.)
-  std::optional<HttpResponse> RefuseSameDay(const Call& call, const OfficeInfo& office,
-                                            const std::string& visit_key, Instant start,
-                                            const std::string& moving = "");
+  // A hold, staff booking, move or walk-in to `start`: a start today is
+  // judged against the day's walk-in queue (JudgeSameDay) and `step` runs
+  // with the judgement's QueueFence, so the store writes only on the queue
+  // version it was judged on; when the queue moved on meanwhile (Aborted),
+  // it is judged again. Returns the answer when the start would take time
+  // of today's numbers (409) or the judgement failed; nullopt once `step`
+  // ran (its outcome is the caller's, in what `step` captured).
+  std::optional<HttpResponse> SameDayStep(const Call& call, const OfficeInfo& office,
+                                          const std::string& visit_key, Instant start,
+                                          const std::string& moving,
+                                          const std::function<Status(const QueueFence&)>& step);
   // The 409 detail when JudgeSameDay refuses.
   static constexpr const char* kNeededForWalkIns =
       "this start is needed for the visitors waiting in the office today";

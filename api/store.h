@@ -278,6 +278,17 @@ struct StepKey {
   bool empty() const { return token.empty(); }
 };
 
+// A booking step into today judged against the day's walk-in queue
+// (queue::KeepsWalkIns) on the queue version `version` of `day` ("YYYY-MM-DD"
+// local): the store writes only if that version is still the day's, and
+// moves it on in the same step (Aborted otherwise), as PlaceHold does with
+// HoldRecord::queue_day. Empty: not judged (another day, or nobody waiting).
+struct QueueFence {
+  std::string day;
+  std::uint64_t version = 0;
+  bool empty() const { return day.empty(); }
+};
+
 // The first response to a request with an Idempotency-Key.
 struct StoredResponse {
   int status = 0;
@@ -545,11 +556,13 @@ class Store {
 
   // Claims and confirms in one step (hotline, kiosk walk-in). If `ticket_day`
   // is set ("YYYY-MM-DD" local), a ticket of that office and day is drawn in
-  // the same step. Conflict if the interval is taken.
+  // the same step. Conflict if the interval is taken; Aborted if `fence`
+  // is set and the day's queue moved on (QueueFence).
   virtual Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
                                                       const std::string& ticket_day,
                                                       std::vector<OutboxJob> jobs,
-                                                      const StepKey& key = {}) = 0;
+                                                      const StepKey& key = {},
+                                                      const QueueFence& fence = {}) = 0;
 
   virtual Result<AppointmentRecord> GetAppointment(const std::string& reference) = 0;
 
@@ -569,10 +582,12 @@ class Store {
 
   // Claims `to` and releases the old claim in one step (the appointment's
   // own claim does not block its move). Conflict if `to` is taken;
-  // FailedPrecondition unless confirmed.
+  // FailedPrecondition unless confirmed; Aborted if `fence` is set and the
+  // day's queue moved on (QueueFence).
   virtual Result<AppointmentRecord> MoveAppointment(const std::string& reference, Booking to,
                                                     std::vector<OutboxJob> jobs,
-                                                    const StepKey& key = {}) = 0;
+                                                    const StepKey& key = {},
+                                                    const QueueFence& fence = {}) = 0;
 
   // The reference a step with `token` wrote at `office_id` (StepKey), if
   // any: how a retry of a booking that must first look at the claims (a

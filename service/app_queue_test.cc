@@ -475,6 +475,11 @@ TEST_CASE("queue: today's online offer and holds keep the time of the numbers is
   auto moved = f.Send("POST", "/v1/hotline/appointments/" + Str(booked, "reference") + "/move",
                       "{\"start\":\"2026-12-01T17:45:00+01:00\"}", Bearer("hotline-nord"));
   CHECK(moved.status == 409);
+  // Nor does a kiosk walk-in appointment take it: it gets the first start
+  // that keeps the numbers (the earliest free one, 17:35, would not).
+  auto walked = f.Send("POST", "/v1/kiosk/walkins", "{\"services\":[\"kurz\"]}", Bearer("kiosk-nord"));
+  REQUIRE_MESSAGE(walked.status == 201, walked.body);
+  CHECK(Str(walked, "start") == "2026-12-01T17:55:00+01:00");
   // Tomorrow is not touched.
   auto later = f.Send("POST", "/v1/holds",
                       "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-02T09:00:00+01:00\"}");

@@ -1222,6 +1222,70 @@ TEST_CASE("conformance: a hold for today is placed only on the queue version it 
   }
 }
 
+TEST_CASE("conformance: a booking or move into today is written only on the queue version it was judged on, and moves it") {
+  const std::string day = "2030-02-03";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base() + 4h;
+    const api::TimePoint now = api::ToTimePoint(Base());
+    auto q = s.ReadQueue("o1", day);
+    REQUIRE(q.ok());
+    REQUIRE(s.IssueTicket("o1", day, WalkIn("id-card", now), q->version).ok());
+    const api::QueueFence stale{day, q->version};
+    // A hotline booking judged before the ticket: refused, nothing claimed.
+    CHECK(s.CreateAppointment(MakeAppointment("FNC1-AAAA", MakeBooking("o1", "d1", t, 30)), "", {}, {},
+                              stale)
+              .status()
+              .code() == StatusCode::kAborted);
+    auto claims = s.ReadClaims("o1", Interval{t, t + 30min});
+    REQUIRE(claims.ok());
+    CHECK(claims->empty());
+    CHECK(s.GetAppointment("FNC1-AAAA").status().code() == StatusCode::kNotFound);
+    // On the current version: written, and the version moves on.
+    auto current = s.ReadQueue("o1", day);
+    REQUIRE(current.ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("FNC2-AAAA", MakeBooking("o1", "d1", t, 30)), "", {}, {},
+                                api::QueueFence{day, current->version})
+                .ok());
+    auto after = s.ReadQueue("o1", day);
+    REQUIRE(after.ok());
+    CHECK(after->version > current->version);
+    CHECK(s.IssueTicket("o1", day, WalkIn("id-card", now), current->version).status().code() ==
+          StatusCode::kAborted);
+    // A kiosk walk-in with its ticket and the fence of the same day.
+    auto walk_in = MakeAppointment("FNC3-AAAA", MakeBooking("o1", "d2", t, 30));
+    walk_in.status = AppointmentStatus::kCheckedIn;
+    CHECK(s.CreateAppointment(walk_in, day, {}, {}, stale).status().code() == StatusCode::kAborted);
+    auto before_walk_in = s.ReadQueue("o1", day);
+    REQUIRE(before_walk_in.ok());
+    auto walked = s.CreateAppointment(walk_in, day, {}, {}, api::QueueFence{day, before_walk_in->version});
+    REQUIRE(walked.ok());
+    CHECK(!walked->ticket.empty());
+    // A move judged on an old version: refused, the visit stays where it was.
+    const Instant later = t + 60min;
+    CHECK(s.MoveAppointment("FNC2-AAAA", MakeBooking("o1", "d1", later, 30), {}, {}, stale).status().code() ==
+          StatusCode::kAborted);
+    auto kept = s.GetAppointment("FNC2-AAAA");
+    REQUIRE(kept.ok());
+    CHECK(kept->booking.start == t);
+    auto before_move = s.ReadQueue("o1", day);
+    REQUIRE(before_move.ok());
+    auto moved = s.MoveAppointment("FNC2-AAAA", MakeBooking("o1", "d1", later, 30), {}, {},
+                                   api::QueueFence{day, before_move->version});
+    REQUIRE(moved.ok());
+    CHECK(moved->booking.start == later);
+    auto last = s.ReadQueue("o1", day);
+    REQUIRE(last.ok());
+    CHECK(last->version > before_move->version);
+    // Unfenced steps (another day) leave the version alone.
+    REQUIRE(s.CreateAppointment(MakeAppointment("FNC4-AAAA", MakeBooking("o1", "d3", t, 30)), "", {}).ok());
+    auto untouched = s.ReadQueue("o1", day);
+    REQUIRE(untouched.ok());
+    CHECK(untouched->version == last->version);
+  }
+}
+
 TEST_CASE("conformance: recall, no-show, requeue and transfer on the desk's current visitor") {
   const std::string day = "2030-02-01";
   for (Backend& b : Backends()) {

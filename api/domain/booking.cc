@@ -334,8 +334,7 @@ std::chrono::milliseconds Booker::HoldTtl(const OfficeInfo& office) const {
 
 Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
     const OfficeInfo& office, const Visit& visit, Instant start,
-    std::vector<Alternative>* alternatives, std::string hold_id, const std::string& queue_day,
-    std::uint64_t queue_version) {
+    std::vector<Alternative>* alternatives, std::string hold_id, const QueueFence& fence) {
   std::string secret = NewSecret();
   const std::chrono::milliseconds ttl = HoldTtl(office);
   if (hold_id.empty()) hold_id = NewHoldId(office);
@@ -346,8 +345,8 @@ Result<std::pair<HoldRecord, std::string>> Booker::PlaceHold(
     h.secret_hash = Sha256Hex(secret);
     h.booking = b;
     h.expires_at = clock_.Now() + ttl;
-    h.queue_day = queue_day;
-    h.queue_version = queue_version;
+    h.queue_day = fence.day;
+    h.queue_version = fence.version;
     // A public hold: places freed less than the office's delay ago are not
     // for it (the store judges, in the hold's step).
     h.released_delay = office.rerelease_delay;
@@ -492,7 +491,8 @@ Result<HoldRecord> Booker::Extend(const Catalog& catalog, const std::string& hol
 
 Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit& visit,
                                           Instant start, const Contact& contact, Channel channel,
-                                          std::vector<Alternative>* alternatives) {
+                                          std::vector<Alternative>* alternatives,
+                                          const QueueFence& fence) {
   std::string manage_secret = ManageSecret();
   // A retry of a booking whose answer was lost: its first attempt took the
   // start, so the claims would say "taken"; the marker says "yours".
@@ -517,7 +517,7 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
       a.contact = contact;
       a.created_at = clock_.Now();
       auto jobs = PlanJobs(PlanFor(JobType::kConfirmation, contact, office), a.reference, b.start);
-      r = store_.CreateAppointment(std::move(a), "", std::move(jobs), CurrentStep().key);
+      r = store_.CreateAppointment(std::move(a), "", std::move(jobs), CurrentStep().key, fence);
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) return r;
     }
     return r;
@@ -536,7 +536,8 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
 }
 
 Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& visit,
-                                         bool may_reload) {
+                                         bool may_reload, const std::function<bool(Instant)>& keeps,
+                                         const QueueFence& fence) {
   if (const StepContext& step = CurrentStep(); !step.key.empty()) {
     auto prior = store_.StepResult(office.id, step.key.token);  // see BookDirect
     if (!prior.ok()) return prior.status();
@@ -553,6 +554,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
     auto claims = ReadOfficeClaims(office, UtcEnvelope(days, zone), nullptr);
     if (!claims.ok()) return claims.status();
     auto offers = Availability(office.schedule, rules, visit, days, now, *claims);
+    if (keeps) std::erase_if(offers, [&](const Offer& o) { return !keeps(o.start); });
     if (offers.empty()) return Status::Conflict("no free start is left today");
     Instant start = offers.front().start;
     auto desk = AssignDesk(office.schedule, visit, start, *claims, AssignmentPolicy::kSkillAware);
@@ -573,7 +575,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       a.booking.office_version = office.config_version;
       a.booking.day = FormatDate(LocalDayOf(start, office.schedule.zone));
       a.created_at = clock_.Now();
-      r = store_.CreateAppointment(std::move(a), FormatDate(today), {}, CurrentStep().key);
+      r = store_.CreateAppointment(std::move(a), FormatDate(today), {}, CurrentStep().key, fence);
       if (r.ok() || r.status().code() != StatusCode::kFailedPrecondition) break;
     }
     if (r.ok()) {
@@ -587,7 +589,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
       auto again = Reload(office, visit);
       if (!again) return r;
       if (!again->visit.ok()) return again->visit.status();
-      return WalkIn(*again->office, *again->visit, /*may_reload=*/false);
+      return WalkIn(*again->office, *again->visit, /*may_reload=*/false, keeps, fence);
     }
     if (r.status().code() != StatusCode::kConflict) return r;
     if (metrics_) metrics_->CountConflict();
@@ -597,7 +599,8 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
 
 Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
                                        const OfficeInfo& to_office, const Visit& visit,
-                                       Instant start, std::vector<Alternative>* alternatives) {
+                                       Instant start, std::vector<Alternative>* alternatives,
+                                       const QueueFence& fence) {
   if (current.status != AppointmentStatus::kConfirmed) {
     return Status::FailedPrecondition("only a confirmed appointment can be moved");
   }
@@ -605,7 +608,7 @@ Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
     AppointmentRecord moved = current;
     moved.booking = b;
     auto jobs = PlanJobs(PlanFor(JobType::kMoved, moved.contact, to_office), moved.reference, b.start);
-    return store_.MoveAppointment(current.reference, b, std::move(jobs), CurrentStep().key);
+    return store_.MoveAppointment(current.reference, b, std::move(jobs), CurrentStep().key, fence);
   };
   auto moved = ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,
                         alternatives);

@@ -122,13 +122,13 @@ class Booker {
   // to `start` (same day and the following week), sorted by start.
 
   // A hold and its secret. `hold_id` from NewHoldId (drawn here if empty).
-  // `queue_day`/`queue_version`: the hold is for today and was judged
-  // against the walk-in queue on that version (HoldRecord::queue_day);
-  // Aborted if the queue moved meanwhile (judge again).
+  // `fence`: the hold is for today and was judged against the walk-in queue
+  // on that version (HoldRecord::queue_day); Aborted if the queue moved
+  // meanwhile (judge again). The same for BookDirect, WalkIn and Move.
   Result<std::pair<HoldRecord, std::string>> PlaceHold(
       const OfficeInfo& office, const Visit& visit, Instant start,
       std::vector<Alternative>* alternatives = nullptr, std::string hold_id = {},
-      const std::string& queue_day = {}, std::uint64_t queue_version = 0);
+      const QueueFence& fence = {});
   // "<office>.<random>": a store can find the hold from its id alone (office
   // ids are [a-z0-9-], random ids base64url, so the first '.' splits them;
   // at most 40 + 1 + 16 characters, within the 64 a confirm accepts).
@@ -151,16 +151,22 @@ class Booker {
   // Claim and confirm at once (hotline).
   Result<NewAppointment> BookDirect(const OfficeInfo& office, const Visit& visit, Instant start,
                                     const Contact& contact, Channel channel,
-                                    std::vector<Alternative>* alternatives = nullptr);
+                                    std::vector<Alternative>* alternatives = nullptr,
+                                    const QueueFence& fence = {});
   // The next free start today at `office` without notice, checked in at once.
   // If another replica changed the office meanwhile (the store's config
   // fence), the catalog is reloaded and the walk-in decided again on the new
   // configuration, once; the office it was booked at is in the record.
+  // `keeps`: the starts that keep today's walk-in numbers (all if empty);
+  // `fence` as for PlaceHold.
   Result<AppointmentRecord> WalkIn(const OfficeInfo& office, const Visit& visit,
-                                   bool may_reload = true);
+                                   bool may_reload = true,
+                                   const std::function<bool(Instant)>& keeps = {},
+                                   const QueueFence& fence = {});
   Result<AppointmentRecord> Move(const AppointmentRecord& current, const OfficeInfo& to_office,
                                  const Visit& visit, Instant start,
-                                 std::vector<Alternative>* alternatives = nullptr);
+                                 std::vector<Alternative>* alternatives = nullptr,
+                                 const QueueFence& fence = {});
   Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
   // Double opt-in: the citizen followed the link; the confirmation and the
   // reminders are written with the step (Store::ConfirmOptIn).

@@ -424,20 +424,14 @@ HttpResponse App::CreateHold(const Call& call) {
   // against it, and placed only on the queue version it was judged on
   // (Aborted: a ticket or hold came between; judge again).
   Result<std::pair<HoldRecord, std::string>> hold = Status::Aborted("not tried");
-  for (int attempt = 0; attempt < options_.max_attempts + 2; ++attempt) {
-    auto judged = JudgeSameDay(*office, QueueServiceKey(*services), *start, clock_->Now());
-    if (!judged.ok()) {
-      hold = judged.status();
-      break;
-    }
-    if (*judged && !(*judged)->keeps_walk_ins) {
-      fair_use_.ForgetHold(call.request, hold_id);
-      return SlotTaken(call, {}, kNeededForWalkIns);
-    }
-    hold = *judged ? booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id, (*judged)->day,
-                                       (*judged)->version)
-                   : booker_.PlaceHold(*office, *visit, *start, &alternatives, hold_id);
-    if (!*judged || hold.ok() || hold.status().code() != StatusCode::kAborted) break;
+  if (auto refused = SameDayStep(call, *office, QueueServiceKey(*services), *start, "",
+                                 [&](const QueueFence& fence) {
+                                   hold = booker_.PlaceHold(*office, *visit, *start, &alternatives,
+                                                            hold_id, fence);
+                                   return hold.status();
+                                 })) {
+    fair_use_.ForgetHold(call.request, hold_id);
+    return *refused;
   }
   if (!hold.ok()) {
     fair_use_.ForgetHold(call.request, hold_id);
@@ -675,12 +669,16 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   auto visit = booker_.VisitAt(*office, current.booking.services);
   if (!visit.ok()) return Error(call, visit.status());
   // A move into today shares the desks' time with the walk-in queue.
-  if (auto refused = RefuseSameDay(call, *office, QueueServiceKey(current.booking.services), *start,
-                                   current.reference)) {
+  std::vector<Alternative> alternatives;
+  Result<AppointmentRecord> moved = Status::Aborted("not tried");
+  if (auto refused = SameDayStep(call, *office, QueueServiceKey(current.booking.services), *start,
+                                 current.reference, [&](const QueueFence& fence) {
+                                   moved = booker_.Move(current, *office, *visit, *start, &alternatives,
+                                                        fence);
+                                   return moved.status();
+                                 })) {
     return *refused;
   }
-  std::vector<Alternative> alternatives;
-  auto moved = booker_.Move(current, *office, *visit, *start, &alternatives);
   if (!moved.ok()) {
     if (moved.status().code() == StatusCode::kConflict) {
       CountUnmet(*office, "cf:move");

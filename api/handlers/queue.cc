@@ -222,13 +222,19 @@ Result<App::DayState> App::LoadDay(const OfficeInfo& office, TimePoint now) {
   return d;
 }
 
-std::optional<HttpResponse> App::RefuseSameDay(const Call& call, const OfficeInfo& office,
-                                               const std::string& visit_key, Instant start,
-                                               const std::string& moving) {
-  auto judged = JudgeSameDay(office, visit_key, start, clock_->Now(), moving);
-  if (!judged.ok()) return Error(call, judged.status());
-  if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
-  return std::nullopt;
+std::optional<HttpResponse> App::SameDayStep(const Call& call, const OfficeInfo& office,
+                                             const std::string& visit_key, Instant start,
+                                             const std::string& moving,
+                                             const std::function<Status(const QueueFence&)>& step) {
+  for (int attempt = 0; attempt < options_.max_attempts + 2; ++attempt) {
+    auto judged = JudgeSameDay(office, visit_key, start, clock_->Now(), moving);
+    if (!judged.ok()) return Error(call, judged.status());
+    if (*judged && !(*judged)->keeps_walk_ins) return SlotTaken(call, {}, kNeededForWalkIns);
+    const QueueFence fence = *judged ? QueueFence{(*judged)->day, (*judged)->version} : QueueFence{};
+    Status s = step(fence);
+    if (fence.empty() || s.code() != StatusCode::kAborted) return std::nullopt;
+  }
+  return std::nullopt;  // the step's last Aborted is the caller's to answer
 }
 
 bool App::SameDayFilter::Keeps(Instant start) const {

@@ -59,10 +59,16 @@ HttpResponse App::HotlineBook(const Call& call) {
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
   // A booking for today shares the desks' time with the walk-in queue.
-  if (auto refused = RefuseSameDay(call, *office, QueueServiceKey(*services), *start)) return *refused;
   std::vector<Alternative> alternatives;
-  auto made =
-      booker_.BookDirect(*office, *visit, *start, contact, Channel::kHotline, &alternatives);
+  Result<NewAppointment> made = Status::Aborted("not tried");
+  if (auto refused = SameDayStep(call, *office, QueueServiceKey(*services), *start, "",
+                                 [&](const QueueFence& fence) {
+                                   made = booker_.BookDirect(*office, *visit, *start, contact,
+                                                             Channel::kHotline, &alternatives, fence);
+                                   return made.status();
+                                 })) {
+    return *refused;
+  }
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kConflict) {
       CountUnmet(*office, "cf:hotline");
@@ -272,7 +278,23 @@ HttpResponse App::KioskWalkIn(const Call& call) {
   KioskVisit kv;
   if (auto refused = ReadKioskVisit(call, kv)) return *refused;
   const OfficeInfo* office = kv.office;
-  auto made = booker_.WalkIn(*office, kv.visit);
+  // The walk-in's start shares today's desk time with the numbers waiting:
+  // only a start that keeps them all (SameDayFilter), written on the queue
+  // version it was judged on (judged again if a ticket or hold came between).
+  const std::string visit_key = QueueServiceKey(kv.services);
+  Result<AppointmentRecord> made = Status::Aborted("not tried");
+  for (int attempt = 0; attempt < options_.max_attempts + 2; ++attempt) {
+    const TimePoint now = clock_->Now();
+    const std::string today = FormatDate(LocalDayOf(ToInstant(now), office->schedule.zone));
+    auto queue = store_->ReadQueue(office->id, today);  // the version first: see the fence
+    if (!queue.ok()) return Error(call, queue.status());
+    auto filter = SameDayFilterFor(*office, visit_key, now);
+    if (!filter.ok()) return Error(call, filter.status());
+    std::function<bool(Instant)> keeps;
+    if (*filter) keeps = [&f = **filter](Instant start) { return f.Keeps(start); };
+    made = booker_.WalkIn(*office, kv.visit, true, keeps, QueueFence{today, queue->version});
+    if (made.ok() || made.status().code() != StatusCode::kAborted) break;
+  }
   if (!made.ok()) {
     if (made.status().code() == StatusCode::kConflict) {
       return Problem(call, MakeProblem("conflict", "no free start is left today for this visit"));

@@ -142,6 +142,13 @@ struct MemoryStore::Shard {
   }
 
   // The office config fence (api/store.h, Booking::office_version).
+  // The day's queue a fenced step writes on (QueueFence): nullptr if the
+  // fence is empty or the day's version moved on.
+  api::QueueDay* Fenced(const api::QueueFence& fence) {
+    if (fence.empty()) return nullptr;
+    api::QueueDay& day = queue[fence.day];
+    return day.version == fence.version ? &day : nullptr;
+  }
   bool Stale(const Booking& b) const {
     return b.office_version != 0 && b.office_version != config.version;
   }
@@ -288,12 +295,9 @@ Result<HoldRecord> MemoryStore::PlaceHold(HoldRecord hold) {
   if (shard.Taken(hold.booking.desk_id, hold.booking.claim(), now, "", hold.released_delay)) {
     return Status::Conflict("the interval is taken");
   }
-  api::QueueDay* fenced = nullptr;
-  if (!hold.queue_day.empty()) {
-    fenced = &shard.queue[hold.queue_day];
-    if (fenced->version != hold.queue_version) {
-      return Status::Aborted("the day's queue moved since the hold was judged");
-    }
+  api::QueueDay* fenced = shard.Fenced(api::QueueFence{hold.queue_day, hold.queue_version});
+  if (!hold.queue_day.empty() && !fenced) {
+    return Status::Aborted("the day's queue moved since the hold was judged");
   }
   {
     std::lock_guard<std::mutex> index(index_mutex_);
@@ -439,7 +443,8 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
 Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appointment,
                                                          const std::string& ticket_day,
                                                          std::vector<OutboxJob> jobs,
-                                                         const api::StepKey& key) {
+                                                         const api::StepKey& key,
+                                                         const api::QueueFence& fence) {
   const std::string office = appointment.booking.office_id;
   Shard& shard = ShardFor(office);
   TimePoint now = clock_->Now();
@@ -452,6 +457,8 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
   if (shard.Taken(appointment.booking.desk_id, appointment.booking.claim(), now, "")) {
     return Status::Conflict("the interval is taken");
   }
+  api::QueueDay* fenced = shard.Fenced(fence);
+  if (!fence.empty() && !fenced) return Status::Aborted("the day's queue moved since the booking was judged");
   {
     std::lock_guard<std::mutex> index(index_mutex_);
     if (!reference_office_.emplace(appointment.reference, office).second) {
@@ -474,6 +481,7 @@ Result<AppointmentRecord> MemoryStore::CreateAppointment(AppointmentRecord appoi
   }
   shard.AddClaim(appointment.booking.desk_id, appointment.booking.claim(), false,
                  appointment.reference, TimePoint{});
+  if (fenced) ++fenced->version;
   shard.appointments[appointment.reference] = appointment;
   shard.Tally(api::TallyAppointment(appointment, api::TallyEvent::kBooked, appointment.created_at));
   shard.RecordStep(key, appointment.reference, now);
@@ -562,7 +570,8 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
 
 Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& reference, Booking to,
                                                        std::vector<OutboxJob> jobs,
-                                                       const api::StepKey& key) {
+                                                       const api::StepKey& key,
+                                                       const api::QueueFence& fence) {
   std::string from_office = OfficeOfReference(reference);
   if (from_office.empty()) return Status::NotFound("no such appointment");
   Shard* from = FindShard(from_office);
@@ -588,6 +597,9 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
   if (dest.Taken(to.desk_id, to.claim(), now, reference)) {
     return Status::Conflict("the interval is taken");
   }
+  api::QueueDay* fenced = dest.Fenced(fence);
+  if (!fence.empty() && !fenced) return Status::Aborted("the day's queue moved since the move was judged");
+  if (fenced) ++fenced->version;
   from->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
   from->Tally(api::TallyMoveOut(a));  // both shards are locked
   dest.Tally(api::TallyMoveIn(a, to));

@@ -76,7 +76,8 @@ class MemoryStore final : public api::Store {
   Result<AppointmentRecord> CreateAppointment(AppointmentRecord appointment,
                                               const std::string& ticket_day,
                                               std::vector<OutboxJob> jobs,
-                                              const api::StepKey& key = {}) override;
+                                              const api::StepKey& key = {},
+                                              const api::QueueFence& fence = {}) override;
   Result<std::string> StepResult(const std::string& office_id, const std::string& token) override;
   Result<AppointmentRecord> GetAppointment(const std::string& reference) override;
   Result<AppointmentRecord> CancelAppointment(const std::string& reference,
@@ -85,7 +86,8 @@ class MemoryStore final : public api::Store {
                                               const api::StepKey& key = {}) override;
   Result<AppointmentRecord> MoveAppointment(const std::string& reference, Booking to,
                                             std::vector<OutboxJob> jobs,
-                                            const api::StepKey& key = {}) override;
+                                            const api::StepKey& key = {},
+                                            const api::QueueFence& fence = {}) override;
   Result<AppointmentRecord> CheckIn(const std::string& reference,
                                     const std::string& ticket_day) override;
   Result<AppointmentRecord> AddNote(const std::string& reference, Note note) override;

@@ -553,8 +553,10 @@ return {'OK', hold}
    desks, appointment, appointments, active, outbox, outbox seq, tickets of
    the day, step marker, the day's queue (meta), its entries, cfg. ARGV: desk, start, end, claim_end, reference,
    ticket day ('' = none), ticket key TTL ms, n, n field/value elements,
-   then job triples, then the step marker's TTL ms ('0' = none), then the
-   config version (see stale()). {DONE, ref} if the marker's step wrote
+   then job triples, then the queue version the booking was judged on ('' =
+   not judged; else QSTALE unless the day's queue, KEYS[11], is still at it,
+   and the step moves it on: api::QueueFence), then the step marker's TTL ms
+   ('0' = none), then the config version (see stale()). {DONE, ref} if the marker's step wrote
    before (the retry of a booking whose outcome its client did not learn).
    Overlap check and write in one step, as in place_hold. The ticket counter
    is per office and day and drawn in the same step, so two walk-ins never
@@ -566,6 +568,8 @@ local prior = step_done(KEYS[10], ARGV[#ARGV - 1])
 if prior then return {'DONE', prior} end
 if stale() then return {'STALE'} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {'PRECOND'} end
+local fence = ARGV[#ARGV - 2]
+if fence ~= '' and (redis.call('HGET', KEYS[11], 'ver') or '0') ~= fence then return {'QSTALE'} end
 local s, e = tonumber(ARGV[2]), tonumber(ARGV[4])
 if taken(KEYS[1], KEYS[2], ARGV[1], s, e, now, nil) then return {'CONFLICT'} end
 local ref = ARGV[5]
@@ -585,7 +589,8 @@ end
 redis.call('SADD', KEYS[5], ref)
 redis.call('ZADD', KEYS[6], ARGV[3], ref)
 tally_appt(KEYS[4], 'booked', nil)
-add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 2)
+add_jobs(KEYS[7], KEYS[8], 9 + n, #ARGV - 3)
+if fence ~= '' then queue_touch(KEYS[11], ARGV[7], {}) end
 step_record(KEYS[10], ARGV[#ARGV - 1], ref)
 return {'OK', tk}
 )lua";
@@ -623,11 +628,12 @@ return record(KEYS[1], KEYS[2])
 )lua";
 
 /* move (within one office). KEYS: appointment, notes, old claims, new
-   claims, cmax, desks, active, outbox, outbox seq, step marker, cfg. ARGV:
-   old desk as read, new desk, start, end, claim_end, services JSON, the
-   step marker's TTL ms ('0' = none), the new local day (tallies), then
-   job triples, then the config
-   version (see stale()). A move this marker's step already made answers
+   claims, cmax, desks, active, outbox, outbox seq, step marker, the queue
+   of the new day, cfg. ARGV: old desk as read, new desk, start, end,
+   claim_end, services JSON, the step marker's TTL ms ('0' = none), the new
+   local day (tallies), then job triples, then the queue version the move
+   was judged on ('' = not judged; as in create_appointment) and the queue's
+   TTL ms, then the config version (see stale()). A move this marker's step already made answers
    the record again.
    The new interval is checked against the new desk's live claims, ignoring
    the appointment's own claim (a visit may move by ten minutes on the same
@@ -642,6 +648,8 @@ if stale() then return {'STALE'} end
 if a[1] ~= ARGV[1] then return {'RETRY'} end
 if a[2] ~= 'confirmed' then return {'PRECOND'} end
 local own = appt_member(a[3], a[4], a[5])
+local fence = ARGV[#ARGV - 2]
+if fence ~= '' and (redis.call('HGET', KEYS[11], 'ver') or '0') ~= fence then return {'QSTALE'} end
 local s, e = tonumber(ARGV[3]), tonumber(ARGV[5])
 if taken(KEYS[4], KEYS[5], ARGV[2], s, e, now, own) then return {'CONFLICT'} end
 redis.call('ZREM', KEYS[3], own)
@@ -652,7 +660,8 @@ redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[
            'end', ARGV[4], 'claim_end', ARGV[5], 'day', ARGV[8])
 tally_appt(KEYS[1], 'moved_in', nil)
 redis.call('ZADD', KEYS[7], ARGV[4], a[5])
-add_jobs(KEYS[8], KEYS[9], 9, #ARGV - 1)
+add_jobs(KEYS[8], KEYS[9], 9, #ARGV - 3)
+if fence ~= '' then queue_touch(KEYS[11], ARGV[#ARGV - 1], {}) end
 step_record(KEYS[10], ARGV[7], a[5])
 return record(KEYS[1], KEYS[2])
 )lua";

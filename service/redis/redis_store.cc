@@ -88,7 +88,7 @@ Status Refusal(std::string_view word, const char* what) {
   if (word == "GONE") return Status::Gone("the hold expired");
   if (word == "PRECOND") return Status::FailedPrecondition(std::string("the ") + what + " does not allow this step");
   if (word == "STALE") return Status::Aborted("the office configuration changed since it was loaded");
-  if (word == "QSTALE") return Status::Aborted("the day's queue moved since the hold was judged");
+  if (word == "QSTALE") return Status::Aborted("the day's queue moved since the step was judged");
   if (word == "VOID") return Status::Gone("an office change removed the held start");
   if (word == "MAXED") return Status::ResourceExhausted("the hold was extended as often as allowed");
   if (word == "QUOTA") return Status::ResourceExhausted("these contact details have enough appointments here");
@@ -576,15 +576,19 @@ Result<AppointmentRecord> RedisStore::ConfirmHold(const std::string& hold_id,
 Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appointment,
                                                         const std::string& ticket_day,
                                                         std::vector<OutboxJob> jobs,
-                                                        const api::StepKey& key) {
+                                                        const api::StepKey& key,
+                                                        const api::QueueFence& fence) {
   const api::Booking& b = appointment.booking;
   const std::string& office = b.office_id;
   const std::string& ref = appointment.reference;
   if (!RedisKeys::ValidId(ref) || !RedisKeys::ValidId(office) || !RedisKeys::ValidId(b.desk_id) ||
       b.claim_end <= b.start || !ValidJobs(jobs) ||
-      (!key.empty() && !RedisKeys::ValidId(key.token))) {
+      (!key.empty() && !RedisKeys::ValidId(key.token)) ||
+      (!fence.empty() && !ticket_day.empty() && fence.day != ticket_day)) {
     return Status::InvalidArgument("bad appointment");
   }
+  // The day's queue: the ticket's, or the fenced day's (the same day when both).
+  const std::string& queue_day = ticket_day.empty() ? fence.day : ticket_day;
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   const bool reserved = TakeReserved(ref);  // see ConfirmHold
@@ -602,6 +606,7 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
                                    std::to_string(fields.size())};
   args.insert(args.end(), fields.begin(), fields.end());
   AppendJobs(jobs, &args);
+  args.push_back(fence.empty() ? std::string() : std::to_string(fence.version));
   args.push_back(MarkerTtl(key));
   args.push_back(std::to_string(b.office_version));
   auto r = EvalWithIndex(
@@ -612,8 +617,8 @@ Result<AppointmentRecord> RedisStore::CreateAppointment(AppointmentRecord appoin
       {keys_.Claims(office, b.desk_id), keys_.ClaimMax(office), keys_.Desks(office),
        keys_.Appointment(office, ref), keys_.Appointments(office), keys_.Active(office),
        keys_.Outbox(office), keys_.OutboxSeq(office), keys_.Tickets(office, ticket_day),
-       keys_.StepMarker(office, key.token), keys_.Queue(office, ticket_day),
-       keys_.QueueEntries(office, ticket_day), keys_.OfficeConfig(office)},
+       keys_.StepMarker(office, key.token), keys_.Queue(office, queue_day),
+       keys_.QueueEntries(office, queue_day), keys_.OfficeConfig(office)},
       args);
   if (!r.ok()) return r.status();
   if (Word(**r) == "DONE" && (*r)->elements >= 2) {
@@ -756,7 +761,8 @@ Result<AppointmentRecord> RedisStore::CancelAppointment(const std::string& refer
 Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& reference,
                                                       api::Booking to,
                                                       std::vector<OutboxJob> jobs,
-                                                      const api::StepKey& key) {
+                                                      const api::StepKey& key,
+                                                      const api::QueueFence& fence) {
   if (!RedisKeys::ValidId(to.desk_id) || to.claim_end <= to.start || !ValidJobs(jobs) ||
       (!key.empty() && !RedisKeys::ValidId(key.token))) {
     return Status::InvalidArgument("bad booking");
@@ -782,12 +788,15 @@ Result<AppointmentRecord> RedisStore::MoveAppointment(const std::string& referen
                                      MarkerTtl(key),
                                      to.day};
     AppendJobs(jobs, &args);
+    args.push_back(fence.empty() ? std::string() : std::to_string(fence.version));
+    args.push_back(std::to_string(kTicketKeyTtl.count()));
     args.push_back(std::to_string(to.office_version));
     auto r = lease->Eval(RedisScript::kMove,
                          {keys_.Appointment(o, reference), keys_.Notes(o, reference),
                           keys_.Claims(o, *desk), keys_.Claims(o, to.desk_id), keys_.ClaimMax(o),
                           keys_.Desks(o), keys_.Active(o), keys_.Outbox(o), keys_.OutboxSeq(o),
-                          keys_.StepMarker(o, key.token), keys_.OfficeConfig(o)},
+                          keys_.StepMarker(o, key.token), keys_.Queue(o, fence.day),
+                          keys_.OfficeConfig(o)},
                          args);
     if (!r.ok()) return r.status();
     std::string_view word = Word(**r);

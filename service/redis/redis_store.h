@@ -76,7 +76,8 @@ class RedisStore final : public api::Store {
   Result<api::AppointmentRecord> CreateAppointment(api::AppointmentRecord appointment,
                                                    const std::string& ticket_day,
                                                    std::vector<api::OutboxJob> jobs,
-                                                   const api::StepKey& key = {}) override;
+                                                   const api::StepKey& key = {},
+                                                   const api::QueueFence& fence = {}) override;
   Result<std::string> StepResult(const std::string& office_id, const std::string& token) override;
   Result<std::string> ReserveReference() override;
   Result<api::AppointmentRecord> GetAppointment(const std::string& reference) override;
@@ -86,7 +87,8 @@ class RedisStore final : public api::Store {
                                                    const api::StepKey& key = {}) override;
   Result<api::AppointmentRecord> MoveAppointment(const std::string& reference, api::Booking to,
                                                  std::vector<api::OutboxJob> jobs,
-                                                 const api::StepKey& key = {}) override;
+                                                 const api::StepKey& key = {},
+                                                 const api::QueueFence& fence = {}) override;
   Result<api::AppointmentRecord> CheckIn(const std::string& reference,
                                          const std::string& ticket_day) override;
   Result<api::AppointmentRecord> AddNote(const std::string& reference, api::Note note) override;
