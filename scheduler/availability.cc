@@ -131,6 +131,37 @@ IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
   return IntervalSet::FromUnsorted(std::move(kept));
 }
 
+IntervalSet HotlineShare(const Office& office, const BookingRules& rules,
+                         const IntervalSet& open_time, Instant now) {
+  const int percent = std::clamp(rules.hotline_share_percent, 0, 100);
+  if (percent == 0 || open_time.empty()) return {};
+  const std::int64_t grid = std::max<std::int64_t>(rules.grid.count(), 1);
+  std::vector<Interval> kept;
+  const auto& open = open_time.intervals();
+  std::size_t i = 0;
+  while (i < open.size()) {
+    // One local day: [i, j).
+    const LocalDate day = LocalDayOf(open[i].begin, office.zone);
+    std::size_t j = i;
+    std::int64_t total = 0;
+    while (j < open.size() && LocalDayOf(open[j].begin, office.zone) == day) {
+      total += open[j].length().count();
+      ++j;
+    }
+    const LocalDate release = day - date::days{std::max(rules.hotline_release_days, 0)};
+    if (now < LocalInstant(office.zone, release, Minutes{0})) {
+      std::int64_t left = total * percent / 100 / grid * grid;
+      for (std::size_t k = i; k < j && left > 0; ++k) {
+        const std::int64_t take = std::min<std::int64_t>(left, open[k].length().count());
+        kept.push_back(Interval{open[k].begin, open[k].begin + Minutes{take}});
+        left -= take;
+      }
+    }
+    i = j;
+  }
+  return IntervalSet::FromUnsorted(std::move(kept));
+}
+
 std::vector<Offer> Availability(const Office& office, const Visit& visit, DayRange days,
                                 Instant now, const OfficeClaims& claims) {
   return Availability(office, office.rules, visit, days, now, claims);
@@ -178,6 +209,7 @@ std::vector<Offer> Availability(const Office& office, const BookingRules& rules,
     const IntervalSet& desk_claims = i < claims.size() ? claims[i] : no_claims;
     IntervalSet open = calendar.OpenTime(desk);
     if (rules.same_day_buffer_percent > 0) open = open.Subtract(SameDayBuffer(office, rules, open, now));
+    if (rules.hotline_share_percent > 0) open = open.Subtract(HotlineShare(office, rules, open, now));
     const IntervalSet free = open.Subtract(desk_claims);
     for (const Interval& gap : free.intervals()) {
       if (gap.length() < occupancy) continue;

@@ -39,6 +39,14 @@ struct Offer {
 IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
                           const IntervalSet& open_time, Instant now);
 
+// Hotline quota (rules.hotline_share_percent): of each local day of
+// `open_time` not yet released at `now` (local midnight
+// rules.hotline_release_days days before it), the first share of its open
+// minutes, rounded down to the grid. Availability treats it as claimed;
+// staff rules (percent 0) see it. Empty when the percent is 0.
+IntervalSet HotlineShare(const Office& office, const BookingRules& rules,
+                         const IntervalSet& open_time, Instant now);
+
 // Offers for one office, sorted by start. `claims` may be shorter than
 // office.desks (missing = no claims).
 std::vector<Offer> Availability(const Office& office, const Visit& visit, DayRange days,

@@ -228,6 +228,42 @@ TEST_CASE("same-day buffer: the last share of each desk's day is offered only fr
   CHECK(SameDayBuffer(split, split.rules, open, At("2026-07-14T08:00:00Z")).empty());
 }
 
+TEST_CASE("hotline quota: the first share of each desk's day is the hotline's until its release") {
+  // One desk 08:00-12:00 (240 min), a quarter for the hotline: 08:00-09:00,
+  // released to the web at local midnight two days before (13 July 00:00,
+  // 12 July 22:00Z).
+  Office office = OneDeskOffice(Hm(8, 0, 12, 0));
+  office.rules.min_notice = Minutes{0};
+  office.rules.hotline_share_percent = 25;
+  office.rules.hotline_release_days = 2;
+  const Visit visit = VisitOf(Minutes{30});
+  auto offers = Availability(office, visit, kJuly15, At("2026-07-12T21:59:00Z"), {});
+  REQUIRE(offers.size() == 11);  // 09:00 .. 11:30
+  CHECK(LocalStarts(offers).front() == "09:00:00+02:00");
+  // Staff rules see it all.
+  BookingRules staff = office.rules;
+  staff.hotline_share_percent = 0;
+  CHECK(Availability(office, staff, visit, kJuly15, At("2026-07-12T21:59:00Z"), {}).size() == 15);
+  // Released: the web gets what the hotline left.
+  CHECK(Availability(office, visit, kJuly15, At("2026-07-12T22:00:00Z"), {}).size() == 15);
+  // Rounded down to the grid, from the start across a break: 08:00-10:00 and
+  // 11:00-12:20 (200 min), 33% = 66 -> 60 min: 08:00-09:00.
+  Office split = OneDeskOffice(Hm(8, 0, 10, 0));
+  for (auto& day : split.desks[0].opening) day = {Hm(8, 0, 10, 0), Hm(11, 0, 12, 20)};
+  split.rules.hotline_share_percent = 33;
+  const OfficeCalendar calendar(split, kJuly15);
+  const IntervalSet open = calendar.OpenTime(split.desks[0]);
+  CHECK(HotlineShare(split, split.rules, open, At("2026-07-11T08:00:00Z")) ==
+        IntervalSet::FromUnsorted({{At("2026-07-15T06:00:00Z"), At("2026-07-15T07:00:00Z")}}));
+  // 100 % of 200 minutes, rounded down to the 15-minute grid: 195, across the break.
+  split.rules.hotline_share_percent = 100;
+  CHECK(HotlineShare(split, split.rules, open, At("2026-07-11T08:00:00Z")) ==
+        IntervalSet::FromUnsorted({{At("2026-07-15T06:00:00Z"), At("2026-07-15T08:00:00Z")},
+                                   {At("2026-07-15T09:00:00Z"), At("2026-07-15T10:15:00Z")}}));
+  split.rules.hotline_share_percent = 0;
+  CHECK(HotlineShare(split, split.rules, open, At("2026-07-11T08:00:00Z")).empty());
+}
+
 TEST_CASE("NextFree merges offices by start, ties by office id, and stops at n") {
   Office a = OneDeskOffice(Hm(10, 0, 11, 0));
   a.id = "a";

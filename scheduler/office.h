@@ -82,6 +82,13 @@ struct BookingRules {
   // use it; see Availability.
   int same_day_buffer_percent = 0;  // 0..100; 0 = no buffer
   Minutes same_day_release{0};      // local time of the day the buffer opens
+  // Channel quota for the hotline: this share of each desk's open minutes
+  // of a day (rounded down to the grid, taken from the start of the desk's
+  // day) is not offered online before local midnight `hotline_release_days`
+  // days before that day; staff see and book it throughout. What the
+  // hotline did not book goes to the web then, so nothing is wasted.
+  int hotline_share_percent = 0;  // 0..100; 0 = no quota
+  int hotline_release_days = 2;   // 0 = released on the day itself
 };
 
 struct Office {

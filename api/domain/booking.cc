@@ -142,6 +142,14 @@ Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant 
             FormatTimeOfDay(rules.same_day_release));
       }
     }
+    if (rules.hotline_share_percent > 0 &&
+        Offered(Availability(office.schedule, StaffRules(rules), visit, DayRange{day, day}, now,
+                             OfficeClaims{}),
+                start)) {
+      return Status::Unprocessable(
+          "this start is kept for bookings by phone; it is offered online from " +
+          FormatDate(day - date::days{rules.hotline_release_days}) + " 00:00");
+    }
     return Status::Unprocessable("the office is not open for this visit at this start");
   }
   return Status::Ok();
@@ -525,7 +533,7 @@ Result<NewAppointment> Booker::BookDirect(const OfficeInfo& office, const Visit&
   // The hotline books the same-day buffer on its day from midnight (staff
   // serve the same-day callers it is kept for); online it opens at the
   // office's release hour.
-  BookingRules staff_rules = office.schedule.rules;
+  BookingRules staff_rules = StaffRules(office.schedule.rules);
   if (channel != Channel::kWeb) staff_rules.same_day_release = Minutes{0};
   auto made = ClaimLoop(office, visit, start,
                         channel != Channel::kWeb ? staff_rules : office.schedule.rules, nullptr,
@@ -546,6 +554,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
   BookingRules rules = office.schedule.rules;
   rules.min_notice = Minutes(0);  // a walk-in is served now: no notice
   rules.same_day_buffer_percent = 0;  // the buffer is kept for walk-ins
+  rules.hotline_share_percent = 0;    // released on its day anyway
   const date::time_zone* zone = office.schedule.zone;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     Instant now = Now();
@@ -600,7 +609,7 @@ Result<AppointmentRecord> Booker::WalkIn(const OfficeInfo& office, const Visit& 
 Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
                                        const OfficeInfo& to_office, const Visit& visit,
                                        Instant start, std::vector<Alternative>* alternatives,
-                                       const QueueFence& fence) {
+                                       const QueueFence& fence, bool staff) {
   if (current.status != AppointmentStatus::kConfirmed) {
     return Status::FailedPrecondition("only a confirmed appointment can be moved");
   }
@@ -610,8 +619,9 @@ Result<AppointmentRecord> Booker::Move(const AppointmentRecord& current,
     auto jobs = PlanJobs(PlanFor(JobType::kMoved, moved.contact, to_office), moved.reference, b.start);
     return store_.MoveAppointment(current.reference, b, std::move(jobs), CurrentStep().key, fence);
   };
-  auto moved = ClaimLoop(to_office, visit, start, to_office.schedule.rules, &current.booking, write,
-                        alternatives);
+  auto moved = ClaimLoop(to_office, visit, start,
+                         staff ? StaffRules(to_office.schedule.rules) : to_office.schedule.rules,
+                         &current.booking, write, alternatives);
   if (moved.ok()) ForgetClaims(current.booking.office_id);  // the old claim is free now
   return moved;
 }

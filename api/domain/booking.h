@@ -129,6 +129,14 @@ class Booker {
       const OfficeInfo& office, const Visit& visit, Instant start,
       std::vector<Alternative>* alternatives = nullptr, std::string hold_id = {},
       const QueueFence& fence = {});
+  // The rules staff book under: the hotline's quota is theirs
+  // (rules.hotline_share_percent off). The same-day buffer keeps its
+  // release hour for what staff are shown; BookDirect books it from
+  // midnight.
+  static BookingRules StaffRules(BookingRules rules) {
+    rules.hotline_share_percent = 0;
+    return rules;
+  }
   // "<office>.<random>": a store can find the hold from its id alone (office
   // ids are [a-z0-9-], random ids base64url, so the first '.' splits them;
   // at most 40 + 1 + 16 characters, within the 64 a confirm accepts).
@@ -166,7 +174,7 @@ class Booker {
   Result<AppointmentRecord> Move(const AppointmentRecord& current, const OfficeInfo& to_office,
                                  const Visit& visit, Instant start,
                                  std::vector<Alternative>* alternatives = nullptr,
-                                 const QueueFence& fence = {});
+                                 const QueueFence& fence = {}, bool staff = false);
   Result<AppointmentRecord> Cancel(const AppointmentRecord& current, const std::string& reason);
   // Double opt-in: the citizen followed the link; the confirmation and the
   // reminders are written with the step (Store::ConfirmOptIn).

@@ -560,7 +560,8 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
                     "proof_of_work_above_holds_per_minute", "rerelease_delay_minutes",
                     "waitlist_offer_minutes", "double_opt_in_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
-                    "same_day_buffer_release", "walk_in_margin_minutes"});
+                    "same_day_buffer_release", "walk_in_margin_minutes",
+                    "hotline_share_percent", "hotline_release_days_before"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
   if (auto g = ReadInt(obj.Get("grid_minutes"), obj.Path("grid_minutes"), 1, 60, e)) {
@@ -622,6 +623,13 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
         r.same_day_release = *t;
       }
     }
+  }
+  if (auto h = ReadInt(obj.Get("hotline_share_percent"), obj.Path("hotline_share_percent"), 0, 100, e)) {
+    r.hotline_share_percent = static_cast<int>(*h);
+  }
+  if (auto d = ReadInt(obj.Get("hotline_release_days_before"), obj.Path("hotline_release_days_before"), 0,
+                       kMaxDaysAhead, e)) {
+    r.hotline_release_days = static_cast<int>(*d);
   }
   if (const Value* rem = obj.Get("reminder_minutes_before")) {
     const std::string at = obj.Path("reminder_minutes_before");
@@ -1099,6 +1107,12 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
     w.Int(s.rules.same_day_buffer_percent);
     Key(w, "same_day_buffer_release");
     String(w, FormatTimeOfDay(s.rules.same_day_release));
+  }
+  if (s.rules.hotline_share_percent > 0) {
+    Key(w, "hotline_share_percent");
+    w.Int(s.rules.hotline_share_percent);
+    Key(w, "hotline_release_days_before");
+    w.Int(s.rules.hotline_release_days);
   }
   w.EndObject();
 

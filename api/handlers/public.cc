@@ -170,7 +170,9 @@ HttpResponse App::GetAvailability(const Call& call) {
     auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr,
                                            public_view);
     if (!claims.ok()) return Error(call, claims.status());
-    auto offers = Availability(office.schedule, *visit, range, now, *claims);
+    auto offers = Availability(office.schedule,
+                               public_view ? office.schedule.rules : Booker::StaffRules(office.schedule.rules),
+                               *visit, range, now, *claims);
     // Today's starts are also the walk-in queue's time.
     if (range.first <= LocalDayOf(now, office.schedule.zone)) {
       auto same_day = SameDayFilterFor(office, QueueServiceKey(*services), ToTimePoint(now));
@@ -273,6 +275,10 @@ HttpResponse App::GetNextAvailability(const Call& call) {
   claims.reserve(offices.size());
   std::vector<OfficeQuery> queries;
   std::vector<const OfficeInfo*> queried;
+  // Staff (the hotline) also see the hotline's quota: their own copy of
+  // each office's schedule under staff rules (reserved: queries point in).
+  std::vector<Office> staff_schedules;
+  staff_schedules.reserve(public_view ? 0 : offices.size());
   for (const OfficeInfo* office : offices) {
     auto visit = booker_.VisitAt(*office, *services);
     if (!visit.ok()) {
@@ -285,7 +291,13 @@ HttpResponse App::GetNextAvailability(const Call& call) {
                                          public_view);
     if (!read.ok()) return Error(call, read.status());
     claims.push_back(std::move(read).value());
-    queries.push_back(OfficeQuery{&office->schedule, std::move(visit).value(), nullptr});
+    const Office* schedule = &office->schedule;
+    if (!public_view && office->schedule.rules.hotline_share_percent > 0) {
+      staff_schedules.push_back(office->schedule);
+      staff_schedules.back().rules = Booker::StaffRules(office->schedule.rules);
+      schedule = &staff_schedules.back();
+    }
+    queries.push_back(OfficeQuery{schedule, std::move(visit).value(), nullptr});
     queried.push_back(office);
   }
   for (std::size_t i = 0; i < queries.size(); ++i) queries[i].claims = &claims[i];
@@ -674,7 +686,7 @@ HttpResponse App::MoveCommon(const Call& call, const AppointmentRecord& current,
   if (auto refused = SameDayStep(call, *office, QueueServiceKey(current.booking.services), *start,
                                  current.reference, [&](const QueueFence& fence) {
                                    moved = booker_.Move(current, *office, *visit, *start, &alternatives,
-                                                        fence);
+                                                        fence, staff);
                                    return moved.status();
                                  })) {
     return *refused;
