@@ -36,7 +36,11 @@
 //   cf:<route>             409 answers (hold, confirm, hotline, move, walkin)
 //   rm:<sent|bounced|dead> reminders sent, bounced, dead-lettered (the worker)
 //   nx:<service>:<days|none> the hourly sample: days until the next free
-//                          start of one service (App::SampleLeadTimes)
+//                          start of one service a citizen is offered (after
+//                          the same-day filter; App::SampleLeadTimes)
+//   cs, cp:<desk>, co:<desk> the day's capacity snapshot, once, by the
+//                          day's first sample: taken, planned and offered-
+//                          ahead desk minutes (CapacitySnapshot)
 // Histograms instead of values: a median or p90 is read from the counts.
 //
 // Thread safety: pure functions.

@@ -579,7 +579,7 @@ TEST_CASE("evaluation: CSV for German Excel, bad ranges are 400, staff keys are 
   api::OfficeInfo buffered = *catalog->FindOffice("test-mitte");
   buffered.schedule.rules.same_day_buffer_percent = 25;
   auto cap = api::BuildFigure("capacity", buffered, {}, *ParseDate("2026-12-01"), *ParseDate("2026-12-01"),
-                              api::EvalPeriod::kDay);
+                              api::EvalPeriod::kDay, *ParseDate("2026-12-01"));
   REQUIRE(cap.ok());
   REQUIRE(cap->rows.size() == 3);
   CHECK(cap->rows[0][2].integer == 720);
@@ -618,6 +618,44 @@ TEST_CASE("evaluation: visits an office change cancels count as cancelled, on bo
     CHECK(d["rows"][0][5].GetInt() == 0);  // due: none left
     CHECK(d["rows"][0][6].GetInt() == 1);  // cancelled
     CHECK(d["rows"][0][9].GetInt() == 1);  // 50 h before the start: under 72 h
+  }
+}
+
+// A day's plan is kept as it was (the capacity snapshot of the day's first
+// hourly sample): closing desk c later changes the days from then on, not
+// the past day, on both stores.
+TEST_CASE("evaluation: a change of desks does not rewrite a past day's capacity") {
+  for (bool redis : {false, true}) {
+    CAPTURE(redis);
+    Fixture f(redis, api::ToTimePoint(*ParseInstant("2026-12-01T06:00:00Z")));
+    REQUIRE(f.app->SampleLeadTimes().ok());
+    f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-01T07:00:00Z")));
+    REQUIRE(f.app->SampleLeadTimes().ok());  // a second sample of the day keeps the first plan
+    auto doc = f.Send("GET", "/v1/admin/offices/test-mitte", "", Bearer("admin-key"));
+    REQUIRE(doc.status == 200);
+    std::string body = doc.body;
+    auto at = body.find(",{\"id\":\"c\"");  // the last desk
+    auto end = body.find("],\"closures\"");
+    REQUIRE_MESSAGE((at != std::string::npos && end > at), body);
+    body.erase(at, end - at);
+    auto put = f.Send("PUT", "/v1/admin/offices/test-mitte", body, Bearer("admin-key"));
+    REQUIRE_MESSAGE(put.status == 200, put.body);
+    f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-03T06:00:00Z")));
+    REQUIRE(f.app->SampleLeadTimes().ok());
+    auto r = f.Send("GET", "/v1/admin/offices/test-mitte/evaluation/capacity", "", Bearer("admin-key"),
+                    {{"from", "2026-12-01"}, {"to", "2026-12-03"}, {"period", "day"}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    std::map<std::string, std::int64_t> planned;  // "day desk" -> planned minutes
+    for (const auto& row : Json(r)["rows"].GetArray()) {
+      planned[std::string(row[0].GetString()) + " " + row[1].GetString()] = row[2].GetInt64();
+      CHECK(row[3].GetInt64() == row[2].GetInt64());  // no same-day buffer here
+    }
+    // 12-01: three desks as planned that day; 12-02 (no sample, past):
+    // today's configuration; 12-03 (today): the configuration now.
+    CHECK(planned == std::map<std::string, std::int64_t>{{"2026-12-01 a", 720}, {"2026-12-01 b", 720},
+                                                         {"2026-12-01 c", 720}, {"2026-12-02 a", 720},
+                                                         {"2026-12-02 b", 720}, {"2026-12-03 a", 720},
+                                                         {"2026-12-03 b", 720}});
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -83,28 +84,51 @@ void ForEachField(const Tallies& tallies, EvalPeriod period, F&& f) {
   }
 }
 
+// Planned and same-day buffer minutes of each desk on day `d` by the
+// office's configuration now.
+void PlanDay(const OfficeInfo& office, const OfficeCalendar& calendar, LocalDate d,
+             std::vector<LocalInterval>* hours,
+             const std::function<void(const std::string&, std::int64_t, std::int64_t)>& f) {
+  const BookingRules& rules = office.schedule.rules;
+  const std::int64_t grid = std::max<std::int64_t>(1, rules.grid.count());
+  for (const Desk& desk : office.schedule.desks) {
+    calendar.LocalHours(desk, d, hours);
+    std::int64_t open = 0;
+    for (const LocalInterval& i : *hours) open += (i.to - i.from).count();
+    // The same-day buffer (Puffertermine) is held back from booking ahead:
+    // its share of the desk's day, rounded down to the grid (Availability).
+    f(desk.id, open, open * rules.same_day_buffer_percent / 100 / grid * grid);
+  }
+}
+
 EvalTable Capacity(const OfficeInfo& office, const Tallies& tallies, LocalDate from, LocalDate to,
-                   EvalPeriod period) {
+                   EvalPeriod period, LocalDate today) {
   struct Row {
     std::int64_t planned = 0, buffer = 0, booked = 0, served = 0;
   };
   std::map<std::pair<std::string, std::string>, Row> rows;  // (period, desk)
   OfficeCalendar calendar(office.schedule, DayRange{from, to});
   std::vector<LocalInterval> hours;
-  const BookingRules& rules = office.schedule.rules;
-  const std::int64_t grid = std::max<std::int64_t>(1, rules.grid.count());
   for (LocalDate d = from; d <= to; d += date::days(1)) {
-    const std::string p = PeriodOf(FormatDate(d), period);
-    for (const Desk& desk : office.schedule.desks) {
-      calendar.LocalHours(desk, d, &hours);
-      Row& r = rows[{p, desk.id}];
-      std::int64_t open = 0;
-      for (const LocalInterval& i : hours) open += (i.to - i.from).count();
-      r.planned += open;
-      // The same-day buffer (Puffertermine) is held back from booking ahead:
-      // its share of the desk's day, rounded down to the grid (Availability).
-      r.buffer += open * rules.same_day_buffer_percent / 100 / grid * grid;
+    const std::string day = FormatDate(d);
+    const std::string p = PeriodOf(day, period);
+    // A past day with its snapshot (CapacitySnapshot) keeps the plan it had.
+    auto kept = tallies.find(day);
+    if (d < today && kept != tallies.end() && kept->second.count(kCapacitySnapshotField)) {
+      for (const auto& [field, n] : kept->second) {
+        auto f = SplitField(field);
+        if (f.size() != 2 || (f[0] != "cp" && f[0] != "co")) continue;
+        Row& r = rows[{p, std::string(f[1])}];
+        if (f[0] == "cp") r.planned += n, r.buffer += n;  // buffer = planned - offered
+        if (f[0] == "co") r.buffer -= n;
+      }
+      continue;
     }
+    PlanDay(office, calendar, d, &hours, [&](const std::string& desk, std::int64_t open, std::int64_t buffer) {
+      Row& r = rows[{p, desk}];
+      r.planned += open;
+      r.buffer += buffer;
+    });
   }
   ForEachField(tallies, period, [&](const std::string&, const std::string& p, const auto& f,
                                     std::int64_t n) {
@@ -377,12 +401,25 @@ std::optional<std::int64_t> HistogramQuantile(const Hist& hist, double q) {
   return hist.rbegin()->first;
 }
 
+std::vector<TallyAdd> CapacitySnapshot(const OfficeInfo& office, LocalDate day) {
+  std::vector<TallyAdd> out;
+  const std::string d = FormatDate(day);
+  OfficeCalendar calendar(office.schedule, DayRange{day, day});
+  std::vector<LocalInterval> hours;
+  PlanDay(office, calendar, day, &hours, [&](const std::string& desk, std::int64_t open, std::int64_t buffer) {
+    out.push_back({d, "cp:" + desk, open});
+    out.push_back({d, "co:" + desk, open - buffer});
+  });
+  out.push_back({d, kCapacitySnapshotField, 1});
+  return out;
+}
+
 Result<EvalTable> BuildFigure(std::string_view figure, const OfficeInfo& office,
                               const Tallies& tallies, LocalDate from, LocalDate to,
-                              EvalPeriod period) {
+                              EvalPeriod period, LocalDate today) {
   EvalTable t;
   if (figure == "capacity") {
-    t = Capacity(office, tallies, from, to, period);
+    t = Capacity(office, tallies, from, to, period, today);
   } else if (figure == "bookings") {
     t = Bookings(tallies, period);
   } else if (figure == "no_shows") {

@@ -3,8 +3,10 @@
 // (/v1/admin/offices/{officeId}/evaluation/{figure}) and the evaluation page.
 //
 // Every figure is a table (columns, rows) so that JSON and CSV say the same:
-//   capacity   per period and desk: planned desk minutes (opening hours as
-//              configured now, after holidays, closures and breaks), offered
+//   capacity   per period and desk: planned desk minutes (opening hours
+//              after holidays, closures and breaks; a past day as its
+//              snapshot (CapacitySnapshot) kept them, else as configured
+//              now), offered
 //              ahead (planned less the same-day buffer held back), booked
 //              visit minutes (net of cancellations and moves), served
 //              minutes (measured at the desk), idle (planned - served), and
@@ -75,10 +77,21 @@ std::optional<EvalPeriod> ParseEvalPeriod(std::string_view text);
 const char* EvalPeriodName(EvalPeriod p);
 
 // The table of `figure` for `office` over local days [from, to] from the
-// tallies of those days (Store::ReadTallies). NotFound for an unknown figure.
+// tallies of those days (Store::ReadTallies); `today` is the office's local
+// day (days before it are read from their capacity snapshot if they have
+// one). NotFound for an unknown figure.
 Result<EvalTable> BuildFigure(std::string_view figure, const OfficeInfo& office,
                               const Tallies& tallies, LocalDate from, LocalDate to,
-                              EvalPeriod period);
+                              EvalPeriod period, LocalDate today);
+
+// The field that marks a day's capacity snapshot as taken.
+inline constexpr const char* kCapacitySnapshotField = "cs";
+// The capacity snapshot of `day` by the office's configuration now: per
+// desk cp:<desk> planned minutes and co:<desk> offered ahead, and "cs" = 1.
+// Written once per office and day (App::SampleLeadTimes, the first hourly
+// sample of the day), so a later change of desks or hours does not rewrite
+// the day's capacity once it is past.
+std::vector<TallyAdd> CapacitySnapshot(const OfficeInfo& office, LocalDate day);
 
 // {"figure", "office", "from", "to", "period", "columns", "rows"}.
 std::string EvalTableToJson(const EvalTable& table);
