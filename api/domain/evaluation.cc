@@ -152,6 +152,7 @@ constexpr std::string_view kNoticeBuckets[4] = {"h0", "h2", "h24", "h72"};  // a
 EvalTable Bookings(const Tallies& tallies, EvalPeriod period) {
   struct Row {
     std::int64_t booked = 0, moved = 0, moved_in = 0, cx[4] = {0, 0, 0, 0};
+    std::int64_t opt_in = 0, opt_in_confirmed = 0, opt_in_cancelled = 0;  // double opt-in
   };
   std::map<std::tuple<std::string, std::string, std::string>, Row> rows;
   ForEachField(tallies, period, [&](const std::string&, const std::string& p, const auto& f,
@@ -161,6 +162,9 @@ EvalTable Bookings(const Tallies& tallies, EvalPeriod period) {
     if (f[0] == "bk") rows[key].booked += n;
     if (f[0] == "mv") rows[key].moved += n;
     if (f[0] == "mi") rows[key].moved_in += n;
+    if (f[0] == "oi") rows[key].opt_in += n;
+    if (f[0] == "oc") rows[key].opt_in_confirmed += n;
+    if (f[0] == "ox") rows[key].opt_in_cancelled += n;
     if (f[0] == "cx" && f.size() == 4) {
       for (int i = 0; i < 4; ++i) {
         if (f[3] == kNoticeBuckets[i]) rows[key].cx[i] += n;
@@ -170,14 +174,16 @@ EvalTable Bookings(const Tallies& tallies, EvalPeriod period) {
   EvalTable t;
   t.columns = {"period", "channel", "service", "bookings", "moves", "visits_due", "cancellations",
                "cancelled_under_2h", "cancelled_under_24h", "cancelled_under_72h",
-               "cancelled_earlier"};
+               "cancelled_earlier", "opt_ins", "opt_ins_confirmed", "not_confirmed"};
   for (const auto& [key, r] : rows) {
     std::int64_t cx = r.cx[0] + r.cx[1] + r.cx[2] + r.cx[3];
     t.rows.push_back({EvalCell::Text(std::get<0>(key)), EvalCell::Text(std::get<1>(key)),
                       EvalCell::Text(std::get<2>(key)), EvalCell::Int(r.booked),
                       EvalCell::Int(r.moved), EvalCell::Int(r.booked + r.moved_in - r.moved - cx),
                       EvalCell::Int(cx), EvalCell::Int(r.cx[0]), EvalCell::Int(r.cx[1]),
-                      EvalCell::Int(r.cx[2]), EvalCell::Int(r.cx[3])});
+                      EvalCell::Int(r.cx[2]), EvalCell::Int(r.cx[3]), EvalCell::Int(r.opt_in),
+                      EvalCell::Int(r.opt_in_confirmed),
+                      EvalCell::Int(r.opt_in - r.opt_in_confirmed - r.opt_in_cancelled)});
   }
   return t;
 }
@@ -368,7 +374,8 @@ std::string DecimalText(double v) {
 const std::vector<std::string>& EvalFigures() {
   static const std::vector<std::string> kFigures = {"capacity",  "bookings", "no_shows",
                                                     "lead_time", "next_free", "queue",
-                                                    "durations", "demand",   "reminders"};
+                                                    "durations", "demand",   "waitlist",
+                                                    "reminders"};
   return kFigures;
 }
 
@@ -435,6 +442,11 @@ Result<EvalTable> BuildFigure(std::string_view figure, const OfficeInfo& office,
   } else if (figure == "demand") {
     t = Counts(tallies, period, {"period", "searches_empty", "walkins_refused", "conflicts"},
                {{"nf", ""}, {"wr", ""}, {"cf", ""}});
+  } else if (figure == "waitlist") {
+    t = Counts(tallies, period,
+               {"period", "wishes", "offers", "accepted", "declined", "withdrawn", "lapsed", "expired"},
+               {{"wl", "made"}, {"wl", "offered"}, {"wl", "accepted"}, {"wl", "declined"},
+                {"wl", "withdrawn"}, {"wl", "lapsed"}, {"wl", "expired"}});
   } else if (figure == "reminders") {
     t = Counts(tallies, period, {"period", "sent", "bounced", "dead_lettered"},
                {{"rm", "sent"}, {"rm", "bounced"}, {"rm", "dead"}});

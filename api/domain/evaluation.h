@@ -12,7 +12,10 @@
 //              minutes (measured at the desk), idle (planned - served), and
 //              the two shares of the planned time
 //   bookings   per period, channel and service: bookings, moves, visits
-//              due, cancellations by notice (< 2 h, < 24 h, < 72 h, later)
+//              due, cancellations by notice (< 2 h, < 24 h, < 72 h, later),
+//              double opt-in: preconfirmed bookings, of them confirmed (also
+//              in bookings), not confirmed (lapsed; until their confirm-by
+//              passed also those still open), none of which are bookings
 //   no_shows   per service and weekday: visits due, no-shows, rate
 //   lead_time  per period and service: bookings, of them for the same day,
 //              median / p90 / mean days between booking and visit
@@ -25,6 +28,9 @@
 //              configured minutes, a suggestion where they differ
 //   demand     per period: searches that found nothing, walk-ins refused,
 //              409 answers (booking attempts that lost the race)
+//   waitlist   per period of the day the wish was made: wishes, offers
+//              made, and how the wishes ended: accepted (booked), declined,
+//              withdrawn, lapsed (the offer ran out), expired (no offer)
 //   reminders  per period: reminders sent, bounced, dead-lettered
 // Quantiles are nearest-rank on the histogram: the smallest value v with
 // at least ceil(q * n) of the n counted values <= v.
