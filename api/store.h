@@ -469,6 +469,11 @@ struct Wish {
   std::chrono::milliseconds offer_ttl{0};
   WishState state = WishState::kWaiting;
   std::string offer_hold;  // once offered
+  // Evaluation (api/tally.h): the office's local day the wish was made (its
+  // outcome is counted on it), and the local day of each of `windows` (an
+  // offer-hold's visit day, so an accepted offer counts on its day).
+  std::string day;
+  std::vector<std::string> window_days;
 };
 
 // A preconfirmed appointment read at `now` after its confirm_by is

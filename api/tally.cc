@@ -57,8 +57,23 @@ std::vector<TallyAdd> TallyAppointment(const AppointmentRecord& a, TallyEvent ev
     case TallyEvent::kCheckedIn:
       out.push_back({b.day, "ci:" + svc, 1});
       break;
+    case TallyEvent::kOptInAsked:
+      out.push_back({b.day, "oi:" + ch + ":" + svc, 1});
+      break;
+    case TallyEvent::kOptInConfirmed:
+      out = TallyAppointment(a, TallyEvent::kBooked, a.created_at);
+      out.push_back({b.day, "oc:" + ch + ":" + svc, 1});
+      break;
+    case TallyEvent::kOptInCancelled:
+      out.push_back({b.day, "ox:" + ch + ":" + svc, 1});
+      break;
   }
   return out;
+}
+
+std::vector<TallyAdd> TallyWish(const std::string& day, const char* outcome) {
+  if (day.empty()) return {};
+  return {{day, std::string("wl:") + outcome, 1}};
 }
 
 std::vector<TallyAdd> TallyMoveOut(const AppointmentRecord& a) {

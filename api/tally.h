@@ -30,13 +30,26 @@
 //   sv:<desk>:<svc>        visits served (done at the desk)
 //   sm:<desk>              served minutes, measured start -> done
 //   dur:<svc>:<min>        measured duration histogram (1..kMinutesMax)
+//   oi:<ch>:<svc>          double opt-in: preconfirmed bookings written (not
+//                          yet bookings: bk and the rest come with oc)
+//   oc:<ch>:<svc>          of them confirmed in time (ConfirmOptIn; + bk ...)
+//   ox:<ch>:<svc>          of them cancelled before confirming; the rest
+//                          (oi - oc - ox) lapsed (not_confirmed) once their
+//                          confirm-by passed
+//   wl:<outcome>           the waitlist, on the day the wish was made (by
+//                          the wish's own step): made, offered, accepted,
+//                          declined, withdrawn, lapsed, expired (TallyWish)
 // and, from outside a booking step (Store::AddTallies, one HINCRBY each):
 //   wr:<svc>               walk-ins refused (past the computed cut-off)
 //   nf:<svc>               availability searches that found nothing
 //   cf:<route>             409 answers (hold, confirm, hotline, move, walkin)
 //   rm:<sent|bounced|dead> reminders sent, bounced, dead-lettered (the worker)
 //   nx:<service>:<days|none> the hourly sample: days until the next free
-//                          start of one service (App::SampleLeadTimes)
+//                          start of one service a citizen is offered (after
+//                          the same-day filter; App::SampleLeadTimes)
+//   cs, cp:<desk>, co:<desk> the day's capacity snapshot, once, by the
+//                          day's first sample: taken, planned and offered-
+//                          ahead desk minutes (CapacitySnapshot)
 // Histograms instead of values: a median or p90 is read from the counts.
 //
 // Thread safety: pure functions.
@@ -71,7 +84,17 @@ enum class TallyEvent {
   kCancelled,  // CancelAppointment
   kNoShow,     // MarkNoShow, or a desk's no-show of a checked-in visitor
   kCheckedIn,  // CheckIn
+  // Double opt-in: a preconfirmed booking is no booking until confirmed.
+  kOptInAsked,      // ConfirmHold of a preconfirmed appointment: oi only
+  kOptInConfirmed,  // ConfirmOptIn: oc, and the booking's counters (kBooked)
+  kOptInCancelled,  // cancelled while its confirmation was open: ox only
 };
+
+// The ends of a waitlist wish (Wish), counted on the day it was made as
+// wl:<outcome>: made, offered (an offer-hold written), and how it ended:
+// accepted (booked), declined, withdrawn, lapsed (the offer ran out), expired
+// (no offer before its last suiting start).
+std::vector<TallyAdd> TallyWish(const std::string& day, const char* outcome);
 
 // The counters `event` on appointment `a` adds at `now`. Nothing for an
 // appointment without a day (written before tallies existed).

@@ -12,6 +12,7 @@
 
 #include "api/app.h"
 #include "api/security/secrets.h"
+#include "api/tally.h"
 #include "service/memory/memory_store.h"
 
 namespace termin::service {
@@ -504,6 +505,44 @@ TEST_CASE("queue: the walk-in margin keeps room before the close") {
   };
   CHECK(count_numbers(0) == 6);
   CHECK(count_numbers(20) == 4);
+}
+
+// The hourly lead-time sample (App::SampleLeadTimes) reports what a citizen
+// is offered: today's starts the waiting walk-ins need are not offered, so
+// they are not the next free start either. test-nord is booked only for
+// today (horizon 0 days); from 19:00 its one desk's last hour is the six
+// numbers', so nothing is free; without the filter 19:30 would count as 0.
+TEST_CASE("queue: the lead-time sample applies the same-day filter of public availability") {
+  auto sample = [](int tickets) {
+    Fixture f([](api::Catalog& c) {
+      for (api::OfficeInfo& o : c.offices)
+        if (o.id == "test-nord") o.schedule.rules.max_days_ahead = 0;
+    });
+    f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-01T18:00:00Z")));  // 19:00 local
+    REQUIRE(f.Send("POST", "/v1/desk/a/open", "", Bearer("desk-nord")).status == 200);
+    for (int i = 0; i < tickets; ++i) {
+      REQUIRE(f.Send("POST", "/v1/kiosk/tickets", "{\"services\":[\"kurz\"]}", Bearer("kiosk-nord")).status ==
+              201);
+    }
+    auto offered = f.Send("GET", "/v1/availability", "", {},
+                          {{"office", "test-nord"}, {"services", "kurz"}, {"from", "2026-12-01"},
+                           {"to", "2026-12-01"}});
+    REQUIRE(offered.status == 200);
+    auto ran = f.app->SampleLeadTimes();
+    REQUIRE(ran.ok());
+    REQUIRE(*ran);
+    auto t = f.store->ReadTallies("test-nord", "2026-12-01", "2026-12-01");
+    REQUIRE(t.ok());
+    api::TallyDay day = (*t)["2026-12-01"];
+    return std::make_pair(Json(offered)["days"].Size(), day);
+  };
+  auto [open_days, open] = sample(0);
+  CHECK(open_days == 1);
+  CHECK(open["nx:kurz:0"] == 1);
+  auto [full_days, full] = sample(6);
+  CHECK(full_days == 0);  // the widget offers nothing today
+  CHECK(full["nx:kurz:none"] == 1);
+  CHECK(full.count("nx:kurz:0") == 0);
 }
 
 }  // namespace termin::service

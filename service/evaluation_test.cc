@@ -22,6 +22,7 @@
 
 #include "api/app.h"
 #include "api/domain/evaluation.h"
+#include "api/domain/waitlist.h"
 #include "api/security/secrets.h"
 #include "api/tally.h"
 #include "service/memory/memory_store.h"
@@ -43,6 +44,8 @@ RedisTestServer& EvalRedis() {
   }();
   return *server;
 }
+
+constexpr const char* kLinkKey = "evaluation-test-link-key-0123456789";
 
 std::string KeysJson() {
   auto entry = [](const std::string& key, const std::string& role, const std::string& offices) {
@@ -85,6 +88,7 @@ struct Fixture {
     REQUIRE(keys.ok());
     api::ApiOptions options;
     options.access_log = false;
+    options.link_key = kLinkKey;  // the test reads offers with their links' tokens
     app = std::make_unique<api::App>(store, clock, std::move(catalog).value(), std::move(keys).value(),
                                      options);
     REQUIRE(app->SeedStore().ok());
@@ -208,6 +212,14 @@ void ReplayMonth(bool redis) {
   std::vector<int> wait_booked, wait_walk_in;
   long long checkins = 0, issued = 0, refused = 0, conflicts = 0, served_minutes = 0;
   std::map<std::string, long long> no_shows;  // "svc|weekday"
+  // The waitlist: wishes made in December and what the test did with them.
+  struct WishBook {
+    std::string secret, service;
+    bool offered = false, ended = false;
+  };
+  std::map<std::string, WishBook> wishes;  // id -> its book
+  std::set<std::string> offer_jobs_seen;
+  long long wishes_made = 0, offers = 0, accepted = 0, declined = 0, withdrawn = 0, withdrawn_waiting = 0;
 
   int n = 0;
   auto book = [&](LocalDate day, bool web) {
@@ -256,6 +268,76 @@ void ReplayMonth(bool redis) {
     ++booked[v.channel + "|" + svc];
     visits.push_back(v);
   };
+  // A wish for one service at test-mitte, any day up to a few days ahead,
+  // 08:00-20:00 (so most freed places suit one).
+  auto make_wish = [&](LocalDate day) {
+    const std::string svc = services[static_cast<std::size_t>(pick(2))];
+    const std::string name = "Wanda Replay" + std::to_string(++n);
+    const std::string email = "wanda" + std::to_string(n) + "@example.org";
+    personal.insert(name);
+    personal.insert(email);
+    const LocalDate latest = std::min(dec31, day + date::days(pick(5)));
+    auto w = f.Send("POST", "/v1/waitlist",
+                    "{\"services\":[\"" + svc + "\"],\"offices\":[\"test-mitte\"],\"latest\":\"" +
+                        FormatDate(latest) + "\",\"from\":\"08:00\",\"to\":\"20:00\",\"contact\":{\"name\":\"" +
+                        name + "\",\"email\":\"" + email + "\",\"language\":\"de\"}}");
+    if (w.status == 422) return;  // nothing suits before the latest day (late on its last day)
+    REQUIRE_MESSAGE(w.status == 201, w.body);
+    auto d = Json(w);
+    REQUIRE(d["wishes"].Size() == 1);
+    wishes[d["wishes"][0]["id"].GetString()] = WishBook{Str(w, "secret"), svc};
+    ++wishes_made;
+  };
+  // The offers written since the last look (their outbox jobs: the message
+  // the citizen gets), each answered at random through its link, as a
+  // citizen would: accepted (only if `may_accept`), declined, the wish
+  // withdrawn, or left to lapse.
+  auto answer_offers = [&](bool may_accept) {
+    auto jobs = f.store->PendingJobs();
+    REQUIRE(jobs.ok());
+    for (const OutboxJob& j : *jobs) {
+      if (j.type != api::JobType::kWaitlistOffer || !offer_jobs_seen.insert(j.reference).second) continue;
+      const std::string wish_id = j.reference.substr(0, j.reference.size() - 2);  // "<wish>-o"
+      REQUIRE(wishes.count(wish_id) == 1);
+      WishBook& w = wishes[wish_id];
+      REQUIRE_FALSE(w.offered);  // one offer per wish
+      w.offered = true;
+      ++offers;
+      const std::map<std::string, std::string> token = {
+          {"x-offer-token", api::OfferLinkToken(kLinkKey, j.reference)}};
+      auto seen = f.Send("GET", "/v1/waitlist/offers/" + j.reference, "", token);
+      if (seen.status == 404) continue;  // lapsed already, and its offer-hold gone
+      REQUIRE_MESSAGE(seen.status == 200, seen.body);
+      if (!Json(seen)["open"].GetBool()) continue;  // lapsed already
+      const int choice = pick(4);
+      if (choice == 0 && may_accept) {
+        auto a = f.Send("POST", "/v1/waitlist/offers/" + j.reference + "/accept", "", token);
+        REQUIRE_MESSAGE(a.status == 201, a.body);
+        ++accepted;
+        w.ended = true;
+        Visit v;
+        v.ref = Str(a, "reference");
+        personal.insert(v.ref);
+        v.service = w.service;
+        v.channel = "web";
+        v.start = *ParseInstant(Str(a, "start"));
+        v.day = LocalDayOf(v.start, date::locate_zone("Europe/Berlin"));
+        v.minutes = minutes_of.at(w.service);
+        const auto ahead = api::ToTimePoint(v.start) - f.clock->Now();
+        lead[w.service].push_back(static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(ahead).count() / 24));
+        ++booked["web|" + w.service];
+        visits.push_back(v);
+      } else if (choice == 1) {
+        REQUIRE(f.Send("POST", "/v1/waitlist/offers/" + j.reference + "/decline", "", token).status == 204);
+        ++declined;
+        w.ended = true;
+      } else if (choice == 2) {
+        REQUIRE(f.Send("DELETE", "/v1/waitlist/" + wish_id, "", {{"x-wish-secret", w.secret}}).status == 204);
+        ++withdrawn;
+        w.ended = true;
+      }
+    }
+  };
   auto future = [&](LocalDate today) {
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < visits.size(); ++i) {
@@ -299,6 +381,27 @@ void ReplayMonth(bool redis) {
       }
     }
     if (day < dec1) continue;
+    // The waitlist: the sweep of lapsed offers and expired wishes, what the
+    // morning's cancel and move offered, a new wish, now and then one
+    // withdrawn while it waits.
+    // (Memory only: Redis judges a wish's and an offer's expiry by its own
+    // server clock, this replay's clock is moved by hand; the conformance
+    // tests count them on both stores in real time.)
+    if (!redis) {
+      REQUIRE(f.store->OfferReleased("test-mitte").ok());
+      if (pick(3) != 0) make_wish(day);  // (which may be offered a waiting place at once)
+      answer_offers(true);
+    }
+    for (auto& [id, w] : wishes) {
+      if (w.offered || w.ended || pick(12) != 0) continue;
+      auto gone = f.Send("DELETE", "/v1/waitlist/" + id, "", {{"x-wish-secret", w.secret}});
+      if (gone.status == 404) continue;  // expired by now
+      REQUIRE_MESSAGE(gone.status == 204, gone.body);
+      ++withdrawn;
+      ++withdrawn_waiting;
+      w.ended = true;
+      break;
+    }
 
     // The office's day: desk a serves in five-minute steps, 08:00-20:00.
     by_ticket.clear();
@@ -334,6 +437,7 @@ void ReplayMonth(bool redis) {
           ++cancelled[v.channel + "|" + v.service + "|" + Bucket(v.start - now)];
           break;
         }
+        if (!redis) answer_offers(true);  // its place may have gone to a wish
       }
       // Walk-ins: one at 10:00 and 15:00, three at 19:45 (the cut-off turns some away).
       for (int k = 0; k < (minute == 10 * 60 || minute == 15 * 60 ? 1 : minute == 19 * 60 + 45 ? 3 : 0); ++k) {
@@ -392,6 +496,14 @@ void ReplayMonth(bool redis) {
       REQUIRE_MESSAGE(Str(seen, "status") == "no_show", seen.body);
       ++no_shows[v.service + "|" + std::to_string(WeekdayIndex(day) + 1)];
     }
+    if (!redis) answer_offers(false);  // what else freed a place today (after the day: none accepted)
+  }
+  // Every December wish has ended by the first of January: the sweep ends
+  // the rest (offers lapsed, wishes without an offer expired).
+  if (!redis) {
+    f.clock->Set(api::ToTimePoint(LocalAt(dec31 + date::days(1), 7 * 60)));
+    REQUIRE(f.store->OfferReleased("test-mitte").ok());
+    answer_offers(false);
   }
 
   // --- The figures against the books ----------------------------------------
@@ -470,6 +582,22 @@ void ReplayMonth(bool redis) {
     Table dm = Figure(f, "demand", 1);
     CHECK(dm.Int("2026-12", "conflicts") == conflicts);
     CHECK(dm.Int("2026-12", "walkins_refused") == refused);
+
+    // The waitlist, from the test's own answers: what it did not end
+    // itself ended by the sweep (an offer left open lapsed; a wish never
+    // offered expired).
+    Table wl = Figure(f, "waitlist", 1);
+    if (!redis) {
+      CHECK(wl.Int("2026-12", "wishes") == wishes_made);
+      CHECK(wl.Int("2026-12", "offers") == offers);
+      CHECK(wl.Int("2026-12", "accepted") == accepted);
+      CHECK(wl.Int("2026-12", "declined") == declined);
+      CHECK(wl.Int("2026-12", "withdrawn") == withdrawn);
+      CHECK(wl.Int("2026-12", "lapsed") == offers - accepted - declined - (withdrawn - withdrawn_waiting));
+      CHECK(wl.Int("2026-12", "expired") == wishes_made - offers - withdrawn_waiting);
+    } else {
+      CHECK(wl.rows.empty());
+    }
     return total_booked;
   };
   const long long total = check_all();
@@ -484,11 +612,17 @@ void ReplayMonth(bool redis) {
   MESSAGE(std::string(redis ? "redis" : "memory") << ": " << total << " bookings, " << checkins << " check-ins, "
                                        << issued << " walk-ins (" << refused << " refused), "
                                        << conflicts << " conflicts, " << wait_booked.size() + wait_walk_in.size()
-                                       << " calls");
+                                       << " calls; waitlist: " << wishes_made << " wishes, " << offers
+                                       << " offers, " << accepted << " accepted, " << declined << " declined, "
+                                       << withdrawn << " withdrawn");
   CHECK(total > 100);
   CHECK(checkins > 50);
   CHECK(issued > 20);
   CHECK(refused > 10);
+  if (!redis) {
+    CHECK(offers > 3);
+    CHECK(accepted > 0);
+  }
 
   // --- Erasure of contact data changes no figure ------------------------------
   std::map<std::string, std::string> before;
@@ -579,7 +713,7 @@ TEST_CASE("evaluation: CSV for German Excel, bad ranges are 400, staff keys are 
   api::OfficeInfo buffered = *catalog->FindOffice("test-mitte");
   buffered.schedule.rules.same_day_buffer_percent = 25;
   auto cap = api::BuildFigure("capacity", buffered, {}, *ParseDate("2026-12-01"), *ParseDate("2026-12-01"),
-                              api::EvalPeriod::kDay);
+                              api::EvalPeriod::kDay, *ParseDate("2026-12-01"));
   REQUIRE(cap.ok());
   REQUIRE(cap->rows.size() == 3);
   CHECK(cap->rows[0][2].integer == 720);
@@ -618,6 +752,44 @@ TEST_CASE("evaluation: visits an office change cancels count as cancelled, on bo
     CHECK(d["rows"][0][5].GetInt() == 0);  // due: none left
     CHECK(d["rows"][0][6].GetInt() == 1);  // cancelled
     CHECK(d["rows"][0][9].GetInt() == 1);  // 50 h before the start: under 72 h
+  }
+}
+
+// A day's plan is kept as it was (the capacity snapshot of the day's first
+// hourly sample): closing desk c later changes the days from then on, not
+// the past day, on both stores.
+TEST_CASE("evaluation: a change of desks does not rewrite a past day's capacity") {
+  for (bool redis : {false, true}) {
+    CAPTURE(redis);
+    Fixture f(redis, api::ToTimePoint(*ParseInstant("2026-12-01T06:00:00Z")));
+    REQUIRE(f.app->SampleLeadTimes().ok());
+    f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-01T07:00:00Z")));
+    REQUIRE(f.app->SampleLeadTimes().ok());  // a second sample of the day keeps the first plan
+    auto doc = f.Send("GET", "/v1/admin/offices/test-mitte", "", Bearer("admin-key"));
+    REQUIRE(doc.status == 200);
+    std::string body = doc.body;
+    auto at = body.find(",{\"id\":\"c\"");  // the last desk
+    auto end = body.find("],\"closures\"");
+    REQUIRE_MESSAGE((at != std::string::npos && end > at), body);
+    body.erase(at, end - at);
+    auto put = f.Send("PUT", "/v1/admin/offices/test-mitte", body, Bearer("admin-key"));
+    REQUIRE_MESSAGE(put.status == 200, put.body);
+    f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-03T06:00:00Z")));
+    REQUIRE(f.app->SampleLeadTimes().ok());
+    auto r = f.Send("GET", "/v1/admin/offices/test-mitte/evaluation/capacity", "", Bearer("admin-key"),
+                    {{"from", "2026-12-01"}, {"to", "2026-12-03"}, {"period", "day"}});
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    std::map<std::string, std::int64_t> planned;  // "day desk" -> planned minutes
+    for (const auto& row : Json(r)["rows"].GetArray()) {
+      planned[std::string(row[0].GetString()) + " " + row[1].GetString()] = row[2].GetInt64();
+      CHECK(row[3].GetInt64() == row[2].GetInt64());  // no same-day buffer here
+    }
+    // 12-01: three desks as planned that day; 12-02 (no sample, past):
+    // today's configuration; 12-03 (today): the configuration now.
+    CHECK(planned == std::map<std::string, std::int64_t>{{"2026-12-01 a", 720}, {"2026-12-01 b", 720},
+                                                         {"2026-12-01 c", 720}, {"2026-12-02 a", 720},
+                                                         {"2026-12-02 b", 720}, {"2026-12-03 a", 720},
+                                                         {"2026-12-03 b", 720}});
   }
 }
 

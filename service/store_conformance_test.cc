@@ -17,6 +17,7 @@
 #include "api/clock.h"
 #include "api/store.h"
 #include "service/memory/memory_store.h"
+#include "api/tally.h"
 #include "service/redis/redis_store.h"
 #include "service/redis/redis_test_server.h"
 
@@ -1722,6 +1723,89 @@ TEST_CASE("conformance: a preconfirmed booking keeps its place until confirm_by;
     REQUIRE(confirm("o1.h3", "OPT-0005", t + 120min, 60s).ok());
     REQUIRE(s.CancelAppointment("OPT-0005", "citizen", {}).ok());
     CHECK(s.CreateAppointment(MakeAppointment("OPT-0006", MakeBooking("o1", "d1", t + 120min, 30)), "", {}).ok());
+  }
+}
+
+// Evaluation (api/tally.h): the waitlist's ends and the double opt-in count
+// in the steps that make them, on both stores. A wish counts on the day it
+// was made; an accepted offer books on its window's local day.
+TEST_CASE("conformance: waitlist outcomes and double opt-in count once, in their own steps") {
+  const std::string made = "2030-01-01", visit = "2030-01-02", optin = "2030-01-03";
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    auto wish = [&](const std::string& id, const std::string& desk, std::chrono::milliseconds offer_ttl = 60s) {
+      api::Wish w = MakeWish(id, {desk}, t - 60min, t + 60min, 30, offer_ttl);
+      w.day = made;
+      w.window_days = {visit};
+      return w;
+    };
+    for (const char* desk : {"d1", "d2", "d3"}) {
+      REQUIRE(s.CreateAppointment(MakeAppointment(std::string("EV-") + desk, MakeBooking("o1", desk, t, 30)), "", {})
+                  .ok());
+    }
+    REQUIRE(s.AddWish(wish("o1.acc", "d1")).ok());
+    REQUIRE(s.AddWish(wish("o1.dec", "d2")).ok());
+    REQUIRE(s.AddWish(wish("o1.lap", "d3", 200ms)).ok());
+    api::Wish expiring = wish("o1.exp", "d4");
+    expiring.expires_at = api::SystemClock().Now() + 200ms;
+    REQUIRE(s.AddWish(expiring).ok());
+    REQUIRE(s.AddWish(wish("o1.wd", "d4")).ok());
+    for (const char* desk : {"d1", "d2", "d3"}) {
+      REQUIRE(s.CancelAppointment(std::string("EV-") + desk, "citizen", {}).ok());
+    }
+    // The offer-hold carries its window's day: accepted, it books on it.
+    auto offer = s.GetHold(api::OfferHoldId("o1.acc"));
+    REQUIRE(offer.ok());
+    CHECK(offer->booking.day == visit);
+    AppointmentRecord a = MakeAppointment("EV-ACC", {});
+    a.channel = api::Channel::kWeb;
+    auto booked = s.ConfirmHold(api::OfferHoldId("o1.acc"), "offer-secret-o1.acc", std::nullopt, a, api::JobPlan{});
+    REQUIRE(booked.ok());
+    CHECK(booked->booking.day == visit);
+    REQUIRE(s.ReleaseHold(api::OfferHoldId("o1.dec"), "offer-secret-o1.dec").ok());
+    REQUIRE(s.WithdrawWish("o1.wd", "wish-secret-o1.wd").ok());
+    std::this_thread::sleep_for(300ms);
+    REQUIRE(s.OfferReleased("o1").ok());  // o1.lap's offer lapsed, o1.exp expired
+    REQUIRE(s.OfferReleased("o1").ok());  // a second sweep counts nothing again
+
+    // Double opt-in: confirmed (counts once as a booking), lapsed (never a
+    // booking), cancelled while open (no cancellation of a booking).
+    auto preconfirm = [&](const std::string& ref, Instant at, std::chrono::milliseconds window) {
+      api::Booking bk = MakeBooking("o1", "d5", at, 30);
+      bk.day = optin;
+      REQUIRE(s.PlaceHold(MakeHold("o1.h" + ref, bk, 60s)).ok());
+      AppointmentRecord p = MakeAppointment(ref, {});
+      p.channel = api::Channel::kWeb;
+      p.status = AppointmentStatus::kPreconfirmed;
+      p.confirm_by = api::SystemClock().Now() + window;
+      REQUIRE(s.ConfirmHold("o1.h" + ref, "secret-of-o1.h" + ref, std::nullopt, p, api::JobPlan{}).ok());
+    };
+    preconfirm("EV-OK", t, 60s);
+    REQUIRE(s.ConfirmOptIn("EV-OK", {}).ok());
+    REQUIRE(s.ConfirmOptIn("EV-OK", {}).ok());  // again: as it is, counted once
+    preconfirm("EV-LAPSE", t + 60min, 200ms);
+    preconfirm("EV-CX", t + 120min, 60s);
+    REQUIRE(s.CancelAppointment("EV-CX", "citizen", {}).ok());
+    std::this_thread::sleep_for(300ms);
+    CHECK(s.GetAppointment("EV-LAPSE")->cancel_reason == "not_confirmed");
+    REQUIRE(s.OfferReleased("o1").ok());
+
+    auto tallies = s.ReadTallies("o1", made, optin);
+    REQUIRE(tallies.ok());
+    api::TallyDay m = (*tallies)[made], v = (*tallies)[visit], o = (*tallies)[optin];
+    CHECK(m == api::TallyDay{{"wl:made", 5},     {"wl:offered", 3},   {"wl:accepted", 1}, {"wl:declined", 1},
+                             {"wl:withdrawn", 1}, {"wl:lapsed", 1}, {"wl:expired", 1}});
+    CHECK(v["bk:web:id-card"] == 1);
+    CHECK(v["bm:d1"] == 30);
+    CHECK(v["lead:id-card:0"] + v["lead:id-card:1"] == 1);
+    CHECK(o["oi:web:id-card"] == 3);
+    CHECK(o["oc:web:id-card"] == 1);
+    CHECK(o["ox:web:id-card"] == 1);
+    CHECK(o["bk:web:id-card"] == 1);
+    CHECK(o["bm:d5"] == 30);
+    CHECK(o.count("cx:web:id-card:h0") + o.count("cx:web:id-card:h2") + o.count("cx:web:id-card:h24") == 0);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -83,28 +84,51 @@ void ForEachField(const Tallies& tallies, EvalPeriod period, F&& f) {
   }
 }
 
+// Planned and same-day buffer minutes of each desk on day `d` by the
+// office's configuration now.
+void PlanDay(const OfficeInfo& office, const OfficeCalendar& calendar, LocalDate d,
+             std::vector<LocalInterval>* hours,
+             const std::function<void(const std::string&, std::int64_t, std::int64_t)>& f) {
+  const BookingRules& rules = office.schedule.rules;
+  const std::int64_t grid = std::max<std::int64_t>(1, rules.grid.count());
+  for (const Desk& desk : office.schedule.desks) {
+    calendar.LocalHours(desk, d, hours);
+    std::int64_t open = 0;
+    for (const LocalInterval& i : *hours) open += (i.to - i.from).count();
+    // The same-day buffer (Puffertermine) is held back from booking ahead:
+    // its share of the desk's day, rounded down to the grid (Availability).
+    f(desk.id, open, open * rules.same_day_buffer_percent / 100 / grid * grid);
+  }
+}
+
 EvalTable Capacity(const OfficeInfo& office, const Tallies& tallies, LocalDate from, LocalDate to,
-                   EvalPeriod period) {
+                   EvalPeriod period, LocalDate today) {
   struct Row {
     std::int64_t planned = 0, buffer = 0, booked = 0, served = 0;
   };
   std::map<std::pair<std::string, std::string>, Row> rows;  // (period, desk)
   OfficeCalendar calendar(office.schedule, DayRange{from, to});
   std::vector<LocalInterval> hours;
-  const BookingRules& rules = office.schedule.rules;
-  const std::int64_t grid = std::max<std::int64_t>(1, rules.grid.count());
   for (LocalDate d = from; d <= to; d += date::days(1)) {
-    const std::string p = PeriodOf(FormatDate(d), period);
-    for (const Desk& desk : office.schedule.desks) {
-      calendar.LocalHours(desk, d, &hours);
-      Row& r = rows[{p, desk.id}];
-      std::int64_t open = 0;
-      for (const LocalInterval& i : hours) open += (i.to - i.from).count();
-      r.planned += open;
-      // The same-day buffer (Puffertermine) is held back from booking ahead:
-      // its share of the desk's day, rounded down to the grid (Availability).
-      r.buffer += open * rules.same_day_buffer_percent / 100 / grid * grid;
+    const std::string day = FormatDate(d);
+    const std::string p = PeriodOf(day, period);
+    // A past day with its snapshot (CapacitySnapshot) keeps the plan it had.
+    auto kept = tallies.find(day);
+    if (d < today && kept != tallies.end() && kept->second.count(kCapacitySnapshotField)) {
+      for (const auto& [field, n] : kept->second) {
+        auto f = SplitField(field);
+        if (f.size() != 2 || (f[0] != "cp" && f[0] != "co")) continue;
+        Row& r = rows[{p, std::string(f[1])}];
+        if (f[0] == "cp") r.planned += n, r.buffer += n;  // buffer = planned - offered
+        if (f[0] == "co") r.buffer -= n;
+      }
+      continue;
     }
+    PlanDay(office, calendar, d, &hours, [&](const std::string& desk, std::int64_t open, std::int64_t buffer) {
+      Row& r = rows[{p, desk}];
+      r.planned += open;
+      r.buffer += buffer;
+    });
   }
   ForEachField(tallies, period, [&](const std::string&, const std::string& p, const auto& f,
                                     std::int64_t n) {
@@ -128,6 +152,7 @@ constexpr std::string_view kNoticeBuckets[4] = {"h0", "h2", "h24", "h72"};  // a
 EvalTable Bookings(const Tallies& tallies, EvalPeriod period) {
   struct Row {
     std::int64_t booked = 0, moved = 0, moved_in = 0, cx[4] = {0, 0, 0, 0};
+    std::int64_t opt_in = 0, opt_in_confirmed = 0, opt_in_cancelled = 0;  // double opt-in
   };
   std::map<std::tuple<std::string, std::string, std::string>, Row> rows;
   ForEachField(tallies, period, [&](const std::string&, const std::string& p, const auto& f,
@@ -137,6 +162,9 @@ EvalTable Bookings(const Tallies& tallies, EvalPeriod period) {
     if (f[0] == "bk") rows[key].booked += n;
     if (f[0] == "mv") rows[key].moved += n;
     if (f[0] == "mi") rows[key].moved_in += n;
+    if (f[0] == "oi") rows[key].opt_in += n;
+    if (f[0] == "oc") rows[key].opt_in_confirmed += n;
+    if (f[0] == "ox") rows[key].opt_in_cancelled += n;
     if (f[0] == "cx" && f.size() == 4) {
       for (int i = 0; i < 4; ++i) {
         if (f[3] == kNoticeBuckets[i]) rows[key].cx[i] += n;
@@ -146,14 +174,16 @@ EvalTable Bookings(const Tallies& tallies, EvalPeriod period) {
   EvalTable t;
   t.columns = {"period", "channel", "service", "bookings", "moves", "visits_due", "cancellations",
                "cancelled_under_2h", "cancelled_under_24h", "cancelled_under_72h",
-               "cancelled_earlier"};
+               "cancelled_earlier", "opt_ins", "opt_ins_confirmed", "not_confirmed"};
   for (const auto& [key, r] : rows) {
     std::int64_t cx = r.cx[0] + r.cx[1] + r.cx[2] + r.cx[3];
     t.rows.push_back({EvalCell::Text(std::get<0>(key)), EvalCell::Text(std::get<1>(key)),
                       EvalCell::Text(std::get<2>(key)), EvalCell::Int(r.booked),
                       EvalCell::Int(r.moved), EvalCell::Int(r.booked + r.moved_in - r.moved - cx),
                       EvalCell::Int(cx), EvalCell::Int(r.cx[0]), EvalCell::Int(r.cx[1]),
-                      EvalCell::Int(r.cx[2]), EvalCell::Int(r.cx[3])});
+                      EvalCell::Int(r.cx[2]), EvalCell::Int(r.cx[3]), EvalCell::Int(r.opt_in),
+                      EvalCell::Int(r.opt_in_confirmed),
+                      EvalCell::Int(r.opt_in - r.opt_in_confirmed - r.opt_in_cancelled)});
   }
   return t;
 }
@@ -344,7 +374,8 @@ std::string DecimalText(double v) {
 const std::vector<std::string>& EvalFigures() {
   static const std::vector<std::string> kFigures = {"capacity",  "bookings", "no_shows",
                                                     "lead_time", "next_free", "queue",
-                                                    "durations", "demand",   "reminders"};
+                                                    "durations", "demand",   "waitlist",
+                                                    "reminders"};
   return kFigures;
 }
 
@@ -377,12 +408,25 @@ std::optional<std::int64_t> HistogramQuantile(const Hist& hist, double q) {
   return hist.rbegin()->first;
 }
 
+std::vector<TallyAdd> CapacitySnapshot(const OfficeInfo& office, LocalDate day) {
+  std::vector<TallyAdd> out;
+  const std::string d = FormatDate(day);
+  OfficeCalendar calendar(office.schedule, DayRange{day, day});
+  std::vector<LocalInterval> hours;
+  PlanDay(office, calendar, day, &hours, [&](const std::string& desk, std::int64_t open, std::int64_t buffer) {
+    out.push_back({d, "cp:" + desk, open});
+    out.push_back({d, "co:" + desk, open - buffer});
+  });
+  out.push_back({d, kCapacitySnapshotField, 1});
+  return out;
+}
+
 Result<EvalTable> BuildFigure(std::string_view figure, const OfficeInfo& office,
                               const Tallies& tallies, LocalDate from, LocalDate to,
-                              EvalPeriod period) {
+                              EvalPeriod period, LocalDate today) {
   EvalTable t;
   if (figure == "capacity") {
-    t = Capacity(office, tallies, from, to, period);
+    t = Capacity(office, tallies, from, to, period, today);
   } else if (figure == "bookings") {
     t = Bookings(tallies, period);
   } else if (figure == "no_shows") {
@@ -398,6 +442,11 @@ Result<EvalTable> BuildFigure(std::string_view figure, const OfficeInfo& office,
   } else if (figure == "demand") {
     t = Counts(tallies, period, {"period", "searches_empty", "walkins_refused", "conflicts"},
                {{"nf", ""}, {"wr", ""}, {"cf", ""}});
+  } else if (figure == "waitlist") {
+    t = Counts(tallies, period,
+               {"period", "wishes", "offers", "accepted", "declined", "withdrawn", "lapsed", "expired"},
+               {{"wl", "made"}, {"wl", "offered"}, {"wl", "accepted"}, {"wl", "declined"},
+                {"wl", "withdrawn"}, {"wl", "lapsed"}, {"wl", "expired"}});
   } else if (figure == "reminders") {
     t = Counts(tallies, period, {"period", "sent", "bounced", "dead_lettered"},
                {{"rm", "sent"}, {"rm", "bounced"}, {"rm", "dead"}});

@@ -3,14 +3,19 @@
 // (/v1/admin/offices/{officeId}/evaluation/{figure}) and the evaluation page.
 //
 // Every figure is a table (columns, rows) so that JSON and CSV say the same:
-//   capacity   per period and desk: planned desk minutes (opening hours as
-//              configured now, after holidays, closures and breaks), offered
+//   capacity   per period and desk: planned desk minutes (opening hours
+//              after holidays, closures and breaks; a past day as its
+//              snapshot (CapacitySnapshot) kept them, else as configured
+//              now), offered
 //              ahead (planned less the same-day buffer held back), booked
 //              visit minutes (net of cancellations and moves), served
 //              minutes (measured at the desk), idle (planned - served), and
 //              the two shares of the planned time
 //   bookings   per period, channel and service: bookings, moves, visits
-//              due, cancellations by notice (< 2 h, < 24 h, < 72 h, later)
+//              due, cancellations by notice (< 2 h, < 24 h, < 72 h, later),
+//              double opt-in: preconfirmed bookings, of them confirmed (also
+//              in bookings), not confirmed (lapsed; until their confirm-by
+//              passed also those still open), none of which are bookings
 //   no_shows   per service and weekday: visits due, no-shows, rate
 //   lead_time  per period and service: bookings, of them for the same day,
 //              median / p90 / mean days between booking and visit
@@ -23,6 +28,9 @@
 //              configured minutes, a suggestion where they differ
 //   demand     per period: searches that found nothing, walk-ins refused,
 //              409 answers (booking attempts that lost the race)
+//   waitlist   per period of the day the wish was made: wishes, offers
+//              made, and how the wishes ended: accepted (booked), declined,
+//              withdrawn, lapsed (the offer ran out), expired (no offer)
 //   reminders  per period: reminders sent, bounced, dead-lettered
 // Quantiles are nearest-rank on the histogram: the smallest value v with
 // at least ceil(q * n) of the n counted values <= v.
@@ -75,10 +83,21 @@ std::optional<EvalPeriod> ParseEvalPeriod(std::string_view text);
 const char* EvalPeriodName(EvalPeriod p);
 
 // The table of `figure` for `office` over local days [from, to] from the
-// tallies of those days (Store::ReadTallies). NotFound for an unknown figure.
+// tallies of those days (Store::ReadTallies); `today` is the office's local
+// day (days before it are read from their capacity snapshot if they have
+// one). NotFound for an unknown figure.
 Result<EvalTable> BuildFigure(std::string_view figure, const OfficeInfo& office,
                               const Tallies& tallies, LocalDate from, LocalDate to,
-                              EvalPeriod period);
+                              EvalPeriod period, LocalDate today);
+
+// The field that marks a day's capacity snapshot as taken.
+inline constexpr const char* kCapacitySnapshotField = "cs";
+// The capacity snapshot of `day` by the office's configuration now: per
+// desk cp:<desk> planned minutes and co:<desk> offered ahead, and "cs" = 1.
+// Written once per office and day (App::SampleLeadTimes, the first hourly
+// sample of the day), so a later change of desks or hours does not rewrite
+// the day's capacity once it is past.
+std::vector<TallyAdd> CapacitySnapshot(const OfficeInfo& office, LocalDate day);
 
 // {"figure", "office", "from", "to", "period", "columns", "rows"}.
 std::string EvalTableToJson(const EvalTable& table);

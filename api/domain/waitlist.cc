@@ -101,13 +101,17 @@ Result<std::vector<Wish>> MakeWishes(const Catalog& catalog, const WishRequest& 
       }
       Instant b = std::max(AtLocal(zone, day, request.from), earliest);
       Instant e = AtLocal(zone, day, request.to);
-      if (b < e) w.windows.push_back(Interval{b, e});
+      if (b < e) {
+        w.windows.push_back(Interval{b, e});
+        w.window_days.push_back(FormatDate(day));
+      }
     }
     if (w.windows.empty()) continue;
     w.id = office->id + "." + NewId();
     w.secret_hash = secret_hash;
     w.contact = request.contact;
     w.created_at = now;
+    w.day = FormatDate(today);
     w.expires_at = ToTimePoint(w.windows.back().end);
     w.offer_secret_hash = Sha256Hex(OfferLinkToken(link_key, OfferHoldId(w.id)));
     w.offer_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(office->waitlist_offer_ttl);

@@ -36,6 +36,16 @@ Result<bool> App::SampleLeadTimes() {
   auto catalog = catalog_.Get();
   for (const OfficeInfo& office : catalog->offices) {
     const LocalDate today = LocalDayOf(now, office.schedule.zone);
+    // The day's plan, once (this hour's sample is this replica's alone): a
+    // later change of desks or hours does not rewrite it once it is past.
+    auto kept = store_->ReadTallies(office.id, FormatDate(today), FormatDate(today));
+    if (!kept.ok()) return kept.status();
+    auto seen = kept->find(FormatDate(today));
+    if (seen == kept->end() || !seen->second.count(kCapacitySnapshotField)) {
+      std::map<std::string, std::int64_t> plan;
+      for (const TallyAdd& t : CapacitySnapshot(office, today)) plan[t.field] += t.by;
+      if (Status s = store_->AddTallies(office.id, FormatDate(today), plan); !s.ok()) return s;
+    }
     DayRange range{today, today + date::days(office.schedule.rules.max_days_ahead)};
     auto claims = booker_.ReadOfficeClaims(office, UtcEnvelope(range, office.schedule.zone), nullptr);
     if (!claims.ok()) return claims.status();
@@ -44,11 +54,26 @@ Result<bool> App::SampleLeadTimes() {
       auto visit = booker_.VisitAt(office, {service.id});
       if (!visit.ok()) continue;
       OfficeQuery q{&office.schedule, *visit, &*claims};
-      auto found = NextFree({q}, now, 1);
+      // What a citizen is offered: today's starts the walk-ins waiting in
+      // the office need are not (the same filter as public availability).
+      auto same_day = SameDayFilterFor(office, service.id, ToTimePoint(now));
+      if (!same_day.ok()) return same_day.status();
+      std::optional<Instant> first;
+      for (std::size_t n = 16;; n *= 4) {
+        auto found = NextFree({q}, now, n);
+        for (const OfficeOffer& o : found) {
+          if (!*same_day || (*same_day)->Keeps(o.start)) {
+            first = o.start;
+            break;
+          }
+        }
+        // Keeps holds every start after today, so more starts are asked for
+        // only while all of them were today's and dropped.
+        if (first || found.size() < n || !*same_day) break;
+      }
       std::string bucket = "none";
-      if (!found.empty()) {
-        bucket = std::to_string(std::clamp<long long>((found.front().start - now).count() / 1440, 0,
-                                                      kLeadDaysMax));
+      if (first) {
+        bucket = std::to_string(std::clamp<long long>((*first - now).count() / 1440, 0, kLeadDaysMax));
       }
       ++fields["nx:" + service.id + ":" + bucket];
     }
@@ -100,7 +125,8 @@ HttpResponse App::AdminEvaluation(const Call& call) {
   if (!office) return Problem(call, MakeProblem("not-found", "no such office"));
   auto tallies = store_->ReadTallies(office->id, FormatDate(*from), FormatDate(*to));
   if (!tallies.ok()) return Error(call, tallies.status());
-  auto table = BuildFigure(figure, *office, *tallies, *from, *to, period);
+  auto table = BuildFigure(figure, *office, *tallies, *from, *to, period,
+                           LocalDayOf(booker_.Now(), office->schedule.zone));
   if (!table.ok()) return Error(call, table.status());
   if (WantsCsv(call, format)) {
     HttpResponse r;

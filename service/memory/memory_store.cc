@@ -364,7 +364,10 @@ Status MemoryStore::ReleaseHold(const std::string& hold_id, const std::string& s
   // lapsed one already says when it lapsed. A declined offer ends its wish;
   // the place goes to the next one.
   const api::Booking freed = it->second.booking;
-  if (!it->second.wish_id.empty()) shard->wishes.erase(it->second.wish_id);
+  if (auto w = shard->wishes.find(it->second.wish_id); w != shard->wishes.end()) {
+    shard->Tally(api::TallyWish(w->second.day, "declined"));
+    shard->wishes.erase(w);
+  }
   const bool claimed = shard->FindClaim(freed.desk_id, freed.start, hold_id) != nullptr;
   if (ClaimEntry* claim = shard->FindClaim(freed.desk_id, freed.start, hold_id)) {
     claim->expires_at = std::min(claim->expires_at, clock_->Now());
@@ -431,10 +434,15 @@ Result<AppointmentRecord> MemoryStore::ConfirmHold(const std::string& hold_id,
   const bool preconfirmed = appointment.status == AppointmentStatus::kPreconfirmed;
   shard->AddClaim(appointment.booking.desk_id, appointment.booking.claim(), preconfirmed,
                   appointment.reference, preconfirmed ? appointment.confirm_by : TimePoint{});
-  if (!hold.wish_id.empty()) shard->wishes.erase(hold.wish_id);  // an accepted offer
+  if (auto w = shard->wishes.find(hold.wish_id); w != shard->wishes.end()) {  // an accepted offer
+    shard->Tally(api::TallyWish(w->second.day, "accepted"));
+    shard->wishes.erase(w);
+  }
   shard->holds.erase(it);
   shard->appointments[appointment.reference] = appointment;
-  shard->Tally(api::TallyAppointment(appointment, api::TallyEvent::kBooked, appointment.created_at));
+  shard->Tally(api::TallyAppointment(
+      appointment, preconfirmed ? api::TallyEvent::kOptInAsked : api::TallyEvent::kBooked,
+      appointment.created_at));
   shard->RecordStep(key, appointment.reference, now);
   AppendJobs(api::PlanJobs(plan, appointment.reference, appointment.booking.start));
   return appointment;
@@ -528,6 +536,7 @@ Result<AppointmentRecord> MemoryStore::ConfirmOptIn(const std::string& reference
   claim->expires_at = TimePoint{};
   a.status = AppointmentStatus::kConfirmed;
   a.confirm_by = TimePoint{};
+  shard->Tally(api::TallyAppointment(a, api::TallyEvent::kOptInConfirmed, now));
   AppendJobs(std::move(jobs));
   return a;
 }
@@ -552,11 +561,13 @@ Result<AppointmentRecord> MemoryStore::CancelAppointment(const std::string& refe
                                                       : "closed"));
   }
   shard->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
+  const bool open_opt_in = a.status == AppointmentStatus::kPreconfirmed;
   a.status = AppointmentStatus::kCancelled;
   ++a.revision;
   a.cancel_reason = reason;
   a.closed_at = clock_->Now();
-  shard->Tally(api::TallyAppointment(a, api::TallyEvent::kCancelled, a.closed_at));
+  shard->Tally(api::TallyAppointment(
+      a, open_opt_in ? api::TallyEvent::kOptInCancelled : api::TallyEvent::kCancelled, a.closed_at));
   // Its place is released in this step (api/store.h).
   shard->AddClaim(a.booking.desk_id, a.booking.claim(), true,
                   std::string(kReleasedPrefix) + reference, a.closed_at);
@@ -1298,6 +1309,10 @@ bool MemoryStore::OfferPlace(Shard& shard, const std::string& office, const std:
     h.booking.end = begin + w->duration;
     h.booking.claim_end = claim.end;
     h.booking.office_version = shard.config.version;
+    // The visit's local day is the suiting window's (the API judged it).
+    for (std::size_t i = 0; i < w->windows.size() && i < w->window_days.size(); ++i) {
+      if (w->windows[i].begin <= begin && begin < w->windows[i].end) h.booking.day = w->window_days[i];
+    }
     h.expires_at = now + w->offer_ttl;
     h.wish_id = w->id;
     // The offer takes the start of the freed interval; the rest stays released.
@@ -1314,6 +1329,7 @@ bool MemoryStore::OfferPlace(Shard& shard, const std::string& office, const std:
     }
     w->state = api::WishState::kOffered;
     w->offer_hold = h.id;
+    shard.Tally(api::TallyWish(w->day, "offered"));
     AppendJobs({OutboxJob{api::JobType::kWaitlistOffer, h.id, now}});
     return true;
   }
@@ -1342,6 +1358,7 @@ Result<api::Wish> MemoryStore::AddWish(api::Wish wish) {
   wish.offer_hold.clear();
   shard.wish_arrival[wish.id] = ++shard.wish_arrivals;
   shard.wishes[wish.id] = wish;
+  shard.Tally(api::TallyWish(wish.day, "made"));
   return wish;
 }
 
@@ -1367,6 +1384,7 @@ Status MemoryStore::WithdrawWish(const std::string& wish_id, const std::string& 
     return Status::NotFound("no such wish");
   }
   const std::string hold_id = it->second.offer_hold;
+  shard->Tally(api::TallyWish(it->second.day, "withdrawn"));
   shard->wishes.erase(it);
   auto h = hold_id.empty() ? shard->holds.end() : shard->holds.find(hold_id);
   if (h == shard->holds.end()) return Status::Ok();
@@ -1389,11 +1407,18 @@ Result<std::size_t> MemoryStore::OfferReleased(const std::string& office_id) {
   if (!shard) return std::size_t{0};
   const TimePoint now = clock_->Now();
   std::lock_guard<std::mutex> lock(shard->mutex);
+  // The wishes that ended by themselves end here, once: counted as they go.
   std::erase_if(shard->wishes, [&](const auto& e) {
     const api::Wish& w = e.second;
-    if (w.state == api::WishState::kWaiting) return w.expires_at <= now;
-    auto h = shard->holds.find(w.offer_hold);
-    return h == shard->holds.end() || h->second.expires_at <= now;
+    bool ended = false;
+    if (w.state == api::WishState::kWaiting) {
+      ended = w.expires_at <= now;
+    } else {
+      auto h = shard->holds.find(w.offer_hold);
+      ended = h == shard->holds.end() || h->second.expires_at <= now;
+    }
+    if (ended) shard->Tally(api::TallyWish(w.day, w.state == api::WishState::kWaiting ? "expired" : "lapsed"));
+    return ended;
   });
   if (shard->wishes.empty()) return std::size_t{0};
   std::vector<std::tuple<std::string, Instant, std::string>> freed;

@@ -202,13 +202,28 @@ local function tally_appt(akey, event, now)
     adds = {{'ns:' .. svc, 1}}
   elseif event == 'checked_in' then
     adds = {{'ci:' .. svc, 1}}
+  elseif event == 'opt_in_asked' then
+    adds = {{'oi:' .. a[2] .. ':' .. svc, 1}}
+  elseif event == 'opt_in_confirmed' then
+    tally_appt(akey, 'booked', nil)
+    adds = {{'oc:' .. a[2] .. ':' .. svc, 1}}
+  elseif event == 'opt_in_cancelled' then
+    adds = {{'ox:' .. a[2] .. ':' .. svc, 1}}
   end
   tally(akey, a[1], adds)
 end
 -- The waitlist (api/store.h, Wish; see "The waitlist" above the scripts).
 local OFFER_KEEP_MS = 3600000
 local JOB_WAITLIST_OFFER = '5'
-local function drop_wish(px, id)
+-- Every end of a wish goes through here: `outcome` (api::TallyWish) is
+-- counted on the day it was made, kept apart in {o:X}:wday (id -> day)
+-- because the wish's own hash expires with its contact data.
+local function drop_wish(px, id, outcome)
+  local made = redis.call('HGET', px .. 'wday', id)
+  if made then
+    tally(px, made, {{'wl:' .. outcome, 1}})
+    redis.call('HDEL', px .. 'wday', id)
+  end
   local wk = px .. 'w:' .. id
   local desks = redis.call('HGET', wk, 'desks')
   if desks then
@@ -232,15 +247,15 @@ local function offer_place(px, desk, rm, now)
   for _, id in ipairs(ids) do
     local wk = px .. 'w:' .. id
     local w = redis.call('HMGET', wk, 'state', 'occ', 'dur', 'win', 'exp', 'services', 'osecret',
-                         'ottl', 'office')
+                         'ottl', 'office', 'wdays', 'day')
     if not w[1] then
       redis.call('ZREM', wd, id)
     elseif w[1] == 'waiting' and tonumber(w[5]) > now then
       local e = s + tonumber(w[2])
-      local suits = false
+      local suits, window = false, 0
       if e <= ce then
-        for _, r in ipairs(cjson.decode(w[4])) do
-          if r[1] <= s and s < r[2] then suits = true break end
+        for i, r in ipairs(cjson.decode(w[4])) do
+          if r[1] <= s and s < r[2] then suits, window = true, i break end
         end
       end
       if suits and not taken(claims, px .. 'cmax', desk, s, e, now, rm, 0) then
@@ -261,6 +276,12 @@ local function offer_place(px, desk, rm, now)
                    'cfgver', redis.call('HGET', px .. 'cfg', 'ver') or '0', 'office', w[9],
                    'desk', desk, 'services', w[6], 'start', fmt(s), 'end', fmt(s + tonumber(w[3])),
                    'claim_end', fmt(e), 'ver', fmt(ver), 'exp', fmt(exp), 'member', m, 'wish', id)
+        -- the visit's local day: the suiting window's (the API judged it)
+        if w[10] then
+          local day = cjson.decode(w[10])[window]
+          if type(day) == 'string' then redis.call('HSET', hk, 'day', day) end
+        end
+        tally(px, w[11], {{'wl:offered', 1}})
         redis.call('PEXPIRE', hk, fmt(ttl + OFFER_KEEP_MS))
         redis.call('HSET', wk, 'state', 'offered', 'hold', hid)
         redis.call('PEXPIREAT', wk, fmt(math.max(tonumber(w[5]), exp + OFFER_KEEP_MS)))
@@ -397,7 +418,7 @@ local h = redis.call('HMGET', KEYS[1], 'secret', 'member', 'start', 'claim_end',
 if h[1] ~= ARGV[1] then return {'NOTFOUND'} end
 local px = office_prefix(KEYS[1])
 -- a declined offer ends its wish (api/store.h, Wish)
-if h[6] then drop_wish(px, h[6]) end
+if h[6] then drop_wish(px, h[6], 'declined') end
 if h[2] and redis.call('ZSCORE', KEYS[2], h[2]) then
   local now = now_ms()
   local _, _, x = parse_claim(h[2])
@@ -537,12 +558,12 @@ local n = tonumber(ARGV[8])
 redis.call('HSET', KEYS[2], unpack(ARGV, 9, 8 + n))
 redis.call('HSET', KEYS[2], 'office', h[5], 'desk', h[6], 'services', h[7], 'start', h[8],
            'end', h[9], 'claim_end', h[10], 'day', h[13] or '')
-tally_appt(KEYS[2], 'booked', nil)
+if cby ~= '0' then tally_appt(KEYS[2], 'opt_in_asked', nil) else tally_appt(KEYS[2], 'booked', nil) end
 redis.call('SADD', KEYS[3], ref)
 redis.call('ZADD', KEYS[4], h[9], ref)
 local hold = redis.call('HGETALL', KEYS[1])
 local wish = redis.call('HGET', KEYS[1], 'wish')
-if wish then drop_wish(office_prefix(KEYS[1]), wish) end  -- an accepted offer
+if wish then drop_wish(office_prefix(KEYS[1]), wish, 'accepted') end  -- an accepted offer
 redis.call('DEL', KEYS[1])
 plan_jobs(KEYS[5], KEYS[6], ref, tonumber(h[8]), 9 + n)
 step_record(KEYS[8], ARGV[6], ref)
@@ -619,7 +640,11 @@ local rm = a[3] .. ':' .. a[4] .. ':' .. fmt(now) .. ':r:' .. a[5]
 redis.call('ZADD', KEYS[3], a[3], rm)
 offer_freed(office_prefix(KEYS[1]), a[1], rm, now)
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'reason', ARGV[2], 'closed', ARGV[3])
-tally_appt(KEYS[1], 'cancelled', tonumber(ARGV[3]))
+if open_optin then
+  tally_appt(KEYS[1], 'opt_in_cancelled', tonumber(ARGV[3]))
+else
+  tally_appt(KEYS[1], 'cancelled', tonumber(ARGV[3]))
+end
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('ZREM', KEYS[4], a[5])
 add_jobs(KEYS[5], KEYS[6], 5)
@@ -986,8 +1011,10 @@ end
 for _, a in ipairs(appts) do
   local akey = apre .. a[3]
   redis.call('ZREM', a[1], a[2])
+  local was = redis.call('HGET', akey, 'status')
   redis.call('HSET', akey, 'status', 'cancelled', 'reason', 'office_change', 'closed', ARGV[3])
-  tally_appt(akey, 'cancelled', tonumber(ARGV[3]))
+  -- an open double opt-in was no booking yet (api/tally.h, ox)
+  tally_appt(akey, was == 'preconfirmed' and 'opt_in_cancelled' or 'cancelled', tonumber(ARGV[3]))
   redis.call('HINCRBY', akey, 'rev', 1)
   redis.call('ZREM', KEYS[2], a[3])
   local c = redis.call('HMGET', akey, 'email', 'phone')
@@ -1167,6 +1194,11 @@ redis.call('HSET', KEYS[1], 'created', ARGV[1], 'exp', ARGV[2], 'desks', ARGV[3]
            unpack(ARGV, 4, #ARGV))
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 local id = redis.call('HGET', KEYS[1], 'id')
+local made = redis.call('HGET', KEYS[1], 'day')
+if made and made ~= '' then
+  redis.call('HSET', px .. 'wday', id, made)
+  tally(px, made, {{'wl:made', 1}})
+end
 -- first come, first served: the order of arrival here, not the (replica's) clock
 local seq = redis.call('INCR', px .. 'wseq')
 redis.call('ZADD', KEYS[2], seq, id)
@@ -1181,7 +1213,7 @@ local w = redis.call('HMGET', KEYS[1], 'secret', 'id', 'hold')
 if not w[1] or w[1] ~= ARGV[1] then return {'NOTFOUND'} end
 local px = office_prefix(KEYS[1])
 local now = now_ms()
-drop_wish(px, w[2])
+drop_wish(px, w[2], 'withdrawn')
 if w[3] then
   local hk = px .. 'h:' .. w[3]
   local h = redis.call('HMGET', hk, 'member', 'start', 'claim_end', 'desk')
@@ -1209,11 +1241,13 @@ local now = now_ms()
 local px = office_prefix(KEYS[1])
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   local w = redis.call('HMGET', px .. 'w:' .. id, 'state', 'exp', 'hold')
+  -- a wish gone by itself expired while waiting (an offered one is kept
+  -- an hour past its offer, and this sweep runs every few seconds)
   if not w[1] or tonumber(w[2]) <= now and w[1] == 'waiting' then
-    drop_wish(px, id)
+    drop_wish(px, id, 'expired')
   elseif w[1] == 'offered' then
     local exp = redis.call('HGET', px .. 'h:' .. w[3], 'exp')
-    if not exp or tonumber(exp) <= now then drop_wish(px, id) end
+    if not exp or tonumber(exp) <= now then drop_wish(px, id, 'lapsed') end
   end
 end
 local n = 0
@@ -1247,6 +1281,7 @@ if tonumber(a[6] or '0') <= now_ms() then return {'GONE'} end
 redis.call('ZREM', KEYS[3], a[3] .. ':' .. a[4] .. ':' .. a[6] .. ':a:' .. a[5])
 redis.call('ZADD', KEYS[3], a[3], appt_member(a[3], a[4], a[5]))
 redis.call('HSET', KEYS[1], 'status', 'confirmed', 'cby', '0')
+tally_appt(KEYS[1], 'opt_in_confirmed', nil)
 add_jobs(KEYS[4], KEYS[5], 2)
 return record(KEYS[1], KEYS[2])
 )lua";

@@ -1675,7 +1675,8 @@ Result<api::Wish> RedisStore::AddWish(api::Wish wish) {
       "occ", std::to_string(wish.occupancy.count()), "win", WindowsJson(wish.windows),
       "name", wish.contact.name, "email", wish.contact.email, "phone", wish.contact.phone,
       "lang", wish.contact.language, "osecret", wish.offer_secret_hash,
-      "ottl", std::to_string(wish.offer_ttl.count())};
+      "ottl", std::to_string(wish.offer_ttl.count()), "day", wish.day,
+      "wdays", ListJson(wish.window_days)};
   auto replies = lease->PipelineEval({{"SADD", keys_.Offices(), wish.office_id}},
                                      RedisScript::kAddWish,
                                      {keys_.Wish(wish.office_id, wish.id), keys_.Wishes(wish.office_id)},
@@ -1726,6 +1727,8 @@ Result<api::Wish> RedisStore::GetWish(const std::string& wish_id) {
   w.offer_ttl = std::chrono::milliseconds(IntField(f, "ottl"));
   w.state = FieldOf(f, "state") == "offered" ? api::WishState::kOffered : api::WishState::kWaiting;
   w.offer_hold = FieldOf(f, "hold");
+  w.day = FieldOf(f, "day");
+  w.window_days = ListFrom(FieldOf(f, "wdays"));
   return w;
 }
 

@@ -10,7 +10,7 @@ namespace termin::testing {
 namespace {
 
 const std::vector<std::string> kFigures = {"capacity",  "bookings",  "no_shows", "lead_time", "next_free",
-                                           "queue",     "durations", "demand",   "reminders"};
+                                           "queue",     "durations", "demand",   "waitlist", "reminders"};
 
 TEST_CASE("evaluation: every figure as JSON and CSV; a booking counts at once; the audit log") {
   const HttpClient& api = SharedServer().client();

@@ -60,6 +60,19 @@ for (let i = 0; i < 3; i++) {
   const c = await call('POST', '/v1/desk/schalter-1/call-next', 'demo-desk-rathaus');
   if (c.status === 200) { await call('POST', '/v1/desk/schalter-1/start', 'demo-desk-rathaus'); await call('POST', '/v1/desk/schalter-1/done', 'demo-desk-rathaus'); }
 }
+// The waitlist: two wishes, one withdrawn at once (the figure counts both).
+const latest = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+let wishes = 0;
+for (let i = 0; i < 2; i++) {
+  const w = await call('POST', '/v1/waitlist', '', { services: ['reisepass'], offices: ['aalen-rathaus'], latest, contact: { name: `Wunsch ${i}`, email: `wunsch${i}@example.org` } });
+  if (w.status !== 201) continue;
+  wishes++;
+  if (i === 1) {
+    const r = await fetch(`${api}/v1/waitlist/${w.data.wishes[0].id}`, { method: 'DELETE', headers: { 'X-Wish-Secret': w.data.secret } });
+    check(r.status === 204, 'evaluation: a wish withdrawn');
+  }
+}
+check(wishes === 2, `evaluation: ${wishes} waitlist wishes made`);
 const month = new Date().toISOString().slice(0, 7);
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
@@ -89,6 +102,10 @@ check(await ev.getByRole('img', { name: /Schalterzeit/ }).count() === 1, 'de mon
 check(await ev.getByRole('table').count() >= 8, 'de month: every chart has its table');
 const bookingsTable = await ev.getByRole('table', { name: 'Buchungen nach Weg: Anliegen' }).innerText();
 check(/Personalausweis/.test(bookingsTable), 'de month: bookings by service list the booked services by name');
+check(/Nicht bestätigt/.test(bookingsTable), 'de month: bookings by service show the double opt-in columns');
+check(await ev.getByRole('img', { name: /Warteliste/ }).count() === 1, 'de month: the waitlist chart is an image with a name');
+const waitlistTable = await ev.getByRole('table', { name: 'Warteliste: Wünsche und wie sie endeten' }).innerText();
+check(/Zurückgezogen/.test(waitlistTable) && /\t2\t/.test(waitlistTable), 'de month: the waitlist table counts the wishes and how they ended');
 await audit(page, 'evaluation month (de)');
 await shot(page, 'month-de');
 // CSV download: for Excel.
@@ -113,6 +130,7 @@ await ev.getByRole('button', { name: 'English' }).click();
 await ev.getByRole('heading', { name: /Appointments at/ }).waitFor();
 check(await page.evaluate(() => document.documentElement.lang) === 'en', 'en: <html lang> follows');
 check(await ev.getByRole('img', { name: /Desk time/ }).count() === 1, 'en: the capacity chart is named in English');
+check(await ev.getByRole('img', { name: /Waitlist: wishes/ }).count() === 1, 'en: the waitlist chart is named in English');
 await audit(page, 'evaluation year (en)');
 await shot(page, 'year-en');
 await ev.getByLabel('Month', { exact: true }).check();

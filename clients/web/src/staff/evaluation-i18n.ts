@@ -34,6 +34,10 @@ export const evalDe = {
   // demand, reminders
   demand: 'Nicht erfüllte Nachfrage', searchesEmpty: 'Suchen ohne freien Termin', walkinsRefused: 'Ohne Termin abgewiesen', conflicts: 'Termin inzwischen vergeben (409)',
   reminders: 'Erinnerungen', sent: 'Gesendet', bounced: 'Unzustellbar', dead: 'Endgültig gescheitert',
+  // double opt-in (bookings), waitlist
+  optIns: 'Mit Bestätigungslink', optInsConfirmed: 'Davon bestätigt', notConfirmed: 'Nicht bestätigt (verfallen)',
+  waitlist: 'Warteliste: Wünsche und wie sie endeten', waitlistDesc: 'Je Zeitraum, in dem der Wunsch eingetragen wurde: Angebote und was daraus wurde.',
+  wishes: 'Wünsche', wlOffers: 'Angebote', wlAccepted: 'Angenommen (gebucht)', wlDeclined: 'Abgelehnt', wlWithdrawn: 'Zurückgezogen', wlLapsed: 'Angebot verfallen', wlExpired: 'Ohne Angebot abgelaufen',
 };
 export type EvalMessages = typeof evalDe;
 
@@ -64,6 +68,9 @@ export const evalEn: EvalMessages = {
   measured: 'Measured (median)', measuredP90: 'Measured (90 %)', configured: 'Planned', suggestion: 'Suggestion', servedCount: 'Served',
   demand: 'Unmet demand', searchesEmpty: 'Searches without a free slot', walkinsRefused: 'Walk-ins turned away', conflicts: 'Slot taken meanwhile (409)',
   reminders: 'Reminders', sent: 'Sent', bounced: 'Undeliverable', dead: 'Failed for good',
+  optIns: 'With confirmation link', optInsConfirmed: 'Of them confirmed', notConfirmed: 'Not confirmed (lapsed)',
+  waitlist: 'Waitlist: wishes and how they ended', waitlistDesc: 'Per period in which the wish was made: offers and what came of them.',
+  wishes: 'Wishes', wlOffers: 'Offers', wlAccepted: 'Accepted (booked)', wlDeclined: 'Declined', wlWithdrawn: 'Withdrawn', wlLapsed: 'Offer lapsed', wlExpired: 'Expired without offer',
 };
 
 export const evalMessages = (l: 'de' | 'en') => (l === 'en' ? evalEn : evalDe);

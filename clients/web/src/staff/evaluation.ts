@@ -1,7 +1,8 @@
 // <termin-evaluation>: the office manager's evaluation page. One office, a
 // month (by day) or a year (by month): desk time planned, booked and served,
 // bookings by channel, lead time, waits in the office, no-shows by weekday,
-// measured against planned durations, unmet demand and reminders. Each
+// measured against planned durations, unmet demand, the waitlist's wishes
+// and how they ended, and reminders. Each
 // chart is an SVG drawn here (bar-chart.ts) with its data table beside it,
 // every figure downloadable as CSV for Excel, and a print stylesheet that
 // turns the page into a report a council paper can take (controls hidden,
@@ -17,7 +18,7 @@ import { barChart, kPalette } from './bar-chart.js';
 const kStore = 'termin.admin';  // the admin screen's key: one sign-in for both
 type Table = { columns: string[]; rows: (string | number | null)[][] };
 type Figures = Record<string, Table>;
-const kFigures = ['capacity', 'bookings', 'lead_time', 'next_free', 'queue', 'no_shows', 'durations', 'demand', 'reminders'];
+const kFigures = ['capacity', 'bookings', 'lead_time', 'next_free', 'queue', 'no_shows', 'durations', 'demand', 'waitlist', 'reminders'];
 
 function thisMonth(): string {
   const d = new Date();
@@ -242,7 +243,7 @@ export class TerminEvaluation extends LitElement {
     const byChannel = channels.map((c) => sumBy(bk.filter((r) => r.channel === c), 'period', 'bookings'));
     const byService = new Map<string, Record<string, number>>();
     for (const r of bk) {
-      const s = byService.get(r.service) || { bookings: 0, moves: 0, visits_due: 0, cancellations: 0, cancelled_under_2h: 0, cancelled_under_24h: 0, cancelled_under_72h: 0, cancelled_earlier: 0 };
+      const s = byService.get(r.service) || { bookings: 0, moves: 0, visits_due: 0, cancellations: 0, cancelled_under_2h: 0, cancelled_under_24h: 0, cancelled_under_72h: 0, cancelled_earlier: 0, opt_ins: 0, opt_ins_confirmed: 0, not_confirmed: 0 };
       for (const k of Object.keys(s)) s[k] += Number(r[k] || 0);
       byService.set(r.service, s);
     }
@@ -263,6 +264,12 @@ export class TerminEvaluation extends LitElement {
     });
     const dur = objects(f.durations);
     const demand = objects(f.demand), rem = objects(f.reminders);
+    // The waitlist: how the wishes of each period ended (four series: the
+    // palette's colours; the table has every outcome).
+    const wl = objects(f.waitlist);
+    const wlOf = (col: string) => new Map(wl.map((r) => [r.period, Number(r[col] || 0)]));
+    const wlSeries: [string, string][] = [['accepted', t.wlAccepted], ['declined', t.wlDeclined], ['lapsed', t.wlLapsed], ['expired', t.wlExpired]];
+    const wlCols = ['wishes', 'offers', 'accepted', 'declined', 'withdrawn', 'lapsed', 'expired'];
     return html`
       <div class="report-head"><p>${t.reportIntro}</p>${empty ? html`<p class="notice">${t.noData}</p>` : ''}</div>
 
@@ -282,9 +289,9 @@ export class TerminEvaluation extends LitElement {
         ${this.table(t.bookings, [periodHead, ...channels.map((c) => (t as any)[c]), t.total],
           periods.filter((p) => byChannel.some((m) => m.get(p.key))).map((p) => { const v = byChannel.map((m) => m.get(p.key) || 0); return [p.label, ...v.map((x) => this.num(x)), this.num(v.reduce((a, b) => a + b, 0))]; }),
           [false, true, true, true, true])}
-        ${this.table(`${t.bookings}: ${t.service}`, [t.service, t.count, t.moves, t.due, t.cancellations, t.cx2h, t.cx24h, t.cx72h, t.cxEarlier],
-          [...byService].map(([s, v]) => [this.svc(s), ...['bookings', 'moves', 'visits_due', 'cancellations', 'cancelled_under_2h', 'cancelled_under_24h', 'cancelled_under_72h', 'cancelled_earlier'].map((k) => this.num(v[k]))]),
-          [false, true, true, true, true, true, true, true, true])}
+        ${this.table(`${t.bookings}: ${t.service}`, [t.service, t.count, t.moves, t.due, t.cancellations, t.cx2h, t.cx24h, t.cx72h, t.cxEarlier, t.optIns, t.optInsConfirmed, t.notConfirmed],
+          [...byService].map(([s, v]) => [this.svc(s), ...['bookings', 'moves', 'visits_due', 'cancellations', 'cancelled_under_2h', 'cancelled_under_24h', 'cancelled_under_72h', 'cancelled_earlier', 'opt_ins', 'opt_ins_confirmed', 'not_confirmed'].map((k) => this.num(v[k]))]),
+          [false, true, true, true, true, true, true, true, true, true, true, true])}
       </section>
 
       <section class="fig" aria-labelledby="h-lead">${this.figureHead('lead', t.lead, t.leadDesc, 'lead_time')}
@@ -329,6 +336,12 @@ export class TerminEvaluation extends LitElement {
 
       <section class="fig" aria-labelledby="h-dem">${this.figureHead('dem', t.demand, '', 'demand')}
         ${this.table(t.demand, [periodHead, t.searchesEmpty, t.walkinsRefused, t.conflicts], demand.map((r) => [label(r.period), this.num(r.searches_empty), this.num(r.walkins_refused), this.num(r.conflicts)]), [false, true, true, true])}
+      </section>
+      <section class="fig" aria-labelledby="h-wl">${this.figureHead('wl', t.waitlist, t.waitlistDesc, 'waitlist')}
+        ${barChart('c-wl', t.waitlist, `${t.waitlistDesc} ${wlSeries.map(([, n]) => n).join(', ')}.`, periods.map((p) => p.label),
+          wlSeries.map(([col, name], i) => ({ name, color: kPalette[i], values: periods.map((p) => wlOf(col).get(p.key) ?? 0) })), (n) => this.num(n))}
+        ${this.table(t.waitlist, [periodHead, t.wishes, t.wlOffers, t.wlAccepted, t.wlDeclined, t.wlWithdrawn, t.wlLapsed, t.wlExpired],
+          wl.map((r) => [label(r.period), ...wlCols.map((c) => this.num(r[c]))]), [false, true, true, true, true, true, true, true])}
       </section>
       <section class="fig" aria-labelledby="h-rem">${this.figureHead('rem', t.reminders, '', 'reminders')}
         ${this.table(t.reminders, [periodHead, t.sent, t.bounced, t.dead], rem.map((r) => [label(r.period), this.num(r.sent), this.num(r.bounced), this.num(r.dead_lettered)]), [false, true, true, true])}
