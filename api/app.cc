@@ -7,6 +7,8 @@
 #include "api/domain/booking.h"
 #include "api/json/json_input.h"
 #include "api/json/render.h"
+#include "api/log/log.h"
+#include "api/log/request_id.h"
 #include "api/security/secrets.h"
 
 namespace termin::api {
@@ -34,16 +36,12 @@ std::string LoggableMethod(const std::string& m) {
   return m;
 }
 
-void WriteAccessLog(const std::string& method, const std::string& route, int status,
-                    double ms) {
-  auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  std::string ts = date::format("%Y-%m-%dT%H:%M:%SZ", now);
-  char line[512];
-  int n = std::snprintf(line, sizeof line,
-                        "{\"ts\":\"%s\",\"msg\":\"request\",\"method\":\"%s\",\"route\":\"%s\","
-                        "\"status\":%d,\"ms\":%.3f}\n",
-                        ts.c_str(), method.c_str(), route.c_str(), status, ms);
-  if (n > 0) std::fwrite(line, 1, std::min<std::size_t>(n, sizeof line - 1), stderr);
+void WriteAccessLog(const std::string& request_id, const std::string& method,
+                    const std::string& route, int status, double ms) {
+  // The route template, never the path: a path can hold a reference.
+  Log(status >= 500 ? "error" : "info", "request",
+      {{"request_id", request_id}, {"method", method}, {"route", route}, {"status", status},
+       {"ms", ms}});
 }
 
 }  // namespace
@@ -275,9 +273,12 @@ HttpResponse App::Refusal(const std::string& method, const std::string& slug,
                           const std::string& detail) {
   HttpResponse resp = RenderProblem(MakeProblem(slug, detail), Language::kDe);
   resp.headers.emplace_back("Cache-Control", "no-store");
+  // Refused before a request was read whole: no header of it is trusted.
+  const std::string request_id = NewRequestId();
+  resp.headers.emplace_back("X-Request-Id", request_id);
   std::string logged = method.empty() ? "OTHER" : LoggableMethod(method);
   metrics_.ObserveRequest(logged, "unmatched", resp.status, 0);
-  if (options_.access_log) WriteAccessLog(logged, "unmatched", resp.status, 0);
+  if (options_.access_log) WriteAccessLog(request_id, logged, "unmatched", resp.status, 0);
   return resp;
 }
 
@@ -294,10 +295,15 @@ bool Cacheable(const std::string& route) {
 }  // namespace
 
 HttpResponse App::Handle(const HttpRequest& req) {
+  const std::string request_id =
+      RequestIdFor(req.Header("x-request-id"), req.Header("traceparent"));
   if (web_) {
     // Static files and OPTIONS are answered before the route table.
     std::string allow = req.method == "OPTIONS" ? router_.Find(req.method, req.path).allow : "";
-    if (auto early = web_->Before(req, allow)) return *early;
+    if (auto early = web_->Before(req, allow)) {
+      early->headers.emplace_back("X-Request-Id", request_id);
+      return *early;
+    }
   }
   auto t0 = std::chrono::steady_clock::now();
   Language lang = ParseAcceptLanguage(req.Header("accept-language"));
@@ -433,7 +439,10 @@ HttpResponse App::Handle(const HttpRequest& req) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::string method = LoggableMethod(req.method);
   metrics_.ObserveRequest(method, route_name, resp.status, seconds);
-  if (options_.access_log) WriteAccessLog(method, route_name, resp.status, seconds * 1000);
+  resp.headers.emplace_back("X-Request-Id", request_id);
+  if (options_.access_log) {
+    WriteAccessLog(request_id, method, route_name, resp.status, seconds * 1000);
+  }
   if (web_) web_->After(req, resp);
   return resp;
 }

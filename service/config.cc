@@ -230,6 +230,17 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
                  "after SIGTERM, answer /readyz 503 and go on serving this long before stopping "
                  "(a rolling update's endpoints follow readiness; a second signal stops at once)")
       ->envname("TERMIN_DRAIN_SECONDS")->check(CLI::Range(0, 300))->capture_default_str();
+  app.add_option("--log-format", config.log_format,
+                 "json (one JSON object per line, for a log collector) or text (for people)")
+      ->envname("TERMIN_LOG_FORMAT")->check(CLI::IsMember({"json", "text"}))->capture_default_str();
+  app.add_option("--redis-wait-replicas", config.redis_wait_replicas,
+                 "after each booking step (hold, confirm, cancel, move) wait until this many "
+                 "replicas have it (Redis WAIT); fewer in time is counted and logged, the answer "
+                 "stands (docs/redis.md \"WAIT\"); 0 = do not wait")
+      ->envname("TERMIN_REDIS_WAIT_REPLICAS")->check(CLI::Range(0, 16))->capture_default_str();
+  app.add_option("--redis-wait-ms", config.redis_wait_ms,
+                 "the longest WAIT per booking step, in ms (below the 1000 ms command timeout)")
+      ->envname("TERMIN_REDIS_WAIT_MS")->check(CLI::Range(1, 900))->capture_default_str();
   bool no_access_log = false;
   app.add_flag("--no-access-log", no_access_log, "do not write an access log line per request");
   app.add_flag("--print-routes", config.print_routes,
@@ -245,6 +256,9 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
     return Status::InvalidArgument("");
   }
   if (no_access_log) config.access_log = false;
+  if (config.redis_wait_replicas > 0 && config.store == "memory") {
+    return Status::InvalidArgument("--redis-wait-replicas needs a Redis store (--store redis://...)");
+  }
   if (const char* v = std::getenv("TERMIN_ACCESS_LOG"); v && std::string(v) == "0") {
     config.access_log = false;
   }

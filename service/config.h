@@ -40,6 +40,9 @@ struct ApiConfig {
   std::vector<std::string> trusted_proxies;  // their client-address header is believed
   std::string client_ip_header = "X-Forwarded-For";
   bool access_log = true;
+  std::string log_format = "json";     // json | text (api/log/log.h)
+  int redis_wait_replicas = 0;         // WAIT n after each booking step; 0 = none
+  int redis_wait_ms = 100;             // WAIT's timeout; below the command timeout (1000 ms)
   bool print_routes = false;
   bool check_config = false;       // parse and check the settings, then exit 0
   // Hostile clients (api/http_server.h, docs/api.md "Limits").

@@ -21,6 +21,8 @@ Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
     // One more connection than request threads: the configuration poll
     // (GetConfigVersions, every 250 ms) need not wait for a booking.
     redis_options->pool_size = std::max<std::size_t>(1, options.connections) + 1;
+    redis_options->wait_replicas = options.wait_replicas;
+    redis_options->wait_timeout = std::chrono::milliseconds(options.wait_ms);
     auto store = RedisStore::Connect(*redis_options, std::move(clock));
     if (!store.ok()) return store.status();
     return std::shared_ptr<api::Store>(std::move(store).value());

@@ -30,6 +30,8 @@ namespace termin::service {
 
 struct StoreOptions {
   std::size_t connections = 8;  // Redis: pooled connections (>= API worker threads)
+  int wait_replicas = 0;        // Redis: WAIT after each booking step (RedisOptions)
+  int wait_ms = 0;              // its timeout
 };
 
 // InvalidArgument for an unknown or malformed spec.

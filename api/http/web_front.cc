@@ -50,7 +50,7 @@ bool HasPrefix(std::string_view path, std::string_view prefix) {
 constexpr const char* kAllowHeaders =
     "Content-Type, Accept-Language, Idempotency-Key, X-Manage-Secret, X-Hold-Secret, "
     "X-Proof-Of-Work, X-Wish-Secret, X-Offer-Token";
-constexpr const char* kExposeHeaders = "Location, Idempotent-Replayed, Retry-After";
+constexpr const char* kExposeHeaders = "Location, Idempotent-Replayed, Retry-After, X-Request-Id";
 
 }  // namespace
 

@@ -40,6 +40,7 @@
 #include "api/app.h"
 #include "api/domain/catalog.h"
 #include "api/http/pistache_server.h"
+#include "api/log/log.h"
 #include "service/config.h"
 #include "service/job_queue_factory.h"
 #include "service/notify/mail_smtp.h"
@@ -57,15 +58,7 @@ constexpr auto kSweepEvery = std::chrono::seconds(60);
 constexpr auto kWaitlistSweepEvery = std::chrono::seconds(5);
 constexpr auto kStoreWait = std::chrono::seconds(30);  // for an unreachable store at start
 
-void Log(const std::string& msg) {
-  std::string line = "{\"msg\":\"";
-  for (char c : msg) {
-    if (c == '"' || c == '\\') line += '\\';
-    line += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-  }
-  line += "\"}\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
+void Log(const std::string& msg) { termin::api::Log("info", msg); }
 
 }  // namespace
 
@@ -80,6 +73,11 @@ int main(int argc, char** argv) {
   if (!config.ok()) {
     std::cerr << "termin-api: " << config.status().message() << "\n";
     return 2;
+  }
+  {
+    api::LogFormat format = api::LogFormat::kJson;
+    (void)api::ParseLogFormat(config->log_format, &format);  // checked by the parser
+    api::SetLogFormat(format);
   }
   if (config->check_config) {
     if (config->store != "memory") {
@@ -115,6 +113,8 @@ int main(int argc, char** argv) {
     keys = std::move(loaded).value();
   }
   service::StoreOptions store_options;
+  store_options.wait_replicas = config->redis_wait_replicas;
+  store_options.wait_ms = config->redis_wait_ms;
   // One connection per Pistache worker thread, plus the sweeper's.
   store_options.connections =
       static_cast<std::size_t>(config->threads > 0 ? config->threads
@@ -164,8 +164,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   } else if (store_spec != "memory") {
-    std::cerr << "termin-api: no --pow-key-file: proof-of-work challenges verify only on the "
-                 "replica that issued them\n";
+    api::Log("warn", "no --pow-key-file: proof-of-work challenges verify only on the replica "
+                     "that issued them");
   }
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
@@ -267,10 +267,10 @@ int main(int argc, char** argv) {
     std::cerr << "termin-api: " << server.status().message() << "\n";
     return 1;
   }
-  std::cerr << "listening on http://" << config->bind << ":" << (*server)->port() << std::endl;
+  api::Log("info", "listening on http://" + config->bind + ":" + std::to_string((*server)->port()));
   if ((*server)->metrics_port() != 0) {
-    std::cerr << "metrics on http://" << config->bind << ":" << (*server)->metrics_port()
-              << "/metrics" << std::endl;
+    api::Log("info", "metrics on http://" + config->bind + ":" +
+                         std::to_string((*server)->metrics_port()) + "/metrics");
   }
 
   // Housekeeping: erase contact data past retention, drop stale holds and

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "api/domain/catalog.h"
+#include "api/log/log.h"
 #include "service/config.h"
 #include "service/redis/job_queue_redis.h"
 #include "service/redis/redis_connection.h"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   int metrics_port = 9100;
   std::string metrics_bind = "127.0.0.1";
   bool check_config = false;
+  std::string log_format = "json";
 
   CLI::App app{"termin-worker: sends confirmation, reminder, move and cancellation messages"};
   auto env = [](const char* n) { return std::string("TERMIN_WORKER_") + n; };
@@ -75,10 +77,17 @@ int main(int argc, char** argv) {
   app.add_option("--max-attempts", opts.max_attempts, "attempts before the dead-letter set")->envname(env("MAX_ATTEMPTS"));
   app.add_option("--backoff-ms", backoff_ms, "first retry delay (doubles, with jitter)")->envname(env("BACKOFF_MS"));
   app.add_option("--backoff-max-ms", backoff_max_ms, "longest retry delay")->envname(env("BACKOFF_MAX_MS"));
+  app.add_option("--log-format", log_format, "json (one JSON object per line) or text (for people)")
+      ->envname("TERMIN_LOG_FORMAT")->check(CLI::IsMember({"json", "text"}))->capture_default_str();
   app.add_flag("--check-config", check_config,
                "check the flags and environment (addresses parsed, nothing connected, files "
                "not opened: in a pod they are mounts), then exit 0");
   CLI11_PARSE(app, argc, argv);
+  {
+    api::LogFormat format = api::LogFormat::kJson;
+    (void)api::ParseLogFormat(log_format, &format);  // checked by the parser
+    api::SetLogFormat(format);
+  }
 
   if (!link_key_file.empty() && !check_config) {  // --check-config opens no files
     auto key = ReadLinkKey(link_key_file);
@@ -206,8 +215,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     metrics_server = std::move(ms).value();
-    std::fprintf(stderr, "{\"msg\":\"metrics on http://%s:%d/metrics\"}\n", metrics_bind.c_str(),
-                 metrics_server->port());
+    api::Log("info", "metrics on http://" + metrics_bind + ":" +
+                         std::to_string(metrics_server->port()) + "/metrics");
   }
 
   Worker worker(deps, opts);
@@ -216,11 +225,11 @@ int main(int argc, char** argv) {
     sigwait(&stop_signals, &sig);
     worker.Stop();
   });
-  std::fprintf(stderr, "{\"msg\":\"worker ready\"}\n");
+  api::Log("info", "worker ready");
   worker.Run();
   // Run returned because of Stop(): the waiter has its signal already.
   waiter.join();
   metrics_server.reset();
-  std::fprintf(stderr, "{\"msg\":\"worker stopped\"}\n");
+  api::Log("info", "worker stopped");
   return 0;
 }

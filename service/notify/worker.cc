@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 
+#include "api/log/log.h"
 #include "service/notify/mail_message.h"
 
 namespace termin::service {
@@ -66,17 +67,21 @@ void Worker::Stop() {
 
 void Worker::Log(const ClaimedJob& job, const char* outcome, const std::string& detail) {
   // Job id, kind and reference only: never names, addresses or phone numbers.
-  std::string line = "{\"msg\":\"job\",\"id\":\"" + job.id + "\",\"kind\":\"" +
-                     std::string(JobKindName(job.job.type)) + "\",\"reference\":\"" +
-                     job.job.reference + "\",\"attempt\":" + std::to_string(job.attempt) +
-                     ",\"outcome\":\"" + outcome + "\"";
-  if (!detail.empty()) {
-    std::string safe;
-    for (char c : detail) safe += (c == '"' || c == '\\' || c < 0x20) ? ' ' : c;
-    line += ",\"detail\":\"" + safe + "\"";
+  // A gateway's or mail relay's error text may quote the recipient
+  // ("550 <erika@example.org>: unknown"), so the detail goes through
+  // api::ScrubContact first.
+  const bool bad = std::string_view(outcome) == "dead_letter" || std::string_view(outcome) == "lost";
+  const char* level = bad ? "error" : std::string_view(outcome) == "retry" ? "warn" : "info";
+  const std::string safe = api::ScrubContact(detail);
+  if (safe.empty()) {
+    api::Log(level, "job",
+             {{"id", job.id}, {"kind", JobKindName(job.job.type)}, {"reference", job.job.reference},
+              {"attempt", job.attempt}, {"outcome", outcome}});
+  } else {
+    api::Log(level, "job",
+             {{"id", job.id}, {"kind", JobKindName(job.job.type)}, {"reference", job.job.reference},
+              {"attempt", job.attempt}, {"outcome", outcome}, {"detail", safe}});
   }
-  line += "}\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 Result<api::AppointmentRecord> Worker::OfferAsVisit(const std::string& hold_id) {
@@ -270,11 +275,18 @@ void Worker::UpdateQueueMetrics() {
 
 void Worker::Run() {
   auto last_stats = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  // An outage fails every poll: one line when claims start failing, one
+  // when they work again, not one per poll.
+  long long failed_polls = 0;
   while (!stop_.load()) {
     auto r = RunOnce();
     if (!r.ok()) {
-      std::string line = "{\"msg\":\"claim failed\",\"detail\":\"" + r.status().message() + "\"}\n";
-      std::fwrite(line.data(), 1, line.size(), stderr);
+      if (failed_polls++ == 0) {
+        api::Log("error", "claim failed", {{"detail", api::ScrubContact(r.status().message())}});
+      }
+    } else if (failed_polls > 0) {
+      api::Log("info", "claims work again", {{"failed_polls", failed_polls}});
+      failed_polls = 0;
     }
     auto now = std::chrono::steady_clock::now();
     if (now - last_stats >= std::chrono::seconds(1)) {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 
+#include "api/log/log.h"
+
 namespace termin::service {
 namespace {
 
@@ -111,7 +113,8 @@ bool ParseDb(std::string_view db, int* out) {
 }  // namespace
 
 bool IsRedisUrl(const std::string& spec) {
-  return spec.rfind("redis://", 0) == 0 || spec.rfind("redis+sentinel://", 0) == 0;
+  return spec.rfind("redis://", 0) == 0 || spec.rfind("redis+sentinel://", 0) == 0 ||
+         spec.rfind("rediss://", 0) == 0;
 }
 
 Result<RedisOptions> ParseRedisUrl(const std::string& url) {
@@ -120,6 +123,13 @@ Result<RedisOptions> ParseRedisUrl(const std::string& url) {
   const Status malformed = Status::InvalidArgument(
       "a Redis address looks like redis://[user:password@]host:port[/db] or "
       "redis+sentinel://[user:password@]host:port,host:port,.../master[/db]");
+  if (url.rfind("rediss://", 0) == 0) {
+    return Status::InvalidArgument(
+        "rediss:// (Redis over TLS) is not supported: Debian 12's hiredis 0.14 has no TLS. "
+        "Run a TLS tunnel beside the process (stunnel or ghostunnel, in Kubernetes a sidecar) "
+        "and give redis://127.0.0.1:<port> of the tunnel, or keep Redis on a private network; "
+        "docs/deploy.md \"Redis TLS\"");
+  }
   std::string_view rest(url);
   bool sentinel = false;
   if (rest.substr(0, kSentinelScheme.size()) == kSentinelScheme) {
@@ -415,6 +425,7 @@ Result<RedisPool::Lease> RedisPool::Acquire() {
       backoff_ = options_.reconnect_backoff_min;
       healthy_ = false;
     }
+    NoteReachable(false, s);
     down_until_ = Clock::now() + backoff_;
     slot.busy = false;
     freed_.notify_one();
@@ -423,7 +434,41 @@ Result<RedisPool::Lease> RedisPool::Acquire() {
   healthy_ = true;
   backoff_ = std::chrono::milliseconds(0);
   down_until_ = {};
+  NoteReachable(true, s);
   return Lease(this, chosen, ctx);
+}
+
+void RedisPool::NoteReachable(bool reachable, const Status& why) {
+  // Every failed probe and every request in the backoff would otherwise log:
+  // one line at the first failed connect, one at the first good one after.
+  if (!reachable && !outage_logged_) {
+    outage_logged_ = true;
+    outage_since_ = Clock::now();
+    api::Log("error", "redis unreachable", {{"detail", why.message()}});
+  } else if (reachable && outage_logged_) {
+    outage_logged_ = false;
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - outage_since_);
+    api::Log("info", "redis reachable again", {{"down_ms", static_cast<long long>(ms.count())}});
+  }
+}
+
+void RedisPool::NoteWait(bool enough, long long acked) {
+  if (!enough) short_waits_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  if (!enough && !short_wait_logged_) {
+    short_wait_logged_ = true;
+    short_waits_logged_ = short_waits_.load();
+    api::Log("warn", "redis replicas behind: booking steps acknowledged by fewer replicas than asked",
+             {{"wanted", options_.wait_replicas},
+              {"acked", acked},
+              {"wait_ms", static_cast<long long>(options_.wait_timeout.count())}});
+  } else if (enough && short_wait_logged_) {
+    short_wait_logged_ = false;
+    api::Log("info", "redis replicas caught up",
+             {{"short_steps",
+               static_cast<long long>(short_waits_.load() - short_waits_logged_ + 1)}});
+  }
 }
 
 void RedisPool::MarkSuspect() {
@@ -521,15 +566,55 @@ Result<std::vector<RedisReply>> RedisPool::Lease::PipelineEval(
     const RedisScriptSource& source =
         RedisScripts(pool_->options().tallies)[static_cast<std::size_t>(script)];
     if (!StartsWith(last, "NOSCRIPT")) return ErrorReplyStatus(last, source.name);
-    auto again = Eval(script, keys, args);
+    auto again = EvalScript(script, keys, args);
     if (!again.ok()) return again.status();
     replies->back() = std::move(again).value();
   }
+  WaitForReplicas(script);
   return replies;
 }
 
 Result<RedisReply> RedisPool::Lease::Eval(RedisScript script, const std::vector<std::string>& keys,
                                           const std::vector<std::string>& args) {
+  auto reply = EvalScript(script, keys, args);
+  if (reply.ok()) WaitForReplicas(script);
+  return reply;
+}
+
+namespace {
+
+// The steps a citizen or the hotline is told "booked", "moved", "cancelled"
+// or "held" after: what WAIT guards.
+bool IsBookingStep(RedisScript script) {
+  switch (script) {
+    case RedisScript::kPlaceHold:
+    case RedisScript::kConfirmHold:
+    case RedisScript::kCreateAppointment:
+    case RedisScript::kCancel:
+    case RedisScript::kMove:
+    case RedisScript::kConfirmOptIn:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void RedisPool::Lease::WaitForReplicas(RedisScript script) {
+  const RedisOptions& o = pool_->options();
+  if (o.wait_replicas <= 0 || !IsBookingStep(script) || ctx_ == nullptr) return;
+  // A refused step wrote nothing; WAIT then answers at once (the replicas
+  // already have this connection's earlier writes).
+  auto r = Command({"WAIT", std::to_string(o.wait_replicas), std::to_string(o.wait_timeout.count())});
+  long long acked = -1;
+  if (r.ok() && (*r)->type == REDIS_REPLY_INTEGER) acked = (*r)->integer;
+  pool_->NoteWait(acked >= o.wait_replicas, acked);
+}
+
+Result<RedisReply> RedisPool::Lease::EvalScript(RedisScript script,
+                                                const std::vector<std::string>& keys,
+                                                const std::vector<std::string>& args) {
   const RedisScriptSource& source =
       RedisScripts(pool_->options().tallies)[static_cast<std::size_t>(script)];
   std::vector<std::string> argv =

@@ -32,9 +32,11 @@
 #ifndef TERMIN_SERVICE_REDIS_REDIS_CONNECTION_H_
 #define TERMIN_SERVICE_REDIS_REDIS_CONNECTION_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,6 +75,15 @@ struct RedisOptions {
   // Evaluation tallies in the booking scripts (api/tally.h). Off only to
   // measure what they cost (termin-api --bench-no-tallies).
   bool tallies = true;
+  // Durability: after each booking step (place_hold, confirm_hold,
+  // create_appointment, cancel, move, confirm_opt_in) send WAIT
+  // wait_replicas wait_timeout on the same connection. 0 = no WAIT (the
+  // default). A short count does not change the answer (the step is
+  // written on the primary; a 503 would make the client retry a booking
+  // that exists): it is counted (short_waits) and logged once when it starts
+  // and once when it ends. docs/redis.md "WAIT".
+  int wait_replicas = 0;
+  std::chrono::milliseconds wait_timeout{0};
 };
 
 // Parses "redis://[user[:password]@]host[:port][/db]" (port defaults to
@@ -83,7 +94,9 @@ struct RedisOptions {
 // malformed.
 Result<RedisOptions> ParseRedisUrl(const std::string& url);
 
-// True for "redis://..." and "redis+sentinel://..." (what ParseRedisUrl reads).
+// True for "redis://..." and "redis+sentinel://..." (what ParseRedisUrl reads),
+// and for "rediss://", which ParseRedisUrl refuses with a message that says
+// why (no TLS in Debian 12's hiredis 0.14) and what to do instead.
 bool IsRedisUrl(const std::string& spec);
 
 // ParseRedisUrl, then the password from the environment, so that it never
@@ -120,6 +133,8 @@ class RedisPool {
   Result<Lease> Acquire();
 
   const RedisOptions& options() const { return options_; }
+  // Booking steps whose WAIT saw fewer replicas than wait_replicas.
+  std::uint64_t short_waits() const { return short_waits_.load(); }
 
  private:
   struct Slot {
@@ -136,6 +151,9 @@ class RedisPool {
   Status Authenticate(redisContext* ctx) const;
   void Release(std::size_t slot, redisContext* ctx);
   void MarkSuspect();  // after an I/O error: reconnect by single probes
+  void NoteWait(bool enough, long long acked);
+  // One log line when Redis stops answering connects, one when it answers again.
+  void NoteReachable(bool reachable, const Status& why);  // under mutex_
 
   const RedisOptions options_;
   std::vector<std::string> shas_;  // written once in Create, read-only after
@@ -146,6 +164,11 @@ class RedisPool {
   std::chrono::steady_clock::time_point down_until_{};       // GUARDED_BY(mutex_)
   std::chrono::milliseconds backoff_{0};                     // GUARDED_BY(mutex_)
   bool healthy_ = true;                                      // GUARDED_BY(mutex_)
+  bool outage_logged_ = false;                               // GUARDED_BY(mutex_)
+  std::chrono::steady_clock::time_point outage_since_{};     // GUARDED_BY(mutex_)
+  std::atomic<std::uint64_t> short_waits_{0};
+  std::uint64_t short_waits_logged_ = 0;                     // GUARDED_BY(mutex_)
+  bool short_wait_logged_ = false;                           // GUARDED_BY(mutex_)
 };
 
 class RedisPool::Lease {
@@ -180,6 +203,9 @@ class RedisPool::Lease {
       : pool_(pool), slot_(slot), ctx_(ctx) {}
   Status Broken();  // drops the context after an I/O error
   void DropIfDemoted(const redisReply& r);
+  Result<RedisReply> EvalScript(RedisScript script, const std::vector<std::string>& keys,
+                                const std::vector<std::string>& args);
+  void WaitForReplicas(RedisScript script);  // after a booking step, if configured
 
   RedisPool* pool_;
   std::size_t slot_;

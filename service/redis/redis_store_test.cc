@@ -93,6 +93,15 @@ TEST_CASE("redis: ParseRedisUrl") {
   CHECK(ParseRedisUrl("redis://:6379").status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("redis: rediss:// is refused with the reason") {
+  CHECK(IsRedisUrl("rediss://redis.example:6380"));  // so --store reaches the message below
+  auto tls = ParseRedisUrl("rediss://redis.example:6380");
+  REQUIRE_FALSE(tls.ok());
+  CHECK(tls.status().code() == StatusCode::kInvalidArgument);
+  CHECK(tls.status().message().find("hiredis 0.14 has no TLS") != std::string::npos);
+  CHECK(tls.status().message().find("stunnel") != std::string::npos);
+}
+
 TEST_CASE("redis: ParseRedisUrl reads user, password and database") {
   auto a = ParseRedisUrl("redis://termin:p%40ss:w@redis.svc:6380/3");
   REQUIRE(a.ok());

@@ -52,6 +52,16 @@ TEST_CASE("no names, e-mails, phones, secrets or keys in the server log") {
   CHECK(api.Post("/v1/appointments", "{\"hold_id\":\"x\",\"hold_secret\":" + Q(secret) +
                                          ",\"contact\":" + ContactJson(name, email, phone, "xx") + "}")
             .status == 400);
+  // The request id: the client's, a traceparent's trace id, or a new one.
+  Response with_id = api.Get("/v1/appointments/" + ref,
+                             {{"X-Manage-Secret", secret}, {"X-Request-Id", "probe-" + tag}});
+  CHECK(with_id.Header("X-Request-Id") == "probe-" + tag);
+  Response traced = api.Get("/v1/offices", {{"traceparent",
+                                             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}});
+  CHECK(traced.Header("X-Request-Id") == "4bf92f3577b34da6a3ce929d0e0e4736");
+  Response bad_id = api.Get("/v1/offices", {{"X-Request-Id", std::string(65, 'x')}});
+  CHECK(bad_id.Header("X-Request-Id").size() == 32);
+  CHECK(api.Get("/no/such/path").Header("X-Request-Id").size() == 32);
   CHECK(api.Post("/v1/appointments/" + ref + "/cancel", "{}", {{"X-Manage-Secret", secret}}).status == 200);
 
   auto stopped = server->Stop(10000);
@@ -65,6 +75,29 @@ TEST_CASE("no names, e-mails, phones, secrets or keys in the server log") {
     INFO("must not be logged: " << secret_thing);
     CHECK(log.find(secret_thing) == std::string::npos);
   }
+  // JSON lines: level, ts (RFC 3339 UTC), msg first; a request's line names
+  // the route template (never the path with the reference), status and ms.
+  std::istringstream lines(log);
+  std::string line;
+  int requests = 0;
+  bool probe_line = false;
+  while (std::getline(lines, line)) {
+    INFO("log line: " << line);
+    CHECK(line.rfind("{\"level\":\"", 0) == 0);
+    CHECK(line.find("\",\"ts\":\"20") != std::string::npos);
+    CHECK(line.back() == '}');
+    if (line.find("\"msg\":\"request\"") == std::string::npos) continue;
+    ++requests;
+    CHECK(line.find("\"request_id\":\"") != std::string::npos);
+    CHECK(line.find("\"status\":") != std::string::npos);
+    CHECK(line.find("\"ms\":") != std::string::npos);
+    if (line.find("\"request_id\":\"probe-" + tag + "\"") != std::string::npos) {
+      probe_line = line.find("\"route\":\"/v1/appointments/{reference}\"") != std::string::npos &&
+                   line.find("\"status\":200") != std::string::npos;
+    }
+  }
+  CHECK(requests >= 10);
+  CHECK(probe_line);
 }
 
 }  // namespace

@@ -361,6 +361,18 @@ TEST_CASE("redis-server stopped for 5 s under load: fast 503s and /readyz 503, t
     CHECK(r->Running());
     auto info = r->Stop();
     CHECK((info && info->clean()));
+    // The outage is two log lines per replica, not one per request or probe.
+    std::ifstream in(r->process().log_path());
+    std::string line;
+    int down_lines = 0, up_lines = 0;
+    while (std::getline(in, line)) {
+      if (line.find("\"msg\":\"redis unreachable\"") != std::string::npos) ++down_lines;
+      if (line.find("\"msg\":\"redis reachable again\"") != std::string::npos) ++up_lines;
+    }
+    std::printf("redis SIGSTOP 5 s: %s logged %d 'redis unreachable' and %d 'reachable again' lines\n",
+                r->process().log_path().c_str(), down_lines, up_lines);
+    CHECK(down_lines == 1);
+    CHECK(up_lines == 1);
   }
 }
 
@@ -570,13 +582,37 @@ TEST_CASE("retries with one Idempotency-Key through Redis pauses and a killed re
 // follows without a restart. Counted: acknowledged (201) bookings the new
 // primary does not have (replication is asynchronous: docs/redis.md), double
 // bookings (none allowed), and the window of 503s.
-TEST_CASE("sentinel failover under load: the API follows the new primary, no double booking") {
+// One failover under load: a primary and `replicas_count` replicas (no AOF,
+// diskless sync), three sentinels (quorum 2, down-after 1 s), two termin-api
+// replicas with `api_args`, 12 client threads booking (hold + confirm) and
+// reading; after 1.5 s the primary is killed with -9. With
+// `min_replicas_to_write` the primary (and so the promoted node) refuses
+// writes unless that many replicas are connected. Prints the figures and
+// checks what must hold in every setting.
+struct FailoverFigures {
+  double bookings_per_s = 0;  // 201 confirms per second before the kill
+  double promoted_after = -1;
+  double window = 0;          // first to last 503 after the kill
+  std::size_t acked = 0;
+  int lost = 0;
+  std::size_t doubles = 0;
+  int acked_after = 0;
+  int five_hundreds = 0;
+};
+
+FailoverFigures RunFailover(const std::string& label, int replicas_count, int min_replicas_to_write,
+                            const std::vector<std::string>& api_args) {
+  FailoverFigures fig;
   const std::string binary = FindRedisServer();
   REQUIRE_MESSAGE(!binary.empty(), "redis-server not installed");
   const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("termin-sentinel-" + std::to_string(::getpid()));
+      std::filesystem::temp_directory_path() / ("termin-sentinel-" + std::to_string(::getpid()) + "-" +
+                                                      std::to_string(replicas_count) + "-" +
+                                                      std::to_string(min_replicas_to_write) + "-" +
+                                                      std::to_string(api_args.size()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  std::printf("%s: starting\n", label.c_str());
   auto start_node = [&](const std::string& name, std::vector<std::string> args, std::string* error) {
     std::vector<std::string> argv = {binary};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -592,28 +628,39 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
   };
   std::string error;
   const int primary_port = FreeLoopbackPort();
-  const int replica_port = FreeLoopbackPort();
+  std::vector<int> replica_ports;
+  for (int i = 0; i < replicas_count; ++i) replica_ports.push_back(FreeLoopbackPort());
   auto node_args = [&](int port, const std::string& name) {
     std::filesystem::create_directories(dir / name);
-    return std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                    "--appendonly", "no", "--dir", (dir / name).string(),
-                                    "--repl-diskless-sync-delay", "0"};
+    std::vector<std::string> args{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no", "--dir", (dir / name).string(),
+                                  "--repl-diskless-sync-delay", "0"};
+    if (min_replicas_to_write > 0) {
+      args.insert(args.end(), {"--min-replicas-to-write", std::to_string(min_replicas_to_write),
+                               "--min-replicas-max-lag", "10"});
+    }
+    return args;
   };
   auto primary = start_node("primary", node_args(primary_port, "primary"), &error);
   REQUIRE_MESSAGE(primary.has_value(), error);
   REQUIRE(ping(primary_port));
-  auto replica_args = node_args(replica_port, "replica");
-  replica_args.insert(replica_args.end(), {"--replicaof", "127.0.0.1", std::to_string(primary_port)});
-  auto replica = start_node("replica", replica_args, &error);
-  REQUIRE_MESSAGE(replica.has_value(), error);
-  REQUIRE(ping(replica_port));
-  bool synced = false;
-  for (int i = 0; i < 100 && !synced; ++i) {
-    RedisView v(replica_port);
-    synced = v.ok() && v.Run({"INFO", "replication"}).find("master_link_status:up") != std::string::npos;
-    if (!synced) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::vector<Subprocess> replica_nodes;
+  for (int r = 0; r < replicas_count; ++r) {
+    const std::string name = "replica" + std::to_string(r);
+    auto replica_args = node_args(replica_ports[r], name);
+    replica_args.insert(replica_args.end(), {"--replicaof", "127.0.0.1", std::to_string(primary_port)});
+    auto replica = start_node(name, replica_args, &error);
+    REQUIRE_MESSAGE(replica.has_value(), error);
+    REQUIRE(ping(replica_ports[r]));
+    replica_nodes.push_back(std::move(*replica));
+    bool synced = false;
+    for (int i = 0; i < 100 && !synced; ++i) {
+      RedisView v(replica_ports[r]);
+      synced = v.ok() && v.Run({"INFO", "replication"}).find("master_link_status:up") != std::string::npos;
+      if (!synced) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE_MESSAGE(synced, "the replica did not sync with the primary");
   }
-  REQUIRE_MESSAGE(synced, "the replica did not sync with the primary");
   std::vector<int> sentinel_ports;
   std::vector<Subprocess> sentinels;
   for (int i = 0; i < 3; ++i) {
@@ -634,7 +681,7 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
   bool known = false;
   for (int i = 0; i < 100 && !known; ++i) {
     RedisView v(sentinel_ports[0]);
-    known = v.ok() && v.Run({"INFO", "sentinel"}).find("slaves=1,sentinels=3") != std::string::npos;
+    known = v.ok() && v.Run({"INFO", "sentinel"}).find("slaves=" + std::to_string(replicas_count) + ",sentinels=3") != std::string::npos;
     if (!known) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   REQUIRE_MESSAGE(known, "the sentinels did not reach their quorum");
@@ -643,8 +690,16 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
     url += (i ? ",127.0.0.1:" : "127.0.0.1:") + std::to_string(sentinel_ports[i]);
   }
   url += "/termin";
-  auto replicas = StartReplicas(url, 2, 0, &error);
-  REQUIRE_MESSAGE(replicas.size() == 2, error);
+  std::vector<std::unique_ptr<ApiServer>> replicas;
+  for (int i = 0; i < 2; ++i) {
+    ApiServerOptions options;
+    options.store = url;
+    options.name = "replica" + std::to_string(i);
+    options.extra_args = api_args;
+    auto server = ApiServer::Start(options, &error);
+    REQUIRE_MESSAGE(server != nullptr, error);
+    replicas.push_back(std::move(server));
+  }
   std::vector<const HttpClient*> clients = {&replicas[0]->client(), &replicas[1]->client()};
   auto starts = ManyStarts(*clients[0], 13, 15);
   REQUIRE(starts.size() > 100);
@@ -654,12 +709,17 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   const auto killed_at = Clock::now();
   REQUIRE(::kill(primary->pid(), SIGKILL) == 0);
-  // Promoted once a sentinel reports the replica as the primary.
+  // Promoted once a replica reports itself as the primary.
   double promoted_after = -1;
+  int replica_port = replica_ports[0];
   for (int i = 0; i < 300 && promoted_after < 0; ++i) {
-    RedisView r(replica_port);
-    if (r.ok() && r.Run({"INFO", "replication"}).find("role:master") != std::string::npos) {
-      promoted_after = SecondsSince(killed_at);
+    for (int port : replica_ports) {
+      RedisView r(port);
+      if (r.ok() && r.Run({"INFO", "replication"}).find("role:master") != std::string::npos) {
+        promoted_after = SecondsSince(killed_at);
+        replica_port = port;
+        break;
+      }
     }
     if (promoted_after < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -701,14 +761,26 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
   for (auto& [ref, a] : stored) all.push_back(a);
   auto overlaps = Overlaps(all);
   const double window = first503 < last503 ? std::chrono::duration<double>(last503 - first503).count() : 0;
-  std::printf("sentinel failover (async replication, AOF off): before %s | after the kill %s | "
+  int confirmed_before = 0;
+  for (const auto& a : answers) {
+    if (a.what == "confirm" && a.status == 201 && a.begin >= t0 && a.end < killed_at) ++confirmed_before;
+  }
+  fig.bookings_per_s = confirmed_before / std::chrono::duration<double>(killed_at - t0).count();
+  fig.promoted_after = promoted_after;
+  fig.window = window;
+  fig.acked = acks.size();
+  fig.lost = lost;
+  fig.doubles = overlaps.size();
+  fig.acked_after = acked_after;
+  std::printf("%s: %.0f bookings/s before the kill | before %s | after the kill %s | "
               "promoted %.2f s after the kill | 503 window %.2f s | acknowledged %zu, lost %d, "
               "double bookings %zu, %d acknowledged after the promotion\n",
-              before.Describe().c_str(), after.Describe().c_str(), promoted_after, window, acks.size(),
-              lost, overlaps.size(), acked_after);
+              label.c_str(), fig.bookings_per_s, before.Describe().c_str(), after.Describe().c_str(),
+              promoted_after, window, acks.size(), lost, overlaps.size(), acked_after);
   PhaseCount whole = Phase(answers, t0, end);
   INFO("every answer: " << whole.Describe());
   CHECK(overlaps.empty());
+  fig.five_hundreds = whole.FiveHundreds();
   CHECK(whole.Count(500) == 0);
   CHECK(whole.FiveHundreds() == whole.Count(503));
   CHECK(whole.problems == whole.Count(503));
@@ -717,8 +789,29 @@ TEST_CASE("sentinel failover under load: the API follows the new primary, no dou
   CHECK(settled.FiveHundreds() == 0);  // and serves normally again
   for (auto& r : replicas) r->Stop(10000);
   for (auto& s : sentinels) (void)s.SignalAndWait(SIGTERM, std::chrono::milliseconds(3000));
-  (void)replica->SignalAndWait(SIGTERM, std::chrono::milliseconds(3000));
+  for (auto& n : replica_nodes) (void)n.SignalAndWait(SIGTERM, std::chrono::milliseconds(3000));
   if (!std::getenv("TERMIN_KEEP_SENTINEL_DIR")) std::filesystem::remove_all(dir);
+  return fig;
+}
+
+TEST_CASE("sentinel failover under load: the API follows the new primary, no double booking") {
+  (void)RunFailover("sentinel failover (async replication, 1 replica, AOF off)", 1, 0, {});
+}
+
+// The same load twice on two replicas in one run: asynchronous replication,
+// then min-replicas-to-write 1 with WAIT 1 after every booking step
+// (docs/redis.md "WAIT"). Alternated, so machine load hits both alike.
+TEST_CASE("sentinel failover: asynchronous vs min-replicas-to-write 1 + WAIT 1, the same load") {
+  auto plain = RunFailover("sentinel failover (async, 2 replicas)", 2, 0, {});
+  auto waited = RunFailover("sentinel failover (min-replicas-to-write 1 + WAIT 1 100 ms, 2 replicas)", 2, 1,
+                            {"--redis-wait-replicas", "1", "--redis-wait-ms", "100"});
+  std::printf("sentinel WAIT comparison: %.0f vs %.0f bookings/s (%.0f %%); 503 window %.2f vs %.2f s; "
+              "lost %d vs %d of %zu vs %zu acknowledged; double %zu vs %zu\n",
+              plain.bookings_per_s, waited.bookings_per_s,
+              plain.bookings_per_s > 0 ? 100.0 * waited.bookings_per_s / plain.bookings_per_s : 0.0,
+              plain.window, waited.window, plain.lost, waited.lost, plain.acked, waited.acked,
+              plain.doubles, waited.doubles);
+  CHECK(waited.lost == 0);  // WAIT 1 answered only after a replica had it (none short here)
 }
 
 // The backup and restore of docs/redis.md ("Backup and restore"), as an

@@ -207,6 +207,16 @@ TEST_CASE("worker black-box: the SMTP server down for a while: each message arri
   auto end = w.SignalAndWait(SIGTERM, 10s);
   REQUIRE(end.has_value());
   CHECK(end->clean());
+  // The retries logged the relay's errors: JSON lines, no contact data.
+  const std::string log = w.LogTail(1000000);
+  CHECK(log.find("\"outcome\":\"retry\"") != std::string::npos);
+  CHECK(log.find("erika") == std::string::npos);
+  CHECK(log.find("Mustermann") == std::string::npos);
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.rfind("{\"level\":\"", 0) == 0);
+  }
 }
 
 TEST_CASE("worker black-box: two workers, one killed with kill -9 mid-batch: nothing is lost") {
