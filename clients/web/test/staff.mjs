@@ -8,7 +8,7 @@
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { freePort, start } from './processes.mjs';
+import { freePort, start, launchChromium } from './processes.mjs';
 import { join } from 'node:path';
 
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -40,7 +40,8 @@ const call = async (method, path, key, body) => {
   return { status: r.status, data: await r.json().catch(() => null) };
 };
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+// A German browser (its date inputs read dd.mm.yyyy), as in the offices.
+const browser = await launchChromium(chromium, 'de-DE', ['--autoplay-policy=no-user-gesture-required']);
 const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 let axeRuns = 0, axeViolations = 0;
 async function audit(page, name) {

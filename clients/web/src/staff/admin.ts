@@ -64,7 +64,13 @@ export class TerminAdmin extends LitElement {
     .conflict { border: 4px solid #d4351c; padding: 16px; margin: 0 0 16px; }
     .conflict li { margin-bottom: 4px; }
     h4 { margin: 16px 0 8px; font-size: 19px; }
-    .rules fieldset { border-left: 4px solid #b1b4b6; padding-left: 12px; margin-bottom: 20px; }
+    .rules fieldset { border-left: 4px solid #b1b4b6; padding-left: 12px; margin-bottom: 24px; }
+    .rules legend { font-size: 20px; margin-bottom: 12px; }
+    .error-summary { border: 4px solid #d4351c; padding: 16px; margin: 0 0 20px; }
+    .error-summary h3 { margin: 0 0 8px; }
+    .error-summary ul { margin: 0; padding-left: 20px; }
+    .error-summary:focus { outline: 3px solid #ffdd00; outline-offset: 0; }
+    input[aria-invalid=true] { border-color: #d4351c; border-width: 3px; }
     .rule { max-width: 44em; }
     .rule .hint { font-size: 16px; margin-bottom: 4px; }
     .with-unit { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; }
@@ -78,7 +84,9 @@ export class TerminAdmin extends LitElement {
     .radios input { width: 24px; height: 24px; flex: none; accent-color: #0b0c0c; margin: 0; }
     .error-summary a { color: #d4351c; font-weight: 700; }
     .error-summary a:focus { color: #0b0c0c; background: #ffdd00; }
-    .conflict table { max-width: 32em; }
+    ul.affected { list-style: none; padding: 0; margin: 0 0 12px; }
+    ul.affected li { display: flex; flex-wrap: wrap; gap: 0 16px; padding: 6px 0; border-bottom: 1px solid #b1b4b6; }
+    ul.affected strong { min-width: 7.5em; font-family: "DejaVu Sans Mono", monospace; }
     .savebar { border-top: 4px solid #1d70b8; padding-top: 12px; }
     @media (max-width: 640px) {
       .week-head { display: none; }
@@ -88,6 +96,9 @@ export class TerminAdmin extends LitElement {
       .dayrow label .lday { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
       .checks { grid-template-columns: minmax(0, 1fr); }
       .desk-body { padding: 8px; }
+      .conflict, .error-summary { padding: 12px; }
+      .rules fieldset { padding-left: 8px; }
+      .has-error { padding-left: 8px; }
     }
   `];
   lang: 'de' | 'en' = startLang();
@@ -115,7 +126,7 @@ export class TerminAdmin extends LitElement {
   private async load() { try { [this.offices, this.services] = await Promise.all([this.api.offices(), this.api.services()]); } catch { this.error = this.t.network; } }
   private fail(e: unknown) { this.error = e instanceof StaffError ? (e.status === 401 || e.status === 403 ? this.t.badKey : e.detail || e.type) : this.t.network; this.focusOn('#error'); }
   private focusOn(sel: string) { this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(sel)?.focus()); }
-  private when(iso: string) { return `${longDate(dateOf(iso), this.loc)}, ${time(iso, this.loc)}`; }
+  private when(iso: string) { return `${longDate(dateOf(iso), this.loc)}, ${time(iso, this.loc)}${this.lang === 'de' ? ' Uhr' : ''}`; }
 
   private async signIn(e: Event) {
     e.preventDefault();
@@ -292,8 +303,7 @@ export class TerminAdmin extends LitElement {
     const t = this.t;
     return html`<div class="conflict" id="conflict" tabindex="-1" role="alert" aria-labelledby="h-conflict"><h3 id="h-conflict">${t.affected}</h3>
       <p>${t.affectedLead(this.conflict!.length)}</p>
-      <table><thead><tr><th scope="col">${t.affectedRef}</th><th scope="col">${t.affectedTime}</th></tr></thead>
-        <tbody>${this.conflict!.map((a) => html`<tr><td><strong>${a.reference}</strong></td><td>${this.when(a.start)}</td></tr>`)}</tbody></table>
+      <ul class="affected">${this.conflict!.map((a) => html`<li><strong>${a.reference}</strong> <span>${this.when(a.start)}</span></li>`)}</ul>
       <p>${t.affectedAsk}</p>
       <button class="btn warning" @click=${() => this.save(true)}>${t.saveCancel}</button>
       <button class="btn secondary" @click=${this.keepEditing}>${t.keep}</button></div>`;

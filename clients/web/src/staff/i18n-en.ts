@@ -60,7 +60,7 @@ export const en: StaffMessages = {
   },
   ruleProblem: (p) => p.kind === 'range' ? `Please enter a whole number from ${p.min} to ${p.max}.` : p.kind === 'grid' ? 'The grid must divide a day evenly, e.g. 5, 10, 15, 20 or 30.' : p.kind === 'optIn' ? 'Please enter 0 (off) or a number from 5 to 1440.' : p.kind === 'time' ? 'Please enter a time as HH:MM, e.g. 07:30.' : 'Please enter up to 5 numbers from 1 to 10080, separated by commas, largest first, e.g. 1440, 120.',
   errorSummary: 'Please check these entries:', serverSays: (m) => `Refused by the server: ${m}`, changedMeanwhile: 'The office was changed elsewhere meanwhile. Please "Discard changes", load again and repeat your change.',
-  affectedLead: (n) => `${n} booked appointment(s) fall in the new closure or outside the new hours:`, affectedTime: 'Appointment', affectedRef: 'Reference',
+  affectedLead: (n) => n === 1 ? '1 booked appointment falls on a closed day or outside the new hours:' : `${n} booked appointments fall on closed days or outside the new hours:`,
   closureAdded: (d) => `Closed day ${d} added (not saved yet).`, closureRemoved: (d) => `Closed day ${d} removed (not saved yet).`, holidayAdded: (n) => `Holiday "${n}" added (not saved yet).`, holidayRemoved: (n) => `Holiday "${n}" removed (not saved yet).`,
   days: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
 };
