@@ -37,6 +37,21 @@ function parse(text: string): Intervals | null {
   const parts = v.split(',');
   return parts.every((p) => kRange.test(p)) ? parts.map((p) => p.split('-')) : null;
 }
+// Minutes of "HH:MM" and back ("24:00" ends a day).
+const mins = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+// The rest of the day around sorted disjoint intervals: an office closure
+// keeps the hours every desk may be open ("hours"), the admin types the
+// hours it is closed; each is the other's complement within 00:00-24:00.
+function complement(r: Intervals): Intervals {
+  const out: Intervals = [];
+  let at = 0;
+  for (const [a, b] of r) { if (mins(a) > at) out.push([hhmm(at), a]); at = mins(b); }
+  if (at < 1440) out.push([hhmm(at), '24:00']);
+  return out;
+}
+// Sorted, each beginning before it ends, none overlapping.
+const ordered = (r: Intervals) => r.every(([a, b], i) => mins(a) < mins(b) && (i === 0 || mins(r[i - 1][1]) <= mins(a)));
 function week(w: Record<string, Intervals> | undefined) { return Object.fromEntries(kDays.map((d) => [d, show(w?.[d])])); }
 
 export class TerminAdmin extends LitElement {
@@ -155,12 +170,16 @@ export class TerminAdmin extends LitElement {
   private addClosure(e: Event) {
     e.preventDefault();
     const form = e.target as HTMLFormElement, f = new FormData(form);
-    const date = String(f.get('date') || ''), reason = String(f.get('reason') || '').trim();
+    const date = String(f.get('date') || ''), reason = String(f.get('reason') || '').trim(), closed = parse(String(f.get('closed') || ''));
     const bad = !kDate.test(date) ? this.t.dateMissing : this.doc.closures.some((c: any) => c.date === date) ? this.t.closureExists : '';
-    this.fieldErrors = { ...this.fieldErrors, 'cl-date': bad };
-    if (bad) { this.focusOn('#cl-date'); return; }
+    const badTimes = !closed || !ordered(closed) ? this.t.closedTimesBad : '';
+    this.fieldErrors = { ...this.fieldErrors, 'cl-date': bad, 'cl-closed': badTimes };
+    if (bad || badTimes) { this.focusOn(bad ? '#cl-date' : '#cl-closed'); return; }
+    // Closed part of the day: the hours around it are what every desk keeps.
+    const open = closed!.length ? complement(closed!) : [];
+    const entry: any = { date, ...(reason ? { reason } : {}), ...(open.length ? { hours: open } : {}) };
     this.status = this.t.closureAdded(longDate(date, this.loc));
-    this.doc = { ...this.doc, closures: [...this.doc.closures, reason ? { date, reason } : { date }].sort((a: any, b: any) => a.date.localeCompare(b.date)) };
+    this.doc = { ...this.doc, closures: [...this.doc.closures, entry].sort((a: any, b: any) => a.date.localeCompare(b.date)) };
     form.reset();
   }
   private removeClosure(date: string) { this.doc = { ...this.doc, closures: this.doc.closures.filter((c: any) => c.date !== date) }; this.status = this.t.closureRemoved(longDate(date, this.loc)); this.focusOn('#saved'); }
@@ -190,7 +209,7 @@ export class TerminAdmin extends LitElement {
   private setRule(key: string, value: string) { this.rules = { ...this.rules, [key]: value }; this.status = ''; }
   // Shows the field errors and the summary that links to them, and focuses it.
   private showProblems(general: string[] = []) {
-    const labels: Record<string, string> = { 'cl-date': this.t.date, 'hol-name': this.t.holidayName, 'hol-date': this.t.holidayDate };
+    const labels: Record<string, string> = { 'cl-date': this.t.closureDate, 'cl-closed': this.t.closedTimes, 'hol-name': this.t.holidayName, 'hol-date': this.t.holidayDate };
     this.summary = [
       ...Object.entries(this.fieldErrors).filter(([, m]) => m).map(([k, m]) => ({ id: labels[k] ? k : `r-${k}`, text: `${labels[k] || this.t.ruleLabels[k]?.[0] || k}: ${m}` })),
       ...general.map((text) => ({ id: '', text })),
@@ -313,10 +332,11 @@ export class TerminAdmin extends LitElement {
     return html`
       ${this.conflict ? this.renderConflict() : ''}
       <section aria-labelledby="h-cl"><h3 id="h-cl">${t.closures}</h3><p class="hint">${t.closuresHint}</p>
-        ${d.closures.length ? html`<ul class="exc">${d.closures.map((c: any) => html`<li><span><strong>${longDate(c.date, this.loc)}</strong>${c.reason ? html` – ${c.reason}` : ''}</span>
+        ${d.closures.length ? html`<ul class="exc">${d.closures.map((c: any) => html`<li><span><strong>${longDate(c.date, this.loc)}</strong>, ${c.hours?.length ? t.closedFrom(show(complement(c.hours)).replace(/-/g, '–')) : t.closedAllDay}${c.reason ? html` – ${c.reason}` : ''}</span>
           <button class="btn secondary" aria-label=${`${t.remove}: ${longDate(c.date, this.loc)}`} @click=${() => this.removeClosure(c.date)}>${t.remove}</button></li>`)}</ul>` : html`<p>${t.noClosures}</p>`}
         <form class="row" novalidate @submit=${this.addClosure}>
-          ${this.dateField('cl-date', t.date)}
+          ${this.dateField('cl-date', t.closureDate)}
+          ${this.textField('cl-closed', 'closed', t.closedTimes, t.closedTimesHint)}
           <div class="field"><label for="cl-reason">${t.reason}</label><input id="cl-reason" name="reason" type="text" maxlength="200"></div>
           <div class="field"><button class="btn secondary" type="submit">${t.addClosure}</button></div></form>
       </section>
@@ -339,6 +359,12 @@ export class TerminAdmin extends LitElement {
     return html`<div class="field ${err ? 'has-error' : ''}"><label for=${id}>${label}</label>
       ${err ? html`<p class="field-error" id=${`${id}-err`}>${err}</p>` : ''}
       <input id=${id} name="date" type="date" min="2000-01-01" max="2099-12-31" aria-invalid=${err ? 'true' : 'false'} aria-describedby=${err ? `${id}-err` : ''}></div>`;
+  }
+  private textField(id: string, name: string, label: string, hint: string) {
+    const err = this.fieldErrors[id];
+    return html`<div class="field ${err ? 'has-error' : ''}"><label for=${id}>${label}</label><p class="hint" id=${`${id}-hint`}>${hint}</p>
+      ${err ? html`<p class="field-error" id=${`${id}-err`}>${err}</p>` : ''}
+      <input id=${id} name=${name} type="text" autocomplete="off" spellcheck="false" aria-invalid=${err ? 'true' : 'false'} aria-describedby=${`${id}-hint${err ? ` ${id}-err` : ''}`}></div>`;
   }
   private renderHolidays() {
     const t = this.t, d = this.doc, list: Holiday[] = d.holidays || [], nameErr = this.fieldErrors['hol-name'];
