@@ -334,11 +334,11 @@ export class TerminAdmin extends LitElement {
       <section aria-labelledby="h-cl"><h3 id="h-cl">${t.closures}</h3><p class="hint">${t.closuresHint}</p>
         ${d.closures.length ? html`<ul class="exc">${d.closures.map((c: any) => html`<li><span><strong>${longDate(c.date, this.loc)}</strong>, ${c.hours?.length ? t.closedFrom(show(complement(c.hours)).replace(/-/g, '–')) : t.closedAllDay}${c.reason ? html` – ${c.reason}` : ''}</span>
           <button class="btn secondary" aria-label=${`${t.remove}: ${longDate(c.date, this.loc)}`} @click=${() => this.removeClosure(c.date)}>${t.remove}</button></li>`)}</ul>` : html`<p>${t.noClosures}</p>`}
-        <form class="row" novalidate @submit=${this.addClosure}>
-          ${this.dateField('cl-date', t.closureDate)}
+        <form novalidate @submit=${this.addClosure}>
+          <div class="row">${this.dateField('cl-date', t.closureDate)}
+          <div class="field"><label for="cl-reason">${t.reason}</label><input id="cl-reason" name="reason" type="text" maxlength="200"></div></div>
           ${this.textField('cl-closed', 'closed', t.closedTimes, t.closedTimesHint)}
-          <div class="field"><label for="cl-reason">${t.reason}</label><input id="cl-reason" name="reason" type="text" maxlength="200"></div>
-          <div class="field"><button class="btn secondary" type="submit">${t.addClosure}</button></div></form>
+          <button class="btn secondary" type="submit">${t.addClosure}</button></form>
       </section>
       ${this.renderHolidays()}
       ${this.renderRules()}

@@ -43,7 +43,7 @@ export const de = {
   ownHolidays: 'Eigene Feiertage des Amts', ownHolidaysHint: 'Zusätzlich zu den Feiertagen des Landes, z. B. ein örtlicher Feiertag jedes Jahr oder ein einmaliger freier Tag. Alle Schalter sind dann geschlossen.', noHolidays: 'Keine eigenen Feiertage.',
   holidayName: 'Name des Feiertags', holidayKind: 'Wie oft?', holidayOnce: 'Einmalig an diesem Datum', holidayYearly: 'Jedes Jahr an diesem Tag und Monat', holidayDate: 'Datum des Feiertags', addHoliday: 'Feiertag hinzufügen',
   everyYear: (d: string) => `jedes Jahr am ${d}`, onceOn: (d: string) => `einmalig am ${d}`, holidayExists: 'An diesem Tag gibt es schon einen eigenen Feiertag.', holidayNameMissing: 'Bitte einen Namen für den Feiertag eingeben.',
-  closuresHint: 'Ganze Tage, an denen das ganze Amt geschlossen ist (alle Schalter). Gebuchte Termine an diesen Tagen werden vor dem Speichern angezeigt.', noClosures: 'Keine Schließtage.', closureExists: 'Dieser Tag ist schon ein Schließtag.', dateMissing: 'Bitte ein Datum eingeben.',
+  closuresHint: 'Tage, an denen das ganze Amt (alle Schalter) geschlossen ist, den ganzen Tag oder zeitweise. Gebuchte Termine in dieser Zeit werden vor dem Speichern angezeigt.', noClosures: 'Keine Schließtage.', closureExists: 'Dieser Tag ist schon ein Schließtag.', dateMissing: 'Bitte ein Datum eingeben.',
   rules: 'Buchungsregeln', rulesHint: 'Gelten für alle Schalter dieses Amts. Änderungen wirken nach dem Speichern für neue Buchungen.',
   ruleGroups: { window: 'Zeitraster und Buchungsfenster', buffer: 'Puffertermine für denselben Tag', release: 'Freigabe, Warteliste und Bestätigung', onsite: 'Vor Ort', fair: 'Fairness und Erinnerungen' } as Record<string, string>,
   ruleLabels: {

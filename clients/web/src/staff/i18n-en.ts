@@ -39,7 +39,7 @@ export const en: StaffMessages = {
   ownHolidays: 'The office\'s own holidays', ownHolidaysHint: 'Beyond the Land\'s holidays, e.g. a local holiday every year or a one-off day off. Every desk is closed then.', noHolidays: 'No own holidays.',
   holidayName: 'Name of the holiday', holidayKind: 'How often?', holidayOnce: 'Once, on this date', holidayYearly: 'Every year on this day and month', holidayDate: 'Date of the holiday', addHoliday: 'Add holiday',
   everyYear: (d) => `every year on ${d}`, onceOn: (d) => `once, on ${d}`, holidayExists: 'There is an own holiday on this day already.', holidayNameMissing: 'Please give the holiday a name.',
-  closuresHint: 'Whole days on which the whole office is closed (every desk). Booked appointments on these days are shown before saving.', noClosures: 'No closed days.', closureExists: 'This day is a closed day already.', dateMissing: 'Please enter a date.',
+  closuresHint: 'Days on which the whole office (every desk) is closed, all day or for part of it. Booked appointments in that time are shown before saving.', noClosures: 'No closed days.', closureExists: 'This day is a closed day already.', dateMissing: 'Please enter a date.',
   rules: 'Booking rules', rulesHint: 'They apply to every desk of this office. Changes apply to new bookings once saved.',
   ruleGroups: { window: 'Time grid and booking window', buffer: 'Same-day buffer', release: 'Release, waitlist and confirmation', onsite: 'At the office', fair: 'Fair use and reminders' },
   ruleLabels: {
