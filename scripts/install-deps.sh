@@ -3,7 +3,7 @@
 # Idempotent: only what is missing is installed. Runs apt-get as root, or through sudo.
 set -eu
 
-PACKAGES="chromium build-essential cmake pkg-config git ca-certificates tzdata
+PACKAGES="chromium chromium-l10n build-essential cmake pkg-config git ca-certificates tzdata
 libpistache-dev libhiredis-dev rapidjson-dev libcpp-httplib-dev doctest-dev
 libhowardhinnant-date-dev prometheus-cpp-dev libcurl4-openssl-dev libssl-dev libcli11-dev libqrencode-dev libpng-dev
 libjemalloc-dev libbenchmark-dev redis-server wrk python3 python3-icalendar python3-yaml unzip curl jq openssl procps"

@@ -36,6 +36,7 @@ if [ -n "$first" ] && [ -x "$first/bin/termin-api" ]; then
   step "web: browser tests, embedded store" node clients/web/test/browser.mjs --api-bin "$first/bin/termin-api"
   step "web: staff screens, embedded store" node clients/web/test/staff.mjs --api-bin "$first/bin/termin-api"
   step "web: evaluation page, embedded store" node clients/web/test/evaluation.mjs --api-bin "$first/bin/termin-api"
+  step "web: office admin (closed days, holidays, rules), embedded store" node clients/web/test/admin.mjs --api-bin "$first/bin/termin-api"
   if command -v redis-server >/dev/null; then
     rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
@@ -59,6 +60,14 @@ if [ -n "$first" ] && [ -x "$first/bin/termin-api" ]; then
     sleep 0.5
     step "web: evaluation page, Redis" env TERMIN_SCREENSHOTS="$first/web-screenshots-redis" \
       node clients/web/test/evaluation.mjs --api-bin "$first/bin/termin-api" --store "redis://127.0.0.1:$rport"
+    kill "$rpid" 2>/dev/null || true
+    # The office admin's closed days, holidays and rules on a fresh Redis.
+    rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
+    rpid=$!
+    sleep 0.5
+    step "web: office admin, Redis" env TERMIN_SCREENSHOTS="$first/web-screenshots-redis" \
+      node clients/web/test/admin.mjs --api-bin "$first/bin/termin-api" --store "redis://127.0.0.1:$rport"
     kill "$rpid" 2>/dev/null || true
   fi
 fi

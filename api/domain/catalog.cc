@@ -805,9 +805,22 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
 
   ReadDatedList(obj.Get("closures"), obj.Path("closures"), e,
                 [&](const Value& item, const std::string& at) -> std::optional<LocalDate> {
-                  ObjectReader c(item, at, e, {"date", "reason"});
+                  // {"date", "reason"?, "hours"?}: without hours the office is
+                  // closed all day; with them every desk is narrowed to those
+                  // hours that day (closed the rest of it, never opened longer).
+                  ObjectReader c(item, at, e, {"date", "reason", "hours"});
                   if (!c.ok()) return std::nullopt;
                   auto day = ReadDate(c.Require("date"), c.Path("date"), e);
+                  const Value* hours_value = c.Get("hours");
+                  std::optional<std::vector<LocalInterval>> hours;
+                  if (hours_value != nullptr) {
+                    hours = ReadDay(hours_value, c.Path("hours"), e);
+                    if (!hours) return std::nullopt;
+                    if (hours->empty()) {
+                      e.Add(c.Path("hours"), "is empty: leave \"hours\" out for a day closed all day");
+                      return std::nullopt;
+                    }
+                  }
                   std::string reason;
                   if (const Value* r = c.Get("reason")) {
                     auto text = ReadText(r, c.Path("reason"), TextKind::kOptional, e);
@@ -815,7 +828,11 @@ std::optional<OfficeInfo> OfficeAt(const Value& v, const std::string& path,
                     reason = std::move(*text);
                   }
                   if (!day) return std::nullopt;
-                  office.schedule.closures.push_back(DateException{*day, true, {}});
+                  if (hours) {
+                    office.schedule.closures.push_back(DateException{*day, false, std::move(*hours)});
+                  } else {
+                    office.schedule.closures.push_back(DateException{*day, true, {}});
+                  }
                   office.closure_reasons.push_back(std::move(reason));
                   return day;
                 });
@@ -1166,6 +1183,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
     String(w, FormatDate(s.closures[i].day));
     Key(w, "reason");
     String(w, i < o.closure_reasons.size() ? o.closure_reasons[i] : std::string());
+    if (!s.closures[i].closed) {
+      Key(w, "hours");
+      WriteIntervals(w, s.closures[i].hours);
+    }
     w.EndObject();
   }
   w.EndArray();

@@ -88,6 +88,7 @@ void CheckSameSchedule(const Office& a, const Office& b) {
   for (std::size_t i = 0; i < a.closures.size(); ++i) {
     CHECK(a.closures[i].day == b.closures[i].day);
     CHECK(a.closures[i].closed == b.closures[i].closed);
+    CHECK(a.closures[i].hours == b.closures[i].hours);
   }
 }
 
@@ -567,6 +568,41 @@ TEST_CASE("an office carries its own holidays: every year or once, written back 
     CHECK_FALSE(parsed.ok());
     bool named = false;
     for (const auto& e : errs) named = named || (e.field == field && e.message.find(message) != std::string::npos);
+    CHECK_MESSAGE(named, (errs.empty() ? std::string("no errors") : errs.front().field + ": " + errs.front().message));
+  }
+}
+
+TEST_CASE("an office closure is all day, or narrows every desk to its hours; written back as read") {
+  const std::vector<ServiceInfo> services = {ServiceInfo{"s", {"S", "S"}, {}, Minutes{10}, Minutes{5}}};
+  const std::string doc = R"({"id": "o", "name": "O", "timezone": "Europe/Berlin",
+    "address": {"street": "S 1", "postal_code": "12345", "city": "Aalen"},
+    "services": ["s"], "opening": {"mon": [["08:00", "16:00"]]},
+    "desks": [{"id": "d", "name": "D"}],
+    "closures": [{"date": "2028-06-16", "reason": "Betriebsausflug"},
+                 {"date": "2028-06-19", "reason": "Personalversammlung", "hours": [["00:00", "12:00"]]}]})";
+  std::vector<FieldError> errors;
+  auto office = ParseOfficeJson(doc, services, &errors);
+  REQUIRE_MESSAGE(office.ok(), office.status().message());
+  REQUIRE(office->schedule.closures.size() == 2);
+  CHECK(office->schedule.closures[0].closed);
+  CHECK_FALSE(office->schedule.closures[1].closed);
+  CHECK(office->schedule.closures[1].hours == std::vector<LocalInterval>{Hours("00:00", "12:00")});
+  const std::string written = OfficeToJson(*office);
+  CHECK(written.find(R"("reason":"Personalversammlung","hours":[["00:00","12:00"]])") != std::string::npos);
+  auto again = ParseOfficeJson(written, services, &errors);
+  REQUIRE_MESSAGE(again.ok(), again.status().message());
+  CHECK(again->schedule.closures[1].hours == office->schedule.closures[1].hours);
+  CHECK(OfficeToJson(*again) == written);
+
+  for (const auto& [hours, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[]", "is empty"}, {R"([["12:00", "08:00"]])", "before it begins"}, {R"("12:00")", "array"}}) {
+    INFO(hours);
+    std::string bad = doc;
+    bad.replace(bad.find(R"([["00:00", "12:00"]])"), 20, hours);
+    std::vector<FieldError> errs;
+    CHECK_FALSE(ParseOfficeJson(bad, services, &errs).ok());
+    bool named = false;
+    for (const auto& e : errs) named = named || (e.field.find("closures[1].hours") == 0 && e.message.find(message) != std::string::npos);
     CHECK_MESSAGE(named, (errs.empty() ? std::string("no errors") : errs.front().field + ": " + errs.front().message));
   }
 }

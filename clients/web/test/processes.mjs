@@ -15,3 +15,12 @@ export function start(cmd, args, ready) {
     setTimeout(() => rej(new Error(`${cmd} not ready: ${out}`)), 15000);
   });
 }
+
+// Debian's chromium speaking a language: --lang with LANGUAGE set picks the
+// browser's own locale (from the chromium-l10n package), which orders date
+// inputs (24.12.2026 in German, 24/12/2026 in British English). A context's
+// `locale` alone only sets navigator.language: inputs stayed mm/dd/yyyy.
+export function launchChromium(chromium, lang = 'de-DE', args = []) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', `--lang=${lang}`, ...args], env: { ...process.env, LANGUAGE: lang.replace('-', '_') } });
+}
