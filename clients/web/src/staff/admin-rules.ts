@@ -20,6 +20,8 @@ export const kRuleGroups: { id: string; fields: RuleField[] }[] = [
   { id: 'buffer', fields: [
     { key: 'same_day_buffer_percent', kind: 'int', min: 0, max: 100, def: 0 },
     { key: 'same_day_buffer_release', kind: 'time', min: 0, max: 1439, def: '00:00' },
+    { key: 'hotline_share_percent', kind: 'int', min: 0, max: 100, def: 0 },
+    { key: 'hotline_release_days_before', kind: 'int', min: 0, max: 366, def: 2 },
   ] },
   { id: 'release', fields: [
     { key: 'rerelease_delay_minutes', kind: 'int', min: 0, max: 1440, def: 0 },

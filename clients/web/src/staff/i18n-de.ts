@@ -45,7 +45,7 @@ export const de = {
   everyYear: (d: string) => `jedes Jahr am ${d}`, onceOn: (d: string) => `einmalig am ${d}`, holidayExists: 'An diesem Tag gibt es schon einen eigenen Feiertag.', holidayNameMissing: 'Bitte einen Namen für den Feiertag eingeben.',
   closuresHint: 'Tage, an denen das ganze Amt (alle Schalter) geschlossen ist, den ganzen Tag oder zeitweise. Gebuchte Termine in dieser Zeit werden vor dem Speichern angezeigt.', noClosures: 'Keine Schließtage.', closureExists: 'Dieser Tag ist schon ein Schließtag.', dateMissing: 'Bitte ein Datum eingeben.',
   rules: 'Buchungsregeln', rulesHint: 'Gelten für alle Schalter dieses Amts. Änderungen wirken nach dem Speichern für neue Buchungen.',
-  ruleGroups: { window: 'Zeitraster und Buchungsfenster', buffer: 'Puffertermine für denselben Tag', release: 'Freigabe, Warteliste und Bestätigung', onsite: 'Vor Ort', fair: 'Fairness und Erinnerungen' } as Record<string, string>,
+  ruleGroups: { window: 'Zeitraster und Buchungsfenster', buffer: 'Kontingente: Puffertermine und Telefon', release: 'Freigabe, Warteliste und Bestätigung', onsite: 'Vor Ort', fair: 'Fairness und Erinnerungen' } as Record<string, string>,
   ruleLabels: {
     grid_minutes: ['Zeitraster', 'Minuten', 'Termine beginnen nur im Raster (bei 5: 08:00, 08:05, 08:10 …). 1 bis 60, muss einen Tag glatt teilen, z. B. 5, 10, 15, 20 oder 30.'],
     min_notice_minutes: ['Mindestvorlauf für Online-Buchungen', 'Minuten', 'So lange vor Beginn muss online gebucht werden. 60 = eine Stunde, 1440 = ein Tag; höchstens 10080 (eine Woche).'],
@@ -53,6 +53,8 @@ export const de = {
     hold_ttl_minutes: ['Reservierung während der Eingabe', 'Minuten', 'So lange bleibt ein gewählter Termin reserviert, während die Person ihre Daten eingibt (1 bis 60).'],
     same_day_buffer_percent: ['Anteil Puffertermine', 'Prozent', 'Dieser Anteil der Öffnungszeit jedes Schalters (vom Ende des Tages her) wird nicht im Voraus online angeboten, sondern für den Tag selbst freigehalten. 0: keine Puffertermine (0 bis 100).'],
     same_day_buffer_release: ['Puffertermine online buchbar ab', 'Uhr', 'Ab dieser Uhrzeit am Tag selbst werden die Puffertermine online angeboten, als HH:MM. 00:00: ab Beginn des Tages.'],
+    hotline_share_percent: ['Anteil für telefonische Buchungen', 'Prozent', 'Dieser Anteil der Öffnungszeit jedes Schalters (vom Beginn des Tages her) wird zunächst nur über die Hotline gebucht und nicht online angeboten. 0: kein Anteil (0 bis 100).'],
+    hotline_release_days_before: ['Telefon-Anteil online freigeben', 'Tage vorher', 'So viele Tage vor dem Termintag (um 0:00 Uhr) wird der nicht gebuchte Telefon-Anteil online angeboten. 0: am Tag selbst (0 bis 366).'],
     rerelease_delay_minutes: ['Verzögerte Freigabe abgesagter Termine', 'Minuten', 'Ein abgesagter oder verfallener Termin wird erst nach dieser Zeit wieder online angeboten (gegen Terminhandel); die Hotline sieht ihn sofort. 0: sofort (bis 1440).'],
     waitlist_offer_minutes: ['Angebot an die Warteliste gilt', 'Minuten', 'So lange wird ein frei gewordener Termin für eine Person auf der Warteliste freigehalten (5 bis 2880).'],
     double_opt_in_minutes: ['Bestätigung per Link (Double-Opt-in)', 'Minuten', 'Eine Online-Buchung gilt erst, wenn der Link in der Nachricht innerhalb dieser Zeit aufgerufen wird; sonst wird der Termin wieder frei. 0: aus, sonst 5 bis 1440.'],

@@ -41,7 +41,7 @@ export const en: StaffMessages = {
   everyYear: (d) => `every year on ${d}`, onceOn: (d) => `once, on ${d}`, holidayExists: 'There is an own holiday on this day already.', holidayNameMissing: 'Please give the holiday a name.',
   closuresHint: 'Days on which the whole office (every desk) is closed, all day or for part of it. Booked appointments in that time are shown before saving.', noClosures: 'No closed days.', closureExists: 'This day is a closed day already.', dateMissing: 'Please enter a date.',
   rules: 'Booking rules', rulesHint: 'They apply to every desk of this office. Changes apply to new bookings once saved.',
-  ruleGroups: { window: 'Time grid and booking window', buffer: 'Same-day buffer', release: 'Release, waitlist and confirmation', onsite: 'At the office', fair: 'Fair use and reminders' },
+  ruleGroups: { window: 'Time grid and booking window', buffer: 'Quotas: same-day buffer and phone', release: 'Release, waitlist and confirmation', onsite: 'At the office', fair: 'Fair use and reminders' },
   ruleLabels: {
     grid_minutes: ['Time grid', 'minutes', 'Appointments start on this grid only (with 5: 08:00, 08:05, 08:10 …). 1 to 60, must divide a day evenly, e.g. 5, 10, 15, 20 or 30.'],
     min_notice_minutes: ['Minimum notice for online bookings', 'minutes', 'Online bookings must be made this long before the start. 60 = one hour, 1440 = one day; at most 10080 (a week).'],
@@ -49,6 +49,8 @@ export const en: StaffMessages = {
     hold_ttl_minutes: ['Hold while details are entered', 'minutes', 'A chosen time stays held this long while the person types their details (1 to 60).'],
     same_day_buffer_percent: ['Share of same-day buffer', 'percent', 'This share of each desk\'s opening time (from the end of the day) is not offered online in advance but kept for the day itself. 0: no buffer (0 to 100).'],
     same_day_buffer_release: ['Buffer bookable online from', 'local time', 'From this time on the day itself the buffered times are offered online, as HH:MM. 00:00: from the start of the day.'],
+    hotline_share_percent: ['Share for bookings by phone', 'percent', 'This share of each desk\'s opening time (from the start of the day) is booked by the hotline first and not offered online. 0: no share (0 to 100).'],
+    hotline_release_days_before: ['Release the phone share online', 'days before', 'This many days before the day (at midnight) the unbooked phone share is offered online. 0: on the day itself (0 to 366).'],
     rerelease_delay_minutes: ['Delayed release of cancelled times', 'minutes', 'A cancelled or lapsed time is offered online again only after this delay (against appointment trading); the hotline sees it at once. 0: at once (up to 1440).'],
     waitlist_offer_minutes: ['Offer to the waitlist lasts', 'minutes', 'A freed time is kept this long for a person on the waitlist (5 to 2880).'],
     double_opt_in_minutes: ['Confirmation by link (double opt-in)', 'minutes', 'An online booking counts only once the link in its message is followed within this time; otherwise the time is freed. 0: off, else 5 to 1440.'],
