@@ -545,4 +545,49 @@ TEST_CASE("queue: the lead-time sample applies the same-day filter of public ava
   CHECK(full.count("nx:kurz:0") == 0);
 }
 
+// rules.hotline_share_percent (#14, channel quotas): test-nord's one desk is
+// open 08:00-20:00; a quarter of each day (08:00-11:00) is the hotline's
+// until local midnight two days before. It is 1 December, 17:00: 4
+// December is not released yet, 3 December is.
+TEST_CASE("channel quota: the hotline's share is not online before its release; staff book it") {
+  Fixture f([](api::Catalog& c) {
+    for (api::OfficeInfo& o : c.offices)
+      if (o.id == "test-nord") {
+        o.schedule.rules.hotline_share_percent = 25;
+        o.schedule.rules.hotline_release_days = 2;
+      }
+  });
+  auto first_start = [&](const std::string& day, std::map<std::string, std::string> headers) {
+    auto a = f.Send("GET", "/v1/availability", "", std::move(headers),
+                    {{"office", "test-nord"}, {"services", "kurz"}, {"from", day}, {"to", day}});
+    REQUIRE_MESSAGE(a.status == 200, a.body);
+    auto d = Json(a);
+    for (const auto& dd : d["days"].GetArray())
+      for (const auto& slot : dd["slots"].GetArray()) return std::string(slot["start"].GetString());
+    return std::string();
+  };
+  CHECK(first_start("2026-12-04", {}) == "2026-12-04T11:00:00+01:00");
+  CHECK(first_start("2026-12-04", Bearer("hotline-nord")) == "2026-12-04T08:00:00+01:00");
+  CHECK(first_start("2026-12-03", {}) == "2026-12-03T08:00:00+01:00");
+  // A web hold in the share is refused with the day it opens online.
+  auto held = f.Send("POST", "/v1/holds",
+                     "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-04T08:00:00+01:00\"}");
+  CHECK(held.status == 422);
+  CHECK(Str(held, "detail").find("2026-12-02") != std::string::npos);
+  // The hotline books it.
+  auto phoned = f.Send("POST", "/v1/hotline/appointments",
+                       "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"2026-12-04T08:00:00+01:00\","
+                       "\"contact\":{\"name\":\"Max Muster\",\"phone\":\"+49 711 1234\"}}",
+                       Bearer("hotline-nord"));
+  CHECK_MESSAGE(phoned.status == 201, phoned.body);
+  // From midnight of 2 December what the hotline left is online.
+  f.clock->Set(api::ToTimePoint(*ParseInstant("2026-12-01T23:00:00Z")));
+  const std::string released = first_start("2026-12-04", {});
+  CHECK(released > "2026-12-04T08:00:00+01:00");
+  CHECK(released < "2026-12-04T11:00:00+01:00");
+  auto later = f.Send("POST", "/v1/holds",
+                      "{\"office\":\"test-nord\",\"services\":[\"kurz\"],\"start\":\"" + released + "\"}");
+  CHECK_MESSAGE(later.status == 201, later.body);
+}
+
 }  // namespace termin::service
