@@ -780,8 +780,8 @@ TEST_CASE("evaluation: a change of desks does not rewrite a past day's capacity"
                     {{"from", "2026-12-01"}, {"to", "2026-12-03"}, {"period", "day"}});
     REQUIRE_MESSAGE(r.status == 200, r.body);
     std::map<std::string, std::int64_t> planned;  // "day desk" -> planned minutes
-    const rapidjson::Document doc = Json(r);  // kept alive over the loop
-    for (const auto& row : doc["rows"].GetArray()) {
+    const rapidjson::Document answer = Json(r);  // kept alive over the loop
+    for (const auto& row : answer["rows"].GetArray()) {
       planned[std::string(row[0].GetString()) + " " + row[1].GetString()] = row[2].GetInt64();
       CHECK(row[3].GetInt64() == row[2].GetInt64());  // no same-day buffer here
     }
