@@ -99,18 +99,13 @@ Instant LocalInstant(const date::time_zone* zone, LocalDate day, Minutes since_m
   return found.value_or(Instant{wall});
 }
 
-}  // namespace
-
-IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
-                          const IntervalSet& open_time, Instant now) {
-  const int percent = std::clamp(rules.same_day_buffer_percent, 0, 100);
-  if (percent == 0 || open_time.empty()) return {};
-  const std::int64_t grid = std::max<std::int64_t>(rules.grid.count(), 1);
-  std::vector<Interval> kept;
-  const auto& open = open_time.intervals();
+// Calls take(day, first, last, total) for each local day of `open` (its
+// intervals grouped by the local day they start on): [first, last) index
+// its intervals, `total` their open minutes.
+template <class Take>
+void ForEachLocalDay(const Office& office, const std::vector<Interval>& open, Take take) {
   std::size_t i = 0;
   while (i < open.size()) {
-    // One local day: [i, j).
     const LocalDate day = LocalDayOf(open[i].begin, office.zone);
     std::size_t j = i;
     std::int64_t total = 0;
@@ -118,47 +113,53 @@ IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
       total += open[j].length().count();
       ++j;
     }
-    if (now < LocalInstant(office.zone, day, rules.same_day_release)) {
-      std::int64_t left = total * percent / 100 / grid * grid;
-      for (std::size_t k = j; k-- > i && left > 0;) {
-        const std::int64_t take = std::min<std::int64_t>(left, open[k].length().count());
-        kept.push_back(Interval{open[k].end - Minutes{take}, open[k].end});
-        left -= take;
-      }
-    }
+    take(day, i, j, total);
     i = j;
   }
+}
+
+// `percent` of a day's open minutes, rounded down to the grid.
+std::int64_t ShareOf(std::int64_t total, int percent, const BookingRules& rules) {
+  const std::int64_t grid = std::max<std::int64_t>(rules.grid.count(), 1);
+  return total * std::clamp(percent, 0, 100) / 100 / grid * grid;
+}
+
+}  // namespace
+
+IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
+                          const IntervalSet& open_time, Instant now) {
+  if (rules.same_day_buffer_percent <= 0 || open_time.empty()) return {};
+  std::vector<Interval> kept;
+  const auto& open = open_time.intervals();
+  ForEachLocalDay(office, open, [&](LocalDate day, std::size_t i, std::size_t j, std::int64_t total) {
+    if (now >= LocalInstant(office.zone, day, rules.same_day_release)) return;
+    // From the end of the desk's day.
+    std::int64_t left = ShareOf(total, rules.same_day_buffer_percent, rules);
+    for (std::size_t k = j; k-- > i && left > 0;) {
+      const std::int64_t take = std::min<std::int64_t>(left, open[k].length().count());
+      kept.push_back(Interval{open[k].end - Minutes{take}, open[k].end});
+      left -= take;
+    }
+  });
   return IntervalSet::FromUnsorted(std::move(kept));
 }
 
 IntervalSet HotlineShare(const Office& office, const BookingRules& rules,
                          const IntervalSet& open_time, Instant now) {
-  const int percent = std::clamp(rules.hotline_share_percent, 0, 100);
-  if (percent == 0 || open_time.empty()) return {};
-  const std::int64_t grid = std::max<std::int64_t>(rules.grid.count(), 1);
+  if (rules.hotline_share_percent <= 0 || open_time.empty()) return {};
   std::vector<Interval> kept;
   const auto& open = open_time.intervals();
-  std::size_t i = 0;
-  while (i < open.size()) {
-    // One local day: [i, j).
-    const LocalDate day = LocalDayOf(open[i].begin, office.zone);
-    std::size_t j = i;
-    std::int64_t total = 0;
-    while (j < open.size() && LocalDayOf(open[j].begin, office.zone) == day) {
-      total += open[j].length().count();
-      ++j;
-    }
+  ForEachLocalDay(office, open, [&](LocalDate day, std::size_t i, std::size_t j, std::int64_t total) {
     const LocalDate release = day - date::days{std::max(rules.hotline_release_days, 0)};
-    if (now < LocalInstant(office.zone, release, Minutes{0})) {
-      std::int64_t left = total * percent / 100 / grid * grid;
-      for (std::size_t k = i; k < j && left > 0; ++k) {
-        const std::int64_t take = std::min<std::int64_t>(left, open[k].length().count());
-        kept.push_back(Interval{open[k].begin, open[k].begin + Minutes{take}});
-        left -= take;
-      }
+    if (now >= LocalInstant(office.zone, release, Minutes{0})) return;
+    // From the start of the desk's day.
+    std::int64_t left = ShareOf(total, rules.hotline_share_percent, rules);
+    for (std::size_t k = i; k < j && left > 0; ++k) {
+      const std::int64_t take = std::min<std::int64_t>(left, open[k].length().count());
+      kept.push_back(Interval{open[k].begin, open[k].begin + Minutes{take}});
+      left -= take;
     }
-    i = j;
-  }
+  });
   return IntervalSet::FromUnsorted(std::move(kept));
 }
 
