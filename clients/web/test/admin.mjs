@@ -9,9 +9,9 @@
 // (The desks' hours, breaks and exceptions are tested in staff.mjs.)
 //   node test/admin.mjs --api-bin build/bin/termin-api [--store redis://127.0.0.1:6379]
 import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { freePort, start, launchChromium } from './processes.mjs';
+import { axeAuditor, brokenWords, roundTheClockCity } from './checks.mjs';
 import { join } from 'node:path';
 
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -24,14 +24,8 @@ const t0 = Date.now();
 let failures = 0;
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
 
-// The demo city, the Rathaus open around the clock, no minimum notice (as staff.mjs).
-const city = JSON.parse(readFileSync(join(root, 'data/demo-city.json'), 'utf8'));
-const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:55']]]));
-const rathaus = city.offices.find((o) => o.id === 'aalen-rathaus');
-rathaus.opening = allDay; delete rathaus.breaks; rathaus.rules.min_notice_minutes = 0; rathaus.closures = [];
-for (const d of rathaus.desks) { d.opening = allDay; delete d.breaks; delete d.exceptions; }
-const cityFile = join(shots, 'admin2-city.json');
-writeFileSync(cityFile, JSON.stringify(city));
+// The demo city, the Rathaus open around the clock, no minimum notice.
+const cityFile = roundTheClockCity(root, join(shots, 'admin2-city.json'));
 
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
@@ -44,31 +38,7 @@ const call = async (method, path, key, body) => {
 const office = async () => (await call('GET', '/v1/admin/offices/aalen-rathaus', 'demo-admin')).data;
 const status = async (ref) => (await call('GET', `/v1/hotline/appointments/${ref}`, 'demo-hotline')).data.status;
 
-const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-let axeRuns = 0, axeViolations = 0;
-async function audit(page, name) {
-  const r = await new AxeBuilder({ page }).withTags(axeTags).analyze();
-  axeRuns++; axeViolations += r.violations.length;
-  check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
-}
-// Words whose letters land on two lines (a squeezed layout), through shadow roots.
-const brokenWords = (page) => page.evaluate(() => {
-  const out = [];
-  const scan = (root) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      for (const m of n.textContent.matchAll(/[^\s\-–·,/()]{3,}/g)) {
-        const r = document.createRange();
-        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
-        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 1).map((x) => Math.round(x.top)));
-        if (tops.size > 1) out.push(m[0]);
-      }
-    }
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) scan(el.shadowRoot);
-  };
-  scan(document.body);
-  return out;
-});
+const { audit, counts: axe } = axeAuditor(check);
 async function shot(page, name) {
   for (const w of [1280, 320]) {
     await page.setViewportSize({ width: w, height: 900 });
@@ -263,5 +233,5 @@ try {
 } finally {
   proc.kill('SIGTERM');
 }
-console.log(`admin browser tests (${store}): ${failures} failures; axe: ${axeRuns} screens, ${axeViolations} violations; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}/admin2-*`);
+console.log(`admin browser tests (${store}): ${failures} failures; axe: ${axe.runs} screens, ${axe.violations} violations; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}/admin2-*`);
 process.exit(failures ? 1 : 0);

@@ -8,9 +8,9 @@
 // and a printed PDF go to $TERMIN_SCREENSHOTS (default build/web-screenshots).
 //   node clients/web/test/evaluation.mjs --api-bin build/bin/termin-api
 import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { freePort, start } from './processes.mjs';
+import { axeAuditor, roundTheClockCity } from './checks.mjs';
 import { join } from 'node:path';
 
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -23,13 +23,7 @@ let failures = 0;
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
 
 // The demo city with the Rathaus open around the clock (as in staff.mjs).
-const city = JSON.parse(readFileSync(join(root, 'data/demo-city.json'), 'utf8'));
-const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:55']]]));
-const rathaus = city.offices.find((o) => o.id === 'aalen-rathaus');
-rathaus.opening = allDay; delete rathaus.breaks; rathaus.rules.min_notice_minutes = 0; rathaus.closures = [];
-for (const d of rathaus.desks) { d.opening = allDay; delete d.breaks; delete d.exceptions; }
-const cityFile = join(shots, 'evaluation-city.json');
-writeFileSync(cityFile, JSON.stringify(city));
+const cityFile = roundTheClockCity(root, join(shots, 'evaluation-city.json'));
 
 const port = await freePort();
 const api = `http://127.0.0.1:${port}`;
@@ -76,11 +70,7 @@ check(wishes === 2, `evaluation: ${wishes} waitlist wishes made`);
 const month = new Date().toISOString().slice(0, 7);
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-async function audit(page, name) {
-  const r = await new AxeBuilder({ page }).withTags(axeTags).analyze();
-  check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
-}
+const { audit, counts: axe } = axeAuditor(check);
 async function shot(page, name) {
   for (const w of [1280, 320]) {
     await page.setViewportSize({ width: w, height: 900 });

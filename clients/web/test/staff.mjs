@@ -6,9 +6,9 @@
 // runs. Screenshots go to $TERMIN_SCREENSHOTS (default build/web-screenshots).
 //   node test/staff.mjs --api-bin build/bin/termin-api [--store redis://127.0.0.1:6379]
 import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { freePort, start, launchChromium } from './processes.mjs';
+import { axeAuditor, brokenWords, roundTheClockCity } from './checks.mjs';
 import { join } from 'node:path';
 
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -22,13 +22,7 @@ let failures = 0;
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures++; };
 
 // The demo city, the Rathaus open around the clock (no minimum notice).
-const city = JSON.parse(readFileSync(join(root, 'data/demo-city.json'), 'utf8'));
-const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:55']]]));
-const rathaus = city.offices.find((o) => o.id === 'aalen-rathaus');
-rathaus.opening = allDay; delete rathaus.breaks; rathaus.rules.min_notice_minutes = 0; rathaus.closures = [];
-for (const d of rathaus.desks) { d.opening = allDay; delete d.breaks; delete d.exceptions; }
-const cityFile = join(shots, 'staff-city.json');
-writeFileSync(cityFile, JSON.stringify(city));
+const cityFile = roundTheClockCity(root, join(shots, 'staff-city.json'));
 
 const apiPort = await freePort();
 const api = `http://127.0.0.1:${apiPort}`;
@@ -42,32 +36,7 @@ const call = async (method, path, key, body) => {
 
 // A German browser (its date inputs read dd.mm.yyyy), as in the offices.
 const browser = await launchChromium(chromium, 'de-DE', ['--autoplay-policy=no-user-gesture-required']);
-const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-let axeRuns = 0, axeViolations = 0;
-async function audit(page, name) {
-  const r = await new AxeBuilder({ page }).withTags(axeTags).analyze();
-  axeRuns++; axeViolations += r.violations.length;
-  check(r.violations.length === 0, `axe ${name}: ${r.violations.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0]?.target})`).join(', ') || '0 violations'}`);
-}
-// Words (split at spaces and hyphens) whose letters land on two lines: a
-// squeezed layout breaking "Meldebesc|heinigung" or a ticket "A00|2".
-const brokenWords = (page) => page.evaluate(() => {
-  const out = [];
-  const scan = (root) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      for (const m of n.textContent.matchAll(/[^\s\-–·,/()]{3,}/g)) {
-        const r = document.createRange();
-        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
-        const tops = new Set([...r.getClientRects()].filter((x) => x.width > 1).map((x) => Math.round(x.top)));
-        if (tops.size > 1) out.push(m[0]);
-      }
-    }
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) scan(el.shadowRoot);
-  };
-  scan(document.body);
-  return out;
-});
+const { audit, counts: axe } = axeAuditor(check);
 // What Tab reaches, in order (the accessible label or text of each focused
 // control, through shadow roots), until the focus comes round again.
 async function tabStops(page, max = 300) {
@@ -512,5 +481,5 @@ try {
   await browser.close();
   proc.kill('SIGTERM');
 }
-console.log(`staff browser tests (${store}): ${failures} failures; axe: ${axeRuns} screens, ${axeViolations} violations; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
+console.log(`staff browser tests (${store}): ${failures} failures; axe: ${axe.runs} screens, ${axe.violations} violations; ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shots}`);
 process.exit(failures ? 1 : 0);
