@@ -17,6 +17,10 @@
 namespace termin::service {
 
 inline constexpr std::size_t kSmsMaxSeptets = 160;
+// A concatenated SMS of two parts (each part gives 7 septets to the header
+// that joins them): what a text with a link that cannot be shortened (a
+// waitlist offer behind a long base URL) may take; it costs two SMS.
+inline constexpr std::size_t kSmsLongMaxSeptets = 2 * 153;
 
 // Septets `utf8` takes in GSM-7; nullopt if it has a character outside
 // GSM-7 (or is not valid UTF-8).

@@ -209,6 +209,8 @@ Worker::Outcome Worker::Handle(const ClaimedJob& job) {
     if (channel == "email") {
       s = deps_.mail->Send(options_.mail_from, a->contact.email,
                            BuildMailMessage(*n, options_.mail_from, a->contact.email, now));
+    } else if (n->sms.empty()) {
+      s = Status::InvalidArgument("the SMS does not fit two parts");  // compose left it out
     } else {
       s = deps_.sms->Send(n->message_id, a->contact.phone, n->sms);
     }

@@ -147,24 +147,32 @@ Result<Notification> ComposeNotification(const TemplateSet& templates, const api
                    : "QR-Code Ihrer Buchungsnummer " + a.reference + ": zum Anmelden am Terminal vorzeigen";
   }
 
-  // The SMS: GSM-7 only; if it is too long, shorten the office name (the
-  // reference, date and time must survive whole).
+  // The SMS: GSM-7 only; if it is too long for one part, shorten the office
+  // name (the reference, date, time and link must survive whole); if that
+  // is not enough (a link behind a long base URL), two joined parts; if not
+  // even those, none: the e-mail still goes (an SMS-only contact then fails
+  // the job, worker.cc).
   Placeholders sp = p;
   sp["office"] = ToGsm7(p["office"]);
   auto sms = templates.Render(job.type, n.language, TemplatePart::kSms, sp);
   if (!sms.ok()) return sms.status();
   std::string sms_text = ToGsm7(*sms);
-  std::size_t len = Gsm7Length(sms_text).value_or(kSmsMaxSeptets + 1);
+  const std::size_t len = Gsm7Length(sms_text).value_or(kSmsLongMaxSeptets + 1);
   if (len > kSmsMaxSeptets) {
-    std::size_t over = len - kSmsMaxSeptets;
-    std::size_t office_len = Gsm7Length(sp["office"]).value_or(0);
-    if (office_len <= over + 3) return Status::InvalidArgument("the SMS template is too long");
-    sp["office"] = TruncateGsm7(sp["office"], office_len - over - 3) + "...";
-    auto again = templates.Render(job.type, n.language, TemplatePart::kSms, sp);
-    if (!again.ok()) return again.status();
-    sms_text = ToGsm7(*again);
-    if (Gsm7Length(sms_text).value_or(kSmsMaxSeptets + 1) > kSmsMaxSeptets) {
-      return Status::InvalidArgument("the SMS template is too long");
+    const std::size_t over = len - kSmsMaxSeptets;
+    const std::size_t office_len = Gsm7Length(sp["office"]).value_or(0);
+    std::string shortened;
+    if (office_len > over + 3) {
+      sp["office"] = TruncateGsm7(sp["office"], office_len - over - 3) + "...";
+      auto again = templates.Render(job.type, n.language, TemplatePart::kSms, sp);
+      if (!again.ok()) return again.status();
+      shortened = ToGsm7(*again);
+    }
+    if (!shortened.empty() &&
+        Gsm7Length(shortened).value_or(kSmsMaxSeptets + 1) <= kSmsMaxSeptets) {
+      sms_text = std::move(shortened);
+    } else if (len > kSmsLongMaxSeptets) {
+      sms_text.clear();
     }
   }
   n.sms = std::move(sms_text);

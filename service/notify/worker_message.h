@@ -45,7 +45,10 @@ struct Notification {
   std::string subject;
   std::string text;
   std::string html;
-  std::string sms;         // fits one SMS (kSmsMaxSeptets)
+  // Fits one SMS (kSmsMaxSeptets), or two joined (kSmsLongMaxSeptets) when
+  // not even a shortened office name makes it fit one; empty if it cannot
+  // be made to fit two either (the SMS is then not sent, the e-mail is).
+  std::string sms;
   std::string ics;         // RFC 5545 (api::RenderIcs); empty for reminders
   // The reference as a QR code (service/notify/qr_png.h) for the kiosk's scanner,
   // shown in the HTML part; empty for cancellations.
@@ -59,8 +62,9 @@ std::string MessageIdFor(const api::OutboxJob& job, std::string_view domain);
 Placeholders PlaceholdersFor(const api::AppointmentRecord& a, const api::OfficeInfo& office,
                              const api::Catalog& catalog, const ComposeOptions& options);
 
-// InvalidArgument if a template does not render or the SMS cannot be made
-// to fit (the office name is shortened first if that is enough).
+// InvalidArgument if a template does not render. The SMS is made to fit
+// one part by shortening the office name if that is enough, else it may
+// take two parts, else it is left empty (see Notification::sms).
 Result<Notification> ComposeNotification(const TemplateSet& templates, const api::OutboxJob& job,
                                          const api::AppointmentRecord& a,
                                          const api::OfficeInfo& office,

@@ -253,6 +253,36 @@ TEST_CASE("worker: a waitlist offer names the place, the offer's end and the off
   }
 }
 
+TEST_CASE("worker: an SMS whose link cannot be shortened takes two parts, or is left out; the e-mail keeps it") {
+  const api::Catalog& city = DemoCity();
+  const api::OfficeInfo& office = city.offices[0];
+  const std::string hold_id = office.id + ".AbCdEfGhIjKlMnOp-o";
+  api::AppointmentRecord a = Appointment(hold_id, office.id, VisitStart(), "de");
+  a.booking.services = {city.services[0].id};
+  a.secret_hash.clear();
+  a.closed_at = api::ToTimePoint(VisitStart()) - 22h;
+  OutboxJob job{JobType::kWaitlistOffer, hold_id, api::ToTimePoint(VisitStart()) - 24h};
+  ComposeOptions options;
+  options.offer_key = "offer-key-for-the-test";
+  const std::string token = api::OfferLinkToken(options.offer_key, hold_id);
+  // A city portal's deep path: the link alone is longer than one SMS.
+  options.base_url = "https://www.stadt-musterstadt.de/buergerservice/online-dienste/termine";
+  auto two = ComposeNotification(Templates(), job, a, office, city, options, api::ToTimePoint(VisitStart()) - 24h);
+  REQUIRE_MESSAGE(two.ok(), two.status().message());
+  auto len = Gsm7Length(two->sms);
+  REQUIRE(len.has_value());
+  CHECK(*len > kSmsMaxSeptets);
+  CHECK(*len <= kSmsLongMaxSeptets);
+  CHECK(two->sms.find(options.base_url + "/offer#o=" + hold_id + "&t=" + token) != std::string::npos);
+  // Longer than two parts: no SMS, but the message is made and the e-mail
+  // carries the link.
+  options.base_url = "https://termine.example.de/" + std::string(300, 'x');
+  auto none = ComposeNotification(Templates(), job, a, office, city, options, api::ToTimePoint(VisitStart()) - 24h);
+  REQUIRE_MESSAGE(none.ok(), none.status().message());
+  CHECK(none->sms.empty());
+  CHECK(none->text.find(options.base_url + "/offer#o=" + hold_id + "&t=" + token) != std::string::npos);
+}
+
 TEST_CASE("worker: GSM-7 lengths") {
   CHECK(Gsm7Length("Hallo") == 5u);
   CHECK(Gsm7Length("Bürgeramt Straße") == 16u);
@@ -465,6 +495,30 @@ TEST_CASE("worker e2e: a booking's confirmation arrives by e-mail and SMS with t
   // Nothing else is due yet: the reminders wait for their time.
   CHECK(rig.Drain().claimed == 0);
   CHECK(rig.smtp->Messages().size() == 1);
+}
+
+TEST_CASE("worker e2e: an SMS that fits no two parts is left out; the e-mail goes and the job is done") {
+  WorkerOptions long_url;
+  long_url.compose.link_key = "worker-test-link-key-0123456789abcdef";
+  long_url.compose.base_url = "https://termine.example.de/" + std::string(300, 'x');
+  Rig rig(long_url);
+  api::AppointmentRecord a = Appointment("OPTN-E2E1", "test-mitte", VisitStart(), "de");
+  a.status = api::AppointmentStatus::kPreconfirmed;
+  a.confirm_by = rig.clock->Now() + 30min;
+  auto made = rig.store->CreateAppointment(a, "", {{JobType::kOptIn, a.reference, rig.clock->Now()}});
+  REQUIRE_MESSAGE(made.ok(), made.status().message());
+  BatchResult r = rig.Drain();
+  CHECK(r.sent == 1);
+  CHECK(r.buried == 0);
+  auto mails = rig.smtp->WaitFor(1, 5s);
+  REQUIRE(mails.size() == 1);
+  CHECK(mails[0].text.find(long_url.compose.base_url + "/manage#ref=OPTN-E2E1") != std::string::npos);
+  CHECK(rig.metrics->SentCount("email") == 1);
+  CHECK(rig.metrics->SentCount("sms") == 0);
+  CHECK(rig.sms->Messages().empty());
+  // Done: nothing is retried.
+  rig.clock->Advance(10min);
+  CHECK(rig.Drain().claimed == 0);
 }
 
 TEST_CASE("worker e2e: an English booking gets English texts") {
