@@ -18,8 +18,8 @@
 // expired frees its place even before anything deletes it.
 //
 // Released places (ZMS's deallocationDuration, "to prevent appointment
-// trading"): the interval a cancelled appointment, a given-back hold or a
-// lapsed hold frees is remembered as released at the store's clock (for
+// trading"): the interval a cancelled appointment, a moved appointment's
+// old place, a given-back hold or a lapsed hold frees is remembered as released at the store's clock (for
 // kReleasedKept). A step that names a `released_delay` (a public hold:
 // HoldRecord::released_delay; the public view: ReadPublicClaims) counts a
 // place released less than that long ago as claimed; every other step
@@ -438,8 +438,8 @@ struct AuditEntry {
 // suits the citizen (weekdays and times, up to the latest date).
 //
 // Offers, in the store's steps (the matching is atomic with the release):
-// the place a cancel (CancelAppointment), a given-back hold (ReleaseHold,
-// also a declined offer) frees, and a lapsed hold (or lapsed offer) a
+// the place a cancel (CancelAppointment) or a move (MoveAppointment, its old
+// place) frees, a given-back hold (ReleaseHold, also a declined offer) frees, and a lapsed hold (or lapsed offer) a
 // public PlaceHold or OfferReleased meets, is offered to the oldest waiting
 // wish it suits (desk, start in a range, its claim within the freed
 // interval, no live claim in the way) before anyone else may take it: an

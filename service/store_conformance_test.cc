@@ -1571,6 +1571,47 @@ TEST_CASE("conformance: a cancelled place is offered to the oldest wish it suits
   }
 }
 
+TEST_CASE("conformance: a move releases the old place as a cancel does: the waitlist first, the public after the delay") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    constexpr auto kDelay = 60s;
+    REQUIRE(s.CreateAppointment(MakeAppointment("MV-0001", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("MV-0002", MakeBooking("o1", "d2", t, 30)), "", {}).ok());
+    REQUIRE(s.AddWish(MakeWish("o1.mover", {"d1"}, t - 10min, t + 10min, 30)).ok());
+    // Moved to another desk and time: the old place goes to the wish in the step.
+    auto moved = s.MoveAppointment("MV-0001", MakeBooking("o1", "d3", t + 120min, 30), {});
+    REQUIRE_MESSAGE(moved.ok(), moved.status().message());
+    auto wish = s.GetWish("o1.mover");
+    REQUIRE(wish.ok());
+    CHECK(wish->state == api::WishState::kOffered);
+    auto offer = s.GetHold(api::OfferHoldId("o1.mover"));
+    REQUIRE(offer.ok());
+    CHECK(offer->booking.desk_id == "d1");
+    CHECK(offer->booking.start == t);
+    CHECK(OfferJobs(s) == 1);
+    // With no wish waiting, the old place is released: public holds wait
+    // for the delay, staff take it at once.
+    auto again = s.MoveAppointment("MV-0002", MakeBooking("o1", "d2", t + 60min, 30), {});
+    REQUIRE_MESSAGE(again.ok(), again.status().message());
+    CHECK(s.PlaceHold(PublicHold("mv-p1", MakeBooking("o1", "d2", t, 30), 60s, kDelay)).status().code() ==
+          StatusCode::kConflict);
+    auto pub = s.ReadPublicClaims("o1", Interval{t, t + 30min}, kDelay);
+    REQUIRE(pub.ok());
+    CHECK(HasClaim(*pub, "d2", Interval{t, t + 30min}));
+    CHECK(s.PlaceHold(PublicHold("mv-p2", MakeBooking("o1", "d2", t, 30), 60s, 0ms)).ok());
+    // A move by ten minutes on its own desk: the new claim stays whole and
+    // only the part it left is released.
+    REQUIRE(s.ReleaseHold("mv-p2", "secret-of-mv-p2").ok());
+    auto shift = s.MoveAppointment("MV-0002", MakeBooking("o1", "d2", t + 70min, 30), {});
+    REQUIRE_MESSAGE(shift.ok(), shift.status().message());
+    CHECK(s.CreateAppointment(MakeAppointment("MV-0003", MakeBooking("o1", "d2", t + 80min, 10)), "", {})
+              .status().code() == StatusCode::kConflict);
+    CHECK(s.CreateAppointment(MakeAppointment("MV-0004", MakeBooking("o1", "d2", t + 60min, 10)), "", {}).ok());
+  }
+}
+
 TEST_CASE("conformance: lapsed holds and offers go to the next wish; a public hold meets the wish first") {
   for (Backend& b : Backends()) {
     CAPTURE(b.name);

@@ -614,9 +614,15 @@ Result<AppointmentRecord> MemoryStore::MoveAppointment(const std::string& refere
   from->RemoveClaim(a.booking.desk_id, a.booking.start, reference);
   from->Tally(api::TallyMoveOut(a));  // both shards are locked
   dest.Tally(api::TallyMoveIn(a, to));
+  const Booking old = a.booking;
   a.booking = to;
   ++a.revision;
   dest.AddClaim(to.desk_id, to.claim(), false, reference, TimePoint{});
+  // The old place is released in this step, as a cancel's is (api/store.h),
+  // and offered to the waitlist once the new claim is written.
+  from->AddClaim(old.desk_id, old.claim(), true, std::string(kReleasedPrefix) + reference, now);
+  OfferFreed(*from, old.office_id, old.desk_id, old.start, std::string(kReleasedPrefix) + reference,
+             now);
   if (from != &dest) {
     from->appointments.erase(it);
     dest.appointments[reference] = a;

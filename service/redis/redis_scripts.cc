@@ -663,7 +663,8 @@ return record(KEYS[1], KEYS[2])
    The new interval is checked against the new desk's live claims, ignoring
    the appointment's own claim (a visit may move by ten minutes on the same
    desk), then the old claim is removed and the new one written, all in one
-   step: there is no moment at which the visit holds both places or none. */
+   step: there is no moment at which the visit holds both places or none.
+   The old place is released and offered to the waitlist in it (as cancel). */
 const char* kMove = R"lua(
 local now = now_ms()
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOTFOUND'} end
@@ -679,6 +680,11 @@ local s, e = tonumber(ARGV[3]), tonumber(ARGV[5])
 if taken(KEYS[4], KEYS[5], ARGV[2], s, e, now, own) then return {'CONFLICT'} end
 redis.call('ZREM', KEYS[3], own)
 add_claim(KEYS[4], KEYS[5], KEYS[6], ARGV[2], s, e, appt_member(ARGV[3], ARGV[5], a[5]))
+-- the old place is released in this step, as a cancel's is, and offered
+-- to the waitlist once the new claim is written
+local rm = a[3] .. ':' .. a[4] .. ':' .. fmt(now) .. ':r:' .. a[5]
+redis.call('ZADD', KEYS[3], a[3], rm)
+offer_freed(office_prefix(KEYS[1]), a[1], rm, now)
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 tally_appt(KEYS[1], 'moved_out', nil)
 redis.call('HSET', KEYS[1], 'desk', ARGV[2], 'services', ARGV[6], 'start', ARGV[3],
