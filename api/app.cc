@@ -94,7 +94,9 @@ App::App(std::shared_ptr<Store> store, std::shared_ptr<const Clock> clock, Catal
                              options.max_hold_extensions}),
       fair_use_(store_, options.fair_use),
       pow_key_(options.pow_key.empty() ? NewSecret() + NewSecret() : options.pow_key),
-      offer_key_(options.link_key.empty() ? NewSecret() + NewSecret() : options.link_key) {
+      offer_key_(!options.offer_key.empty() ? options.offer_key
+                 : options.link_key.empty() ? NewSecret() + NewSecret()
+                                            : options.link_key) {
   RegisterRoutes();
   booker_.SetCatalogReloader([this] {
     (void)RefreshCatalog();  // a document that does not parse keeps its last good version

@@ -61,6 +61,11 @@ struct ApiOptions {
   // with the notification worker; empty: links carry no token and none is
   // accepted.
   std::string link_key;
+  // The key of waitlist offer links (api/domain/waitlist.h, OfferLinkToken),
+  // shared with the worker and every replica; empty: link_key, or if that
+  // is empty too a random key of this process (one replica, in-process
+  // worker). termin-api passes the store's SharedSecret then.
+  std::string offer_key;
   int max_range_days = 62;                            // availability query span
   bool access_log = true;                             // JSON lines on stderr
   std::chrono::milliseconds claims_snapshot_max_age{5000};  // BookingOptions
@@ -346,7 +351,7 @@ class App {
   Booker booker_;
   FairUse fair_use_;
   std::string pow_key_;  // options_.pow_key, or a random key of this process
-  std::string offer_key_;  // waitlist offer links: options_.link_key, or a random key of this process
+  std::string offer_key_;  // waitlist offer links: options_.offer_key, link_key, or a random key
   Router router_;
   // Serializes admin configuration changes and catalogue reloads, so a
   // reload that read the store before an admin change on this replica never

@@ -487,6 +487,10 @@ inline void SettleOptIn(AppointmentRecord& a, TimePoint now) {
   }
 }
 
+// The SharedSecret that signs waitlist offer links when no link key file is
+// given (termin-api and termin-worker both read it).
+inline constexpr std::string_view kOfferKeySecret = "offer-links";
+
 // The id of the offer-hold of `wish_id`: one per wish.
 inline std::string OfferHoldId(const std::string& wish_id) { return wish_id + "-o"; }
 
@@ -770,6 +774,14 @@ class Store {
   // waiting wishes, and erases wishes that expired or whose offer lapsed.
   // Returns how many offers it made.
   virtual Result<std::size_t> OfferReleased(const std::string& office_id) = 0;
+
+  // The store's secret `name` (a key that every replica and the worker must
+  // share, e.g. the one that signs proof-of-work challenges): made at random
+  // on first use, the same for every caller from then on. What replicas use
+  // when no key file was given: the store is trusted with every booking
+  // anyway.
+  virtual Result<std::string> SharedSecret(const std::string& name) = 0;
+  // (The names in use: "pow", kOfferKeySecret.)
 
   // Ok if the store can serve requests (readiness).
   virtual Status Ping() = 0;

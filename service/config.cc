@@ -184,7 +184,7 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
       ->envname("TERMIN_CLIENT_IP_HEADER")->capture_default_str();
   app.add_option("--pow-key-file", config.pow_key_file,
                  "file with the key that signs proof-of-work challenges (the same for every "
-                 "replica); without it each process makes its own")
+                 "replica); without it the store's shared key (made once, kept in Redis)")
       ->envname("TERMIN_POW_KEY_FILE");
   app.add_option("--pow-maxnumber", config.pow_maxnumber,
                  "proof of work: the challenge's number range (a client tries half of it on average)")

@@ -163,9 +163,14 @@ int main(int argc, char** argv) {
                 << ": cannot read a key of at least 16 bytes\n";
       return 2;
     }
-  } else if (store_spec != "memory") {
-    api::Log("warn", "no --pow-key-file: proof-of-work challenges verify only on the replica "
-                     "that issued them");
+  } else {
+    // Every replica must verify what another issued: the store's key.
+    auto key = (*store)->SharedSecret("pow");
+    if (!key.ok()) {
+      std::cerr << "termin-api: the proof-of-work key from the store: " << key.status().message() << "\n";
+      return 2;
+    }
+    options.pow_key = std::move(key).value();
   }
   if (config->hold_ttl_override_seconds > 0) {
     options.hold_ttl_override = std::chrono::seconds(config->hold_ttl_override_seconds);
@@ -177,6 +182,15 @@ int main(int argc, char** argv) {
       return 2;
     }
     options.link_key = std::move(key).value();
+  } else {
+    // Offer links must verify on every replica and be made by the worker:
+    // the store's key (the worker reads the same, service/bin/termin-worker.cc).
+    auto key = (*store)->SharedSecret(std::string(api::kOfferKeySecret));
+    if (!key.ok()) {
+      std::cerr << "termin-api: the offer-link key from the store: " << key.status().message() << "\n";
+      return 2;
+    }
+    options.offer_key = std::move(key).value();
   }
   api::App app(*store, clock, std::move(catalog), std::move(keys), options);
   if (config->print_routes) {

@@ -184,6 +184,16 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
+  if (opts.compose.offer_key.empty()) {
+    // No link key file: the offer links are signed with the store's key, as
+    // termin-api's are (its --link-key-file, if given, must be given here too).
+    auto key = deps.store->SharedSecret(std::string(api::kOfferKeySecret));
+    if (!key.ok()) {
+      std::cerr << "termin-worker: the offer-link key from the store: " << key.status().message() << "\n";
+      return 1;
+    }
+    opts.compose.offer_key = std::move(key).value();
+  }
   if (!smtp.url.empty()) {
     smtp.verify_peer = !smtp_insecure;
     smtp.timeout = std::chrono::milliseconds(smtp_timeout_ms);

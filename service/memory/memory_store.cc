@@ -1441,6 +1441,13 @@ Result<std::size_t> MemoryStore::OfferReleased(const std::string& office_id) {
   return offers;
 }
 
+Result<std::string> MemoryStore::SharedSecret(const std::string& name) {
+  std::lock_guard<std::mutex> lock(secrets_mutex_);
+  std::string& value = secrets_[name];
+  if (value.empty()) value = api::NewSecret() + api::NewSecret();
+  return value;
+}
+
 Status MemoryStore::Ping() { return Status::Ok(); }
 
 }  // namespace termin::service

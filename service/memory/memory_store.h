@@ -143,6 +143,7 @@ class MemoryStore final : public api::Store {
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
   Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
+  Result<std::string> SharedSecret(const std::string& name) override;
   Status Ping() override;
 
  private:
@@ -185,6 +186,8 @@ class MemoryStore final : public api::Store {
   std::map<std::string, std::unique_ptr<Shard>> shards_;  // guarded by shards_mutex_
 
   std::mutex index_mutex_;  // taken after a shard mutex, never before
+  std::mutex secrets_mutex_;
+  std::map<std::string, std::string> secrets_;  // SharedSecret
   std::map<std::string, std::string> reference_office_;  // guarded by index_mutex_
   std::map<std::string, std::string> hold_office_;       // guarded by index_mutex_
 

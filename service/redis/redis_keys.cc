@@ -89,6 +89,9 @@ std::string RedisKeys::OpenHolds(std::string_view digest) const {
 std::string RedisKeys::ServiceDocs() const { return prefix_ + "{svc}:docs"; }
 std::string RedisKeys::ServiceVersions() const { return prefix_ + "{svc}:ver"; }
 std::string RedisKeys::Offices() const { return prefix_ + "offices"; }
+std::string RedisKeys::Secret(std::string_view name) const {
+  return prefix_ + "secret:" + std::string(name);
+}
 std::string RedisKeys::DataFormat() const { return prefix_ + "format"; }
 std::string RedisKeys::Once(std::string_view slot) const { return prefix_ + "once:" + std::string(slot); }
 

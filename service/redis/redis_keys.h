@@ -70,7 +70,8 @@ class RedisKeys {
   std::string Identity(std::string_view office, std::string_view digest) const;
   std::string ServiceDocs() const;                           // hash id -> document
   std::string ServiceVersions() const;                       // hash id -> version
-  std::string Offices() const;                               // set of office ids
+  std::string Offices() const;
+  std::string Secret(std::string_view name) const;           // string: a shared secret                               // set of office ids
   std::string DataFormat() const;                            // string: layout version
   std::string Once(std::string_view slot) const;             // string: claimed (SET NX PX)
 

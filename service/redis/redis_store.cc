@@ -1601,6 +1601,21 @@ Result<std::vector<api::AuditEntry>> RedisStore::ReadAudit(const std::string& of
   return out;
 }
 
+Result<std::string> RedisStore::SharedSecret(const std::string& name) {
+  if (!RedisKeys::ValidId(name)) return Status::InvalidArgument("bad secret name");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  // The first SET wins; the value never changes, so the GET after it reads
+  // the winner's whoever it was.
+  auto set = lease->Command({"SET", keys_.Secret(name), api::NewSecret() + api::NewSecret(), "NX"});
+  if (!set.ok()) return set.status();
+  auto r = lease->Command({"GET", keys_.Secret(name)});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  std::string value(Str(**r));
+  if (value.size() < 16) return Status::Unavailable("the shared secret " + name + " is unreadable");
+  return value;
+}
+
 Status RedisStore::Ping() {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();

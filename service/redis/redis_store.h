@@ -157,6 +157,7 @@ class RedisStore final : public api::Store {
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
   Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
+  Result<std::string> SharedSecret(const std::string& name) override;
   Status Ping() override;
 
  private:
