@@ -212,6 +212,8 @@ class App {
   HttpResponse GetOffer(const Call& call);
   HttpResponse AcceptOffer(const Call& call);
   HttpResponse DeclineOffer(const Call& call);
+  // The wish no longer counts for its contact's rules.wishes_per_identity.
+  void ForgetWishQuota(const Wish& wish);
   // The offer-hold a call names with a good X-Offer-Token; NotFound else.
   Result<HoldRecord> OfferForCall(const Call& call);
   HttpResponse GetAppointment(const Call& call);

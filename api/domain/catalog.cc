@@ -546,6 +546,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.schedule.rules = kDefaultRules;
   office.reminder_offsets = kDefaultReminders;
   office.appointments_per_identity = 0;
+  office.wishes_per_identity = 0;
   office.pow_above_holds_per_minute = -1;
   office.rerelease_delay = Minutes{0};
   office.waitlist_offer_ttl = Minutes{120};
@@ -556,7 +557,7 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
                    {"grid_minutes", "min_notice_minutes", "max_days_ahead", "hold_ttl_minutes",
-                    "reminder_minutes_before", "appointments_per_identity",
+                    "reminder_minutes_before", "appointments_per_identity", "wishes_per_identity",
                     "proof_of_work_above_holds_per_minute", "rerelease_delay_minutes",
                     "waitlist_offer_minutes", "double_opt_in_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
@@ -585,6 +586,9 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto a = ReadInt(obj.Get("appointments_per_identity"), obj.Path("appointments_per_identity"), 0,
                        100, e)) {
     office.appointments_per_identity = static_cast<int>(*a);
+  }
+  if (auto n = ReadInt(obj.Get("wishes_per_identity"), obj.Path("wishes_per_identity"), 0, 20, e)) {
+    office.wishes_per_identity = static_cast<int>(*n);
   }
   if (auto p = ReadInt(obj.Get("proof_of_work_above_holds_per_minute"),
                        obj.Path("proof_of_work_above_holds_per_minute"), -1, 100000, e)) {
@@ -1094,6 +1098,10 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
   if (o.appointments_per_identity > 0) {
     Key(w, "appointments_per_identity");
     w.Int(o.appointments_per_identity);
+  }
+  if (o.wishes_per_identity > 0) {
+    Key(w, "wishes_per_identity");
+    w.Int(o.wishes_per_identity);
   }
   if (o.pow_above_holds_per_minute >= 0) {
     Key(w, "proof_of_work_above_holds_per_minute");

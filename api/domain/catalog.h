@@ -95,6 +95,10 @@ struct OfficeInfo {
   // Fair use: future appointments one identity (e-mail, phone) may book
   // online here per service (ZMS's appointmentsPerMail); 0 = no limit.
   int appointments_per_identity = 0;
+  // Fair use of the waitlist: wishes one identity (e-mail, phone) may have
+  // open here at once (until each ends: withdrawn, answered, or expired);
+  // 0 = no limit.
+  int wishes_per_identity = 0;
   // Bot defence (api/security/pow.h): a hold here needs a solved proof-of-work
   // challenge once more than this many holds a minute are placed at the
   // office (all replicas together); 0 = always; -1 = never.

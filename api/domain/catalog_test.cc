@@ -99,6 +99,7 @@ void CheckSameOffice(const OfficeInfo& a, const OfficeInfo& b) {
   CHECK(a.timezone == b.timezone);
   CHECK(a.reminder_offsets == b.reminder_offsets);
   CHECK(a.appointments_per_identity == b.appointments_per_identity);
+  CHECK(a.wishes_per_identity == b.wishes_per_identity);
   CHECK(a.pow_above_holds_per_minute == b.pow_above_holds_per_minute);
   CHECK(a.rerelease_delay == b.rerelease_delay);
   CHECK(a.waitlist_offer_ttl == b.waitlist_offer_ttl);

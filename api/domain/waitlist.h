@@ -42,6 +42,13 @@ inline constexpr int kMaxWishDays = 180;
 // declines the offer. Its SHA-256 is the offer-hold's secret hash.
 std::string OfferLinkToken(std::string_view link_key, std::string_view offer_hold_id);
 
+// The counter of an identity's open wishes at an office (rules
+// wishes_per_identity), in the store's open-hold counters
+// (Store::AdmitOpenHold; `identity` from IdentityDigests).
+inline std::string WishQuotaBucket(const std::string& office_id, const std::string& identity) {
+  return "wish:" + office_id + ":" + identity;
+}
+
 // The wishes `request` means, one per office that offers its services and
 // has a start range that suits before the latest date; each with a new id,
 // `secret_hash`, and the offer-hold's secret from `link_key`.

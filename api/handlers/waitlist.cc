@@ -9,6 +9,7 @@
 #include "api/http/request_parsing.h"
 #include "api/json/json_input.h"
 #include "api/json/render.h"
+#include "api/security/limits.h"
 #include "api/security/secrets.h"
 
 namespace termin::api {
@@ -22,6 +23,12 @@ HttpResponse NoContent() {
 }
 
 }  // namespace
+
+void App::ForgetWishQuota(const Wish& wish) {
+  for (const std::string& identity : IdentityDigests(wish.contact)) {
+    (void)store_->ForgetOpenHold(WishQuotaBucket(wish.office_id, identity), wish.id);
+  }
+}
 
 HttpResponse App::CreateWish(const Call& call) {
   rapidjson::Document doc;
@@ -77,11 +84,42 @@ HttpResponse App::CreateWish(const Call& call) {
   auto catalog = catalog_.Get();
   auto made = MakeWishes(*catalog, wish, Sha256Hex(secret), offer_key_, clock_->Now());
   if (!made.ok()) return Error(call, made.status());
+  // Fair use (rules.wishes_per_identity): every identity of the contact
+  // counts its open wishes per office in the store's counters, shared by
+  // every replica, each until its wish ends or expires. A store that cannot
+  // answer lets the wish through (a limit never adds an outage).
+  std::vector<Wish> admitted;
+  auto forget_admitted = [&] {
+    for (const Wish& w : admitted) ForgetWishQuota(w);
+  };
+  const std::vector<std::string> identities = IdentityDigests(wish.contact);
+  for (const Wish& w : *made) {
+    const OfficeInfo* office = catalog->FindOffice(w.office_id);
+    if (!office || office->wishes_per_identity <= 0) continue;
+    const auto ttl = std::chrono::duration_cast<std::chrono::milliseconds>(w.expires_at - clock_->Now());
+    for (const std::string& identity : identities) {
+      auto decision = store_->AdmitOpenHold(WishQuotaBucket(w.office_id, identity), w.id,
+                                            office->wishes_per_identity, ttl);
+      if (decision.ok() && !decision->allowed) {
+        forget_admitted();
+        ForgetWishQuota(w);
+        return Problem(call, MakeProblem("too-many-wishes",
+                                         "these contact details already wait for " +
+                                             std::to_string(office->wishes_per_identity) +
+                                             " place(s) at " + office->id +
+                                             "; withdraw a wish there first"));
+      }
+    }
+    admitted.push_back(w);
+  }
   std::string body = "{\"secret\":\"" + secret + "\",\"wishes\":[";
   bool first = true;
   for (Wish& w : *made) {
     auto added = store_->AddWish(w);
-    if (!added.ok()) return Error(call, added.status());
+    if (!added.ok()) {
+      forget_admitted();
+      return Error(call, added.status());
+    }
     // A place already freed and waiting (lapsed, or released during the
     // office's delay) may suit at once.
     (void)store_->OfferReleased(w.office_id);
@@ -101,8 +139,10 @@ HttpResponse App::WithdrawWish(const Call& call) {
     return Problem(call, MakeProblem("not-found", "no such wish"));
   }
   const std::string& id = call.Param("wishId");
+  auto wish = store_->GetWish(id);
   Status s = store_->WithdrawWish(id, Sha256Hex(*secret));
   if (!s.ok()) return Error(call, s);
+  if (wish.ok()) ForgetWishQuota(*wish);
   booker_.ForgetClaims(std::string(OfficeInHoldId(id)));
   return NoContent();
 }
@@ -161,6 +201,7 @@ HttpResponse App::AcceptOffer(const Call& call) {
   }
   const OfficeInfo* office = catalog->FindOffice(made->record.booking.office_id);
   if (!office) return Error(call, Status::Internal("office vanished"));
+  ForgetWishQuota(*wish);
   AppointmentView view;
   view.manage_secret = made->manage_secret;
   HttpResponse resp = Json(201, RenderAppointment(made->record, *office, view));
@@ -172,8 +213,10 @@ HttpResponse App::DeclineOffer(const Call& call) {
   auto hold = OfferForCall(call);
   if (!hold.ok()) return Error(call, hold.status());
   auto token = call.request.Header("x-offer-token");
+  auto wish = store_->GetWish(hold->wish_id);
   Status s = store_->ReleaseHold(hold->id, Sha256Hex(*token));
   if (!s.ok()) return Error(call, s);
+  if (wish.ok()) ForgetWishQuota(*wish);
   booker_.ForgetClaims(hold->booking.office_id);
   return NoContent();
 }

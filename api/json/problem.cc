@@ -34,6 +34,8 @@ constexpr SlugInfo kSlugs[] = {
      "Hold no longer valid: the office changed its hours"},
     {"too-many-appointments", 409, "Mit diesen Kontaktdaten sind schon genug Termine gebucht",
      "These contact details already have enough appointments booked"},
+    {"too-many-wishes", 409, "Mit diesen Kontaktdaten wird hier schon auf genug Termine gewartet",
+     "These contact details already wait for enough places here"},
     {"request-timeout", 408, "Zeitüberschreitung der Anfrage", "Request timeout"},
     {"payload-too-large", 413, "Anfrage zu groß", "Payload too large"},
     {"unsupported-media-type", 415, "Nicht unterstützter Inhaltstyp", "Unsupported media type"},

@@ -130,5 +130,44 @@ TEST_CASE("a cancelled place is offered to the oldest wish; declined, it goes to
   std::filesystem::remove(key_file);
 }
 
+TEST_CASE("an office's wishes_per_identity caps one person's open wishes; a withdrawn or answered wish frees its count") {
+  ApiServerOptions options;
+  options.name = "waitlist-quota";
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  const HttpClient& api = server->client();
+  const std::string path = std::string("/v1/admin/offices/") + kOfficeNord;
+  Response office = api.Get(path, Bearer(kAdminKey));
+  REQUIRE_MESSAGE(office.status == 200, office.Summary());
+  rapidjson::Document doc;
+  doc.CopyFrom(office.json, doc.GetAllocator());
+  if (!doc.HasMember("rules")) doc.AddMember("rules", rapidjson::Value(rapidjson::kObjectType), doc.GetAllocator());
+  doc["rules"].RemoveMember("wishes_per_identity");
+  doc["rules"].AddMember("wishes_per_identity", 1, doc.GetAllocator());
+  Response put = api.Put(path, ToJson(doc), Bearer(kAdminKey));
+  REQUIRE_MESSAGE(put.status == 200, put.Summary());
+  CHECK(api.Get(path, Bearer(kAdminKey)).json["rules"]["wishes_per_identity"].GetInt() == 1);
+  doc["rules"]["wishes_per_identity"].SetInt(21);
+  CHECK(api.Put(path, ToJson(doc), Bearer(kAdminKey)).status == 400);
+
+  const std::string day = DayFromToday(6);
+  Response first = api.Post("/v1/waitlist", WishBody(day, "Quentin Quote", "quentin@example.org"));
+  REQUIRE_MESSAGE(first.status == 201, first.Summary());
+  // The same person again, the address written differently: refused, nothing made.
+  Response again = api.Post("/v1/waitlist", WishBody(day, "Quentin Quote", "Quentin+zwei@Example.org"));
+  CHECK_MESSAGE(again.status == 409, again.Summary());
+  CHECK(again.IsProblem());
+  CHECK(again.Str("type") == "https://termin.example/problems/too-many-wishes");
+  // Someone else is not affected.
+  Response other = api.Post("/v1/waitlist", WishBody(day, "Olga Andere", "olga@example.org"));
+  CHECK_MESSAGE(other.status == 201, other.Summary());
+  // Withdrawn: the person may wish again.
+  const std::string id = first.json["wishes"][0]["id"].GetString();
+  REQUIRE(api.Delete("/v1/waitlist/" + id, {{"X-Wish-Secret", first.Str("secret")}}).status == 204);
+  Response after = api.Post("/v1/waitlist", WishBody(day, "Quentin Quote", "quentin@example.org"));
+  CHECK_MESSAGE(after.status == 201, after.Summary());
+}
+
 }  // namespace
 }  // namespace termin::testing

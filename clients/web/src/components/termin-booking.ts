@@ -403,7 +403,9 @@ export class TerminBooking extends LitElement {
       await this.api.wish(this.chosen, this.where === 'any' ? [] : [this.where], latest, e.detail.contact);
       this.go('wished', true, this.m.wishDoneHeading);
     } catch (err) {
-      this.error = err instanceof ApiError && err.status === 422 ? this.m.wishNone : this.m.genericError;
+      this.error = !(err instanceof ApiError) ? this.m.genericError
+        : err.status === 422 ? this.m.wishNone
+        : err.status === 409 ? this.m.wishTooMany : this.m.genericError;
     } finally {
       this.busy = false;
     }

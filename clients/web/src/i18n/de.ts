@@ -118,5 +118,6 @@ export const de = {
   offerDeclined: 'Sie haben das Angebot abgelehnt',
   offerDeclinedText: 'Der Termin geht an die nächste Person auf der Warteliste. Ihr Wunsch ist damit beendet.',
   wishNone: 'Für diese Auswahl können wir keine Benachrichtigung anlegen. Bitte wählen Sie ein anderes Amt oder einen späteren Tag.',
+  wishTooMany: 'Mit dieser E-Mail-Adresse oder Telefonnummer warten Sie bei diesem Amt schon auf so viele Termine, wie möglich ist. Sobald einer Ihrer Wünsche endet (angenommen, abgelehnt oder abgelaufen), können Sie einen neuen anlegen.',
 };
 export type Messages = typeof de;

@@ -119,4 +119,5 @@ export const en: Messages = {
   offerDeclined: 'You declined the offer',
   offerDeclinedText: 'The appointment goes to the next person on the waiting list. Your wish has ended.',
   wishNone: 'We cannot set up a notification for this choice. Please choose another office or a later day.',
+  wishTooMany: 'With this e-mail address or phone number you are already waiting for as many places at this office as is possible. Once one of your wishes ends (accepted, declined or lapsed), you can make a new one.',
 };

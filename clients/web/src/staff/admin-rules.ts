@@ -34,6 +34,7 @@ export const kRuleGroups: { id: string; fields: RuleField[] }[] = [
   ] },
   { id: 'fair', fields: [
     { key: 'appointments_per_identity', kind: 'int', min: 0, max: 100, def: 0 },
+    { key: 'wishes_per_identity', kind: 'int', min: 0, max: 20, def: 0 },
     { key: 'proof_of_work_above_holds_per_minute', kind: 'int', min: -1, max: 100000, def: -1 },
     { key: 'reminder_minutes_before', kind: 'list', min: 1, max: 10080, def: [1440, 120] },
   ] },

@@ -61,6 +61,7 @@ export const de = {
     no_show_grace_minutes: ['Wartezeit bis „nicht erschienen“', 'Minuten', 'Wer bis zum Terminbeginn plus diese Zeit nicht eingecheckt ist, gilt als nicht erschienen; die Zeit geht an Wartende (0 bis 240).'],
     walk_in_margin_minutes: ['Reserve vor Schalterschluss für Wartenummern', 'Minuten', 'Eine Wartenummer gibt es nur, wenn der Besuch voraussichtlich so lange vor Schalterschluss fertig ist (0 bis 120).'],
     appointments_per_identity: ['Online-Termine je Person und Anliegen', 'Termine', 'Höchstzahl künftiger Online-Termine einer Person (gleiche E-Mail-Adresse oder Telefonnummer) je Anliegen. 0: keine Grenze. Hotline und Kiosk zählen nicht (0 bis 100).'],
+    wishes_per_identity: ['Wartelisten-Wünsche je Person', 'Wünsche', 'Höchstzahl offener Wartelisten-Wünsche einer Person (gleiche E-Mail-Adresse oder Telefonnummer) bei diesem Amt. 0: keine Grenze (0 bis 20).'],
     proof_of_work_above_holds_per_minute: ['Schutz vor Buchungsprogrammen ab', 'Reservierungen je Minute', 'Werden im Amt mehr Termine je Minute reserviert, muss der Browser vorher eine kurze Rechenaufgabe lösen. −1: nie, 0: immer (bis 100000).'],
     reminder_minutes_before: ['Erinnerungen vor dem Termin', 'Minuten vorher', 'Bis zu 5 Zeitpunkte, mit Komma getrennt, der früheste zuerst, z. B. 1440, 120 (einen Tag und zwei Stunden vorher). Leer: keine Erinnerung.'],
   } as Record<string, [string, string, string]>,

@@ -57,6 +57,7 @@ export const en: StaffMessages = {
     no_show_grace_minutes: ['Grace before "did not come"', 'minutes', 'Whoever is not checked in by the start plus this time counts as not come; the time goes to those waiting (0 to 240).'],
     walk_in_margin_minutes: ['Margin before closing for walk-in numbers', 'minutes', 'A walk-in number is issued only if the visit is expected to end this long before the desk closes (0 to 120).'],
     appointments_per_identity: ['Online appointments per person and service', 'appointments', 'Most future online appointments of one person (same e-mail address or phone number) per service. 0: no limit. Hotline and kiosk do not count (0 to 100).'],
+    wishes_per_identity: ['Waitlist wishes per person', 'wishes', 'Most open waitlist wishes of one person (same e-mail address or phone number) at this office. 0: no limit (0 to 20).'],
     proof_of_work_above_holds_per_minute: ['Protection against booking scripts from', 'holds a minute', 'When more times a minute are held at the office, the browser first solves a short puzzle. −1: never, 0: always (up to 100000).'],
     reminder_minutes_before: ['Reminders before the appointment', 'minutes before', 'Up to 5 times, separated by commas, earliest first, e.g. 1440, 120 (a day and two hours before). Empty: no reminder.'],
   },
