@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     opts.compose.offer_key = opts.compose.link_key;
   }
   if (!IsRedisUrl(store)) {
-    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master (the embedded store lives "
+    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master or redis+cluster://host:port,... (the embedded store lives "
                  "inside termin-api; run the worker there)\n";
     return 2;
   }

@@ -158,6 +158,8 @@ class RedisStore final : public api::Store {
   Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
   Status Ping() override;
+  // termin_redis_wait_short_total, termin_redis_redirects_total{kind}.
+  std::vector<api::StoreCounter> Counters() override;
 
  private:
   Status CheckDataFormat();
