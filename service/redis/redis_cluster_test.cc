@@ -306,6 +306,31 @@ TEST_CASE("cluster: a slot migrated under a running store: ASK while it moves, M
   CHECK(s.GetAppointment("MV-0003").ok());
 }
 
+// calls= of cmdstat_<command> in INFO commandstats of one node, 0 if absent.
+long long CommandCalls(int port, const std::string& command) {
+  auto info = Direct(port, {"INFO", "commandstats"});
+  const std::string text(info->str, info->len);
+  const std::string tag = "cmdstat_" + command + ":calls=";
+  std::size_t at = text.find(tag);
+  return at == std::string::npos ? 0 : std::stoll(text.substr(at + tag.size()));
+}
+
+TEST_CASE("cluster: WAIT goes to the primary that ran the booking step") {
+  RedisTestCluster& cluster = SharedTestCluster();
+  RedisOptions o = ClusterOptions(cluster);
+  o.wait_replicas = 1;  // the test cluster has no replicas: every WAIT is short
+  o.wait_timeout = 5ms;
+  auto store = RedisStore::Connect(o);
+  REQUIRE(store.ok());
+  const auto offices = OfficesOnEachPrimary(cluster, "w");
+  std::map<int, long long> before;
+  for (int port : cluster.ports()) before[port] = CommandCalls(port, "wait");
+  const auto& [office, port] = *offices.begin();
+  REQUIRE((*store)->CreateAppointment(Appointment("WT-0001", At(office, "d1", Tomorrow10(), 30)), "", {}).ok());
+  for (int p : cluster.ports()) CHECK(CommandCalls(p, "wait") - before[p] == (p == port ? 1 : 0));
+  CHECK(CounterValue(**store, "termin_redis_wait_short_total") == 1);
+}
+
 TEST_CASE("cluster: a primary whose script cache was flushed gets the scripts again (NOSCRIPT)") {
   RedisTestCluster& cluster = SharedTestCluster();
   const RedisOptions o = ClusterOptions(cluster);

@@ -766,7 +766,8 @@ bool IsBookingStep(RedisScript script) {
 
 void RedisPool::Lease::WaitForReplicas(RedisScript script) {
   const RedisOptions& o = pool_->options();
-  if (o.wait_replicas <= 0 || !IsBookingStep(script) || ctx_ == nullptr) return;
+  // (With a cluster ctx_ is unused: the WAIT goes to the node of the step, last_node_.)
+  if (o.wait_replicas <= 0 || !IsBookingStep(script) || (ctx_ == nullptr && !pool_->cluster())) return;
   // A refused step wrote nothing; WAIT then answers at once (the replicas
   // already have this connection's earlier writes).
   auto r = Command({"WAIT", std::to_string(o.wait_replicas), std::to_string(o.wait_timeout.count())});
