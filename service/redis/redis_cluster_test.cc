@@ -374,5 +374,55 @@ TEST_CASE("cluster: readiness fails, and steps answer Unavailable, when a primar
   CHECK(s.Ping().code() == StatusCode::kUnavailable);
 }
 
+TEST_CASE("cluster: a primary killed, its replica promoted: the running store follows without a restart") {
+  auto cluster = RedisTestCluster::Start(3, 1);
+  REQUIRE_MESSAGE(cluster.ok(), cluster.status().message());
+  const RedisOptions o = ClusterOptions(**cluster);
+  auto store = RedisStore::Connect(o);
+  REQUIRE_MESSAGE(store.ok(), store.status().message());
+  RedisStore& s = **store;
+  const std::string office = "fo";
+  const int slot = KeySlot("o:" + office);
+  const int primary = (*cluster)->PortOfSlot(slot);
+  const Instant t = Tomorrow10();
+  REQUIRE(s.CreateAppointment(Appointment("FO-0001", At(office, "d1", t, 30)), "", {}).ok());
+  // Let the replica have it (WAIT on the primary itself), then crash the primary.
+  CHECK(Direct(primary, {"WAIT", "1", "1000"})->integer == 1);
+  REQUIRE((*cluster)->KillPort(primary).ok());
+  const auto killed = std::chrono::steady_clock::now();
+  // Bounded: cluster-node-timeout 2 s, then the replica's election.
+  Result<AppointmentRecord> booked = Status::Unavailable("not tried");
+  int unavailable = 0;
+  while (std::chrono::steady_clock::now() - killed < 20s) {
+    // A fresh reference each time: after an unknown outcome the store keeps
+    // the reference's index (the API's retry goes by its Idempotency-Key).
+    booked = s.CreateAppointment(
+        Appointment("FO-1" + std::to_string(1000 + unavailable), At(office, "d1", t + 60min, 30)), "", {});
+    if (booked.ok()) break;
+    CHECK_MESSAGE(booked.status().code() == StatusCode::kUnavailable, booked.status().message());
+    ++unavailable;
+    std::this_thread::sleep_for(100ms);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  MESSAGE("cluster failover: bookable again " << seconds << " s after kill -9 (" << unavailable
+                                              << " Unavailable answers meanwhile)");
+  REQUIRE_MESSAGE(booked.ok(), booked.status().message());
+  CHECK(unavailable > 0);  // the slot was unserved for a while: no answer came from nowhere
+  const int promoted = (*cluster)->PortOfSlot(slot);
+  CHECK(promoted != primary);
+  CHECK(promoted != 0);
+  // What the old primary acknowledged (and the replica had) is there, and still claims its place.
+  CHECK(s.GetAppointment("FO-0001").ok());
+  CHECK(s.CreateAppointment(Appointment("FO-0003", At(office, "d1", t + 10min, 30)), "", {}).status().code() ==
+        StatusCode::kConflict);
+  // Readiness comes back once every slot is served and every primary says ok.
+  bool ready = false;
+  for (int i = 0; i < 50 && !ready; ++i) {
+    ready = s.Ping().ok();
+    if (!ready) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(ready);
+}
+
 }  // namespace
 }  // namespace termin::service

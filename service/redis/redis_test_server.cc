@@ -207,9 +207,9 @@ int Run(std::vector<std::string> args, const std::string& log, std::chrono::seco
 
 }  // namespace
 
-Result<std::unique_ptr<RedisTestCluster>> RedisTestCluster::Start(int primaries) {
+Result<std::unique_ptr<RedisTestCluster>> RedisTestCluster::Start(int primaries, int replicas) {
   std::unique_ptr<RedisTestCluster> cluster(new RedisTestCluster());
-  for (int i = 0; i < primaries; ++i) {
+  for (int i = 0; i < primaries * (1 + replicas); ++i) {
     // A short node timeout keeps a test's failover quick; nodes.conf lives
     // in the node's own directory (--dir).
     auto node = RedisTestServer::Start({"--save", "", "--appendonly", "no", "--cluster-enabled", "yes",
@@ -220,7 +220,7 @@ Result<std::unique_ptr<RedisTestCluster>> RedisTestCluster::Start(int primaries)
   }
   std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
   for (int port : cluster->ports()) create.push_back("127.0.0.1:" + std::to_string(port));
-  create.insert(create.end(), {"--cluster-replicas", "0", "--cluster-yes"});
+  create.insert(create.end(), {"--cluster-replicas", std::to_string(replicas), "--cluster-yes"});
   const std::string log = cluster->nodes_.front()->dir() + "/cluster-create.log";
   if (int rc = Run(create, log, std::chrono::seconds(30)); rc != 0) {
     return Status::Unavailable("redis-cli --cluster create failed (exit " + std::to_string(rc) +
@@ -236,8 +236,28 @@ Result<std::unique_ptr<RedisTestCluster>> RedisTestCluster::Start(int primaries)
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    if (replicas == 0) continue;
+    // A replica can take over only once it has synchronised.
+    for (;;) {
+      const std::string info = Text(Send(port, {"INFO", "replication"}));
+      if (info.find("role:master") != std::string::npos ||
+          info.find("master_link_status:up") != std::string::npos) {
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::Unavailable("a replica of the test cluster did not synchronise in 15 s");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
   return cluster;
+}
+
+Status RedisTestCluster::KillPort(int port) {
+  for (auto& n : nodes_) {
+    if (n->port() == port) return n->Kill();
+  }
+  return Status::NotFound("no node on that port");
 }
 
 std::vector<int> RedisTestCluster::ports() const {

@@ -62,7 +62,9 @@ class RedisTestServer {
 // Thread safety: one thread drives a RedisTestCluster.
 class RedisTestCluster {
  public:
-  static Result<std::unique_ptr<RedisTestCluster>> Start(int primaries = 3);
+  // With `replicas` > 0, that many replicas per primary (redis-cli
+  // --cluster-replicas), ready once every replica's link to its primary is up.
+  static Result<std::unique_ptr<RedisTestCluster>> Start(int primaries = 3, int replicas = 0);
   RedisTestCluster(const RedisTestCluster&) = delete;
   RedisTestCluster& operator=(const RedisTestCluster&) = delete;
 
@@ -81,6 +83,7 @@ class RedisTestCluster {
   Status FinishMigration(int slot, int to_port);
   // SIGKILL of node `index` (a crash; no replica takes over).
   Status KillNode(std::size_t index) { return nodes_.at(index)->Kill(); }
+  Status KillPort(int port);
 
  private:
   RedisTestCluster() = default;
