@@ -176,6 +176,10 @@ int main(int argc, char** argv) {
     if (s.ok() && q.ok()) {
       deps.store = std::move(s).value();
       deps.queue = std::move(q).value();
+      // The pools' WAIT and Redis Cluster redirect counts on the worker's /metrics.
+      deps.metrics->SetExternal([store = deps.store, queue = deps.queue] {
+        return RedisCountersText({store->Counters(), queue->Counters()});
+      });
       break;
     }
     if (attempt >= 30) {

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "api/clock.h"
+#include "service/notify/worker_metrics.h"
 #include "service/redis/job_queue_redis.h"
 #include "service/redis/redis_connection.h"
 #include "service/redis/redis_store.h"
@@ -304,6 +305,44 @@ TEST_CASE("cluster: a slot migrated under a running store: ASK while it moves, M
   REQUIRE(cluster.BeginMigration(slot, from).ok());
   REQUIRE(cluster.FinishMigration(slot, from).ok());
   CHECK(s.GetAppointment("MV-0003").ok());
+}
+
+TEST_CASE("cluster: the job queue follows a moved slot, and the worker's metrics text counts it") {
+  RedisTestCluster& cluster = SharedTestCluster();
+  const RedisOptions o = ClusterOptions(cluster);
+  auto store = RedisStore::Connect(o);
+  REQUIRE(store.ok());
+  auto queue = RedisJobQueue::Connect(o);
+  REQUIRE(queue.ok());
+  const std::string office = "jq";
+  const int slot = KeySlot("o:" + office);
+  const int from = cluster.PortOfSlot(slot);
+  const int to = cluster.ports()[0] == from ? cluster.ports()[1] : cluster.ports()[0];
+  const auto now = api::SystemClock().Now();
+  REQUIRE((*queue)->Claim(now, 30s, 10).ok());  // the queue's map is read, pointing at `from`
+  REQUIRE((*store)->CreateAppointment(Appointment("JQ-0001", At(office, "d1", Tomorrow10(), 30)), "",
+                                      {{JobType::kConfirmation, "JQ-0001", now}})
+              .ok());
+  REQUIRE(cluster.BeginMigration(slot, to).ok());
+  REQUIRE(cluster.FinishMigration(slot, to).ok());
+  auto claimed = (*queue)->Claim(now + 1s, 30s, 10);
+  REQUIRE_MESSAGE(claimed.ok(), claimed.status().message());
+  REQUIRE(claimed->size() == 1);
+  CHECK((*claimed)[0].job.reference == "JQ-0001");
+  CHECK((*queue)->Ack((*claimed)[0]).ok());
+  std::uint64_t queue_moved = 0;
+  for (const api::StoreCounter& c : (*queue)->Counters()) {
+    if (c.label_value == "moved") queue_moved = c.value;
+  }
+  CHECK(queue_moved >= 1);
+  const std::string text = RedisCountersText({(*store)->Counters(), (*queue)->Counters()});
+  const std::uint64_t store_moved = CounterValue(**store, "termin_redis_redirects_total", "moved");
+  CHECK(text.find("termin_redis_redirects_total{kind=\"moved\"} " + std::to_string(store_moved + queue_moved) +
+                  "\n") != std::string::npos);
+  CHECK(text.find("# TYPE termin_redis_redirects_total counter") != std::string::npos);
+  CHECK(text.find("termin_redis_wait_short_total 0\n") != std::string::npos);
+  REQUIRE(cluster.BeginMigration(slot, from).ok());
+  REQUIRE(cluster.FinishMigration(slot, from).ok());
 }
 
 // calls= of cmdstat_<command> in INFO commandstats of one node, 0 if absent.
