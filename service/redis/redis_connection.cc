@@ -550,8 +550,9 @@ Result<RedisPool::Lease> RedisPool::Acquire() {
     // Prefer a connected slot, so a healthy pool never reconnects needlessly.
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       if (slots_[i].busy) continue;
-      if (chosen == slots_.size() || slots_[i].ctx != nullptr) chosen = i;
-      if (slots_[i].ctx != nullptr) break;
+      const bool connected = slots_[i].ctx != nullptr || !slots_[i].nodes.empty();
+      if (chosen == slots_.size() || connected) chosen = i;
+      if (connected) break;
     }
     if (chosen != slots_.size()) break;
     if (freed_.wait_until(lock, deadline) == std::cv_status::timeout) {
@@ -967,6 +968,7 @@ Result<std::vector<RedisReply>> RedisPool::Lease::ClusterPipeline(
     targets.push_back(*t);
   }
   std::vector<RedisReply> replies(commands.size());
+  std::vector<std::string> ran_on(commands.size());  // so WAIT follows the last command
   std::size_t begin = 0;
   while (begin < commands.size()) {
     std::size_t end = begin + 1;
@@ -985,15 +987,17 @@ Result<std::vector<RedisReply>> RedisPool::Lease::ClusterPipeline(
       if (redisGetReply(*ctx, &raw) != REDIS_OK) return DropNode(node.Address());
       replies[i].reset(static_cast<redisReply*>(raw));
     }
-    last_node_ = node.Address();
     for (std::size_t i = begin; i < end; ++i) {
+      ran_on[i] = node.Address();
       if (!IsClusterRetry(*replies[i])) continue;
       auto again = ClusterCommand(commands[i]);  // follows the redirect
       if (!again.ok()) return again.status();
       replies[i] = std::move(again).value();
+      ran_on[i] = last_node_;
     }
     begin = end;
   }
+  if (!ran_on.empty()) last_node_ = ran_on.back();
   return replies;
 }
 
