@@ -54,6 +54,17 @@
 
 namespace termin::api {
 
+// One counter series about the store's backing service (Store::Counters),
+// exported on /metrics as it is: a monotonically rising count.
+struct StoreCounter {
+  std::string name;         // a Prometheus metric name, e.g. termin_redis_redirects_total
+  std::string help;         // the same for every series of one name
+  std::string label;        // "" = a series without labels
+  std::string label_value;
+  std::uint64_t value = 0;
+};
+
+
 struct Contact {
   std::string name;
   std::string email;     // empty = none
@@ -785,6 +796,10 @@ class Store {
 
   // Ok if the store can serve requests (readiness).
   virtual Status Ping() = 0;
+
+  // Counters the store keeps about its backing service, for /metrics (e.g.
+  // termin_redis_wait_short_total). None by default.
+  virtual std::vector<StoreCounter> Counters() { return {}; }
 };
 
 }  // namespace termin::api

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The Helm chart, checked the way a cluster would see it (scripts/test.sh runs this):
-# helm lint --strict, helm template with the default values, the production example and
-# tests/helm/values-all-on.yaml (every optional object); every file in tests/helm/bad-values/
+# helm lint --strict, helm template with the default values, the production example,
+# tests/helm/values-all-on.yaml (every optional object) and tests/helm/values-cluster.yaml
+# (an external Redis Cluster); every file in tests/helm/bad-values/
 # must be refused by both `helm template` and `helm lint` with the message its first line
 # names (values.schema.json, or a template-time check); then over the rendered objects
 # tests/helm/check_manifests.py (probes, resources, security context, each binary's own
@@ -26,6 +27,8 @@ mkdir -p "$out"
 "$helm" template termin "$chart" -f "$chart/examples/values-production.yaml" >"$out/production.yaml" 2>/dev/null
 "$helm" lint --strict "$chart" -f tests/helm/values-all-on.yaml
 "$helm" template termin "$chart" -f tests/helm/values-all-on.yaml >"$out/all-on.yaml" 2>/dev/null
+"$helm" lint --strict "$chart" -f tests/helm/values-cluster.yaml
+"$helm" template termin "$chart" -f tests/helm/values-cluster.yaml >"$out/cluster.yaml" 2>/dev/null
 bad=0
 for f in tests/helm/bad-values/*.yaml; do
   want=$(sed -n '1s/^# expect: //p' "$f")
@@ -45,7 +48,7 @@ if "$helm" template termin "$chart" --set redis.internal=false >/dev/null 2>"$ou
 fi
 grep -q "redis.url is required" "$out/no-url.err" || { echo "FAIL unclear message:"; cat "$out/no-url.err"; exit 1; }
 echo "  redis.internal=false without a url: refused at template time"
-rendered="$out/default.yaml $out/production.yaml $out/all-on.yaml"
+rendered="$out/default.yaml $out/production.yaml $out/all-on.yaml $out/cluster.yaml"
 # shellcheck disable=SC2086
 python3 tests/helm/check_manifests.py "$build/bin" $rendered
 # shellcheck disable=SC2086

@@ -126,7 +126,8 @@ Result<ApiConfig> ParseApiConfig(int argc, char** argv, bool* exit_now, int* exi
   app.add_option("--threads", config.threads, "worker threads (0 = hardware concurrency)")
       ->envname("TERMIN_THREADS")->check(CLI::Range(0, 256));
   app.add_option("--store", config.store,
-                 "\"memory\" (embedded, one process) or redis://[user:password@]host:port[/db] "
+                 "\"memory\" (embedded, one process), redis://[user:password@]host:port[/db], "
+                 "redis+sentinel://host:port,.../master[/db] or redis+cluster://host:port,... "
                  "(shared by replicas; the password better in TERMIN_REDIS_PASSWORD_FILE)")
       ->envname("TERMIN_STORE")->capture_default_str();
   app.add_option("--seed", config.seed, "city JSON (offices, desks, services)")

@@ -82,6 +82,9 @@ class JobQueue {
   virtual Status Requeue(const std::string& id, api::TimePoint now) = 0;
 
   virtual Result<QueueStats> Stats(api::TimePoint now) = 0;
+  // Counters about the backing service, as Store::Counters (the Redis
+  // queue: termin_redis_redirects_total{kind}). None by default.
+  virtual std::vector<api::StoreCounter> Counters() { return {}; }
 };
 
 }  // namespace termin::service

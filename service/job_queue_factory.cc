@@ -24,7 +24,7 @@ Result<std::shared_ptr<JobQueue>> OpenJobQueue(const std::string& spec,
     return std::shared_ptr<JobQueue>(std::move(queue).value());
   }
   return Status::InvalidArgument("unknown store \"" + spec +
-                                 "\" (use memory, redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master[/db])");
+                                 "\" (use memory, redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master[/db] or redis+cluster://host:port,...)");
 }
 
 }  // namespace termin::service

@@ -60,6 +60,20 @@ std::vector<QueueBackend> QueueBackends() {
                    REQUIRE(again.ok());
                    return std::shared_ptr<JobQueue>(std::move(again).value());
                  }});
+  // The same on a 3-primary Redis Cluster (offices o1 and o2 in their slots).
+  auto c = ParseRedisUrl(SharedTestCluster().url());
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  c->key_prefix = o.key_prefix;
+  auto cstore = RedisStore::Connect(*c, clock);
+  REQUIRE_MESSAGE(cstore.ok(), cstore.status().message());
+  auto cq = RedisJobQueue::Connect(*c);
+  REQUIRE_MESSAGE(cq.ok(), cq.status().message());
+  out.push_back({"redis-cluster", std::shared_ptr<api::Store>(std::move(cstore).value()),
+                 std::shared_ptr<JobQueue>(std::move(cq).value()), [c] {
+                   auto again = RedisJobQueue::Connect(*c);
+                   REQUIRE(again.ok());
+                   return std::shared_ptr<JobQueue>(std::move(again).value());
+                 }});
   return out;
 }
 

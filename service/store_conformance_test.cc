@@ -1,7 +1,9 @@
-// One suite, two backends: every case below runs against the embedded
-// MemoryStore and against RedisStore on a real redis-server (started on a
-// free loopback port, no persistence, killed at exit). Each case gets a fresh
-// store: a new MemoryStore, or a RedisStore with a key prefix of its own.
+// One suite, three backends: every case below runs against the embedded
+// MemoryStore, against RedisStore on a real redis-server (started on a free
+// loopback port, no persistence, killed at exit) and against RedisStore on a
+// real 3-primary Redis Cluster (redis_test_server.h, RedisTestCluster).
+// Each case gets a fresh store: a new MemoryStore, or a RedisStore with a
+// key prefix of its own.
 //
 // Both stores run on the system clock here, so hold expiry is exercised with
 // real short TTLs (a few hundred ms) and bounded sleeps: Redis judges expiry
@@ -57,6 +59,15 @@ std::vector<Backend> Backends() {
   auto redis = RedisStore::Connect(o, clock);
   REQUIRE_MESSAGE(redis.ok(), redis.status().message());
   out.push_back({"redis", std::shared_ptr<api::Store>(std::move(redis).value())});
+  // The same on a 3-primary Redis Cluster: every step's keys in one slot,
+  // the offices of a case spread over the primaries.
+  auto c = ParseRedisUrl(SharedTestCluster().url());
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  c->key_prefix = o.key_prefix;
+  c->pool_size = 16;
+  auto cluster = RedisStore::Connect(*c, clock);
+  REQUIRE_MESSAGE(cluster.ok(), cluster.status().message());
+  out.push_back({"redis-cluster", std::shared_ptr<api::Store>(std::move(cluster).value())});
   return out;
 }
 

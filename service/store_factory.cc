@@ -28,7 +28,7 @@ Result<std::shared_ptr<api::Store>> OpenStore(const std::string& spec,
     return std::shared_ptr<api::Store>(std::move(store).value());
   }
   return Status::InvalidArgument("unknown store \"" + spec +
-                                 "\" (use memory, redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master[/db])");
+                                 "\" (use memory, redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master[/db] or redis+cluster://host:port,...)");
 }
 
 }  // namespace termin::service

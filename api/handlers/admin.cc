@@ -219,7 +219,7 @@ HttpResponse App::Metrics(const Call&) {
   HttpResponse r;
   r.status = 200;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = metrics_.Serialize();
+  r.body = metrics_.Serialize() + SerializeStoreCounters(store_->Counters());
   return r;
 }
 

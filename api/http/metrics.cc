@@ -6,6 +6,8 @@
 #include <prometheus/text_serializer.h>
 
 #include <mutex>
+
+#include "api/store.h"
 #include <unordered_map>
 
 namespace termin::api {
@@ -95,6 +97,20 @@ void ApiMetrics::CountConflict() { impl_->conflicts.Increment(); }
 void ApiMetrics::CountCancellation() { impl_->cancellations.Increment(); }
 void ApiMetrics::CountLimited(const std::string& limit) {
   impl_->limited.Add({{"limit", limit}}).Increment();
+}
+
+std::string SerializeStoreCounters(const std::vector<StoreCounter>& counters) {
+  std::string out;
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    const StoreCounter& c = counters[i];
+    if (i == 0 || counters[i - 1].name != c.name) {
+      out += "# HELP " + c.name + " " + c.help + "\n# TYPE " + c.name + " counter\n";
+    }
+    out += c.name;
+    if (!c.label.empty()) out += "{" + c.label + "=\"" + c.label_value + "\"}";
+    out += " " + std::to_string(c.value) + "\n";
+  }
+  return out;
 }
 
 std::string ApiMetrics::Serialize() const {

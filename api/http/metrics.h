@@ -8,6 +8,9 @@
 //   termin_booking_conflicts_total                         counter (store refused a claim)
 //   termin_cancellations_total                             counter
 //   termin_limited_total{limit}                            counter
+// and the store's own counters (Store::Counters), with the Redis store:
+//   termin_redis_wait_short_total                          counter (WAIT short of replicas)
+//   termin_redis_redirects_total{kind="moved|ask"}         counter (Redis Cluster)
 // Routes are templates, never raw paths, so label sets stay bounded.
 //
 // Thread safety: all methods may be called from many threads at once.
@@ -16,12 +19,19 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace prometheus {
 class Registry;
 }
 
 namespace termin::api {
+
+struct StoreCounter;  // api/store.h
+
+// The store's counters in the text exposition format, one HELP and TYPE per
+// name (series of one name must be adjacent in `counters`).
+std::string SerializeStoreCounters(const std::vector<StoreCounter>& counters);
 
 class ApiMetrics {
  public:

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     opts.compose.offer_key = opts.compose.link_key;
   }
   if (!IsRedisUrl(store)) {
-    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master (the embedded store lives "
+    std::cerr << "termin-worker: --store must be redis://[user:password@]host:port[/db] or redis+sentinel://host:port,.../master or redis+cluster://host:port,... (the embedded store lives "
                  "inside termin-api; run the worker there)\n";
     return 2;
   }
@@ -176,6 +176,10 @@ int main(int argc, char** argv) {
     if (s.ok() && q.ok()) {
       deps.store = std::move(s).value();
       deps.queue = std::move(q).value();
+      // The pools' WAIT and Redis Cluster redirect counts on the worker's /metrics.
+      deps.metrics->SetExternal([store = deps.store, queue = deps.queue] {
+        return RedisCountersText({store->Counters(), queue->Counters()});
+      });
       break;
     }
     if (attempt >= 30) {

@@ -3,7 +3,10 @@
 #include <httplib.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <sstream>
+
+#include "api/http/metrics.h"
 
 namespace termin::service {
 
@@ -63,7 +66,27 @@ void WorkerMetrics::SetQueue(const QueueStats& s, api::TimePoint now) {
 std::string WorkerMetrics::Render() const {
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  if (external_) out << external_();
   return out.str();
+}
+
+std::string RedisCountersText(const std::vector<std::vector<api::StoreCounter>>& sources) {
+  std::vector<api::StoreCounter> sum;  // in first-seen order, so one name's series stay adjacent
+  for (const auto& source : sources) {
+    for (const api::StoreCounter& c : source) {
+      auto it = std::find_if(sum.begin(), sum.end(), [&c](const api::StoreCounter& s) {
+        return s.name == c.name && s.label == c.label && s.label_value == c.label_value;
+      });
+      if (it == sum.end()) {
+        sum.push_back(c);
+      } else {
+        it->value += c.value;
+      }
+    }
+  }
+  std::stable_sort(sum.begin(), sum.end(),
+                   [](const api::StoreCounter& a, const api::StoreCounter& b) { return a.name < b.name; });
+  return api::SerializeStoreCounters(sum);
 }
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const WorkerMetrics* metrics,

@@ -7,6 +7,8 @@
 //   termin_worker_jobs_skipped_total{reason}            jobs dropped on purpose
 //   termin_worker_queue_depth{state}                    waiting|due|in_flight|dead
 //   termin_worker_oldest_due_age_seconds                oldest due-but-unsent job
+// and the Redis counters of its store and queue (SetExternal, RedisCountersText):
+//   termin_redis_wait_short_total, termin_redis_redirects_total{kind}
 // channel: email | sms. Labels never carry personal data.
 //
 // Thread safety: all methods may be called from many threads at once.
@@ -18,9 +20,11 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "service/job_queue.h"
 
@@ -38,6 +42,9 @@ class WorkerMetrics {
   void DeadLettered(const std::string& channel);
   void Skipped(const std::string& reason);
   void SetQueue(const QueueStats& stats, api::TimePoint now);
+  // Text appended to Render (counters kept elsewhere, e.g. the Redis pools').
+  // Set once, before the metrics server starts; `render` must be thread-safe.
+  void SetExternal(std::function<std::string()> render) { external_ = std::move(render); }
   // Prometheus text format.
   std::string Render() const;
 
@@ -52,7 +59,12 @@ class WorkerMetrics {
   prometheus::Family<prometheus::Counter>& skipped_;
   prometheus::Family<prometheus::Gauge>& depth_;
   prometheus::Gauge& oldest_age_;
+  std::function<std::string()> external_;
 };
+
+// The counters of several sources (a store's, a queue's) with the series of
+// one name and label summed, in the text format (api::SerializeStoreCounters).
+std::string RedisCountersText(const std::vector<std::vector<api::StoreCounter>>& sources);
 
 // Serves GET /metrics on bind:port in a thread of its own until destroyed.
 class MetricsServer {

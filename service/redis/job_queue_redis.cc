@@ -310,4 +310,10 @@ Result<QueueStats> RedisJobQueue::Stats(api::TimePoint now) {
   return st;
 }
 
+std::vector<api::StoreCounter> RedisJobQueue::Counters() {
+  const std::string help = "Redis Cluster redirects followed (MOVED: a slot moved; ASK: a slot migrating)";
+  return {{"termin_redis_redirects_total", help, "kind", "moved", pool_->moved_redirects()},
+          {"termin_redis_redirects_total", help, "kind", "ask", pool_->ask_redirects()}};
+}
+
 }  // namespace termin::service

@@ -45,6 +45,7 @@ class RedisJobQueue final : public JobQueue {
   Result<std::vector<DeadLetter>> ListDeadLetters(std::size_t limit) override;
   Status Requeue(const std::string& id, api::TimePoint now) override;
   Result<QueueStats> Stats(api::TimePoint now) override;
+  std::vector<api::StoreCounter> Counters() override;
 
  private:
   RedisJobQueue(std::unique_ptr<RedisPool> pool, RedisKeys keys)

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "api/log/log.h"
@@ -114,15 +115,17 @@ bool ParseDb(std::string_view db, int* out) {
 
 bool IsRedisUrl(const std::string& spec) {
   return spec.rfind("redis://", 0) == 0 || spec.rfind("redis+sentinel://", 0) == 0 ||
-         spec.rfind("rediss://", 0) == 0;
+         spec.rfind("redis+cluster://", 0) == 0 || spec.rfind("rediss://", 0) == 0;
 }
 
 Result<RedisOptions> ParseRedisUrl(const std::string& url) {
   constexpr std::string_view kScheme = "redis://";
   constexpr std::string_view kSentinelScheme = "redis+sentinel://";
+  constexpr std::string_view kClusterScheme = "redis+cluster://";
   const Status malformed = Status::InvalidArgument(
-      "a Redis address looks like redis://[user:password@]host:port[/db] or "
-      "redis+sentinel://[user:password@]host:port,host:port,.../master[/db]");
+      "a Redis address looks like redis://[user:password@]host:port[/db], "
+      "redis+sentinel://[user:password@]host:port,host:port,.../master[/db] or "
+      "redis+cluster://[user:password@]host:port[,host:port...]");
   if (url.rfind("rediss://", 0) == 0) {
     return Status::InvalidArgument(
         "rediss:// (Redis over TLS) is not supported: Debian 12's hiredis 0.14 has no TLS. "
@@ -132,9 +135,13 @@ Result<RedisOptions> ParseRedisUrl(const std::string& url) {
   }
   std::string_view rest(url);
   bool sentinel = false;
+  bool cluster = false;
   if (rest.substr(0, kSentinelScheme.size()) == kSentinelScheme) {
     sentinel = true;
     rest.remove_prefix(kSentinelScheme.size());
+  } else if (rest.substr(0, kClusterScheme.size()) == kClusterScheme) {
+    cluster = true;
+    rest.remove_prefix(kClusterScheme.size());
   } else if (rest.substr(0, kScheme.size()) == kScheme) {
     rest.remove_prefix(kScheme.size());
   } else {
@@ -180,6 +187,26 @@ Result<RedisOptions> ParseRedisUrl(const std::string& url) {
       rest.remove_prefix(comma + 1);
     }
     if (options.sentinels.empty()) return malformed;
+    return options;
+  }
+  if (cluster) {
+    // Seed nodes only: the slot map names the others. Redis Cluster has
+    // one database (0), so a path is refused rather than ignored.
+    if (!path.empty()) {
+      return Status::InvalidArgument("redis+cluster:// takes no database number (a cluster has only 0)");
+    }
+    options.cluster = true;
+    while (!rest.empty()) {
+      std::size_t comma = rest.find(',');
+      std::pair<std::string, int> hp;
+      if (!ParseHostPort(rest.substr(0, comma), 6379, &hp.first, &hp.second)) return malformed;
+      options.cluster_seeds.push_back(std::move(hp));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    if (options.cluster_seeds.empty()) return malformed;
+    options.host = options.cluster_seeds.front().first;
+    options.port = options.cluster_seeds.front().second;
     return options;
   }
   if (!path.empty() && !ParseDb(path, &options.db)) {
@@ -229,6 +256,7 @@ RedisPool::RedisPool(RedisOptions options) : options_(std::move(options)) {
 RedisPool::~RedisPool() {
   for (Slot& s : slots_) {
     if (s.ctx) redisFree(s.ctx);
+    for (NodeConn& n : s.nodes) redisFree(n.ctx);
   }
 }
 
@@ -243,6 +271,23 @@ Result<std::unique_ptr<RedisPool>> RedisPool::Create(const RedisOptions& options
     return Status::InvalidArgument("Redis timeouts must be positive");
   }
   std::unique_ptr<RedisPool> pool(new RedisPool(options));
+  if (options.cluster) {
+    if (options.db != 0) return Status::InvalidArgument("Redis Cluster has only database 0");
+    // The slot map, then every primary once: a wrong password or a node we
+    // cannot reach shows at start, and every primary has the scripts.
+    if (Status s = pool->RefreshSlotMap(); !s.ok()) return s;
+    if (!pool->MapComplete()) {
+      return Status::Unavailable(
+          "the Redis cluster does not serve every hash slot (CLUSTER SLOTS has gaps; "
+          "is cluster_state ok?)");
+    }
+    for (const ClusterNode& node : pool->Primaries()) {
+      auto c = pool->ConnectNode(node);
+      if (!c.ok()) return c.status();
+      pool->slots_[0].nodes.push_back({node.Address(), *c});
+    }
+    return pool;
+  }
   redisContext* ctx = nullptr;
   if (Status s = pool->Connect(&ctx); !s.ok()) return s;
   pool->slots_[0].ctx = ctx;
@@ -344,7 +389,12 @@ Result<redisContext*> RedisPool::ConnectPrimary() const {
 Status RedisPool::Connect(redisContext** out) {
   auto primary = ConnectPrimary();
   if (!primary.ok()) return primary.status();
-  redisContext* c = *primary;
+  if (Status s = LoadScripts(*primary); !s.ok()) return s;
+  *out = *primary;
+  return Status::Ok();
+}
+
+Status RedisPool::LoadScripts(redisContext* c) {
   const auto& scripts = RedisScripts(options_.tallies);
   for (const RedisScriptSource& s : scripts) {
     const char* argv[] = {"SCRIPT", "LOAD", s.text.data()};
@@ -379,8 +429,115 @@ Status RedisPool::Connect(redisContext** out) {
   if (shas_.empty()) {
     shas_ = std::move(shas);  // only in Create, before any other thread sees the pool
   }
-  *out = c;
   return Status::Ok();
+}
+
+// --- Redis Cluster: the slot map ---------------------------------------------------
+
+Result<redisContext*> RedisPool::ConnectNode(const ClusterNode& node) {
+  redisContext* c = Dial(node.host, node.port, options_.connect_timeout, options_.command_timeout);
+  if (c == nullptr) {
+    return Status::Unavailable("the booking database is unreachable (cluster node " + node.Address() + ")");
+  }
+  if (Status s = Authenticate(c); !s.ok()) {
+    redisFree(c);
+    return s;
+  }
+  if (Status s = LoadScripts(c); !s.ok()) return s;
+  return c;
+}
+
+Status RedisPool::RefreshSlotMap() {
+  std::vector<ClusterNode> candidates = Primaries();
+  for (const auto& [host, port] : options_.cluster_seeds) {
+    ClusterNode seed{host, port};
+    if (std::find(candidates.begin(), candidates.end(), seed) == candidates.end()) {
+      candidates.push_back(seed);
+    }
+  }
+  Status last = Status::Unavailable("no Redis cluster node answered CLUSTER SLOTS");
+  for (const ClusterNode& node : candidates) {
+    redisContext* c = Dial(node.host, node.port, options_.connect_timeout, options_.command_timeout);
+    if (c == nullptr) continue;
+    if (Status a = Authenticate(c); !a.ok()) {
+      redisFree(c);
+      last = a;
+      continue;
+    }
+    void* raw = redisCommand(c, "CLUSTER SLOTS");
+    redisFree(c);
+    if (raw == nullptr) continue;
+    RedisReply r(static_cast<redisReply*>(raw));
+    if (r->type == REDIS_REPLY_ERROR) {
+      // "ERR This instance has cluster support disabled": a plain Redis.
+      last = Status::Unavailable("a seed of redis+cluster:// is no cluster node (" + node.Address() +
+                                 ": " + std::string(r->str, r->len) + ")");
+      continue;
+    }
+    auto map = SlotMap::FromClusterSlots(*r, node.host);
+    if (!map.ok()) {
+      last = map.status();
+      continue;
+    }
+    std::lock_guard lock(map_mutex_);
+    map_ = std::move(map).value();
+    map_stale_ = false;
+    map_read_ = Clock::now();
+    return Status::Ok();
+  }
+  return last;
+}
+
+std::vector<ClusterNode> RedisPool::Primaries() {
+  std::lock_guard lock(map_mutex_);
+  return map_.nodes();
+}
+
+bool RedisPool::MapComplete() {
+  std::lock_guard lock(map_mutex_);
+  return map_.Complete();
+}
+
+void RedisPool::MarkMapStale() {
+  std::lock_guard lock(map_mutex_);
+  map_stale_ = true;
+}
+
+void RedisPool::NoteMoved(const Redirect& r) {
+  moved_.fetch_add(1);
+  std::lock_guard lock(map_mutex_);
+  map_.Assign(r.slot, r.node);  // this slot at once; the rest with the next refresh
+  map_stale_ = true;
+}
+
+Result<ClusterNode> RedisPool::NodeForSlot(int slot) {
+  bool refresh = false;
+  {
+    std::lock_guard lock(map_mutex_);
+    refresh = map_stale_ && Clock::now() - map_read_ > std::chrono::milliseconds(100);
+  }
+  // One thread reads the map again; the others route by the one they have
+  // (a MOVED already pointed its slot at the new node).
+  if (refresh && refresh_mutex_.try_lock()) {
+    std::lock_guard unlock(refresh_mutex_, std::adopt_lock);
+    if (Status s = RefreshSlotMap(); !s.ok()) {
+      std::lock_guard lock(map_mutex_);
+      map_read_ = Clock::now();  // try again in 100 ms, not on every command
+    }
+  }
+  std::lock_guard lock(map_mutex_);
+  const ClusterNode* node = map_.NodeOf(slot);
+  if (node == nullptr) {
+    map_stale_ = true;
+    return Status::Unavailable("the booking database is not ready (no cluster node serves the slot)");
+  }
+  return *node;
+}
+
+Result<ClusterNode> RedisPool::AnyNode() {
+  std::lock_guard lock(map_mutex_);
+  if (map_.nodes().empty()) return Status::Unavailable("the booking database is unreachable");
+  return map_.nodes().front();
 }
 
 Result<RedisPool::Lease> RedisPool::Acquire() {
@@ -393,8 +550,9 @@ Result<RedisPool::Lease> RedisPool::Acquire() {
     // Prefer a connected slot, so a healthy pool never reconnects needlessly.
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       if (slots_[i].busy) continue;
-      if (chosen == slots_.size() || slots_[i].ctx != nullptr) chosen = i;
-      if (slots_[i].ctx != nullptr) break;
+      const bool connected = slots_[i].ctx != nullptr || !slots_[i].nodes.empty();
+      if (chosen == slots_.size() || connected) chosen = i;
+      if (connected) break;
     }
     if (chosen != slots_.size()) break;
     if (freed_.wait_until(lock, deadline) == std::cv_status::timeout) {
@@ -404,6 +562,8 @@ Result<RedisPool::Lease> RedisPool::Acquire() {
   }
   Slot& slot = slots_[chosen];
   slot.busy = true;
+  // A cluster lease connects to each node when it first needs it (Conn).
+  if (options_.cluster) return Lease(this, chosen, nullptr, std::exchange(slot.nodes, {}));
   redisContext* ctx = std::exchange(slot.ctx, nullptr);
   if (ctx != nullptr) return Lease(this, chosen, ctx);
 
@@ -476,9 +636,10 @@ void RedisPool::MarkSuspect() {
   healthy_ = false;
 }
 
-void RedisPool::Release(std::size_t slot, redisContext* ctx) {
+void RedisPool::Release(std::size_t slot, redisContext* ctx, std::vector<NodeConn> nodes) {
   std::lock_guard lock(mutex_);
   slots_[slot].ctx = ctx;
+  slots_[slot].nodes = std::move(nodes);
   slots_[slot].busy = false;
   freed_.notify_one();
 }
@@ -487,10 +648,11 @@ void RedisPool::Release(std::size_t slot, redisContext* ctx) {
 
 RedisPool::Lease::Lease(Lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_),
-      ctx_(std::exchange(other.ctx_, nullptr)) {}
+      ctx_(std::exchange(other.ctx_, nullptr)), nodes_(std::exchange(other.nodes_, {})),
+      last_node_(std::move(other.last_node_)) {}
 
 RedisPool::Lease::~Lease() {
-  if (pool_) pool_->Release(slot_, ctx_);
+  if (pool_) pool_->Release(slot_, ctx_, std::move(nodes_));
 }
 
 Status RedisPool::Lease::Broken() {
@@ -509,6 +671,7 @@ void RedisPool::Lease::DropIfDemoted(const redisReply& r) {
 }
 
 Result<RedisReply> RedisPool::Lease::Command(const std::vector<std::string>& args) {
+  if (pool_->cluster()) return ClusterCommand(args);
   if (!ctx_) return Broken();
   Argv argv(args);
   void* raw = redisCommandArgv(ctx_, argv.argc(), argv.ptrs.data(), argv.lens.data());
@@ -520,6 +683,7 @@ Result<RedisReply> RedisPool::Lease::Command(const std::vector<std::string>& arg
 
 Result<std::vector<RedisReply>> RedisPool::Lease::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
+  if (pool_->cluster()) return ClusterPipeline(commands);
   if (!ctx_) return Broken();
   for (const auto& args : commands) {
     Argv argv(args);
@@ -603,7 +767,8 @@ bool IsBookingStep(RedisScript script) {
 
 void RedisPool::Lease::WaitForReplicas(RedisScript script) {
   const RedisOptions& o = pool_->options();
-  if (o.wait_replicas <= 0 || !IsBookingStep(script) || ctx_ == nullptr) return;
+  // (With a cluster ctx_ is unused: the WAIT goes to the node of the step, last_node_.)
+  if (o.wait_replicas <= 0 || !IsBookingStep(script) || (ctx_ == nullptr && !pool_->cluster())) return;
   // A refused step wrote nothing; WAIT then answers at once (the replicas
   // already have this connection's earlier writes).
   auto r = Command({"WAIT", std::to_string(o.wait_replicas), std::to_string(o.wait_timeout.count())});
@@ -630,6 +795,210 @@ Result<RedisReply> RedisPool::Lease::EvalScript(RedisScript script,
     if ((*load)->type != REDIS_REPLY_STRING) return ErrorReplyStatus(**load, source.name);
   }
   return Status::Internal("unreachable");
+}
+
+// --- Redis Cluster: routing ---------------------------------------------------------
+
+Status RedisPool::Lease::Health() {
+  if (!pool_->cluster()) {
+    auto r = Command({"PING"});
+    if (!r.ok()) return r.status();
+    if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "PING");
+    if ((*r)->type != REDIS_REPLY_STATUS || std::string_view((*r)->str, (*r)->len) != "PONG") {
+      return Status::Unavailable("the booking database did not answer");
+    }
+    return Status::Ok();
+  }
+  // Every primary must say ok: one that lost its quorum (or sees a slot
+  // without a node) refuses commands with CLUSTERDOWN, so readiness must
+  // not claim more than the cluster can serve.
+  if (!pool_->MapComplete()) {
+    pool_->MarkMapStale();
+    return Status::Unavailable("the Redis cluster does not serve every hash slot");
+  }
+  for (const ClusterNode& node : pool_->Primaries()) {
+    auto c = Conn(node);
+    if (!c.ok()) {
+      pool_->MarkMapStale();
+      return c.status();
+    }
+    void* raw = redisCommand(*c, "CLUSTER INFO");
+    if (raw == nullptr) {
+      (void)DropNode(node.Address());
+      pool_->MarkMapStale();
+      return Status::Unavailable("the booking database did not answer (cluster node " + node.Address() + ")");
+    }
+    RedisReply r(static_cast<redisReply*>(raw));
+    const bool ok = r->type == REDIS_REPLY_STRING &&
+                    std::string_view(r->str, r->len).find("cluster_state:ok") != std::string_view::npos;
+    if (!ok) {
+      pool_->MarkMapStale();
+      return Status::Unavailable("the Redis cluster is not ok (cluster_state at " + node.Address() + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+Status RedisPool::Lease::DropNode(const std::string& address) {
+  for (auto it = nodes_.begin(); it != nodes_.end(); ++it) {
+    if (it->address == address) {
+      redisFree(it->ctx);
+      nodes_.erase(it);
+      break;
+    }
+  }
+  pool_->MarkMapStale();  // a failover may have moved its slots
+  return Status::Unavailable("the booking database did not answer");
+}
+
+Result<redisContext*> RedisPool::Lease::Conn(const ClusterNode& node) {
+  const std::string address = node.Address();
+  for (const NodeConn& n : nodes_) {
+    if (n.address == address) return n.ctx;
+  }
+  auto c = pool_->ConnectNode(node);
+  {
+    std::lock_guard lock(pool_->mutex_);
+    pool_->NoteReachable(c.ok(), c.ok() ? Status::Ok() : c.status());
+  }
+  if (!c.ok()) {
+    pool_->MarkMapStale();
+    return c.status();
+  }
+  nodes_.push_back({address, *c});
+  return *c;
+}
+
+Result<ClusterNode> RedisPool::Lease::Target(const std::vector<std::string>& argv) {
+  const std::vector<int> slots = CommandSlots(argv);
+  for (int slot : slots) {
+    if (slot != slots.front()) {
+      // Redis would answer CROSSSLOT; say which command, it is a bug in the key layout.
+      return Status::Internal("a " + (argv.empty() ? std::string() : argv[0]) +
+                              " across hash slots (the key layout must keep one step in one slot)");
+    }
+  }
+  if (!slots.empty()) return pool_->NodeForSlot(slots.front());
+  if (!last_node_.empty()) {
+    ClusterNode node;
+    std::size_t colon = last_node_.rfind(':');
+    node.host = last_node_.substr(0, colon);
+    node.port = std::atoi(last_node_.c_str() + colon + 1);
+    return node;
+  }
+  return pool_->AnyNode();
+}
+
+namespace {
+
+constexpr int kMaxRedirects = 6;  // a slot moved twice while we asked, and some TRYAGAIN
+
+bool IsClusterRetry(const redisReply& r) {
+  return r.type == REDIS_REPLY_ERROR && r.str != nullptr &&
+         (ParseRedirect(std::string_view(r.str, r.len)).has_value() || StartsWith(r, "TRYAGAIN"));
+}
+
+}  // namespace
+
+Result<RedisReply> RedisPool::Lease::ClusterCommand(const std::vector<std::string>& args) {
+  auto target = Target(args);
+  if (!target.ok()) return target.status();
+  ClusterNode node = *target;
+  bool asking = false;
+  Argv argv(args);
+  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+    auto ctx = Conn(node);
+    if (!ctx.ok()) return ctx.status();
+    redisContext* c = *ctx;
+    void* raw = nullptr;
+    if (asking) {
+      // ASKING holds for the next command on this connection only.
+      const char* asking_argv[] = {"ASKING"};
+      size_t asking_len[] = {6};
+      void* ok = nullptr;
+      if (redisAppendCommandArgv(c, 1, asking_argv, asking_len) != REDIS_OK ||
+          redisAppendCommandArgv(c, argv.argc(), argv.ptrs.data(), argv.lens.data()) != REDIS_OK ||
+          redisGetReply(c, &ok) != REDIS_OK) {
+        return DropNode(node.Address());
+      }
+      freeReplyObject(ok);
+      if (redisGetReply(c, &raw) != REDIS_OK) raw = nullptr;
+    } else {
+      raw = redisCommandArgv(c, argv.argc(), argv.ptrs.data(), argv.lens.data());
+    }
+    if (raw == nullptr) return DropNode(node.Address());
+    last_node_ = node.Address();
+    RedisReply reply(static_cast<redisReply*>(raw));
+    if (reply->type != REDIS_REPLY_ERROR || reply->str == nullptr) return reply;
+    const std::string_view error(reply->str, reply->len);
+    if (auto redirect = ParseRedirect(error)) {
+      if (redirect->kind == Redirect::Kind::kMoved) {
+        pool_->NoteMoved(*redirect);
+        asking = false;
+      } else {
+        pool_->asks_.fetch_add(1);
+        asking = true;
+      }
+      node = redirect->node;
+      continue;
+    }
+    if (StartsWith(*reply, "TRYAGAIN") && hop < kMaxRedirects) {
+      // A multi-key step whose keys are split by a migration in progress:
+      // it ends within moments (MIGRATE moves keys in batches).
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * (hop + 1)));
+      auto again = Target(args);
+      if (!again.ok()) return again.status();
+      node = *again;
+      asking = false;
+      continue;
+    }
+    if (StartsWith(*reply, "CLUSTERDOWN") || StartsWith(*reply, "READONLY")) pool_->MarkMapStale();
+    return reply;
+  }
+  return Status::Unavailable("the booking database is not ready (cluster slots moving)");
+}
+
+Result<std::vector<RedisReply>> RedisPool::Lease::ClusterPipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::vector<ClusterNode> targets;
+  targets.reserve(commands.size());
+  for (const auto& args : commands) {
+    auto t = Target(args);
+    if (!t.ok()) return t.status();
+    targets.push_back(*t);
+  }
+  std::vector<RedisReply> replies(commands.size());
+  std::vector<std::string> ran_on(commands.size());  // so WAIT follows the last command
+  std::size_t begin = 0;
+  while (begin < commands.size()) {
+    std::size_t end = begin + 1;
+    while (end < commands.size() && targets[end] == targets[begin]) ++end;
+    const ClusterNode& node = targets[begin];
+    auto ctx = Conn(node);
+    if (!ctx.ok()) return ctx.status();
+    for (std::size_t i = begin; i < end; ++i) {
+      Argv argv(commands[i]);
+      if (redisAppendCommandArgv(*ctx, argv.argc(), argv.ptrs.data(), argv.lens.data()) != REDIS_OK) {
+        return DropNode(node.Address());
+      }
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      void* raw = nullptr;
+      if (redisGetReply(*ctx, &raw) != REDIS_OK) return DropNode(node.Address());
+      replies[i].reset(static_cast<redisReply*>(raw));
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      ran_on[i] = node.Address();
+      if (!IsClusterRetry(*replies[i])) continue;
+      auto again = ClusterCommand(commands[i]);  // follows the redirect
+      if (!again.ok()) return again.status();
+      replies[i] = std::move(again).value();
+      ran_on[i] = last_node_;
+    }
+    begin = end;
+  }
+  if (!ran_on.empty()) last_node_ = ran_on.back();
+  return replies;
 }
 
 }  // namespace termin::service

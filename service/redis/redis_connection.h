@@ -20,6 +20,23 @@
 // fail (I/O error, or READONLY once it is demoted, which drops the context
 // too) and the next lease asks the sentinels again.
 //
+// With Redis Cluster (RedisOptions::cluster), the pool reads the slot map
+// (CLUSTER SLOTS) from the seed nodes and routes every command to the
+// primary of its key's hash slot (redis_cluster.h); a lease keeps one
+// connection per node it has talked to, and gives them back together. A
+// MOVED reply points the slot at the node it names, marks the map stale (it
+// is read again, at most every 100 ms, by the next command) and sends the
+// command there; an ASK reply (a slot being migrated) sends ASKING and the
+// command to the named node once, without touching the map; TRYAGAIN (keys
+// of one step split across a migration) is retried a few times after a short
+// pause. An I/O error drops that node's connection and marks the map stale,
+// so a failover's new primary is found by the next command. A command
+// without a key (WAIT, SCRIPT LOAD, PING) goes to the node this lease spoke
+// to last: WAIT thus waits for the replicas of the node the booking step ran
+// on. Commands of one Pipeline go in runs of consecutive commands for the
+// same node; a redirected command of a run is sent again after its run. A
+// command whose keys are in different slots is refused before it is sent.
+//
 // Each new connection loads every script (SCRIPT LOAD, pipelined): a Redis
 // that restarted has an empty script cache. A NOSCRIPT reply (SCRIPT FLUSH,
 // failover to a replica that never saw the scripts) reloads and retries once.
@@ -44,6 +61,7 @@
 #include <vector>
 
 #include "scheduler/status.h"
+#include "service/redis/redis_cluster.h"
 #include "service/redis/redis_scripts.h"
 
 struct redisContext;
@@ -63,6 +81,10 @@ struct RedisOptions {
   // primary; host and port above are then unused. Empty: a plain Redis.
   std::vector<std::pair<std::string, int>> sentinels;
   std::string sentinel_master;
+  // Redis Cluster: host:port of some nodes (seeds) to read the slot map
+  // from; host and port above are then the first seed. db must be 0.
+  bool cluster = false;
+  std::vector<std::pair<std::string, int>> cluster_seeds;
   std::chrono::milliseconds connect_timeout{500};
   std::chrono::milliseconds command_timeout{1000};  // also the wait for a free connection
   std::size_t pool_size = 8;                        // e.g. the number of API worker threads
@@ -87,14 +109,18 @@ struct RedisOptions {
 };
 
 // Parses "redis://[user[:password]@]host[:port][/db]" (port defaults to
-// 6379, db to 0) or "redis+sentinel://[user[:password]@]host[:port][,host[:port]...]/master[/db]"
+// 6379, db to 0), "redis+sentinel://[user[:password]@]host[:port][,host[:port]...]/master[/db]"
 // (sentinels, port 26379 by default; the password is the data nodes', the
-// sentinels are asked without one) into options, keeping the other fields at
+// sentinels are asked without one) or
+// "redis+cluster://[user[:password]@]host[:port][,host[:port]...]" (seed
+// nodes of a Redis Cluster, port 6379 by default; user and password apply
+// to every node; no db) into options, keeping the other fields at
 // their defaults. User and password are percent-decoded. InvalidArgument if
 // malformed.
 Result<RedisOptions> ParseRedisUrl(const std::string& url);
 
-// True for "redis://..." and "redis+sentinel://..." (what ParseRedisUrl reads),
+// True for "redis://...", "redis+sentinel://..." and "redis+cluster://..."
+// (what ParseRedisUrl reads),
 // and for "rediss://", which ParseRedisUrl refuses with a message that says
 // why (no TLS in Debian 12's hiredis 0.14) and what to do instead.
 bool IsRedisUrl(const std::string& spec);
@@ -133,12 +159,21 @@ class RedisPool {
   Result<Lease> Acquire();
 
   const RedisOptions& options() const { return options_; }
+  bool cluster() const { return options_.cluster; }
   // Booking steps whose WAIT saw fewer replicas than wait_replicas.
   std::uint64_t short_waits() const { return short_waits_.load(); }
+  // Redis Cluster redirects followed, by kind.
+  std::uint64_t moved_redirects() const { return moved_.load(); }
+  std::uint64_t ask_redirects() const { return asks_.load(); }
 
  private:
+  struct NodeConn {
+    std::string address;  // "host:port" of a cluster node
+    redisContext* ctx = nullptr;
+  };
   struct Slot {
-    redisContext* ctx = nullptr;  // null = must (re)connect
+    redisContext* ctx = nullptr;  // null = must (re)connect; unused with a cluster
+    std::vector<NodeConn> nodes;  // with a cluster: this slot's connections
     bool busy = false;
   };
 
@@ -149,7 +184,21 @@ class RedisPool {
   // sentinels name (checked with ROLE). Authenticated and SELECTed.
   Result<redisContext*> ConnectPrimary() const;
   Status Authenticate(redisContext* ctx) const;
-  void Release(std::size_t slot, redisContext* ctx);
+  // SCRIPT LOAD of every script on `c` (fills shas_ on first use); frees `c` on failure.
+  Status LoadScripts(redisContext* c);
+  // Cluster: a connection to `node`, authenticated, with the scripts loaded.
+  Result<redisContext*> ConnectNode(const ClusterNode& node);
+  // Cluster: reads CLUSTER SLOTS from a known node or a seed.
+  Status RefreshSlotMap();
+  // Cluster: the primary of `slot`, after a refresh if the map is stale.
+  Result<ClusterNode> NodeForSlot(int slot);
+  // Cluster: any primary (for a keyless command on a fresh lease).
+  Result<ClusterNode> AnyNode();
+  std::vector<ClusterNode> Primaries();  // of the current map
+  bool MapComplete();
+  void NoteMoved(const Redirect& r);
+  void MarkMapStale();
+  void Release(std::size_t slot, redisContext* ctx, std::vector<NodeConn> nodes);
   void MarkSuspect();  // after an I/O error: reconnect by single probes
   void NoteWait(bool enough, long long acked);
   // One log line when Redis stops answering connects, one when it answers again.
@@ -167,6 +216,15 @@ class RedisPool {
   bool outage_logged_ = false;                               // GUARDED_BY(mutex_)
   std::chrono::steady_clock::time_point outage_since_{};     // GUARDED_BY(mutex_)
   std::atomic<std::uint64_t> short_waits_{0};
+  std::atomic<std::uint64_t> moved_{0};
+  std::atomic<std::uint64_t> asks_{0};
+  // Cluster: the slot map. Refreshed by one thread at a time (refresh_mutex_,
+  // taken with try_lock: the others route by the map they have).
+  std::mutex map_mutex_;
+  SlotMap map_;                                              // GUARDED_BY(map_mutex_)
+  bool map_stale_ = false;                                   // GUARDED_BY(map_mutex_)
+  std::chrono::steady_clock::time_point map_read_{};         // GUARDED_BY(map_mutex_)
+  std::mutex refresh_mutex_;
   std::uint64_t short_waits_logged_ = 0;                     // GUARDED_BY(mutex_)
   bool short_wait_logged_ = false;                           // GUARDED_BY(mutex_)
 };
@@ -187,6 +245,9 @@ class RedisPool::Lease {
   // becomes a Status (ErrorReplyStatus).
   Result<RedisReply> Eval(RedisScript script, const std::vector<std::string>& keys,
                           const std::vector<std::string>& args);
+  // Readiness: PING; with a cluster, every slot has a primary and every
+  // primary answers CLUSTER INFO with cluster_state:ok.
+  Status Health();
   // `before`, then EVALSHA of `script`, in one round trip (one AOF fsync for
   // all of them with appendfsync always). Replies of `before` in order, then
   // the script's. Error replies of `before` come back as replies; the
@@ -199,9 +260,15 @@ class RedisPool::Lease {
 
  private:
   friend class RedisPool;
-  Lease(RedisPool* pool, std::size_t slot, redisContext* ctx)
-      : pool_(pool), slot_(slot), ctx_(ctx) {}
+  Lease(RedisPool* pool, std::size_t slot, redisContext* ctx, std::vector<NodeConn> nodes = {})
+      : pool_(pool), slot_(slot), ctx_(ctx), nodes_(std::move(nodes)) {}
   Status Broken();  // drops the context after an I/O error
+  // Cluster: one command, routed and redirected; a pipeline in runs per node.
+  Result<RedisReply> ClusterCommand(const std::vector<std::string>& argv);
+  Result<std::vector<RedisReply>> ClusterPipeline(const std::vector<std::vector<std::string>>& commands);
+  Result<ClusterNode> Target(const std::vector<std::string>& argv);
+  Result<redisContext*> Conn(const ClusterNode& node);
+  Status DropNode(const std::string& address);  // after an I/O error on it
   void DropIfDemoted(const redisReply& r);
   Result<RedisReply> EvalScript(RedisScript script, const std::vector<std::string>& keys,
                                 const std::vector<std::string>& args);
@@ -210,6 +277,8 @@ class RedisPool::Lease {
   RedisPool* pool_;
   std::size_t slot_;
   redisContext* ctx_;
+  std::vector<NodeConn> nodes_;  // cluster: one connection per node
+  std::string last_node_;        // cluster: where the last command went
 };
 
 }  // namespace termin::service

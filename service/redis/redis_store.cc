@@ -1619,10 +1619,18 @@ Result<std::string> RedisStore::SharedSecret(const std::string& name) {
 Status RedisStore::Ping() {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
-  auto r = lease->Command({"PING"});
-  if (Status s = CheckReply(r); !s.ok()) return s;
-  if (Str(**r) != "PONG") return Status::Unavailable("the booking database did not answer");
-  return Status::Ok();
+  return lease->Health();
+}
+
+std::vector<api::StoreCounter> RedisStore::Counters() {
+  const std::string redirects_help = "Redis Cluster redirects followed (MOVED: a slot moved; ASK: a slot migrating)";
+  return {
+      {"termin_redis_wait_short_total",
+       "Booking steps whose WAIT was acknowledged by fewer replicas than --redis-wait-replicas", "", "",
+       pool_->short_waits()},
+      {"termin_redis_redirects_total", redirects_help, "kind", "moved", pool_->moved_redirects()},
+      {"termin_redis_redirects_total", redirects_help, "kind", "ask", pool_->ask_redirects()},
+  };
 }
 
 // --- The waitlist (api/store.h, Wish; redis_scripts.cc, add_wish) ----------------

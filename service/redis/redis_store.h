@@ -159,6 +159,8 @@ class RedisStore final : public api::Store {
 
   Result<std::string> SharedSecret(const std::string& name) override;
   Status Ping() override;
+  // termin_redis_wait_short_total, termin_redis_redirects_total{kind}.
+  std::vector<api::StoreCounter> Counters() override;
 
  private:
   Status CheckDataFormat();
