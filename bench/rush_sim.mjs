@@ -55,7 +55,7 @@ const O = {
   bots: opt('bots', 500),                  // concurrent bot loops (connections)
   botIps: opt('bot-ips', 50),
   botIdentities: opt('bot-identities', 10),
-  duration: opt('duration', 60),           // seconds the bots run and humans arrive/book
+  duration: opt('duration', 125),          // seconds of the rush (two hold TTLs and more: lapses, re-holds, offers)
   arrival: opt('arrival', 20),             // humans arrive over this many seconds
   confirmShare: opt('confirm-share', 0.3), // share of its holds a bot confirms
   cancelShare: opt('cancel-share', 0.1),   // share of booked humans who cancel later
@@ -64,7 +64,7 @@ const O = {
   offerPoll: opt('offer-poll', 3),         // seconds between a waiting human's looks at the mail
   threads: opt('threads', 8),
   seed: opt('seed', 1),
-  tail: opt('tail', 75),                   // seconds humans go on after the bots stop (their last holds lapse)
+  tail: opt('tail', 0),                    // seconds humans go on after the bots stop
   only: opt('only', ''),
   releaseQueue: flag('release-queue'),
   quotaPerIdentity: 2,                     // appointments_per_identity when ON (the demo city's)
@@ -165,14 +165,15 @@ async function startServers(cfg, dir) {
   return { procs, apis, redisPort, linkKey: readFileSync(join(dir, 'link.key'), 'utf8').trim() };
 }
 
-async function stopServers(procs) {
-  for (const p of procs.reverse()) {
-    if (p.exitCode !== null) continue;
+async function stopServers(procs) {  // the replicas together, then Redis
+  const stop = (p) => {
+    if (p.exitCode !== null) return null;
     p.kill('SIGTERM');
     const t = setTimeout(() => p.kill('SIGKILL'), 10000);
-    await new Promise((r) => p.on('exit', r));
-    clearTimeout(t);
-  }
+    return new Promise((r) => p.on('exit', () => { clearTimeout(t); r(); }));
+  };
+  await Promise.all(procs.slice(1).map(stop));
+  await stop(procs[0]);
 }
 
 // The office's rules through the admin API on one replica, read back on the
@@ -185,9 +186,11 @@ async function applyRules(apis, rules) {
   const put = await fetch(apis[0] + path, { method: 'PUT', headers: admin, body: JSON.stringify(doc) });
   const answer = await put.text();
   if (!put.ok) return { ok: false, status: put.status, answer };
+  // GET leaves out rules at their default: compare the two replicas' answers.
+  const want = JSON.stringify((await (await fetch(apis[0] + path, { headers: admin })).json()).rules);
   for (let i = 0; i < 100; i++) {
     const other = await (await fetch(apis[1] + path, { headers: admin })).json();
-    if (Object.entries(rules).every(([k, v]) => JSON.stringify(other.rules?.[k]) === JSON.stringify(v))) return { ok: true };
+    if (JSON.stringify(other.rules) === want) return { ok: true };
     await sleep(100);
   }
   throw new Error('the second replica never saw the new rules');
@@ -205,7 +208,7 @@ function newContext(cfg, servers) {
     holds: [],                                   // every 201 hold: {start, cls, expires, state, t}
     bookings: [],                                // {cls, start, t, via, cancelled}
     wishes: [],                                  // {created, offeredAt}
-    humanTimes: [], humanLatency: [], powHumanMs: [], powBotMs: [],
+    humanTimes: [], humanHoldMs: [], humanConfirmMs: [], powHumanMs: [], powBotMs: [],
     places: 0,
     humanPool: new PowPool(), botPool: new PowPool(),
   };
@@ -253,7 +256,7 @@ async function holdWithPow(ctx, cls, api, ip, start, knownPow) {
     http += r.ms;
     if (r.status !== 428) {
       if (r.status === 201) {
-        const hold = { ...r.json, cls, expires: Date.parse(r.json.expires_at), state: 'open', t: Date.now() };
+        const hold = { ...r.json, cls, ip, expires: Date.parse(r.json.expires_at), state: 'open', t: Date.now() };
         ctx.holds.push(hold);
         ctx.claims.push({ t: Date.now(), start, cls, via: 'public' });
         r.hold = hold;
@@ -284,7 +287,7 @@ const humanSteps = {
     for (let i = 0; i < 3; i++) {
       const res = await holdWithPow(ctx, 'human', h.api, h.ip, start, h.knowsPow);
       if (res.pow) h.knowsPow = true;  // the widget remembers the office asks for it
-      h.http += res.http;
+      if (res.r.status === 201 || res.r.status === 409) ctx.humanHoldMs.push(res.http);
       if (res.r.status !== 429) return res;
       await sleep(res.r.retryAfter * 1000);
     }
@@ -294,7 +297,7 @@ const humanSteps = {
     const body = { hold_id: hold.id, hold_secret: hold.secret, contact: { name: `Mensch ${h.i}`, email: h.email, language: 'de', reminders: false } };
     for (let i = 0; i < 3; i++) {
       const r = await call(ctx, 'human', h.api, 'POST', '/v1/appointments', { ip: h.ip, body, headers: { 'Idempotency-Key': `h${h.i}-${hold.id}` } });
-      h.http += r.ms;
+      if (r.status === 201) ctx.humanConfirmMs.push(r.ms);
       if (r.status === 429 || r.status === 0 || r.status === 503) { await sleep(r.retryAfter * 1000); continue; }
       return r;
     }
@@ -306,7 +309,6 @@ const humanSteps = {
     for (let attempt = 0; attempt < 4 && Date.now() < ctx.humansUntil; attempt++) {
       const start = humanSteps.pick(starts);
       if (!start) return false;
-      h.http = 0;
       const { r } = await humanSteps.hold(ctx, h, start);
       if (r.status === 201) {
         if (rand() < O.abandonShare) {  // changes their mind and gives it back
@@ -316,14 +318,11 @@ const humanSteps = {
           h.done = true;
           return true;
         }
-        const holdHttp = h.http;
         await think(15, 40);  // the form
-        h.http = holdHttp;
         const c = await humanSteps.confirm(ctx, h, r.hold);
         if (c.status === 201) {
           r.hold.state = 'confirmed';
           humanSteps.booked(ctx, h, start, c.json, 'public');
-          ctx.humanLatency.push(h.http);
           return true;
         }
         return false;  // lapsed (too slow) or refused: look again
@@ -347,8 +346,9 @@ const humanSteps = {
   },
   async cancelLater(ctx, h) {
     const b = h.cancel;
-    const at = between(b.t + 10000, Math.max(b.t + 10000, ctx.botsUntil));
-    if (at > ctx.botsUntil) return;
+    const last = ctx.humansUntil - 20000;  // so that its place can still be traced
+    const at = between(b.t + 10000, Math.max(b.t + 10000, last));
+    if (at > last) return;
     await sleep(at - Date.now());
     const r = await call(ctx, 'human', h.api, 'POST', `/v1/appointments/${b.reference}/cancel`, { ip: h.ip, headers: { 'X-Manage-Secret': b.secret } });
     if (r.status === 200) { b.cancelled = true; ctx.frees.push({ t: Date.now(), start: b.start, cause: 'cancelled', cls: 'human' }); }
@@ -378,7 +378,7 @@ const humanSteps = {
         return;
       }
       const a = await call(ctx, 'human', h.api, 'POST', `/v1/waitlist/offers/${encodeURIComponent(offerId)}/accept`, { ip: h.ip, headers });
-      if (a.status === 201) humanSteps.booked(ctx, h, o.json.start, a.json, 'offer');
+      if (a.status === 201) { ctx.humanConfirmMs.push(a.ms); humanSteps.booked(ctx, h, o.json.start, a.json, 'offer'); }
       return;
     }
   },
@@ -460,6 +460,7 @@ async function botConfirm(ctx, f, ip, api, hold) {
     const r = await call(ctx, 'bot', api, 'POST', '/v1/appointments', { ip: ip.ip, body: { hold_id: hold.id, hold_secret: hold.secret, contact: { name: `Kunde ${id.n}`, email, language: 'de', reminders: false } } });
     if (r.status === 201) {
       hold.state = 'confirmed';
+      hold.confirmedAt = Date.now();
       ctx.bookings.push({ cls: 'bot', start: hold.start, t: Date.now(), via: 'public', identity: id.n });
       return;
     }
@@ -574,7 +575,6 @@ async function runConfig(cfg) {
     ctx.places = freeStarts((await (await fetch(servers.apis[0] + availPath)).json())).length;
     ctx.t0 = Date.now() + 500;
     ctx.botsUntil = ctx.t0 + O.duration * 1000;
-    // Humans go on until the bots' last holds have lapsed and been offered.
     ctx.humansUntil = ctx.botsUntil + O.tail * 1000;
     const humans = Array.from({ length: O.humans }, (_, i) => ({
       i, ip: `203.0.${113 + Math.floor(i / 250)}.${(i % 250) + 1}`, email: `mensch${i}@example.org`, api: servers.apis[i % 2],
@@ -587,6 +587,7 @@ async function runConfig(cfg) {
     await Promise.all(all);
     clearInterval(tick);
     const end = Date.now();
+    ctx.end = end;
     const res = summarize(ctx, trace(ctx, end));
     await ctx.humanPool.close(); await ctx.botPool.close();
     for (const p of servers.procs.slice(1)) if (p.exitCode !== null) res.problems.push(`termin-api exited early: ${p.lastErr()}`);
@@ -595,6 +596,25 @@ async function runConfig(cfg) {
     await stopServers(servers.procs);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// The most holds one address had open at once (a hold counts from its
+// answer until its confirm or lapse, less 50 ms for answers in flight): the
+// open-hold limit must hold across both replicas.
+function maxOpenPerIp(holds) {
+  const byIp = new Map();
+  for (const x of holds) {
+    const until = (x.confirmedAt ?? x.expires) - 50;
+    if (!byIp.has(x.ip)) byIp.set(x.ip, []);
+    byIp.get(x.ip).push([x.t, 1], [until, -1]);
+  }
+  let most = 0;
+  for (const ev of byIp.values()) {
+    ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    for (const [, d] of ev) { open += d; most = Math.max(most, open); }
+  }
+  return most;
 }
 
 function summarize(ctx, tr) {
@@ -609,7 +629,11 @@ function summarize(ctx, tr) {
     identityShare: O.botIdentities / (O.botIdentities + O.humans),
     success: humansBooked / O.humans, viaOffer: ctx.bookings.filter((b) => b.cls === 'human' && b.via === 'offer').length,
     tMedian: quantile(ctx.humanTimes, 0.5), tP90: quantile(ctx.humanTimes, 0.9),
-    latency: quantile(ctx.humanLatency, 0.5), latencyP90: quantile(ctx.humanLatency, 0.9),
+    holdMs: quantile(ctx.humanHoldMs, 0.5), holdP90: quantile(ctx.humanHoldMs, 0.9),
+    confirmMs: quantile(ctx.humanConfirmMs, 0.5), confirmP90: quantile(ctx.humanConfirmMs, 0.9),
+    botHeldAtEnd: ctx.holds.filter((x) => x.cls === 'bot' && x.state === 'open' && x.expires > ctx.end).length,
+    maxOpenPerBotIp: maxOpenPerIp(ctx.holds.filter((x) => x.cls === 'bot')),
+    maxPerBotIdentity: Math.max(0, ...Object.values(live.filter((b) => b.cls === 'bot').reduce((m, b) => ({ ...m, [b.identity]: (m[b.identity] || 0) + 1 }), {}))),
     powHuman: quantile(ctx.powHumanMs, 0.5), powHumanP90: quantile(ctx.powHumanMs, 0.9), powBot: ctx.powBotMs.length,
     s429: { bot: c.bot[429] || 0, human: c.human[429] || 0 }, s428: { bot: c.bot[428] || 0, human: c.human[428] || 0 },
     requests: { bot: Object.values(c.bot).reduce((a, b) => a + b, 0), human: Object.values(c.human).reduce((a, b) => a + b, 0) },
@@ -631,6 +655,9 @@ function printTable(results) {
     ['bots\' share of places', (r) => pct(r.botShare)],
     ['bots\' share allowed by the quotas', (r) => Number.isFinite(r.botAllowed) ? `${pct(r.allowedShare)} (${O.botIdentities} ids x ${r.botAllowed / O.botIdentities})` : 'no quota'],
     ['bots\' share of identities', (r) => pct(r.identityShare)],
+    ['places bots still hold unconfirmed at the end', (r) => String(r.botHeldAtEnd)],
+    ['most open holds of one bot address at once', (r) => String(r.maxOpenPerBotIp)],
+    ['most appointments of one bot identity', (r) => String(r.maxPerBotIdentity)],
     ['humans booked (success rate)', (r) => `${Math.round(r.success * O.humans)} of ${O.humans} (${pct(r.success)})`],
     ['  of them through a waitlist offer', (r) => String(r.viaOffer)],
     ['humans: time to a booking, median / p90', (r) => `${sec(r.tMedian)} / ${sec(r.tP90)}`],
@@ -646,7 +673,8 @@ function printTable(results) {
     ['428s (proof of work asked): bots / humans', (r) => `${r.s428.bot} / ${r.s428.human}`],
     ['requests: bots / humans', (r) => `${r.requests.bot} / ${r.requests.human}`],
     ['errors (5xx, transport): bots / humans', (r) => `${r.errors.bot} / ${r.errors.human}`],
-    ['humans: hold + confirm HTTP, median / p90', (r) => `${ms(r.latency)} / ${ms(r.latencyP90)}`],
+    ['humans: a hold (challenge + POSTs), median / p90', (r) => `${ms(r.holdMs)} / ${ms(r.holdP90)}`],
+    ['humans: confirm or accept, median / p90', (r) => `${ms(r.confirmMs)} / ${ms(r.confirmP90)}`],
     ['humans: PoW solve (node, 1 thread), median / p90', (r) => r.powHuman >= 0 ? `${ms(r.powHuman)} / ${ms(r.powHumanP90)}` : '-'],
     ['bots: challenges solved', (r) => String(r.powBot)],
   ];
@@ -663,6 +691,8 @@ function checks(cfg, r) {
   const fails = [];
   if (r.botShare > r.allowedShare + O.tolerance) fails.push(`bots hold ${pct(r.botShare)} of the places, more than the ${pct(r.allowedShare)} their identities may (+${pct(O.tolerance)})`);
   if (r.bots > r.botAllowed) fails.push(`bots confirmed ${r.bots} appointments with ${O.botIdentities} identities, the quota allows ${r.botAllowed}`);
+  if (r.maxOpenPerBotIp > 2) fails.push(`one bot address had ${r.maxOpenPerBotIp} holds open at once through the two replicas (the limit is 2)`);
+  if (r.maxPerBotIdentity > cfg.quota) fails.push(`one bot identity booked ${r.maxPerBotIdentity} appointments (the quota is ${cfg.quota})`);
   if (r.trace.publicWhileWaiting > 0) fails.push(`${r.trace.publicWhileWaiting} freed places were taken publicly while a wish waited`);
   if (r.trace.lateWhileWaiting > 0) fails.push(`${r.trace.lateWhileWaiting} freed places went to nobody within a minute while a wish waited`);
   if (r.trace.inconsistent.length) fails.push(`the trace does not add up (a double booking or a lost free): ${r.trace.inconsistent.slice(0, 5).join('; ')}`);
