@@ -67,6 +67,7 @@ const O = {
   tail: opt('tail', 0),                    // seconds humans go on after the bots stop
   only: opt('only', ''),
   releaseQueue: flag('release-queue'),
+  botWishes: flag('bot-wishes'),           // the fleet also leaves a wish per identity and sits on offers
   quotaPerIdentity: 2,                     // appointments_per_identity when ON (the demo city's)
   tolerance: 0.02,                         // allowed excess of the bots' share over their quota share
 };
@@ -470,6 +471,33 @@ async function botConfirm(ctx, f, ip, api, hold) {
   }
 }
 
+// With --bot-wishes: at the release the fleet leaves one wish per identity
+// (the waitlist allows one per contact and office), reads its offers every
+// second, accepts what the quota lets it, and sits on the rest (an offer is
+// a hold for waitlist_offer_minutes that nobody else gets meanwhile).
+async function botWish(ctx, f, id) {
+  const ip = f.ips[id.n % f.ips.length].ip, api = ctx.apis[id.n % 2];
+  const r = await call(ctx, 'bot', api, 'POST', '/v1/waitlist', {
+    ip, body: { services: [SERVICE], offices: [OFFICE], latest: day, contact: { name: `Kunde ${id.n}`, email: `kunde${id.n}@bots.example`, language: 'de', reminders: false } },
+  });
+  if (r.status !== 201) return;
+  const w = { created: Date.now(), offeredAt: undefined, bot: true };
+  ctx.wishes.push(w);
+  const offerId = `${r.json.wishes[0].id}-o`;
+  const headers = { 'X-Offer-Token': 'w1.' + createHmac('sha256', ctx.linkKey).update(`termin waitlist offer v1\n${offerId}`).digest().subarray(0, 18).toString('base64url') };
+  while (Date.now() < ctx.botsUntil) {
+    await sleep(1000);
+    const o = await call(ctx, 'bot', api, 'GET', `/v1/waitlist/offers/${encodeURIComponent(offerId)}`, { ip, headers });
+    if (o.status !== 200 || !o.json.open) continue;
+    w.offeredAt = Date.parse(o.json.expires_at) - OFFER_MIN * 60000;
+    ctx.claims.push({ t: w.offeredAt, start: o.json.start, cls: 'bot', via: 'offer' });
+    const a = await call(ctx, 'bot', api, 'POST', `/v1/waitlist/offers/${encodeURIComponent(offerId)}/accept`, { ip, headers });
+    if (a.status === 201) ctx.bookings.push({ cls: 'bot', start: o.json.start, t: Date.now(), via: 'offer', identity: id.n });
+    else ctx.botOffersKept = (ctx.botOffersKept || 0) + 1;
+    return;
+  }
+}
+
 async function botLoop(ctx, f) {
   while (Date.now() < ctx.botsUntil) {
     const ip = botIp(f);
@@ -582,7 +610,8 @@ async function runConfig(cfg) {
     }));
     const fleet = newFleet(ctx);
     await sleep(ctx.t0 - Date.now());
-    const all = [...humans.map((h) => human(ctx, h)), ...Array.from({ length: O.bots }, () => botLoop(ctx, fleet))];
+    const all = [...humans.map((h) => human(ctx, h)), ...Array.from({ length: O.bots }, () => botLoop(ctx, fleet)),
+      ...(O.botWishes && cfg.waitlist ? fleet.ids.map((id) => botWish(ctx, fleet, id)) : [])];
     const tick = setInterval(() => debug('t', ((Date.now() - ctx.t0) / 1000).toFixed(0), 'claims', ctx.claims.length, 'bookings', ctx.bookings.length, 'wishes', ctx.wishes.length, JSON.stringify(ctx.status)), 5000);
     await Promise.all(all);
     clearInterval(tick);
@@ -638,7 +667,8 @@ function summarize(ctx, tr) {
     s429: { bot: c.bot[429] || 0, human: c.human[429] || 0 }, s428: { bot: c.bot[428] || 0, human: c.human[428] || 0 },
     requests: { bot: Object.values(c.bot).reduce((a, b) => a + b, 0), human: Object.values(c.human).reduce((a, b) => a + b, 0) },
     errors: { bot: (c.bot.err || 0) + (c.bot[500] || 0) + (c.bot[503] || 0), human: (c.human.err || 0) + (c.human[500] || 0) + (c.human[503] || 0) },
-    wishes: ctx.wishes.length, trace: tr, problems: [],
+    wishes: ctx.wishes.filter((w) => !w.bot).length, botWishes: ctx.wishes.length - ctx.wishes.filter((w) => !w.bot).length,
+    botOffersKept: ctx.botOffersKept || 0, trace: tr, problems: [],
   };
 }
 
@@ -648,6 +678,8 @@ const sec = (x) => Number.isFinite(x) ? `${x.toFixed(1)} s` : '-';
 const ms = (x) => Number.isFinite(x) ? `${x.toFixed(1)} ms` : '-';
 
 function printTable(results) {
+  results = results.filter(([, r]) => !r.skipped);
+  if (!results.length) return;
   const names = results.map(([cfg]) => cfg.name);
   const rows = [
     ['places of the day', (r) => String(r.places)],
@@ -665,6 +697,7 @@ function printTable(results) {
     ['freed places (cancel, given back, lapsed, declined)', (r) => String(r.trace.freed)],
     ['  offered to a waiting human within 1 min', (r) => `${r.trace.toWaitingHuman60} (${pct(r.trace.toWaitingHuman60 / Math.max(1, r.trace.freed))})`],
     ['  offered to a waiting human later', (r) => String(r.trace.toWaitingHuman - r.trace.toWaitingHuman60)],
+    ...(O.botWishes ? [['  offered to a bot\'s wish (refused by the quota, kept)', (r) => `${r.trace.toWaitingBot} (${r.botOffersKept})`]] : []),
     ['  taken publicly: by bots / by humans', (r) => `${r.trace.publicBot} / ${r.trace.publicHuman}`],
     ['  taken publicly while a wish waited', (r) => String(r.trace.publicWhileWaiting)],
     ['  not taken again (>= 1 min) / < 1 min left', (r) => `${r.trace.notRefilled} / ${r.trace.openAtEnd}`],
@@ -694,6 +727,7 @@ function checks(cfg, r) {
   if (r.maxOpenPerBotIp > 2) fails.push(`one bot address had ${r.maxOpenPerBotIp} holds open at once through the two replicas (the limit is 2)`);
   if (r.maxPerBotIdentity > cfg.quota) fails.push(`one bot identity booked ${r.maxPerBotIdentity} appointments (the quota is ${cfg.quota})`);
   if (r.trace.publicWhileWaiting > 0) fails.push(`${r.trace.publicWhileWaiting} freed places were taken publicly while a wish waited`);
+  if (r.trace.toWaitingBot > 0) fails.push(`${r.trace.toWaitingBot} freed places were offered to bots' wishes (${r.botOffersKept} of them to identities at their quota, which cannot accept: the place is kept from the next wish for ${OFFER_MIN} min)`);
   if (r.trace.lateWhileWaiting > 0) fails.push(`${r.trace.lateWhileWaiting} freed places went to nobody within a minute while a wish waited`);
   if (r.trace.inconsistent.length) fails.push(`the trace does not add up (a double booking or a lost free): ${r.trace.inconsistent.slice(0, 5).join('; ')}`);
   if (r.errors.human + r.errors.bot > 0) fails.push(`${r.errors.human + r.errors.bot} server errors or failed connections`);
@@ -704,7 +738,8 @@ function checks(cfg, r) {
 console.log(`rush_sim: ${O.humans} humans vs ${O.bots} bot connections (${O.botIps} addresses, ${O.botIdentities} identities) on ${day}, ` +
   `office ${OFFICE} (1 desk), two termin-api replicas on one Redis; bots run ${O.duration} s, hold TTL ${HOLD_TTL_S} s`);
 console.log(`ON: default fair-use limits (600 requests/min and 2 open holds per address), proof of work on every hold, ` +
-  `${O.quotaPerIdentity} appointments per identity, re-release after ${RERELEASE_MIN} min with the waitlist first, offers kept ${OFFER_MIN} min`);
+  `${O.quotaPerIdentity} appointments per identity, re-release after ${RERELEASE_MIN} min with the waitlist first, offers kept ${OFFER_MIN} min` +
+  (O.botWishes ? '; the bots also leave a wish per identity' : ''));
 const results = [];
 let failed = false;
 for (const cfg of CONFIGS) {
