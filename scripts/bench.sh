@@ -40,6 +40,15 @@ echo "== bench/bot_sim.mjs"
 if ! node bench/bot_sim.mjs "$BUILD/bin/termin-api" 10; then
   failed="$failed bot_sim"
 fi
+# The proof of #14: a rush of humans against a bot fleet through two replicas
+# on Redis, protections off and on (bench/README.md "7. rush_sim"; about 5 min).
+echo
+echo "== bench/rush_sim.mjs"
+start=$(date +%s)
+if ! node bench/rush_sim.mjs "$BUILD/bin/termin-api"; then
+  failed="$failed rush_sim"
+fi
+echo "(rush_sim took $(( $(date +%s) - start )) s)"
 if [ -f clients/web/dist/sizes.json ]; then
   node -e 'const s=require("./clients/web/dist/sizes.json"); console.log(`web widget first screen (loader + bundle, gzipped): ${s.first_screen_static_gzip} B of ${s.budget} B budget; the browser test adds the API answers (about 1.5 KB) and holds the total under 35 KB`)'
 fi
