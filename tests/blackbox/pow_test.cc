@@ -4,37 +4,16 @@
 // solution, refuses the same solution twice and a forged one; with a rate
 // in the rule, work is asked for only above it. On the embedded store and
 // on Redis (api_blackbox_redis).
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include <doctest/doctest.h>
 
 #include "tests/blackbox/helpers.h"
+#include "tests/harness/tokens.h"
 
 namespace termin::testing {
 namespace {
 
 const std::vector<std::string> kKurz = {"kurz"};
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
-
-std::string Base64(const std::string& s) {
-  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 // Fetches a challenge and solves it as the widget does; `number_delta`
 // forges the answer.

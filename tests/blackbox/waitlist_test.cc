@@ -6,13 +6,13 @@
 // (HMAC-SHA256, docs/notifications.md). On the embedded store, and on Redis
 // in api_blackbox_redis.
 #include <doctest/doctest.h>
-#include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "tests/blackbox/helpers.h"
+#include "tests/harness/tokens.h"
 
 namespace termin::testing {
 namespace {
@@ -20,26 +20,7 @@ namespace {
 const std::vector<std::string> kKurz = {"kurz"};
 constexpr char kLinkKey[] = "waitlist-test-link-key-0123456789abcdef";
 
-std::string OfferToken(const std::string& hold_id) {
-  const std::string message = "termin waitlist offer v1\n" + hold_id;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), kLinkKey, static_cast<int>(sizeof kLinkKey - 1),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out = "w1.";
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (int i = 0; i < 18; ++i) {
-    acc = (acc << 8) | mac[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  return out;
-}
+std::string OfferToken(const std::string& hold_id) { return testing::OfferToken(kLinkKey, hold_id); }
 
 std::string WishBody(const std::string& day, const std::string& name, const std::string& email) {
   return "{\"services\":[\"kurz\"],\"offices\":[" + Q(kOfficeNord) + "],\"latest\":" + Q(day) +

@@ -5,49 +5,17 @@
 // through the other with the token the worker computes from the same key.
 // (Before, each replica signed with a random key of its own: a solved
 // challenge and every offer link failed on any other replica.)
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include <cstdio>
 #include <thread>
 
 #include <doctest/doctest.h>
 
 #include "tests/harness/test_keys.h"
+#include "tests/harness/tokens.h"
 #include "tests/replicas/replica_env.h"
 
 namespace termin::testing {
 namespace {
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
-
-std::string Base64(const std::string& s) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : s) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  while (out.size() % 4) out.push_back('=');
-  return out;
-}
 
 // A challenge from `api`, solved as the widget does (docs/api.md).
 std::string Solve(const HttpClient& api) {
@@ -65,28 +33,6 @@ std::string Solve(const HttpClient& api) {
   }
   FAIL("no number solves the challenge");
   return "";
-}
-
-// The offer link's token as the worker makes it (api/domain/waitlist.h).
-std::string OfferToken(const std::string& key, const std::string& hold_id) {
-  const std::string message = "termin waitlist offer v1\n" + hold_id;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out = "w1.";
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (int i = 0; i < 18; ++i) {
-    acc = (acc << 8) | mac[i];
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 63]);
-    }
-  }
-  return out;
 }
 
 std::string Hold(const std::string& office, const std::string& start) {
