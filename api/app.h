@@ -202,6 +202,15 @@ class App {
   // A 428 problem if the office asks for proof of work now (its rules and
   // its hold rate) and the request carries no valid, unused solution.
   std::optional<HttpResponse> CheckProofOfWork(const Call& call, const OfficeInfo& office);
+  // A fair release (api/domain/release_queue.h; api/handlers/release.cc).
+  HttpResponse JoinReleaseQueue(const Call& call);
+  HttpResponse GetReleaseTicket(const Call& call);
+  // A 429 release-queue problem if a public hold at `start` falls on a day
+  // whose release is gated and the request carries no valid pass.
+  std::optional<HttpResponse> CheckReleaseQueue(const Call& call, const OfficeInfo& office,
+                                                Instant start);
+  // The digest of the caller's address bucket (what tickets and passes name).
+  std::string ReleaseClient(const Call& call) const;
   HttpResponse DeleteHold(const Call& call);
   HttpResponse ExtendHold(const Call& call);
   HttpResponse CreateAppointment(const Call& call);

@@ -498,6 +498,22 @@ inline void SettleOptIn(AppointmentRecord& a, TimePoint now) {
   }
 }
 
+// A fair release's pre-queue (api/domain/release_queue.h): one ticket per
+// client (a digest of its address bucket) per office and released day.
+// Tickets taken before the draw carry a random order drawn by the API and
+// kept secret until the draw; later ones are placed after every earlier one
+// in the order they came. `rank` is the ticket's 0-based place in that
+// order, `size` the number of tickets.
+struct ReleaseTicket {
+  std::string id;
+  std::string client;
+  std::int64_t rank = 0;
+  std::int64_t size = 0;
+};
+
+// The largest order a ticket taken before the draw may carry (2^40).
+inline constexpr std::uint64_t kReleaseOrderLimit = std::uint64_t{1} << 40;
+
 // The SharedSecret that signs waitlist offer links when no link key file is
 // given (termin-api and termin-worker both read it).
 inline constexpr std::string_view kOfferKeySecret = "offer-links";
@@ -785,6 +801,24 @@ class Store {
   // waiting wishes, and erases wishes that expired or whose offer lapsed.
   // Returns how many offers it made.
   virtual Result<std::size_t> OfferReleased(const std::string& office_id) = 0;
+
+  // --- A fair release's pre-queue (ReleaseTicket) -------------------------------
+  // The ticket of `client` for the release of `day` at `office_id`: the one
+  // it has, or a new one named `ticket_id` placed by `order` (below
+  // kReleaseOrderLimit; nullopt: after every ticket so far), in one step.
+  // The queue is kept `keep` from its latest join.
+  virtual Result<ReleaseTicket> JoinReleaseQueue(const std::string& office_id,
+                                                 const std::string& day, const std::string& client,
+                                                 const std::string& ticket_id,
+                                                 std::optional<std::uint64_t> order,
+                                                 std::chrono::milliseconds keep) = 0;
+  // NotFound if the queue has no such ticket.
+  virtual Result<ReleaseTicket> GetReleaseTicket(const std::string& office_id,
+                                                 const std::string& day,
+                                                 const std::string& ticket_id) = 0;
+  // The number of tickets (0 for no queue).
+  virtual Result<std::int64_t> ReleaseQueueSize(const std::string& office_id,
+                                                const std::string& day) = 0;
 
   // The store's secret `name` (a key that every replica and the worker must
   // share, e.g. the one that signs proof-of-work challenges): made at random

@@ -126,6 +126,20 @@ std::int64_t ShareOf(std::int64_t total, int percent, const BookingRules& rules)
 
 }  // namespace
 
+std::optional<Instant> TodaysRelease(const date::time_zone* zone, const BookingRules& rules,
+                                     Instant now) {
+  if (rules.release_time < Minutes{0}) return std::nullopt;
+  return LocalInstant(zone, LocalDayOf(now, zone), rules.release_time);
+}
+
+LocalDate LastBookableDay(const date::time_zone* zone, const BookingRules& rules, Instant now) {
+  LocalDate last = LocalDayOf(now, zone) + date::days{rules.max_days_ahead};
+  if (auto release = TodaysRelease(zone, rules, now); release && now < *release) {
+    last -= date::days{1};
+  }
+  return last;
+}
+
 IntervalSet SameDayBuffer(const Office& office, const BookingRules& rules,
                           const IntervalSet& open_time, Instant now) {
   if (rules.same_day_buffer_percent <= 0 || open_time.empty()) return {};
@@ -179,7 +193,7 @@ std::vector<Offer> Availability(const Office& office, const BookingRules& rules,
   // Local days whose starts may be offered.
   const LocalDate today = LocalDayOf(now, office.zone);
   const LocalDate first = std::max(days.first, today);
-  const LocalDate last = std::min(days.last, today + date::days{rules.max_days_ahead});
+  const LocalDate last = std::min(days.last, LastBookableDay(office.zone, rules, now));
   if (last < first) return offers;
   const Instant earliest = now + rules.min_notice;
 
@@ -246,7 +260,7 @@ std::vector<OfficeOffer> NextFree(const std::vector<OfficeQuery>& offices, Insta
     const Office& office = *q.office;
     const OfficeClaims& claims = q.claims != nullptr ? *q.claims : no_claims;
     const LocalDate today = LocalDayOf(now, office.zone);
-    const LocalDate horizon = today + date::days{office.rules.max_days_ahead};
+    const LocalDate horizon = LastBookableDay(office.zone, office.rules, now);
     std::size_t found = 0;
     for (LocalDate from = today; from <= horizon && found < n; from += date::days{7}) {
       const LocalDate to = std::min(horizon, from + date::days{6});

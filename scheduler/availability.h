@@ -3,14 +3,15 @@
 // A start s is offered at an office iff at least one desk that can do every
 // service of the visit is free (open and unclaimed) for the whole occupancy
 // [s, s + duration + buffer), s lies on the office's local slot grid,
-// s >= now + min_notice, and the local date of s is within [today, today +
-// max_days_ahead] and within the requested days. Each offer carries how many
+// s >= now + min_notice, and the local date of s is within [today,
+// LastBookableDay] and within the requested days. Each offer carries how many
 // such desks there are; desks themselves are never revealed.
 //
 // Thread safety: pure functions; claims are passed in, the clock is `now`.
 #ifndef TERMIN_SCHEDULER_AVAILABILITY_H_
 #define TERMIN_SCHEDULER_AVAILABILITY_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,15 @@ struct Offer {
   int free_desks = 0;
   friend bool operator==(const Offer&, const Offer&) = default;
 };
+
+// The latest local day that may be booked at `now`: today + max_days_ahead,
+// or the day before it while today's rules.release_time (local) has not come.
+LocalDate LastBookableDay(const date::time_zone* zone, const BookingRules& rules, Instant now);
+
+// The instant today's release (rules.release_time) happens, in the office's
+// zone; nullopt when the rules have no release time.
+std::optional<Instant> TodaysRelease(const date::time_zone* zone, const BookingRules& rules,
+                                     Instant now);
 
 // Same-day buffer (rules.same_day_buffer_percent, Puffertermine): of each
 // local day of `open_time` (a desk's open instants, grouped by the local day

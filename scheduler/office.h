@@ -74,6 +74,11 @@ struct BookingRules {
   Minutes grid{5};             // starts are offered on this local grid
   Minutes min_notice{60};      // earliest start = now + min_notice
   int max_days_ahead = 60;     // latest local day = today + max_days_ahead
+  // Release time: the latest day (today + max_days_ahead) opens only at
+  // this local time of today (e.g. 8:00); before it the latest day is one
+  // earlier. Negative = at midnight (the day opens with the date). See
+  // LastBookableDay.
+  Minutes release_time{-1};
   Minutes hold_ttl{10};        // how long a hold keeps its place
   // Same-day buffer (Puffertermine): this share of each desk's open minutes
   // of a day (rounded down to the grid, taken from the end of the desk's day)

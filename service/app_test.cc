@@ -354,4 +354,113 @@ TEST_CASE("same-day buffer: not offered or held online early; the hotline books 
   CHECK(std::string(slots[slots.Size() - 1]["start"].GetString()).substr(11, 5) > "14:00");
 }
 
+TEST_CASE("a fair release: the opening day waits for 08:00, a drawn pre-queue, passes per address") {
+  // test-mitte opens day +28 (Tuesday 2026-12-29) at 08:00 local; holds in
+  // its first 30 s queue, drawn at 08:00:30, admitted 2 a second.
+  Fixture f({}, [](api::Catalog& c) {
+    for (auto& o : c.offices) {
+      if (o.id != "test-mitte") continue;
+      o.schedule.rules.max_days_ahead = 28;
+      o.schedule.rules.release_time = std::chrono::minutes(8 * 60);
+      o.release_window = 30s;
+      o.release_admit_per_second = 2;
+    }
+  });
+  auto send = [&](const std::string& method, const std::string& path, const std::string& peer,
+                  const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.body = body;
+    r.peer = peer;
+    r.headers = std::move(headers);
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    return f.app->Handle(r);
+  };
+  const std::string opening = "2026-12-29T10:00:00+01:00";
+  const std::string other_day = "2026-12-28T10:00:00+01:00";
+  const std::string queue = "/v1/offices/test-mitte/release-queue";
+
+  // 07:00: the day is not open, and the queue is not either.
+  HttpResponse early = send("POST", "/v1/holds", "192.0.2.1", HoldBody(opening));
+  CHECK(early.status == 422);
+  CHECK(early.body.find("opens for booking at 08:00") != std::string::npos);
+  HttpResponse closed = send("POST", queue, "192.0.2.1");
+  CHECK(closed.status == 409);
+  CHECK(closed.body.find("no-release") != std::string::npos);
+  auto office = Json(f.Send("GET", "/v1/offices/test-mitte"));
+  CHECK(Str(office["release"], "time") == "08:00");
+  CHECK(office["release"]["window_seconds"].GetInt() == 30);
+
+  // 07:50: the lobby. One ticket per address, however often it asks.
+  f.clock->Advance(50min);
+  std::map<std::string, std::string> ticket_of;
+  for (const std::string peer : {"192.0.2.1", "198.51.100.7", "203.0.113.9"}) {
+    HttpResponse joined = send("POST", queue, peer);
+    REQUIRE(joined.status == 200);
+    auto t = Json(joined);
+    CHECK(Str(t, "state") == "waiting-for-draw");
+    CHECK_FALSE(t.HasMember("position"));
+    CHECK(Str(t, "day") == "2026-12-29");
+    ticket_of[peer] = Str(t, "ticket");
+  }
+  auto again = Json(send("POST", queue, "192.0.2.1"));
+  CHECK(Str(again, "ticket") == ticket_of["192.0.2.1"]);
+  CHECK(again["queue_length"].GetInt() == 3);
+
+  // 08:00:10: the day is offered, but a hold on it needs a pass.
+  f.clock->Advance(10min + 10s);
+  auto avail = Json(f.Send("GET", "/v1/availability", "", {},
+                           {{"services", "kurz"}, {"office", "test-mitte"}, {"from", "2026-12-29"},
+                            {"to", "2026-12-29"}}));
+  CHECK(avail["days"].Size() == 1);
+  HttpResponse gated = send("POST", "/v1/holds", "192.0.2.1", HoldBody(opening));
+  CHECK(gated.status == 429);
+  CHECK(gated.body.find("release-queue") != std::string::npos);
+  bool link = false;
+  for (const auto& [name, value] : gated.headers) {
+    if (name == "Link") link = value.find("release-queue") != std::string::npos;
+  }
+  CHECK(link);
+  CHECK(send("POST", "/v1/holds", "192.0.2.1", HoldBody(other_day)).status == 201);  // not gated
+
+  // 08:00:30: the draw. Places 1..3 in some order; place p is admitted at
+  // the draw + (p - 1) / 2 s.
+  f.clock->Advance(20s);
+  std::map<int, std::string> peer_at;
+  for (const auto& [peer, ticket] : ticket_of) {
+    HttpResponse read = send("GET", queue + "/" + ticket, peer);
+    REQUIRE(read.status == 200);
+    auto t = Json(read);
+    peer_at[t["position"].GetInt()] = peer;
+  }
+  REQUIRE(peer_at.size() == 3);
+  CHECK(peer_at.begin()->first == 1);
+  CHECK(send("GET", queue + "/" + ticket_of[peer_at[1]], peer_at[2]).status == 404);  // not yours
+  auto first = Json(send("GET", queue + "/" + ticket_of[peer_at[1]], peer_at[1]));
+  REQUIRE(Str(first, "state") == "admitted");
+  const std::string pass = Str(first, "pass");
+  auto second = Json(send("GET", queue + "/" + ticket_of[peer_at[2]], peer_at[2]));
+  CHECK(Str(second, "state") == "queued");
+  CHECK_FALSE(second.HasMember("pass"));
+  // The pass works for its address only.
+  CHECK(send("POST", "/v1/holds", peer_at[2], HoldBody(opening), {{"x-release-pass", pass}}).status ==
+        429);
+  CHECK(send("POST", "/v1/holds", peer_at[1], HoldBody(opening), {{"x-release-pass", pass + "x"}})
+            .status == 429);
+  CHECK(send("POST", "/v1/holds", peer_at[1], HoldBody(opening), {{"x-release-pass", pass}}).status ==
+        201);
+
+  // A late joiner is placed after every drawn ticket.
+  auto late = Json(send("POST", queue, "192.0.2.200"));
+  CHECK(late["position"].GetInt() == 4);
+  CHECK(Str(late, "state") == "queued");
+
+  // 08:00:32: the queue is drained; the day is booked as any other.
+  f.clock->Advance(2s);
+  CHECK(Str(Json(send("GET", queue + "/" + Str(late, "ticket"), "192.0.2.200")), "state") ==
+        "admitted");
+  CHECK(send("POST", "/v1/holds", "192.0.2.99", HoldBody("2026-12-29T11:00:00+01:00")).status == 201);
+}
+
 }  // namespace termin::service

@@ -1862,4 +1862,63 @@ TEST_CASE("conformance: waitlist outcomes and double opt-in count once, in their
 }
 
 }  // namespace
+TEST_CASE("conformance: a release's pre-queue: one ticket per client, drawn order, late ones after") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const std::string day = "2027-01-04";
+    CHECK(*s.ReleaseQueueSize("rel", day) == 0);
+    CHECK(s.GetReleaseTicket("rel", day, "nope").status().code() == StatusCode::kNotFound);
+    // Drawn orders: c (5) before a (70) before b (900), whatever the joining order.
+    auto a = s.JoinReleaseQueue("rel", day, "client-a", "ta", 70, 60s);
+    REQUIRE(a.ok());
+    auto bb = s.JoinReleaseQueue("rel", day, "client-b", "tb", 900, 60s);
+    auto c = s.JoinReleaseQueue("rel", day, "client-c", "tc", 5, 60s);
+    REQUIRE(bb.ok());
+    REQUIRE(c.ok());
+    // Joining again gives the same ticket, whatever order it asks for.
+    auto again = s.JoinReleaseQueue("rel", day, "client-a", "ta2", 0, 60s);
+    REQUIRE(again.ok());
+    CHECK(again->id == "ta");
+    CHECK(again->client == "client-a");
+    CHECK(again->rank == 1);
+    CHECK(again->size == 3);
+    CHECK(s.GetReleaseTicket("rel", day, "tc")->rank == 0);
+    CHECK(s.GetReleaseTicket("rel", day, "tb")->rank == 2);
+    // Late tickets come after every drawn one, as they come, even after
+    // the largest possible drawn order.
+    auto big = s.JoinReleaseQueue("rel", day, "client-d", "td", api::kReleaseOrderLimit - 1, 60s);
+    auto late1 = s.JoinReleaseQueue("rel", day, "client-e", "te", std::nullopt, 60s);
+    auto late2 = s.JoinReleaseQueue("rel", day, "client-f", "tf", std::nullopt, 60s);
+    REQUIRE(big.ok());
+    REQUIRE(late1.ok());
+    REQUIRE(late2.ok());
+    CHECK(big->rank == 3);
+    CHECK(late1->rank == 4);
+    CHECK(late2->rank == 5);
+    CHECK(*s.ReleaseQueueSize("rel", day) == 6);
+    // Another day, another queue; a ticket id is not taken over.
+    CHECK(*s.ReleaseQueueSize("rel", "2027-01-05") == 0);
+    CHECK_FALSE(s.JoinReleaseQueue("rel", day, "client-g", "ta", 1, 60s).ok());
+    // Concurrent joins of one client: one ticket.
+    std::vector<std::thread> threads;
+    std::vector<std::string> ids(8);
+    for (int i = 0; i < 8; ++i) {
+      threads.emplace_back([&, i] {
+        auto t = s.JoinReleaseQueue("rel", "2027-01-06", "same", "x" + std::to_string(i),
+                                    static_cast<std::uint64_t>(i), 60s);
+        if (t.ok()) ids[static_cast<std::size_t>(i)] = t->id;
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(std::all_of(ids.begin(), ids.end(), [&](const std::string& id) { return id == ids[0]; }));
+    CHECK(*s.ReleaseQueueSize("rel", "2027-01-06") == 1);
+    // The queue is kept `keep` from its latest join.
+    REQUIRE(s.JoinReleaseQueue("rel", "2027-01-07", "k", "tk", 1, 300ms).ok());
+    std::this_thread::sleep_for(400ms);
+    CHECK(*s.ReleaseQueueSize("rel", "2027-01-07") == 0);
+    CHECK(s.GetReleaseTicket("rel", "2027-01-07", "tk").status().code() == StatusCode::kNotFound);
+  }
+}
+
 }  // namespace termin::service

@@ -124,7 +124,11 @@ Status Booker::CheckStart(const OfficeInfo& office, const Visit& visit, Instant 
                                  std::to_string(rules.min_notice.count()) + " minutes");
   }
   LocalDate day = LocalDayOf(start, zone);
-  if (day > Today(office, now) + date::days(rules.max_days_ahead)) {
+  if (day > LastBookableDay(zone, rules, now)) {
+    if (day == Today(office, now) + date::days(rules.max_days_ahead)) {
+      return Status::Unprocessable("this day opens for booking at " +
+                                   FormatTimeOfDay(rules.release_time) + " today");
+    }
     return Status::Unprocessable("start is beyond the booking horizon of " +
                                  std::to_string(rules.max_days_ahead) + " days");
   }
@@ -199,7 +203,7 @@ std::vector<Alternative> Booker::NearestOffers(const OfficeInfo& office, const V
   LocalDate today = Today(office, now);
   LocalDate first = std::max(today, LocalDayOf(start, zone) - date::days(1));
   LocalDate last = std::min(first + date::days(7),
-                            today + date::days(office.schedule.rules.max_days_ahead));
+                            LastBookableDay(zone, office.schedule.rules, now));
   if (last < first) return {};
   DayRange days{first, last};
   auto distance = [&](const Offer& o) {

@@ -40,6 +40,7 @@ constexpr std::int64_t kMaxDuration = 480;    // minutes: a working day
 constexpr std::int64_t kMaxBuffer = 120;      // minutes
 constexpr std::int64_t kMaxNotice = 7 * 1440; // minutes: a week
 constexpr std::int64_t kMaxDaysAhead = 366;
+constexpr std::int64_t kMaxReleaseWindowSeconds = 600;
 constexpr std::int64_t kMaxHoldTtl = 60;      // minutes
 constexpr std::int64_t kMaxReminder = 7 * 1440;
 constexpr std::array<const char*, 7> kDayKeys = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -553,6 +554,8 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   office.double_opt_in = Minutes{0};
   office.no_show_grace = kDefaultNoShowGrace;
   office.walk_in_margin = Minutes{0};
+  office.release_window = std::chrono::seconds{0};
+  office.release_admit_per_second = kDefaultReleaseAdmitPerSecond;
   if (v == nullptr) return true;
   const std::size_t before = e.count();
   ObjectReader obj(*v, path, e,
@@ -562,7 +565,8 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
                     "waitlist_offer_minutes", "double_opt_in_minutes",
                     "no_show_grace_minutes", "same_day_buffer_percent",
                     "same_day_buffer_release", "walk_in_margin_minutes",
-                    "hotline_share_percent", "hotline_release_days_before"});
+                    "hotline_share_percent", "hotline_release_days_before", "release_time",
+                    "release_window_seconds", "release_admit_per_second"});
   if (!obj.ok()) return false;
   BookingRules& r = office.schedule.rules;
   if (auto g = ReadInt(obj.Get("grid_minutes"), obj.Path("grid_minutes"), 1, 60, e)) {
@@ -634,6 +638,26 @@ bool ReadRules(const Value* v, const std::string& path, OfficeInfo& office, Erro
   if (auto d = ReadInt(obj.Get("hotline_release_days_before"), obj.Path("hotline_release_days_before"), 0,
                        kMaxDaysAhead, e)) {
     r.hotline_release_days = static_cast<int>(*d);
+  }
+  if (const Value* at = obj.Get("release_time")) {
+    if (auto t = ReadTime(*at, obj.Path("release_time"), e)) {
+      if (*t >= Minutes{24 * 60}) {
+        e.Add(obj.Path("release_time"), "must be before 24:00");
+      } else {
+        r.release_time = *t;
+      }
+    }
+  }
+  if (auto w = ReadInt(obj.Get("release_window_seconds"), obj.Path("release_window_seconds"), 0,
+                       kMaxReleaseWindowSeconds, e)) {
+    if (*w > 0 && !obj.Get("release_time")) {
+      e.Add(obj.Path("release_window_seconds"), "needs a release_time");
+    }
+    office.release_window = std::chrono::seconds{*w};
+  }
+  if (auto n = ReadInt(obj.Get("release_admit_per_second"), obj.Path("release_admit_per_second"), 1,
+                       1000, e)) {
+    office.release_admit_per_second = static_cast<int>(*n);
   }
   if (const Value* rem = obj.Get("reminder_minutes_before")) {
     const std::string at = obj.Path("reminder_minutes_before");
@@ -1132,6 +1156,18 @@ void WriteOffice(const OfficeInfo& o, Writer& w) {
     w.Int(s.rules.same_day_buffer_percent);
     Key(w, "same_day_buffer_release");
     String(w, FormatTimeOfDay(s.rules.same_day_release));
+  }
+  if (s.rules.release_time >= Minutes{0}) {
+    Key(w, "release_time");
+    String(w, FormatTimeOfDay(s.rules.release_time));
+  }
+  if (o.release_window.count() > 0) {
+    Key(w, "release_window_seconds");
+    w.Int64(o.release_window.count());
+  }
+  if (o.release_admit_per_second != kDefaultReleaseAdmitPerSecond) {
+    Key(w, "release_admit_per_second");
+    w.Int(o.release_admit_per_second);
   }
   if (s.rules.hotline_share_percent > 0) {
     Key(w, "hotline_share_percent");

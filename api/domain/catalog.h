@@ -46,6 +46,7 @@ inline constexpr std::size_t kMaxIntervalsPerDay = 24;
 inline constexpr std::size_t kMaxReminders = 5;
 inline constexpr std::size_t kMaxFieldErrors = 50;    // collected before giving up
 inline constexpr Minutes kDefaultNoShowGrace{10};     // rules.no_show_grace_minutes
+inline constexpr int kDefaultReleaseAdmitPerSecond = 10;  // rules.release_admit_per_second
 
 // One problem in a document: `field` is the path ("desks[0].opening.mon[1]",
 // "" for the document itself), `message` says what is wrong with it.
@@ -124,6 +125,12 @@ struct OfficeInfo {
   // plan serves it this long before the desk's close (room for visits that
   // take longer than their median); the expected waits use the real close.
   Minutes walk_in_margin{0};
+  // A fair release (api/domain/release_queue.h): with schedule.rules.
+  // release_time set, holds on the day it opens that arrive in the first
+  // `release_window` after it join a pre-queue that is drawn by lot at the
+  // window's end and admitted at `release_admit_per_second`; 0 = no queue.
+  std::chrono::seconds release_window{0};
+  int release_admit_per_second = kDefaultReleaseAdmitPerSecond;
   std::vector<std::string> desk_names;    // display names, "Schalter 1"
   std::vector<std::string> closure_reasons;  // "Betriebsausflug"; may be empty
   Office schedule;

@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include "api/security/secrets.h"
+#include "scheduler/availability.h"
 #include "scheduler/calendar.h"
 
 namespace termin::api {
@@ -89,7 +90,7 @@ Result<std::vector<Wish>> MakeWishes(const Catalog& catalog, const WishRequest& 
     const date::time_zone* zone = office->schedule.zone;
     const BookingRules& rules = office->schedule.rules;
     const LocalDate today = LocalDayOf(now_min, zone);
-    LocalDate last = std::min(request.latest, today + date::days(rules.max_days_ahead));
+    LocalDate last = std::min(request.latest, LastBookableDay(zone, rules, now_min));
     last = std::min(last, today + date::days(kMaxWishDays));
     const Instant earliest = now_min + rules.min_notice;
     for (LocalDate day = today; day <= last; day += date::days(1)) {

@@ -425,6 +425,7 @@ HttpResponse App::CreateHold(const Call& call) {
   if (!office) return Problem(call, MakeProblem("unprocessable", "no such office"));
   auto visit = booker_.VisitAt(*office, *services);
   if (!visit.ok()) return Error(call, visit.status());
+  if (auto refused = CheckReleaseQueue(call, *office, *start)) return *refused;
   if (auto refused = CheckProofOfWork(call, *office)) return *refused;
   const std::string hold_id = Booker::NewHoldId(*office);
   if (auto refused = fair_use_.AdmitHold(call.request, hold_id, booker_.HoldTtl(*office))) {

@@ -17,6 +17,7 @@ void App::RegisterRoutes() {
   r.LimitParam("reference", 40);
   r.LimitParam("holdId", 64);
   r.LimitParam("wishId", 64);
+  r.LimitParam("ticket", 40);
   r.LimitParam("letterId", 64);
   r.Add("GET", "/v1/offices", bind(&App::ListOffices));
   r.Add("GET", "/v1/offices/{officeId}", bind(&App::GetOffice));
@@ -24,6 +25,8 @@ void App::RegisterRoutes() {
   r.Add("GET", "/v1/availability", bind(&App::GetAvailability));
   r.Add("GET", "/v1/availability/next", bind(&App::GetNextAvailability));
   r.Add("GET", "/v1/challenge", bind(&App::GetChallenge));
+  r.Add("POST", "/v1/offices/{officeId}/release-queue", bind(&App::JoinReleaseQueue));
+  r.Add("GET", "/v1/offices/{officeId}/release-queue/{ticket}", bind(&App::GetReleaseTicket));
   r.Add("POST", "/v1/holds", bind(&App::CreateHold));
   r.Add("DELETE", "/v1/holds/{holdId}", bind(&App::DeleteHold));
   r.Add("POST", "/v1/holds/{holdId}/extend", bind(&App::ExtendHold));

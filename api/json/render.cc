@@ -132,6 +132,18 @@ void WriteOfficePublic(JsonWriter& w, const OfficeInfo& office) {
     w.EndArray();
   }
   w.EndObject();
+  // A release time: the latest bookable day opens at this local time.
+  if (office.schedule.rules.release_time >= Minutes{0}) {
+    w.Key("release");
+    w.StartObject();
+    w.Key("time");
+    WriteString(w, FormatTimeOfDay(office.schedule.rules.release_time));
+    w.Key("days_ahead");
+    w.Int(office.schedule.rules.max_days_ahead);
+    w.Key("window_seconds");
+    w.Int64(office.release_window.count());
+    w.EndObject();
+  }
   w.EndObject();
 }
 

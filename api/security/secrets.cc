@@ -95,17 +95,21 @@ std::string DeriveSecret(std::string_view seed) {
   return Base64Url(mac, 18);  // as long as NewSecret's
 }
 
+std::string MacToken(std::string_view key, std::string_view message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  return Base64Url(mac, 24);
+}
+
 std::string ManageLinkToken(std::string_view link_key, std::string_view reference,
                             std::string_view secret_hash) {
   std::string message = "termin manage link v1\n";
   message.append(reference);
   message.push_back('\n');
   message.append(secret_hash);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), link_key.data(), static_cast<int>(link_key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-  return std::string(kLinkTokenPrefix) + Base64Url(mac, 24);
+  return std::string(kLinkTokenPrefix) + MacToken(link_key, message);
 }
 
 namespace {

@@ -52,6 +52,10 @@ inline constexpr std::string_view kLinkTokenPrefix = "l1.";
 std::string ManageLinkToken(std::string_view link_key, std::string_view reference,
                             std::string_view secret_hash);
 
+// HMAC-SHA256 of `message` under `key`, its first 24 bytes in base64url
+// (32 characters): a token only the key's holder can make.
+std::string MacToken(std::string_view key, std::string_view message);
+
 // Authenticated encryption (AES-256-GCM, random nonce) under a key derived
 // from `key_material` (SHA-256). Unseal is nullopt for anything that was
 // not sealed under the same material, or was changed.

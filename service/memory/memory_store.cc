@@ -1441,6 +1441,64 @@ Result<std::size_t> MemoryStore::OfferReleased(const std::string& office_id) {
   return offers;
 }
 
+namespace {
+
+api::ReleaseTicket TicketOf(const std::set<std::pair<double, std::string>>& order,
+                            const std::string& id, const std::pair<double, std::string>& entry) {
+  auto at = order.find({entry.first, id});
+  return api::ReleaseTicket{id, entry.second,
+                            static_cast<std::int64_t>(std::distance(order.begin(), at)),
+                            static_cast<std::int64_t>(order.size())};
+}
+
+}  // namespace
+
+Result<api::ReleaseTicket> MemoryStore::JoinReleaseQueue(const std::string& office_id,
+                                                         const std::string& day,
+                                                         const std::string& client,
+                                                         const std::string& ticket_id,
+                                                         std::optional<std::uint64_t> order,
+                                                         std::chrono::milliseconds keep) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(release_mutex_);
+  std::erase_if(release_queues_, [&](const auto& q) { return q.second.kept_until <= now; });
+  ReleaseQueue& q = release_queues_[office_id + " " + day];
+  q.kept_until = now + keep;
+  auto known = q.ticket_of.find(client);
+  if (known != q.ticket_of.end()) return TicketOf(q.order, known->second, q.by_ticket[known->second]);
+  if (q.by_ticket.count(ticket_id) != 0) return Status::FailedPrecondition("ticket id in use");
+  // Late tickets after every drawn one, in the order they came (as Redis).
+  const double place = order ? static_cast<double>(*order)
+                             : static_cast<double>(2 * api::kReleaseOrderLimit) + static_cast<double>(++q.late);
+  q.ticket_of[client] = ticket_id;
+  q.by_ticket[ticket_id] = {place, client};
+  q.order.insert({place, ticket_id});
+  return TicketOf(q.order, ticket_id, q.by_ticket[ticket_id]);
+}
+
+Result<api::ReleaseTicket> MemoryStore::GetReleaseTicket(const std::string& office_id,
+                                                         const std::string& day,
+                                                         const std::string& ticket_id) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(release_mutex_);
+  auto q = release_queues_.find(office_id + " " + day);
+  if (q == release_queues_.end() || q->second.kept_until <= now) {
+    return Status::NotFound("no such ticket");
+  }
+  auto t = q->second.by_ticket.find(ticket_id);
+  if (t == q->second.by_ticket.end()) return Status::NotFound("no such ticket");
+  return TicketOf(q->second.order, ticket_id, t->second);
+}
+
+Result<std::int64_t> MemoryStore::ReleaseQueueSize(const std::string& office_id,
+                                                   const std::string& day) {
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(release_mutex_);
+  auto q = release_queues_.find(office_id + " " + day);
+  if (q == release_queues_.end() || q->second.kept_until <= now) return std::int64_t{0};
+  return static_cast<std::int64_t>(q->second.order.size());
+}
+
 Result<std::string> MemoryStore::SharedSecret(const std::string& name) {
   std::lock_guard<std::mutex> lock(secrets_mutex_);
   std::string& value = secrets_[name];

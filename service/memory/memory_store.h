@@ -22,6 +22,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -143,6 +144,15 @@ class MemoryStore final : public api::Store {
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
   Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
+  Result<api::ReleaseTicket> JoinReleaseQueue(const std::string& office_id, const std::string& day,
+                                              const std::string& client,
+                                              const std::string& ticket_id,
+                                              std::optional<std::uint64_t> order,
+                                              std::chrono::milliseconds keep) override;
+  Result<api::ReleaseTicket> GetReleaseTicket(const std::string& office_id, const std::string& day,
+                                              const std::string& ticket_id) override;
+  Result<std::int64_t> ReleaseQueueSize(const std::string& office_id,
+                                        const std::string& day) override;
   Result<std::string> SharedSecret(const std::string& name) override;
   Status Ping() override;
 
@@ -186,6 +196,16 @@ class MemoryStore final : public api::Store {
   std::map<std::string, std::unique_ptr<Shard>> shards_;  // guarded by shards_mutex_
 
   std::mutex index_mutex_;  // taken after a shard mutex, never before
+  // A release's pre-queue (JoinReleaseQueue), by "<office> <day>".
+  struct ReleaseQueue {
+    std::map<std::string, std::string> ticket_of;              // client -> ticket
+    std::map<std::string, std::pair<double, std::string>> by_ticket;  // ticket -> order, client
+    std::set<std::pair<double, std::string>> order;            // (order, ticket)
+    std::int64_t late = 0;
+    TimePoint kept_until;
+  };
+  std::mutex release_mutex_;
+  std::map<std::string, ReleaseQueue> release_queues_;  // guarded by release_mutex_
   std::mutex secrets_mutex_;
   std::map<std::string, std::string> secrets_;  // SharedSecret
   std::map<std::string, std::string> reference_office_;  // guarded by index_mutex_

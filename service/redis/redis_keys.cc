@@ -64,6 +64,10 @@ std::string RedisKeys::QueueCalls(std::string_view office, std::string_view day)
   return OfficeKey(office, std::string("q:").append(day).append(":c"));
 }
 std::string RedisKeys::QueueDurations(std::string_view office) const { return OfficeKey(office, "qdur"); }
+std::string RedisKeys::ReleaseQueue(std::string_view office, std::string_view day,
+                                    std::string_view part) const {
+  return OfficeKey(office, std::string("rq:").append(day).append(":").append(part));
+}
 std::string RedisKeys::Tallies(std::string_view office, std::string_view day) const {
   return OfficeKey(office, std::string("ev:").append(day));
 }

@@ -56,6 +56,11 @@ class RedisKeys {
   // Evaluation tallies of a local day (api/tally.h): hash field -> count,
   // written by the booking and queue scripts (ev_key), never expiring.
   std::string Tallies(std::string_view office, std::string_view day) const;
+  // A release's pre-queue (api/store.h, ReleaseTicket), `part` one of
+  // "z" (zset ticket -> order), "c" (hash client -> ticket), "t" (hash
+  // ticket -> client), "n" (counter of late tickets).
+  std::string ReleaseQueue(std::string_view office, std::string_view day,
+                           std::string_view part) const;
   // The audit log of an office ("*": city-wide): stream, MINID-trimmed.
   std::string Audit(std::string_view office) const;
 

@@ -1141,6 +1141,33 @@ redis.call('PEXPIRE', KEYS[1], fmt(math.max(1, tonumber(last[2]) - now)))
 return {'OK'}
 )lua";
 
+/* release_join. KEYS: the queue's z (ticket -> order), c (client ->
+   ticket), t (ticket -> client), n (late counter). ARGV: client, ticket id,
+   order ('' = late: after every ticket so far), keep_ms. Returns {ticket,
+   client, rank, size}: the client's ticket, new or not. */
+const char* kReleaseJoin = R"lua(
+local t = redis.call('HGET', KEYS[2], ARGV[1])
+if not t then
+  t = ARGV[2]
+  if redis.call('HEXISTS', KEYS[3], t) == 1 then return redis.error_reply('ticket id in use') end
+  local order = ARGV[3]
+  if order == '' then order = fmt(2199023255552 + redis.call('INCR', KEYS[4])) end
+  redis.call('ZADD', KEYS[1], order, t)
+  redis.call('HSET', KEYS[2], ARGV[1], t)
+  redis.call('HSET', KEYS[3], t, ARGV[1])
+end
+for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+return {t, redis.call('HGET', KEYS[3], t), redis.call('ZRANK', KEYS[1], t), redis.call('ZCARD', KEYS[1])}
+)lua";
+
+/* release_read. KEYS: z, t of release_join. ARGV: ticket id. Returns
+   {ticket, client, rank, size}, or {} for an unknown ticket. */
+const char* kReleaseRead = R"lua(
+local client = redis.call('HGET', KEYS[2], ARGV[1])
+if not client then return {} end
+return {ARGV[1], client, redis.call('ZRANK', KEYS[1], ARGV[1]), redis.call('ZCARD', KEYS[1])}
+)lua";
+
 /* erase_contact. KEYS: appointment, notes. ARGV: cutoff_ms.
    Contact data goes when the visit's claim ended before the cutoff, or when
    it was cancelled before the cutoff (the memory store's rule). Judged here,
@@ -1332,6 +1359,8 @@ std::vector<RedisScriptSource> Build(bool tallies) {
   set(RedisScript::kQueueCall, "queue_call", kQueueCall);
   set(RedisScript::kQueueStep, "queue_step", kQueueStep);
   set(RedisScript::kMarkNoShow, "mark_no_show", kMarkNoShow);
+  set(RedisScript::kReleaseJoin, "release_join", kReleaseJoin);
+  set(RedisScript::kReleaseRead, "release_read", kReleaseRead);
   return v;
 }
 

@@ -57,6 +57,8 @@ enum class RedisScript {
   kWithdrawWish,       // the waitlist: a wish erased (its live offer released and offered on)
   kOfferReleased,      // the waitlist's sweep of one office: lapsed places offered, ended wishes erased
   kConfirmOptIn,       // double opt-in: preconfirmed -> confirmed, its claim kept + jobs
+  kReleaseJoin,        // a release's pre-queue: the client's ticket, or a new one
+  kReleaseRead,        // a release's pre-queue: one ticket's place
   kCount               // not a script: the number of scripts
 };
 

@@ -1601,6 +1601,62 @@ Result<std::vector<api::AuditEntry>> RedisStore::ReadAudit(const std::string& of
   return out;
 }
 
+namespace {
+
+Result<api::ReleaseTicket> TicketAnswer(const redisReply& r) {
+  if (r.type != REDIS_REPLY_ARRAY || r.elements == 0) return Status::NotFound("no such ticket");
+  if (r.elements != 4) return Status::Internal("unexpected answer from the booking database");
+  return api::ReleaseTicket{std::string(Str(*r.element[0])), std::string(Str(*r.element[1])),
+                            Int(*r.element[2]), Int(*r.element[3])};
+}
+
+}  // namespace
+
+Result<api::ReleaseTicket> RedisStore::JoinReleaseQueue(const std::string& office_id,
+                                                        const std::string& day,
+                                                        const std::string& client,
+                                                        const std::string& ticket_id,
+                                                        std::optional<std::uint64_t> order,
+                                                        std::chrono::milliseconds keep) {
+  if (!RedisKeys::ValidId(office_id) || !RedisKeys::ValidId(day)) {
+    return Status::InvalidArgument("bad office or day");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kReleaseJoin,
+                       {keys_.ReleaseQueue(office_id, day, "z"), keys_.ReleaseQueue(office_id, day, "c"),
+                        keys_.ReleaseQueue(office_id, day, "t"), keys_.ReleaseQueue(office_id, day, "n")},
+                       {client, ticket_id, order ? std::to_string(*order) : std::string(),
+                        std::to_string(std::max<std::int64_t>(1, keep.count()))});
+  if (!r.ok()) return r.status();
+  return TicketAnswer(**r);
+}
+
+Result<api::ReleaseTicket> RedisStore::GetReleaseTicket(const std::string& office_id,
+                                                        const std::string& day,
+                                                        const std::string& ticket_id) {
+  if (!RedisKeys::ValidId(office_id) || !RedisKeys::ValidId(day)) {
+    return Status::NotFound("no such ticket");
+  }
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Eval(RedisScript::kReleaseRead,
+                       {keys_.ReleaseQueue(office_id, day, "z"), keys_.ReleaseQueue(office_id, day, "t")},
+                       {ticket_id});
+  if (!r.ok()) return r.status();
+  return TicketAnswer(**r);
+}
+
+Result<std::int64_t> RedisStore::ReleaseQueueSize(const std::string& office_id,
+                                                  const std::string& day) {
+  if (!RedisKeys::ValidId(office_id) || !RedisKeys::ValidId(day)) return std::int64_t{0};
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  auto r = lease->Command({"ZCARD", keys_.ReleaseQueue(office_id, day, "z")});
+  if (Status s = CheckReply(r); !s.ok()) return s;
+  return static_cast<std::int64_t>(Int(**r));
+}
+
 Result<std::string> RedisStore::SharedSecret(const std::string& name) {
   if (!RedisKeys::ValidId(name)) return Status::InvalidArgument("bad secret name");
   auto lease = pool_->Acquire();

@@ -157,6 +157,15 @@ class RedisStore final : public api::Store {
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
   Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
+  Result<api::ReleaseTicket> JoinReleaseQueue(const std::string& office_id, const std::string& day,
+                                              const std::string& client,
+                                              const std::string& ticket_id,
+                                              std::optional<std::uint64_t> order,
+                                              std::chrono::milliseconds keep) override;
+  Result<api::ReleaseTicket> GetReleaseTicket(const std::string& office_id, const std::string& day,
+                                              const std::string& ticket_id) override;
+  Result<std::int64_t> ReleaseQueueSize(const std::string& office_id,
+                                        const std::string& day) override;
   Result<std::string> SharedSecret(const std::string& name) override;
   Status Ping() override;
   // termin_redis_wait_short_total, termin_redis_redirects_total{kind}.
