@@ -37,6 +37,7 @@ if [ -n "$first" ] && [ -x "$first/bin/termin-api" ]; then
   step "web: staff screens, embedded store" node clients/web/test/staff.mjs --api-bin "$first/bin/termin-api"
   step "web: evaluation page, embedded store" node clients/web/test/evaluation.mjs --api-bin "$first/bin/termin-api"
   step "web: office admin (closed days, holidays, rules), embedded store" node clients/web/test/admin.mjs --api-bin "$first/bin/termin-api"
+  step "web: a fair release's queue, embedded store" node clients/web/test/release.mjs --api-bin "$first/bin/termin-api"
   if command -v redis-server >/dev/null; then
     rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
@@ -68,6 +69,14 @@ if [ -n "$first" ] && [ -x "$first/bin/termin-api" ]; then
     sleep 0.5
     step "web: office admin, Redis" env TERMIN_SCREENSHOTS="$first/web-screenshots-redis" \
       node clients/web/test/admin.mjs --api-bin "$first/bin/termin-api" --store "redis://127.0.0.1:$rport"
+    kill "$rpid" 2>/dev/null || true
+    # A fair release's queue on a fresh Redis.
+    rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
+    rpid=$!
+    sleep 0.5
+    step "web: a fair release's queue, Redis" env TERMIN_SCREENSHOTS="$first/web-screenshots-redis" \
+      node clients/web/test/release.mjs --api-bin "$first/bin/termin-api" --store "redis://127.0.0.1:$rport"
     kill "$rpid" 2>/dev/null || true
   fi
 fi

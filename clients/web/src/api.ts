@@ -2,7 +2,10 @@
 // The API origin is the origin the widget's script came from (or the
 // element's `api` attribute), so a city page on another origin calls it
 // through CORS.
-export interface Office { id: string; name: string; address: { street: string; postal_code: string; city: string }; services: string[] }
+export interface Office {
+  id: string; name: string; address: { street: string; postal_code: string; city: string }; services: string[];
+  release?: { time: string; days_ahead: number; window_seconds: number };
+}
 export interface Service { id: string; name: string; bring: string; duration_minutes: number }
 export interface Slot { start: string; free: number }
 export interface Day { date: string; office: string; slots: Slot[] }
@@ -10,6 +13,11 @@ export interface Hold { id: string; secret: string; version: number; office: str
 export type HoldExtended = Omit<Hold, 'secret'>;
 export interface Appointment { reference: string; manage_secret?: string; status: string; confirm_by?: string; office: string; services: string[]; start: string; end: string }
 export interface Alternative { office: string; start: string }
+// A fair release's pre-queue ticket (GET /v1/offices/{id}/release-queue/{ticket}).
+export interface ReleaseTicket {
+  ticket: string; office: string; day: string; release_at: string; draw_at: string; queue_length: number;
+  state: 'waiting-for-draw' | 'queued' | 'admitted'; position?: number; admit_at?: string; pass?: string;
+}
 
 import type { Challenge } from './pow.js';
 
@@ -65,16 +73,25 @@ export class Api {
   }
   // Where the office asks for proof of work (428), the browser solves a
   // challenge and holds again; the solver is loaded only then.
-  async hold(office: string, services: string[], start: string) {
+  // On a day being released (429 release-queue) the caller joins the queue
+  // and holds again with the ticket's pass.
+  async hold(office: string, services: string[], start: string, pass = '') {
+    const extra: Record<string, string> = pass ? { 'X-Release-Pass': pass } : {};
     try {
-      return await this.call<Hold>('POST', '/v1/holds', { office, services, start });
+      return await this.call<Hold>('POST', '/v1/holds', { office, services, start }, extra);
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 428) throw e;
       const challenge = await this.call<Challenge>('GET', '/v1/challenge');
       const { solve } = await import('./pow.js');
       const proof = await solve(challenge);
-      return this.call<Hold>('POST', '/v1/holds', { office, services, start }, { 'X-Proof-Of-Work': proof });
+      return this.call<Hold>('POST', '/v1/holds', { office, services, start }, { ...extra, 'X-Proof-Of-Work': proof });
     }
+  }
+  joinRelease(office: string) {
+    return this.call<ReleaseTicket>('POST', `/v1/offices/${encodeURIComponent(office)}/release-queue`);
+  }
+  releaseTicket(office: string, ticket: string) {
+    return this.call<ReleaseTicket>('GET', `/v1/offices/${encodeURIComponent(office)}/release-queue/${encodeURIComponent(ticket)}`);
   }
   release(hold: Hold) {
     return this.call<void>('DELETE', `/v1/holds/${encodeURIComponent(hold.id)}`, undefined, { 'X-Hold-Secret': hold.secret });

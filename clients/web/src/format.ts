@@ -16,6 +16,10 @@ export function shortDay(date: string, locale: string): { weekday: string; day: 
 export function time(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: kZone }).format(new Date(iso));
 }
+// With seconds: "08:00:30" (the release queue's draw).
+export function timeSeconds(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: kZone }).format(new Date(iso));
+}
 export function dateOf(iso: string): string {
   return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: kZone }).format(new Date(iso));
 }

@@ -6,14 +6,14 @@
 // when it appears, and a polite live region says what happened.
 import { LitElement, html, nothing } from 'lit';
 import { base } from '../styles.js';
-import { Api, ApiError, type Alternative, type Appointment, type Day, type Hold, type Office, type Service } from '../api.js';
+import { Api, ApiError, type Alternative, type Appointment, type Day, type Hold, type Office, type ReleaseTicket, type Service } from '../api.js';
 import { pickLang, messages, type Lang, type Messages } from '../i18n/index.js';
-import { addDays, dateOf, longDate, time, today } from '../format.js';
+import { addDays, dateOf, longDate, time, timeSeconds, today } from '../format.js';
 import './slot-calendar.js';
 import './hold-countdown.js';
 import './contact-form.js';
 
-type Step = 'loading' | 'failed' | 'services' | 'office' | 'day' | 'time' | 'contact' | 'expired' | 'done' | 'wish' | 'wished';
+type Step = 'loading' | 'failed' | 'services' | 'office' | 'day' | 'time' | 'contact' | 'expired' | 'done' | 'wish' | 'wished' | 'queue';
 const kDays = 28;
 
 export function apiBase(el: HTMLElement): string {
@@ -51,6 +51,11 @@ export class TerminBooking extends LitElement {
   private appointment: Appointment | null = null;
   private moveFocus = false;
   private latest = '';      // the wish's last day (YYYY-MM-DD)
+  // A fair release: the start picked while its day is being released, and
+  // the pre-queue ticket that will buy its hold.
+  private pending: { office: string; start: string } | null = null;
+  private ticket: ReleaseTicket | null = null;
+  private queueTimer = 0;
 
   connectedCallback() {
     super.connectedCallback();
@@ -153,17 +158,24 @@ export class TerminBooking extends LitElement {
   private focusError() {
     this.updateComplete.then(() => (this.renderRoot.querySelector('.error-summary') as HTMLElement | null)?.focus());
   }
-  private async pick(office: string, start: string) {
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this.queueTimer);
+  }
+
+  private async pick(office: string, start: string, pass = '') {
     this.busy = true;
     this.alternatives = null;
     try {
       if (this.hold) { await this.api.release(this.hold).catch(() => undefined); this.hold = null; }
-      this.hold = await this.api.hold(office, this.chosen, start);
+      this.hold = await this.api.hold(office, this.chosen, start, pass);
       this.holdTotal = Math.max(1, (Date.parse(this.hold.expires_at) - Date.now()) / 1000);
       this.date = dateOf(start);
       this.go('contact', true, this.m.held(this.when(this.hold.office, this.hold.start)));
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
+      if (e instanceof ApiError && e.status === 429 && e.type === 'release-queue' && !pass) {
+        await this.joinQueue(office, start);
+      } else if (e instanceof ApiError && e.status === 409) {
         void this.refreshDays();  // the taken time goes from the list below the alternatives
         this.alternatives = e.alternatives;
         this.error = this.m.taken;
@@ -171,11 +183,64 @@ export class TerminBooking extends LitElement {
         this.step = 'time';
         this.updateComplete.then(() => (this.renderRoot.querySelector('#taken') as HTMLElement | null)?.focus());
       } else {
+        if (this.step === 'queue') this.go('time');
         this.error = this.m.genericError;
       }
     } finally {
       this.busy = false;
     }
+  }
+
+  // --- a fair release: wait in the pre-queue, then hold with its pass ---
+  private async joinQueue(office: string, start: string) {
+    try {
+      this.ticket = await this.api.joinRelease(office);
+    } catch {
+      this.error = this.m.genericError;
+      return;
+    }
+    this.pending = { office, start };
+    this.go('queue', true, this.m.queueHeading);
+    this.pollLater();
+  }
+  // Polls at the draw, at the admission time, and every few seconds between.
+  private pollLater() {
+    clearTimeout(this.queueTimer);
+    const t = this.ticket;
+    if (!t) return;
+    const target = Date.parse(t.state === 'waiting-for-draw' ? t.draw_at : t.admit_at ?? t.draw_at);
+    const wait = Math.min(5000, Math.max(500, target - Date.now() + 150));
+    this.queueTimer = window.setTimeout(() => void this.pollQueue(), wait);
+  }
+  private async pollQueue() {
+    if (this.step !== 'queue' || !this.ticket || !this.pending) return;
+    const before = this.ticket.state;
+    try {
+      this.ticket = await this.api.releaseTicket(this.ticket.office, this.ticket.ticket);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) this.leaveQueue(this.m.queueLost);
+      else this.pollLater();
+      return;
+    }
+    const t = this.ticket;
+    if (t.state === 'admitted' && t.pass) {
+      this.announce = this.m.queueTurn;
+      this.requestUpdate();
+      const { office, start } = this.pending;
+      await this.pick(office, start, t.pass);
+      this.pending = null;
+      return;
+    }
+    if (t.state !== before && t.position) this.announce = this.m.queuePlace(t.position, t.queue_length);
+    this.requestUpdate();
+    this.pollLater();
+  }
+  private leaveQueue(error = '') {
+    clearTimeout(this.queueTimer);
+    this.ticket = null;
+    this.pending = null;
+    this.go('time');
+    this.error = error;
   }
   // Gives the hold more time in one step (POST .../extend): same desk, same
   // start, nothing given back in between. Over the limit the countdown says
@@ -231,6 +296,11 @@ export class TerminBooking extends LitElement {
     const at = this.m.timeAt(time(a.start, this.m.locale));
     if (dateOf(a.start) !== this.date) return this.when(a.office, a.start);
     return several ? `${at}, ${this.officeName(a.office)}` : at;
+  }
+  // Where the chosen office opens new days at a set time, it says so.
+  private releaseNote() {
+    const r = this.offices.find((o) => o.id === this.where)?.release;
+    return r ? html`<p class="hint">${this.m.releaseNote(r.time, r.days_ahead)}</p>` : nothing;
   }
   private errorSummary() {
     return this.error ? html`<div class="error-summary" tabindex="-1" role="alert"><h3>${this.m.errorSummary}</h3><p>${this.error}</p></div>` : nothing;
@@ -310,11 +380,24 @@ export class TerminBooking extends LitElement {
         return html`${this.stepLine(3)}<h2 tabindex="-1">${m.dayHeading}</h2>
           <p class="hint">${this.serviceNames()} · ${this.where === 'any' ? m.anyOffice : this.officeName(this.where)}</p>
           <p class="hint">${m.dayHint}</p>
+          ${this.releaseNote()}
           ${this.days.length ? nothing : html`<div class="notice warn"><p>${m.noDays}</p></div>`}
           <p class="hint">${m.wishLinkHint} <button class="link" type="button" @click=${() => this.go('wish')}>${m.wishLink}</button></p>
           <slot-calendar .m=${m} from=${today()} days=${kDays} .counts=${counts}
             @day-chosen=${(e: CustomEvent) => { this.date = e.detail.date; this.alternatives = null; this.go('time'); }}></slot-calendar>
           ${this.backButton(this.office && this.chosen.length ? 'services' : 'office')}`;
+      }
+      case 'queue': {
+        const t = this.ticket!;
+        const secs = t.admit_at ? Math.max(0, Math.round((Date.parse(t.admit_at) - Date.now()) / 1000)) : 0;
+        return html`<h2 tabindex="-1">${m.queueHeading}</h2>
+          <div class="notice"><p>${m.queueIntro(longDate(t.day, m.locale))}</p>
+            ${t.state === 'waiting-for-draw' ? html`<p><strong>${m.queueDraw(timeSeconds(t.draw_at, m.locale))}</strong></p>`
+              : t.state === 'queued' ? html`<p><strong>${m.queuePlace(t.position!, t.queue_length)}</strong></p>
+                  <p>${m.queueWait(timeSeconds(t.admit_at!, m.locale), secs)}</p>`
+              : html`<p><strong>${m.queueTurn}</strong></p>`}</div>
+          ${this.pending ? html`<p>${m.queueChosen(this.when(this.pending.office, this.pending.start))}</p>` : nothing}
+          <button class="btn secondary" type="button" @click=${() => this.leaveQueue()}>${m.queueLeave}</button>`;
       }
       case 'time': {
         const starts = this.startsOn(this.date);

@@ -119,5 +119,15 @@ export const de = {
   offerDeclinedText: 'Der Termin geht an die nächste Person auf der Warteliste. Ihr Wunsch ist damit beendet.',
   wishNone: 'Für diese Auswahl können wir keine Benachrichtigung anlegen. Bitte wählen Sie ein anderes Amt oder einen späteren Tag.',
   wishTooMany: 'Mit dieser E-Mail-Adresse oder Telefonnummer warten Sie bei diesem Amt schon auf so viele Termine, wie möglich ist. Sobald einer Ihrer Wünsche endet (angenommen, abgelehnt oder abgelaufen), können Sie einen neuen anlegen.',
+  queueHeading: 'Neue Termine werden gerade freigegeben',
+  queueIntro: (day: string) => `Die Termine für ${day} sind eben erst freigegeben worden. Damit alle die gleiche Chance haben, kommen die Anfragen der ersten Sekunden in eine Warteschlange, deren Reihenfolge ausgelost wird. Wer früher da war oder viele Fenster öffnet, hat keinen Vorteil.`,
+  queueDraw: (at: string) => `Die Reihenfolge wird um ${at} Uhr ausgelost. Sie müssen nichts tun – bitte lassen Sie diese Seite geöffnet.`,
+  queuePlace: (p: number, n: number) => `Sie sind auf Platz ${p} von ${n}.`,
+  queueWait: (at: string, s: number) => (s <= 60 ? `Sie sind voraussichtlich in ${s} Sekunden an der Reihe (um ${at} Uhr).` : `Sie sind voraussichtlich um ${at} Uhr an der Reihe.`),
+  queueChosen: (t: string) => `Ihre gewählte Zeit: ${t}. Sobald Sie an der Reihe sind, reservieren wir sie sofort für Sie. Ist sie bis dahin vergeben, zeigen wir Ihnen andere freie Zeiten.`,
+  queueTurn: 'Sie sind an der Reihe. Ihr Termin wird reserviert …',
+  queueLeave: 'Warteschlange verlassen',
+  queueLost: 'Ihr Platz in der Warteschlange ist nicht mehr gültig. Bitte wählen Sie die Zeit noch einmal.',
+  releaseNote: (time: string, days: number) => `Neue Termine werden täglich um ${time} Uhr freigegeben, jeweils für den Tag in ${days} Tagen.`,
 };
 export type Messages = typeof de;
