@@ -15,6 +15,9 @@ export const kRuleGroups: { id: string; fields: RuleField[] }[] = [
     { key: 'grid_minutes', kind: 'int', min: 1, max: 60, def: 5 },
     { key: 'min_notice_minutes', kind: 'int', min: 0, max: 10080, def: 60 },
     { key: 'max_days_ahead', kind: 'int', min: 0, max: 366, def: 60 },
+    { key: 'release_time', kind: 'time', min: 0, max: 1439, def: '' },
+    { key: 'release_window_seconds', kind: 'int', min: 0, max: 600, def: 0 },
+    { key: 'release_admit_per_second', kind: 'int', min: 1, max: 1000, def: 10 },
     { key: 'hold_ttl_minutes', kind: 'int', min: 1, max: 60, def: 10 },
   ] },
   { id: 'buffer', fields: [
@@ -57,6 +60,8 @@ const kTime = /^([01]\d|2[0-3]):[0-5]\d$/;
 // One field's text -> its JSON value, or what is wrong with it.
 export function readRule(f: RuleField, text: string): { value?: unknown; problem?: RuleProblem } {
   const v = text.trim().replace(/\u2212/g, '-');
+  // A time without a default (release_time) may stay empty: left out.
+  if (f.kind === 'time' && !v && f.def === '') return {};
   if (f.kind === 'time') return kTime.test(v) ? { value: v } : { problem: { kind: 'time' } };
   if (f.kind === 'list') {
     if (!v) return { value: [] };
@@ -77,7 +82,7 @@ export function readRules(text: Record<string, string>): { rules: Record<string,
   const rules: Record<string, unknown> = {}, problems: Record<string, RuleProblem> = {};
   for (const f of kRuleFields) {
     const r = readRule(f, text[f.key] ?? '');
-    if (r.problem) problems[f.key] = r.problem; else rules[f.key] = r.value;
+    if (r.problem) problems[f.key] = r.problem; else if (r.value !== undefined) rules[f.key] = r.value;
   }
   return { rules, problems };
 }
