@@ -204,6 +204,8 @@ function newContext(cfg, servers) {
     cfg, ...servers,
     t0: 0, botsUntil: 0, humansUntil: 0,
     status: { bot: {}, human: {} },              // status code -> count, per class
+    passes: new Map(),                           // ip -> {promise, until}: release-queue passes
+    queueHumanMs: [], queueBotMs: [],            // time from joining the queue to the pass
     claims: [],                                  // {t, start, cls, via: public|offer}
     frees: [],                                   // {t, start, cause, cls}
     holds: [],                                   // every 201 hold: {start, cls, expires, state, t}
@@ -241,9 +243,34 @@ const holdBody = (start) => ({ office: OFFICE, services: [SERVICE], start });
 // A hold with the proof of work the office may ask for: a 428 fetches a
 // challenge, solves it and tries once more. Returns the last answer and the
 // HTTP time (challenge + holds) and solve time spent.
+// A fair release's pass for `ip` (one ticket per address): joins the
+// queue and polls until admitted; one wait per address, shared by its loops.
+function releasePass(ctx, cls, api, ip) {
+  const known = ctx.passes.get(ip);
+  if (known && (known.until === 0 || known.until > Date.now() + 1000)) return known.promise;
+  const entry = { until: 0 };
+  entry.promise = (async () => {
+    const t0 = Date.now();
+    let t = await call(ctx, cls, api, 'POST', `/v1/offices/${OFFICE}/release-queue`, { ip });
+    while (t.status === 200 && t.json.state !== 'admitted') {
+      const at = Date.parse(t.json.state === 'waiting-for-draw' ? t.json.draw_at : t.json.admit_at);
+      await sleep(Math.min(2000, Math.max(100, at - Date.now() + 50)));
+      t = await call(ctx, cls, api, 'GET', `/v1/offices/${OFFICE}/release-queue/${t.json.ticket}`, { ip });
+    }
+    if (t.status !== 200) { ctx.passes.delete(ip); return ''; }
+    (cls === 'bot' ? ctx.queueBotMs : ctx.queueHumanMs).push(Date.now() - t0);
+    entry.until = Date.parse(t.json.pass_expires_at);
+    return t.json.pass;
+  })();
+  ctx.passes.set(ip, entry);
+  return entry.promise;
+}
+
 async function holdWithPow(ctx, cls, api, ip, start, knownPow) {
   let http = 0, solve = 0, headers = {};
-  for (let round = 0; round < 2; round++) {
+  const known = ctx.passes.get(ip);
+  if (known?.until > Date.now()) headers['X-Release-Pass'] = await known.promise;
+  for (let round = 0; round < 3; round++) {
     if (knownPow || round === 1) {
       const c = await call(ctx, cls, api, 'GET', '/v1/challenge', { ip });
       http += c.ms;
@@ -251,10 +278,18 @@ async function holdWithPow(ctx, cls, api, ip, start, knownPow) {
       const s = await (cls === 'bot' ? ctx.botPool : ctx.humanPool).solve(c.json);
       solve += s.ms;
       (cls === 'bot' ? ctx.powBotMs : ctx.powHumanMs).push(s.ms);
-      headers = { 'X-Proof-Of-Work': s.header };
+      headers = { ...headers, 'X-Proof-Of-Work': s.header };
     }
     const r = await call(ctx, cls, api, 'POST', '/v1/holds', { ip, body: holdBody(start), headers });
     http += r.ms;
+    // A day being released: wait in the pre-queue for a pass, then again.
+    if (r.status === 429 && r.json?.type?.endsWith('release-queue') && round < 2) {
+      const pass = await releasePass(ctx, cls, api, ip);
+      if (!pass) return { r, http, solve };
+      headers = { 'X-Release-Pass': pass };
+      knownPow = knownPow || round === 1;
+      continue;
+    }
     if (r.status !== 428) {
       if (r.status === 201) {
         const hold = { ...r.json, cls, ip, expires: Date.parse(r.json.expires_at), state: 'open', t: Date.now() };
@@ -580,13 +615,13 @@ const CONFIGS = [
   { key: 'on', name: 'protections ON', serverArgs: [], rules: ON_RULES, waitlist: true, quota: O.quotaPerIdentity, check: true },
 ];
 if (O.releaseQueue) {
-  // The fair release (#14, being built elsewhere): its rules, and the step
-  // that joins the shuffled queue before a hold. Until the API knows the
-  // rules the admin PUT refuses them and the configuration is skipped.
+  // The fair release (#14): the day opens this very minute (Berlin), its
+  // first holds queue until `releaseWindow` seconds after the start of the
+  // run, drawn by lot then and admitted 10 a second. A 429 release-queue
+  // makes a client (human or bot address) join and wait for its pass.
   CONFIGS.push({
     key: 'queue', name: 'ON + fair release', serverArgs: [], waitlist: true, quota: O.quotaPerIdentity, check: true,
-    rules: { ...ON_RULES, release_time: '08:00', release_window_seconds: 10, release_admit_per_second: 5 },
-    needsSteps: true, steps: null,  // steps.beforeHold(ctx, h): join the queue, wait for the pass
+    rules: { ...ON_RULES, release_admit_per_second: 10 }, releaseWindow: 15,
   });
 }
 
@@ -595,10 +630,16 @@ async function runConfig(cfg) {
   const servers = await startServers(cfg, dir);
   debug('servers up', servers.apis);
   try {
-    const put = await applyRules(servers.apis, { hold_ttl_minutes: 1, proof_of_work_above_holds_per_minute: -1, appointments_per_identity: 0, rerelease_delay_minutes: 0, ...cfg.rules });
+    const release = {};
+    if (cfg.releaseWindow) {
+      const hms = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date());
+      if (hms > '23:58:30') return { skipped: 'too close to midnight in Berlin for a release this minute' };
+      release.release_time = hms.slice(0, 5);
+      release.release_window_seconds = Number(hms.slice(6, 8)) + cfg.releaseWindow;
+    }
+    const put = await applyRules(servers.apis, { hold_ttl_minutes: 1, proof_of_work_above_holds_per_minute: -1, appointments_per_identity: 0, rerelease_delay_minutes: 0, ...cfg.rules, ...release });
     if (!put.ok) return { skipped: `the admin PUT refused the rules (${put.status}: ${put.answer.slice(0, 160)})` };
     debug('rules applied');
-    if (cfg.needsSteps && !cfg.steps) return { skipped: 'the API knows the rules, but this simulation has no release-queue step yet (set steps.beforeHold)' };
     const ctx = newContext(cfg, servers);
     ctx.places = freeStarts((await (await fetch(servers.apis[0] + availPath)).json())).length;
     ctx.t0 = Date.now() + 500;
@@ -664,6 +705,8 @@ function summarize(ctx, tr) {
     maxOpenPerBotIp: maxOpenPerIp(ctx.holds.filter((x) => x.cls === 'bot')),
     maxPerBotIdentity: Math.max(0, ...Object.values(live.filter((b) => b.cls === 'bot').reduce((m, b) => ({ ...m, [b.identity]: (m[b.identity] || 0) + 1 }), {}))),
     powHuman: quantile(ctx.powHumanMs, 0.5), powHumanP90: quantile(ctx.powHumanMs, 0.9), powBot: ctx.powBotMs.length,
+    queueHuman: quantile(ctx.queueHumanMs, 0.5), queueHumanP90: quantile(ctx.queueHumanMs, 0.9), queuedHumans: ctx.queueHumanMs.length,
+    queueBot: quantile(ctx.queueBotMs, 0.5), queuedBots: ctx.queueBotMs.length,
     s429: { bot: c.bot[429] || 0, human: c.human[429] || 0 }, s428: { bot: c.bot[428] || 0, human: c.human[428] || 0 },
     requests: { bot: Object.values(c.bot).reduce((a, b) => a + b, 0), human: Object.values(c.human).reduce((a, b) => a + b, 0) },
     errors: { bot: (c.bot.err || 0) + (c.bot[500] || 0) + (c.bot[503] || 0), human: (c.human.err || 0) + (c.human[500] || 0) + (c.human[503] || 0) },
@@ -709,6 +752,8 @@ function printTable(results) {
     ['humans: a hold (challenge + POSTs), median / p90', (r) => `${ms(r.holdMs)} / ${ms(r.holdP90)}`],
     ['humans: confirm or accept, median / p90', (r) => `${ms(r.confirmMs)} / ${ms(r.confirmP90)}`],
     ['humans: PoW solve (node, 1 thread), median / p90', (r) => r.powHuman >= 0 ? `${ms(r.powHuman)} / ${ms(r.powHumanP90)}` : '-'],
+    ['release queue: humans / bot addresses that got a pass', (r) => r.queuedHumans ? `${r.queuedHumans} / ${r.queuedBots}` : '-'],
+    ['release queue: humans\' wait for the pass, median / p90', (r) => r.queuedHumans ? `${sec(r.queueHuman)} / ${sec(r.queueHumanP90)}` : '-'],
     ['bots: challenges solved', (r) => String(r.powBot)],
   ];
   const w0 = Math.max(...rows.map(([l]) => l.length)) + 2;
