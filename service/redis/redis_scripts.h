@@ -57,6 +57,7 @@ enum class RedisScript {
   kWithdrawWish,       // the waitlist: a wish erased (its live offer released and offered on)
   kOfferReleased,      // the waitlist's sweep of one office: lapsed places offered, ended wishes erased
   kConfirmOptIn,       // double opt-in: preconfirmed -> confirmed, its claim kept + jobs
+  kIdentityAtLimit,    // fair use, read only: an identity's quota used up (a new wish)
   kCount               // not a script: the number of scripts
 };
 
