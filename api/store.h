@@ -485,6 +485,17 @@ struct Wish {
   // offer-hold's visit day, so an accepted offer counts on its day).
   std::string day;
   std::vector<std::string> window_days;
+  // Fair use (OfficeInfo::appointments_per_identity), judged at every offer:
+  // the digests of the contact's normalised e-mail and phone (IdentityDigests)
+  // and the office's limit. A wish one of whose identities already has
+  // `identity_limit` future confirmed, checked-in or (not lapsed) preconfirmed
+  // appointments at the office sharing a service with `services` (counted as
+  // ConfirmHold counts them) is passed over: its accept could only be refused,
+  // and the place would be blocked for the offer's TTL. It keeps waiting (one
+  // of those visits may be cancelled). Erased with the contact data. 0 = no
+  // limit.
+  std::vector<std::string> identities;
+  int identity_limit = 0;
 };
 
 // A preconfirmed appointment read at `now` after its confirm_by is
@@ -801,6 +812,14 @@ class Store {
   // waiting wishes, and erases wishes that expired or whose offer lapsed.
   // Returns how many offers it made.
   virtual Result<std::size_t> OfferReleased(const std::string& office_id) = 0;
+  // Fair use, read only: whether one of `identities` already has `limit`
+  // future confirmed, checked-in or (not lapsed) preconfirmed appointments
+  // at the office that share a service with `services`, counted as
+  // ConfirmHold's identity_limit counts them (what a new wish is judged by
+  // before it is written). false for limit 0.
+  virtual Result<bool> IdentityAtLimit(const std::string& office_id,
+                                       const std::vector<std::string>& identities,
+                                       const std::vector<std::string>& services, int limit) = 0;
 
   // --- A fair release's pre-queue (ReleaseTicket) -------------------------------
   // The ticket of `client` for the release of `day` at `office_id`: the one

@@ -1696,6 +1696,53 @@ TEST_CASE("conformance: many cancels and holds racing over the waitlist: each pl
   }
 }
 
+// Regression (bench/rush_sim.mjs, --bot-wishes): a wish whose identity
+// booked up to the office's quota after making it was still offered freed
+// places it could never accept (the accept is too-many-appointments), and
+// each such place was blocked for the offer's TTL.
+TEST_CASE("conformance: a freed place passes over a wish whose identity is at its quota, to the next wish") {
+  for (Backend& b : Backends()) {
+    CAPTURE(b.name);
+    api::Store& s = *b.store;
+    const Instant t = Base();
+    api::Wish a = MakeWish("o1.full", {"d1"}, t, t + 60min, 30);
+    a.identities = {"mail-full"};
+    a.identity_limit = 1;
+    REQUIRE(s.AddWish(a).ok());
+    std::this_thread::sleep_for(5ms);
+    api::Wish next = MakeWish("o1.next", {"d1"}, t, t + 60min, 30);
+    next.identities = {"mail-next"};
+    next.identity_limit = 1;
+    REQUIRE(s.AddWish(next).ok());
+    CHECK_FALSE(*s.IdentityAtLimit("o1", {"mail-full"}, {"id-card"}, 1));
+    // A's identity books up to the limit elsewhere in the office.
+    auto own = s.PlaceHold(MakeHold("o1.own", MakeBooking("o1", "d2", t + 120min, 30), 60s));
+    REQUIRE(own.ok());
+    AppointmentRecord mine = MakeAppointment("WL-0200", {});
+    mine.identities = {"mail-full"};
+    mine.identity_limit = 1;
+    REQUIRE(s.ConfirmHold("o1.own", "secret-of-o1.own", own->version, mine, api::JobPlan{}).ok());
+    CHECK(*s.IdentityAtLimit("o1", {"mail-full"}, {"id-card"}, 1));
+    CHECK_FALSE(*s.IdentityAtLimit("o1", {"mail-full"}, {"passport"}, 1));
+    CHECK_FALSE(*s.IdentityAtLimit("o1", {"mail-next"}, {"id-card"}, 1));
+    // A place is freed: it goes to the next wish, A keeps waiting.
+    REQUIRE(s.CreateAppointment(MakeAppointment("WL-0201", MakeBooking("o1", "d1", t, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("WL-0201", "citizen", {}).ok());
+    CHECK(s.GetWish("o1.full")->state == api::WishState::kWaiting);
+    auto offered = s.GetWish("o1.next");
+    REQUIRE(offered.ok());
+    CHECK(offered->state == api::WishState::kOffered);
+    CHECK(s.GetHold(api::OfferHoldId("o1.full")).status().code() == StatusCode::kNotFound);
+    CHECK(OfferJobs(s) == 1);
+    // A's own visit cancelled: A is offered the next freed place again.
+    REQUIRE(s.CancelAppointment("WL-0200", "citizen", {}).ok());
+    REQUIRE(s.CreateAppointment(MakeAppointment("WL-0202", MakeBooking("o1", "d1", t + 30min, 30)), "", {}).ok());
+    REQUIRE(s.CancelAppointment("WL-0202", "citizen", {}).ok());
+    CHECK(s.GetWish("o1.full")->state == api::WishState::kOffered);
+    CHECK(s.GetWish("o1.full")->identities == std::vector<std::string>{"mail-full"});
+  }
+}
+
 TEST_CASE("conformance: a long freed place is offered piece by piece to shorter wishes, in one step") {
   for (Backend& b : Backends()) {
     CAPTURE(b.name);

@@ -6,6 +6,7 @@
 
 #include <date/tz.h>
 
+#include "api/security/limits.h"
 #include "api/security/secrets.h"
 #include "scheduler/availability.h"
 #include "scheduler/calendar.h"
@@ -111,6 +112,9 @@ Result<std::vector<Wish>> MakeWishes(const Catalog& catalog, const WishRequest& 
     w.id = office->id + "." + NewId();
     w.secret_hash = secret_hash;
     w.contact = request.contact;
+    // Fair use: judged again at every offer (Wish::identities).
+    w.identity_limit = office->appointments_per_identity;
+    if (w.identity_limit > 0) w.identities = IdentityDigests(request.contact);
     w.created_at = now;
     w.day = FormatDate(today);
     w.expires_at = ToTimePoint(w.windows.back().end);

@@ -84,6 +84,24 @@ HttpResponse App::CreateWish(const Call& call) {
   auto catalog = catalog_.Get();
   auto made = MakeWishes(*catalog, wish, Sha256Hex(secret), offer_key_, clock_->Now());
   if (!made.ok()) return Error(call, made.status());
+  // Fair use (rules.appointments_per_identity): a person who already has as
+  // many future appointments at an office as it allows, for a service of the
+  // wish, could accept no offer there (the confirm would be refused), so the
+  // wish is refused as a booking would be, before anything is written. The
+  // store passes such a wish over at every offer too (Wish::identities),
+  // for one who books up to the quota later. A store that cannot answer
+  // lets the wish through.
+  for (const Wish& w : *made) {
+    if (w.identity_limit <= 0) continue;
+    auto full = store_->IdentityAtLimit(w.office_id, w.identities, w.services, w.identity_limit);
+    if (full.ok() && *full) {
+      return Problem(call, MakeProblem("too-many-appointments",
+                                       "these contact details already have " +
+                                           std::to_string(w.identity_limit) +
+                                           " appointment(s) for these services at " + w.office_id +
+                                           "; an offer there could not be accepted"));
+    }
+  }
   // Fair use (rules.wishes_per_identity): every identity of the contact
   // counts its open wishes per office in the store's counters, shared by
   // every replica, each until its wish ends or expires. A store that cannot

@@ -93,10 +93,14 @@ struct MemoryStore::Shard {
   // or checked-in appointments sharing a service with `services`.
   bool OverIdentityLimit(const AppointmentRecord& a, const std::vector<std::string>& services,
                          TimePoint now) {
-    if (a.identity_limit <= 0) return false;
+    return AtIdentityLimit(a.identities, a.identity_limit, services, now);
+  }
+  bool AtIdentityLimit(const std::vector<std::string>& identities, int limit,
+                       const std::vector<std::string>& services, TimePoint now) {
+    if (limit <= 0) return false;
     const Instant at = std::chrono::time_point_cast<Minutes>(
         std::chrono::floor<std::chrono::minutes>(now));
-    for (const std::string& identity : a.identities) {
+    for (const std::string& identity : identities) {
       auto it = by_identity.find(identity);
       if (it == by_identity.end()) continue;
       int count = 0;
@@ -121,7 +125,7 @@ struct MemoryStore::Shard {
         ++ref;
       }
       if (it->second.empty()) by_identity.erase(it);
-      if (count >= a.identity_limit) return true;
+      if (count >= limit) return true;
     }
     return false;
   }
@@ -1304,6 +1308,8 @@ bool MemoryStore::OfferPlace(Shard& shard, const std::string& office, const std:
   for (api::Wish* w : candidates) {
     const Interval claim{begin, begin + w->occupancy};
     if (shard.Taken(desk, claim, now, entry_id)) continue;
+    // Fair use: an identity at its quota could only be refused the accept.
+    if (shard.AtIdentityLimit(w->identities, w->identity_limit, w->services, now)) continue;
     HoldRecord h;
     h.id = api::OfferHoldId(w->id);
     h.secret_hash = w->offer_secret_hash;
@@ -1497,6 +1503,17 @@ Result<std::int64_t> MemoryStore::ReleaseQueueSize(const std::string& office_id,
   auto q = release_queues_.find(office_id + " " + day);
   if (q == release_queues_.end() || q->second.kept_until <= now) return std::int64_t{0};
   return static_cast<std::int64_t>(q->second.order.size());
+}
+
+Result<bool> MemoryStore::IdentityAtLimit(const std::string& office_id,
+                                          const std::vector<std::string>& identities,
+                                          const std::vector<std::string>& services, int limit) {
+  if (limit <= 0) return false;
+  Shard* shard = FindShard(office_id);
+  if (!shard) return false;
+  const TimePoint now = clock_->Now();
+  std::lock_guard<std::mutex> lock(shard->mutex);
+  return shard->AtIdentityLimit(identities, limit, services, now);
 }
 
 Result<std::string> MemoryStore::SharedSecret(const std::string& name) {

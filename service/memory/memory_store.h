@@ -142,6 +142,8 @@ class MemoryStore final : public api::Store {
   Result<api::Wish> AddWish(api::Wish wish) override;
   Result<api::Wish> GetWish(const std::string& wish_id) override;
   Status WithdrawWish(const std::string& wish_id, const std::string& secret_hash) override;
+  Result<bool> IdentityAtLimit(const std::string& office_id, const std::vector<std::string>& identities,
+                               const std::vector<std::string>& services, int limit) override;
   Result<std::size_t> OfferReleased(const std::string& office_id) override;
 
   Result<api::ReleaseTicket> JoinReleaseQueue(const std::string& office_id, const std::string& day,

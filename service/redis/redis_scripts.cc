@@ -232,6 +232,38 @@ local function drop_wish(px, id, outcome)
   redis.call('ZREM', px .. 'wl', id)
   redis.call('DEL', wk)
 end
+-- Fair use (api/store.h, ConfirmHold's identity_limit; Wish::identities):
+-- whether one of the identity sets named by the digests `ids` (zset ref ->
+-- visit end, minutes) holds `limit` future confirmed, checked-in or (not
+-- lapsed) preconfirmed appointments of the office sharing a service with
+-- `mine` (a set of service ids). Read only (confirm_hold trims the sets).
+local function at_identity_limit(px, ids, mine, limit, now)
+  if limit <= 0 then return false end
+  local from = '(' .. fmt(math.floor(now / 60000))
+  for _, digest in ipairs(ids) do
+    local count = 0
+    for _, other in ipairs(redis.call('ZRANGEBYSCORE', px .. 'id:' .. digest, from, '+inf')) do
+      local a = redis.call('HMGET', px .. 'a:' .. other, 'status', 'services', 'cby')
+      if a[1] == 'confirmed' or a[1] == 'checked_in' or
+         (a[1] == 'preconfirmed' and tonumber(a[3] or '0') > now) then
+        for _, svc in ipairs(cjson.decode(a[2])) do
+          if mine[svc] then count = count + 1 break end
+        end
+      end
+    end
+    if count >= limit then return true end
+  end
+  return false
+end
+-- The wish's identity (fields ids, ilimit of its hash) is at its quota for
+-- its services: an offer could only be refused at the accept.
+local function wish_at_limit(px, services, ids, ilimit, now)
+  local limit = tonumber(ilimit or '0') or 0
+  if limit <= 0 or not ids then return false end
+  local mine = {}
+  for _, svc in ipairs(cjson.decode(services)) do mine[svc] = true end
+  return at_identity_limit(px, cjson.decode(ids), mine, limit, now)
+end
 -- Offers the freed place of member rm ([s, ce) on desk) to the oldest
 -- waiting wish it suits; true if it did, and the member of the rest. The
 -- offer-hold takes [s, s + the wish's claim); the rest of the freed interval
@@ -247,7 +279,7 @@ local function offer_place(px, desk, rm, now)
   for _, id in ipairs(ids) do
     local wk = px .. 'w:' .. id
     local w = redis.call('HMGET', wk, 'state', 'occ', 'dur', 'win', 'exp', 'services', 'osecret',
-                         'ottl', 'office', 'wdays', 'day')
+                         'ottl', 'office', 'wdays', 'day', 'ids', 'ilimit')
     if not w[1] then
       redis.call('ZREM', wd, id)
     elseif w[1] == 'waiting' and tonumber(w[5]) > now then
@@ -258,7 +290,8 @@ local function offer_place(px, desk, rm, now)
           if r[1] <= s and s < r[2] then suits, window = true, i break end
         end
       end
-      if suits and not taken(claims, px .. 'cmax', desk, s, e, now, rm, 0) then
+      if suits and not taken(claims, px .. 'cmax', desk, s, e, now, rm, 0) and
+         not wish_at_limit(px, w[6], w[12], w[13], now) then
         local hid = id .. '-o'
         local ttl = tonumber(w[8])
         local exp = now + ttl
@@ -1205,7 +1238,9 @@ return {'OK', n}
 /* The waitlist (api/store.h, Wish). Keys: "P{o:X}:w:<id>" (hash: id
    secret office services desks (JSON) dur occ (minutes) win (JSON [[begin,
    end], ...], minutes: the start ranges that suit) name email phone lang
-   created exp (ms) osecret ottl (ms) state (waiting|offered) hold), "P{o:X}:
+   created exp (ms) osecret ottl (ms) state (waiting|offered) hold; ids
+   (JSON identity digests) ilimit: fair use, offers pass a wish over whose
+   identity is at its quota, wish_at_limit), "P{o:X}:
    wl" (zset id -> arrival number, from the counter "P{o:X}:wseq": every
    wish of the office) and "P{o:X}:wd:<desk>" (zset id -> arrival number:
    the wishes a place on that desk may suit). The wish
@@ -1319,6 +1354,19 @@ add_jobs(KEYS[4], KEYS[5], 2)
 return record(KEYS[1], KEYS[2])
 )lua";
 
+/* identity_at_limit. KEYS: the office's config hash (names its slot).
+   ARGV: limit, services JSON, then the identity digests. Read only: whether
+   an identity's quota is used up (at_identity_limit), what a new wish is
+   judged by before it is written. Returns {OK, 0|1}. */
+const char* kIdentityAtLimit = R"lua(
+local px = office_prefix(KEYS[1])
+local mine = {}
+for _, svc in ipairs(cjson.decode(ARGV[2])) do mine[svc] = true end
+local ids = {}
+for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+return {'OK', at_identity_limit(px, ids, mine, tonumber(ARGV[1]), now_ms()) and 1 or 0}
+)lua";
+
 // `tallies` false: the benchmark's variant without evaluation tallies (the
 // first line of the prelude says so), to measure what they cost.
 std::vector<RedisScriptSource> Build(bool tallies) {
@@ -1350,6 +1398,7 @@ std::vector<RedisScriptSource> Build(bool tallies) {
   set(RedisScript::kWithdrawWish, "withdraw_wish", kWithdrawWish);
   set(RedisScript::kOfferReleased, "offer_released", kOfferReleased);
   set(RedisScript::kConfirmOptIn, "confirm_opt_in", kConfirmOptIn);
+  set(RedisScript::kIdentityAtLimit, "identity_at_limit", kIdentityAtLimit);
   set(RedisScript::kTakeToken, "take_token", kTakeToken);
   set(RedisScript::kAdmitOpenHold, "admit_open_hold", kAdmitOpenHold);
   set(RedisScript::kQueueRead, "queue_read", kQueueRead);

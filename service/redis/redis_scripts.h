@@ -59,6 +59,7 @@ enum class RedisScript {
   kConfirmOptIn,       // double opt-in: preconfirmed -> confirmed, its claim kept + jobs
   kReleaseJoin,        // a release's pre-queue: the client's ticket, or a new one
   kReleaseRead,        // a release's pre-queue: one ticket's place
+  kIdentityAtLimit,    // fair use, read only: an identity's quota used up (a new wish)
   kCount               // not a script: the number of scripts
 };
 

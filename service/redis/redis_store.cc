@@ -1755,7 +1755,8 @@ Result<api::Wish> RedisStore::AddWish(api::Wish wish) {
       "name", wish.contact.name, "email", wish.contact.email, "phone", wish.contact.phone,
       "lang", wish.contact.language, "osecret", wish.offer_secret_hash,
       "ottl", std::to_string(wish.offer_ttl.count()), "day", wish.day,
-      "wdays", ListJson(wish.window_days)};
+      "wdays", ListJson(wish.window_days), "ids", ListJson(wish.identities),
+      "ilimit", std::to_string(std::max(0, wish.identity_limit))};
   auto replies = lease->PipelineEval({{"SADD", keys_.Offices(), wish.office_id}},
                                      RedisScript::kAddWish,
                                      {keys_.Wish(wish.office_id, wish.id), keys_.Wishes(wish.office_id)},
@@ -1808,6 +1809,8 @@ Result<api::Wish> RedisStore::GetWish(const std::string& wish_id) {
   w.offer_hold = FieldOf(f, "hold");
   w.day = FieldOf(f, "day");
   w.window_days = ListFrom(FieldOf(f, "wdays"));
+  w.identities = ListFrom(FieldOf(f, "ids"));
+  w.identity_limit = static_cast<int>(IntField(f, "ilimit"));
   return w;
 }
 
@@ -1832,6 +1835,22 @@ Result<std::size_t> RedisStore::OfferReleased(const std::string& office_id) {
   if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "offer_released");
   if (Word(**r) != "OK" || (*r)->elements < 2) return Status::Internal("unexpected answer");
   return static_cast<std::size_t>(Int(*(*r)->element[1]));
+}
+
+Result<bool> RedisStore::IdentityAtLimit(const std::string& office_id,
+                                         const std::vector<std::string>& identities,
+                                         const std::vector<std::string>& services, int limit) {
+  if (limit <= 0 || identities.empty()) return false;
+  if (!RedisKeys::ValidId(office_id)) return Status::InvalidArgument("bad office id");
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  std::vector<std::string> args = {std::to_string(limit), ListJson(services)};
+  args.insert(args.end(), identities.begin(), identities.end());
+  auto r = lease->Eval(RedisScript::kIdentityAtLimit, {keys_.OfficeConfig(office_id)}, args);
+  if (!r.ok()) return r.status();
+  if ((*r)->type == REDIS_REPLY_ERROR) return ErrorReplyStatus(**r, "identity_at_limit");
+  if (Word(**r) != "OK" || (*r)->elements < 2) return Status::Internal("unexpected answer");
+  return Int(*(*r)->element[1]) != 0;
 }
 
 }  // namespace termin::service

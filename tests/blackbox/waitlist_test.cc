@@ -150,5 +150,53 @@ TEST_CASE("an office's wishes_per_identity caps one person's open wishes; a with
   CHECK_MESSAGE(after.status == 201, after.Summary());
 }
 
+
+// Regression (bench/rush_sim.mjs, --bot-wishes): a person at the office's
+// appointments_per_identity could still leave a wish, whose offers could
+// only be refused at the accept while the place stayed blocked.
+TEST_CASE("a wish from a person already at the office's appointments_per_identity is 409 too-many-appointments") {
+  ApiServerOptions options;
+  options.name = "waitlist-identity";
+  std::string error;
+  auto server = ApiServer::Start(options, &error);
+  REQUIRE_MESSAGE(server != nullptr, error);
+  const HttpClient& api = server->client();
+  const std::string path = std::string("/v1/admin/offices/") + kOfficeNord;
+  Response office = api.Get(path, Bearer(kAdminKey));
+  REQUIRE_MESSAGE(office.status == 200, office.Summary());
+  rapidjson::Document doc;
+  doc.CopyFrom(office.json, doc.GetAllocator());
+  if (!doc.HasMember("rules")) doc.AddMember("rules", rapidjson::Value(rapidjson::kObjectType), doc.GetAllocator());
+  doc["rules"].RemoveMember("appointments_per_identity");
+  doc["rules"].AddMember("appointments_per_identity", 1, doc.GetAllocator());
+  Response put = api.Put(path, ToJson(doc), Bearer(kAdminKey));
+  REQUIRE_MESSAGE(put.status == 200, put.Summary());
+
+  const std::string day = DayFromToday(6);
+  // Before booking: the wish is fine (and withdrawn again).
+  Response early = api.Post("/v1/waitlist", WishBody(day, "Ida Identisch", "ida@example.org"));
+  REQUIRE_MESSAGE(early.status == 201, early.Summary());
+  REQUIRE(api.Delete("/v1/waitlist/" + std::string(early.json["wishes"][0]["id"].GetString()),
+                     {{"X-Wish-Secret", early.Str("secret")}}).status == 204);
+  // Ida books her one appointment for "kurz" online.
+  std::vector<Slot> slots;
+  for (int d = 3; slots.empty() && d < 10; ++d) slots = FreeSlots(api, kOfficeNord, kKurz, DayFromToday(d), DayFromToday(d));
+  REQUIRE_FALSE(slots.empty());
+  Response hold = api.Post("/v1/holds", HoldBody(kOfficeNord, kKurz, slots[0].start));
+  REQUIRE_MESSAGE(hold.status == 201, hold.Summary());
+  Response booked = api.Post("/v1/appointments", "{\"hold_id\":" + Q(hold.Str("id")) + ",\"hold_secret\":" +
+                                                     Q(hold.Str("secret")) + ",\"contact\":" +
+                                                     ContactJson("Ida Identisch", "ida@example.org", "") + "}");
+  REQUIRE_MESSAGE(booked.status == 201, booked.Summary());
+  // Now a wish for the same service, the address written differently: refused, nothing made.
+  Response refused = api.Post("/v1/waitlist", WishBody(day, "Ida Identisch", "Ida+warte@Example.org"));
+  CHECK_MESSAGE(refused.status == 409, refused.Summary());
+  CHECK(refused.IsProblem());
+  CHECK(refused.ProblemSlug() == "too-many-appointments");
+  // Someone else may wish.
+  Response other = api.Post("/v1/waitlist", WishBody(day, "Olga Andere", "olga@example.org"));
+  CHECK_MESSAGE(other.status == 201, other.Summary());
+}
+
 }  // namespace
 }  // namespace termin::testing
