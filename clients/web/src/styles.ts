@@ -60,6 +60,7 @@ export const base = css`
   .notice { border-left: 6px solid #1d70b8; background: #f3f7fb; padding: 12px 16px; margin: 0 0 16px; }
   .notice.warn { border-color: #b58840; background: #fff7e6; }
   .notice.bad { border-color: #d4351c; background: #fdf0ee; }
+  .notice > :last-child { margin-bottom: 0; }
   .panel { background: #00703c; color: #fff; padding: 16px; text-align: center; margin-bottom: 16px; }
   .panel strong { display: block; font-size: 32px; letter-spacing: .05em; }
   dl.summary { display: grid; grid-template-columns: minmax(112px, auto) 1fr; gap: 4px 16px; margin: 0 0 16px; }
